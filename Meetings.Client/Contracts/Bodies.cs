@@ -1,0 +1,19 @@
+namespace Meetings.Client.Contracts;
+
+/// <summary>Hours of notice before each kind of meeting.</summary>
+public sealed record NoticeHours(int Regular, int Special, int Emergency);
+
+/// <summary>A seat on a body and the member who holds it.</summary>
+public sealed record SeatDto(Guid Id, string Title, string? MemberName, bool HasOfficialAccount);
+
+/// <summary>A council, board or commission and its rules of procedure.</summary>
+public sealed record BodyDto(
+    Guid Id, string Name, IReadOnlyList<SeatDto> Seats, Guid? ChairSeatId, int? QuorumCount, int QuorumNeeded,
+    bool MotionsNeedSecond, int SpeakerMinutes, NoticeHours Notice);
+
+/// <summary>Creates or changes a body. Omitted rules take the defaults: majority quorum, seconds required, 3 minutes, 72/24/1 hours.</summary>
+public sealed record BodyRequest(
+    string? Name, int? QuorumCount = null, bool? MotionsNeedSecond = null, int? SpeakerMinutes = null, NoticeHours? Notice = null);
+
+/// <summary>Adds or changes a seat. <c>OfficialEmail</c> links the seat to an official's account.</summary>
+public sealed record SeatRequest(string? Title, string? MemberName = null, string? OfficialEmail = null, bool? IsChair = null);

@@ -1,0 +1,36 @@
+namespace Meetings.Client.Contracts;
+
+/// <summary>A meeting in a list.</summary>
+public sealed record MeetingSummary(
+    Guid Id, Guid BodyId, string BodyName, string Title, string Kind, string Status,
+    DateTimeOffset Start, string TimeZone, DateTime LocalStart, string Location);
+
+/// <summary>An agenda item; <c>Number</c> is as printed (1, 2, 4.a).</summary>
+public sealed record AgendaItemDto(
+    Guid Id, Guid? ParentId, string Number, string Title, string Kind, string? Description,
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool Amended, bool CommentOpen);
+
+/// <summary>A meeting with its agenda, as the public sees it.</summary>
+public sealed record MeetingDetail(
+    MeetingSummary Meeting, string AccessCode, IReadOnlyList<AgendaItemDto> Agenda, Guid? CurrentItemId,
+    DateTimeOffset? PublishedAt, string? LateNoticeReason, string? CancelReason, long Version);
+
+/// <summary>
+/// Schedules a meeting. <c>Start</c> is the wall-clock time in <c>TimeZone</c> (an IANA zone such as
+/// America/Los_Angeles); a time that does not exist there (skipped by daylight saving) is refused.
+/// </summary>
+public sealed record MeetingRequest(
+    Guid? BodyId, string? Title, string? Kind, DateTime? Start, string? TimeZone, string? Location);
+
+/// <summary>Publishes a meeting. A late publication needs a reason and an administrator.</summary>
+public sealed record PublishRequest(string? LateNoticeReason = null);
+
+public sealed record CancelRequest(string? Reason);
+
+/// <summary>Adds or revises an agenda item. Kind is Procedural, PublicComment, Consent, PublicHearing, Action, Discussion or ClosedSession.</summary>
+public sealed record AgendaItemRequest(
+    string? Title, string? Kind, string? Description = null, bool? TakesPublicComment = null, int? MinutesPerSpeaker = null,
+    Guid? ParentId = null, int? Position = null);
+
+/// <summary>Moves an item: under another item (one level) or to the top level, at a zero-based position.</summary>
+public sealed record MoveItemRequest(Guid? ParentId, int? Position);

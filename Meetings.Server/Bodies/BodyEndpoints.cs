@@ -1,0 +1,79 @@
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Errors;
+using Meetings.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Bodies;
+
+public static class BodyEndpoints
+{
+    /// <summary>
+    /// Bodies and their seats: anyone may read them (<c>GET /api/bodies</c>, <c>GET /api/bodies/{id}</c>);
+    /// administrators create and change them.
+    /// </summary>
+    public static void MapBodyEndpoints(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/bodies").WithTags("Bodies");
+        group.MapGet("/", async (MeetingsDbContext db) =>
+            (await db.Bodies.AsNoTracking().Include(b => b.Seats).OrderBy(b => b.Name).ToListAsync()).Select(ToDto));
+        group.MapGet("/{id:guid}", async (Guid id, MeetingsDbContext db) => ToDto(await FindAsync(db, id, tracked: false)));
+
+        var admin = group.MapGroup("/").RequireAuthorization(Roles.AdminPolicy);
+        admin.MapPost("/", async (BodyRequest request, MeetingsDbContext db) =>
+        {
+            var body = new Body(Guid.NewGuid(), request.Name ?? "");
+            ApplyRules(body, request);
+            db.Bodies.Add(body);
+            await db.SaveChangesAsync();
+            return Results.Created($"/api/bodies/{body.Id}", ToDto(body));
+        });
+        admin.MapPut("/{id:guid}", async (Guid id, BodyRequest request, MeetingsDbContext db) =>
+        {
+            var body = await FindAsync(db, id);
+            body.Rename(request.Name ?? "");
+            ApplyRules(body, request);
+            await db.SaveChangesAsync();
+            return ToDto(body);
+        });
+        admin.MapPost("/{id:guid}/seats", async (Guid id, SeatRequest request, MeetingsDbContext db, AccountService accounts) =>
+        {
+            var body = await FindAsync(db, id);
+            var seat = body.AddSeat(Guid.NewGuid(), request.Title ?? "", request.MemberName, await accounts.UserIdByEmailAsync(request.OfficialEmail));
+            if (request.IsChair == true) body.SetChair(seat.Id);
+            await db.SaveChangesAsync();
+            return Results.Created($"/api/bodies/{id}", ToDto(body));
+        });
+        admin.MapPut("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, SeatRequest request, MeetingsDbContext db, AccountService accounts) =>
+        {
+            var body = await FindAsync(db, id);
+            var seat = body.FindSeat(seatId);
+            seat.Rename(request.Title ?? "");
+            seat.Assign(request.MemberName, await accounts.UserIdByEmailAsync(request.OfficialEmail));
+            if (request.IsChair is { } chair) body.SetChair(chair ? seatId : body.ChairSeatId == seatId ? null : body.ChairSeatId);
+            await db.SaveChangesAsync();
+            return ToDto(body);
+        });
+        admin.MapDelete("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, MeetingsDbContext db) =>
+        {
+            var body = await FindAsync(db, id);
+            body.RemoveSeat(seatId);
+            await db.SaveChangesAsync();
+            return Results.NoContent();
+        });
+    }
+
+    public static async Task<Body> FindAsync(MeetingsDbContext db, Guid id, bool tracked = true) =>
+        await (tracked ? db.Bodies : db.Bodies.AsNoTracking()).Include(b => b.Seats).SingleOrDefaultAsync(b => b.Id == id)
+        ?? throw new NotFoundException("No such body.");
+
+    private static void ApplyRules(Body body, BodyRequest r) =>
+        body.SetRules(r.QuorumCount, r.MotionsNeedSecond ?? true, r.SpeakerMinutes ?? 3,
+            r.Notice is { } n ? new NoticeRule(n.Regular, n.Special, n.Emergency) : new NoticeRule());
+
+    public static BodyDto ToDto(Body b) => new(
+        b.Id, b.Name, b.Seats.Select(s => new SeatDto(s.Id, s.Title, s.MemberName, s.OfficialUserId is not null)).ToList(),
+        b.ChairSeatId, b.QuorumCount, b.ToRules().QuorumNeeded, b.MotionsNeedSecond, b.SpeakerMinutes,
+        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours));
+}

@@ -1,0 +1,59 @@
+using Meetings.Server.Domain;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace Meetings.Server.Data;
+
+internal sealed class BodyConfiguration : IEntityTypeConfiguration<Body>
+{
+    public void Configure(EntityTypeBuilder<Body> body)
+    {
+        body.Property(b => b.Name).HasMaxLength(200);
+        body.ComplexProperty(b => b.Notice);
+        body.HasMany(b => b.Seats).WithOne().HasForeignKey("BodyId").OnDelete(DeleteBehavior.Cascade);
+        body.Navigation(b => b.Seats).UsePropertyAccessMode(PropertyAccessMode.Field);
+    }
+}
+
+internal sealed class SeatConfiguration : IEntityTypeConfiguration<Seat>
+{
+    public void Configure(EntityTypeBuilder<Seat> seat)
+    {
+        seat.Property(s => s.Title).HasMaxLength(100);
+        seat.Property(s => s.MemberName).HasMaxLength(100);
+        seat.Property(s => s.OfficialUserId).HasMaxLength(450);
+        seat.Property(s => s.Id).ValueGeneratedNever();
+        seat.HasIndex(s => s.OfficialUserId);
+    }
+}
+
+internal sealed class JournalRowConfiguration : IEntityTypeConfiguration<JournalRow>
+{
+    public void Configure(EntityTypeBuilder<JournalRow> row)
+    {
+        row.ToTable("JournalEvents");
+        row.HasIndex(r => new { r.MeetingId, r.Sequence }).IsUnique();
+        row.Property(r => r.Actor).HasMaxLength(200);
+        row.Property(r => r.Type).HasMaxLength(100);
+        row.Property(r => r.PreviousHash).HasMaxLength(64).IsFixedLength();
+        row.Property(r => r.Hash).HasMaxLength(64).IsFixedLength();
+    }
+}
+
+internal sealed class MeetingRowConfiguration : IEntityTypeConfiguration<MeetingRow>
+{
+    public void Configure(EntityTypeBuilder<MeetingRow> row)
+    {
+        row.ToTable("MeetingList");
+        row.Property(m => m.Id).ValueGeneratedNever();
+        row.Property(m => m.Kind).HasConversion<string>().HasMaxLength(20);
+        row.Property(m => m.Status).HasConversion<string>().HasMaxLength(20);
+        row.Property(m => m.BodyName).HasMaxLength(200);
+        row.Property(m => m.Title).HasMaxLength(200);
+        row.Property(m => m.TimeZone).HasMaxLength(100);
+        row.Property(m => m.Location).HasMaxLength(300);
+        row.Property(m => m.AccessCode).HasMaxLength(10);
+        row.HasIndex(m => m.AccessCode);
+        row.HasIndex(m => m.Start);
+    }
+}

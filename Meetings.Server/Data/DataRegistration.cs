@@ -1,0 +1,62 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+
+namespace Meetings.Server.Data;
+
+public static class DataRegistration
+{
+    /// <summary>
+    /// Registers the database. <c>Database:Provider</c> is <c>Sqlite</c> (default: one file in the data
+    /// folder) or <c>SqlServer</c>; <c>ConnectionStrings:Meetings</c> overrides where it lives.
+    /// </summary>
+    public static IHostApplicationBuilder AddMeetingsData(this IHostApplicationBuilder builder)
+    {
+        var provider = builder.Configuration["Database:Provider"] ?? "Sqlite";
+        var connection = builder.Configuration.GetConnectionString("Meetings");
+        switch (provider.ToUpperInvariant())
+        {
+            case "SQLITE":
+                connection ??= $"Data Source={Path.Combine(DataFolder(builder), "meetings.db")}";
+                builder.Services.AddDbContext<MeetingsDbContext, SqliteMeetingsDbContext>(o => o.UseSqlite(connection));
+                break;
+            case "SQLSERVER":
+                builder.Services.AddDbContext<MeetingsDbContext, SqlServerMeetingsDbContext>(o => o.UseSqlServer(
+                    connection ?? throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Meetings is not set."),
+                    sql => sql.EnableRetryOnFailure()));
+                break;
+            default:
+                throw new InvalidOperationException($"Database:Provider '{provider}' is not supported: use Sqlite or SqlServer.");
+        }
+        return builder;
+    }
+
+    /// <summary>Where the embedded database lives: <c>Data:Folder</c>, else a <c>data</c> folder beside the app's content.</summary>
+    public static string DataFolder(IHostApplicationBuilder builder)
+    {
+        var folder = builder.Configuration["Data:Folder"] ?? Path.Combine(builder.Environment.ContentRootPath, "data");
+        Directory.CreateDirectory(folder);
+        return folder;
+    }
+
+    /// <summary>Applies migrations at start-up; SQLite is switched to write-ahead logging so readers never block the writer.</summary>
+    public static async Task MigrateMeetingsDatabaseAsync(this WebApplication app)
+    {
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
+        await db.Database.MigrateAsync();
+    }
+}
+
+/// <summary>Lets <c>dotnet ef</c> build each provider's context without starting the app.</summary>
+internal sealed class SqliteDesignFactory : IDesignTimeDbContextFactory<SqliteMeetingsDbContext>
+{
+    public SqliteMeetingsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqliteMeetingsDbContext>().UseSqlite("Data Source=design.db").Options);
+}
+
+internal sealed class SqlServerDesignFactory : IDesignTimeDbContextFactory<SqlServerMeetingsDbContext>
+{
+    public SqlServerMeetingsDbContext CreateDbContext(string[] args) =>
+        new(new DbContextOptionsBuilder<SqlServerMeetingsDbContext>().UseSqlServer("Server=design;Database=Meetings").Options);
+}

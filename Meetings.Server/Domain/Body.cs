@@ -1,0 +1,131 @@
+namespace Meetings.Server.Domain;
+
+public enum MeetingKind { Regular, Special, Emergency }
+
+/// <summary>Hours of public notice a body must give before each kind of meeting.</summary>
+public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, int EmergencyHours = 1)
+{
+    public TimeSpan For(MeetingKind kind) => TimeSpan.FromHours(kind switch
+    {
+        MeetingKind.Regular => RegularHours,
+        MeetingKind.Special => SpecialHours,
+        _ => EmergencyHours,
+    });
+}
+
+/// <summary>A seat on a body and who holds it. The member's name is public; the account link is not.</summary>
+public sealed record SeatInfo(Guid Id, string Title, string? MemberName);
+
+/// <summary>
+/// The rules of a body as they stood when a meeting was scheduled. The meeting's journal carries this
+/// snapshot, so the record of a meeting reads the same after the body's rules change.
+/// </summary>
+public sealed record BodyRules(
+    IReadOnlyList<SeatInfo> Seats,
+    Guid? ChairSeatId,
+    int? QuorumCount,
+    bool MotionsNeedSecond,
+    int SpeakerMinutes,
+    NoticeRule Notice)
+{
+    /// <summary>Members needed for quorum: the body's fixed number, else a majority of seats.</summary>
+    public int QuorumNeeded => QuorumCount ?? Seats.Count / 2 + 1;
+}
+
+/// <summary>A seat as the body keeps it, with the official's account when one is linked.</summary>
+public sealed class Seat
+{
+    public Guid Id { get; private set; }
+    public string Title { get; private set; } = "";
+    public string? MemberName { get; private set; }
+    public string? OfficialUserId { get; private set; }
+
+    private Seat() { }
+
+    public Seat(Guid id, string title, string? memberName = null, string? officialUserId = null)
+    {
+        Id = id;
+        Rename(title);
+        Assign(memberName, officialUserId);
+    }
+
+    public void Rename(string title) => Title = Guard.Text(title, "title", 100);
+
+    public void Assign(string? memberName, string? officialUserId)
+    {
+        MemberName = Guard.OptionalText(memberName, "memberName", 100);
+        OfficialUserId = officialUserId;
+    }
+
+    public SeatInfo ToInfo() => new(Id, Title, MemberName);
+}
+
+/// <summary>A council, board or commission: its seats and its rules of procedure.</summary>
+public sealed class Body
+{
+    private readonly List<Seat> _seats = [];
+
+    public Guid Id { get; private set; }
+    public string Name { get; private set; } = "";
+    public IReadOnlyList<Seat> Seats => _seats;
+    public Guid? ChairSeatId { get; private set; }
+    public int? QuorumCount { get; private set; }
+    public bool MotionsNeedSecond { get; private set; } = true;
+    public int SpeakerMinutes { get; private set; } = 3;
+    public NoticeRule Notice { get; private set; } = new();
+
+    private Body() { }
+
+    public Body(Guid id, string name) : this()
+    {
+        Id = id;
+        Rename(name);
+    }
+
+    public void Rename(string name) => Name = Guard.Text(name, "name", 200);
+
+    public void SetRules(int? quorumCount, bool motionsNeedSecond, int speakerMinutes, NoticeRule notice)
+    {
+        if (quorumCount is { } q && (q < 1 || (_seats.Count > 0 && q > _seats.Count)))
+            throw new InvalidInputException("quorumCount", $"Quorum must be between 1 and the number of seats ({_seats.Count}).");
+        if (speakerMinutes is < 1 or > 60)
+            throw new InvalidInputException("speakerMinutes", "Minutes per speaker must be between 1 and 60.");
+        if (notice.RegularHours < 0 || notice.SpecialHours < 0 || notice.EmergencyHours < 0)
+            throw new InvalidInputException("notice", "Notice hours cannot be negative.");
+        QuorumCount = quorumCount;
+        MotionsNeedSecond = motionsNeedSecond;
+        SpeakerMinutes = speakerMinutes;
+        Notice = notice;
+    }
+
+    public Seat AddSeat(Guid id, string title, string? memberName = null, string? officialUserId = null)
+    {
+        if (_seats.Count >= 99)
+            throw new InvalidInputException("seats", "A body may have at most 99 seats.");
+        var seat = new Seat(id, title, memberName, officialUserId);
+        _seats.Add(seat);
+        return seat;
+    }
+
+    public Seat FindSeat(Guid seatId) =>
+        _seats.FirstOrDefault(s => s.Id == seatId)
+        ?? throw new InvalidInputException("seatId", "This body has no such seat.");
+
+    public void RemoveSeat(Guid seatId)
+    {
+        _seats.Remove(FindSeat(seatId));
+        if (ChairSeatId == seatId) ChairSeatId = null;
+    }
+
+    public void SetChair(Guid? seatId)
+    {
+        if (seatId is { } id) FindSeat(id);
+        ChairSeatId = seatId;
+    }
+
+    /// <summary>The seat held by an official's account, if any.</summary>
+    public Seat? SeatOf(string userId) => _seats.FirstOrDefault(s => s.OfficialUserId == userId);
+
+    public BodyRules ToRules() => new(
+        _seats.Select(s => s.ToInfo()).ToList(), ChairSeatId, QuorumCount, MotionsNeedSecond, SpeakerMinutes, Notice);
+}

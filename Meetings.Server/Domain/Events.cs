@@ -1,0 +1,81 @@
+namespace Meetings.Server.Domain;
+
+// Every change to a meeting is one of these events. They are stored in the public journal, so they
+// hold no private data: no phone numbers, no account ids, no resident tokens (only their hashes).
+
+/// <summary>A change to a meeting, as recorded in its journal.</summary>
+public abstract record MeetingEvent;
+
+public enum MeetingStatus { Draft, Published, Live, Recessed, Adjourned, Cancelled }
+
+public enum AgendaItemKind { Procedural, PublicComment, Consent, PublicHearing, Action, Discussion, ClosedSession }
+
+public enum Presence { Absent, InRoom, Remote }
+
+public enum SpeakerSource { Room, Web, Phone }
+
+public enum Stance { Support, Oppose, Neutral }
+
+public enum VoteChoice { Aye, Nay, Abstain, Recuse, Absent }
+
+public enum VoteOutcome { Passed, Failed, NoQuorum }
+
+public enum TurnEndReason { Clerk, Expired, SpeakerLeft }
+
+// Lifecycle
+public sealed record MeetingScheduled(
+    Guid MeetingId, Guid BodyId, string BodyName, string Title, MeetingKind Kind,
+    DateTimeOffset Start, string TimeZone, string Location, string AccessCode, BodyRules Rules) : MeetingEvent;
+public sealed record MeetingRescheduled(string Title, DateTimeOffset Start, string TimeZone, string Location) : MeetingEvent;
+public sealed record MeetingPublished(DateTimeOffset At, string? LateNoticeReason) : MeetingEvent;
+public sealed record MeetingStarted(DateTimeOffset At) : MeetingEvent;
+public sealed record MeetingRecessed(DateTimeOffset At) : MeetingEvent;
+public sealed record MeetingResumed(DateTimeOffset At) : MeetingEvent;
+public sealed record MeetingAdjourned(DateTimeOffset At) : MeetingEvent;
+public sealed record MeetingCancelled(DateTimeOffset At, string Reason) : MeetingEvent;
+
+// Agenda. IsAmendment is true for changes made after publication.
+public sealed record AgendaItemAdded(
+    Guid ItemId, Guid? ParentId, int Position, string Title, AgendaItemKind Kind, string? Description,
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment) : MeetingEvent;
+public sealed record AgendaItemRevised(
+    Guid ItemId, string Title, AgendaItemKind Kind, string? Description,
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment) : MeetingEvent;
+public sealed record AgendaItemMoved(Guid ItemId, Guid? ParentId, int Position, bool IsAmendment) : MeetingEvent;
+public sealed record AgendaItemRemoved(Guid ItemId, bool IsAmendment) : MeetingEvent;
+public sealed record ItemOpened(Guid ItemId) : MeetingEvent;
+public sealed record PublicCommentOpened(Guid ItemId) : MeetingEvent;
+public sealed record PublicCommentClosed(Guid ItemId) : MeetingEvent;
+
+// Attendance
+public sealed record MemberAttendance(Guid SeatId, Presence Presence, string? RemoteBasis);
+public sealed record RollCallTaken(DateTimeOffset At, IReadOnlyList<MemberAttendance> Members) : MeetingEvent;
+public sealed record MemberArrived(Guid SeatId, Presence Presence, string? RemoteBasis, DateTimeOffset At) : MeetingEvent;
+public sealed record MemberDeparted(Guid SeatId, DateTimeOffset At) : MeetingEvent;
+
+// Public speakers. PersonKey is a hash that tells entries of one person apart, never the person.
+public sealed record SpeakerSignedUp(
+    Guid EntryId, Guid ItemId, string Name, SpeakerSource Source, string PersonKey,
+    Stance? Stance, bool UsesInterpreter, bool WantsText, DateTimeOffset At) : MeetingEvent;
+public sealed record SpeakerWithdrawn(Guid EntryId) : MeetingEvent;
+public sealed record QueueReordered(Guid ItemId, IReadOnlyList<Guid> Order) : MeetingEvent;
+public sealed record SpeakerCalled(Guid EntryId) : MeetingEvent;
+public sealed record TurnStarted(Guid EntryId, DateTimeOffset At, int Seconds, DateTimeOffset EndsAt) : MeetingEvent;
+public sealed record TurnPaused(Guid EntryId, DateTimeOffset At, int SecondsLeft) : MeetingEvent;
+public sealed record TurnResumed(Guid EntryId, DateTimeOffset At, DateTimeOffset EndsAt) : MeetingEvent;
+public sealed record TurnExtended(Guid EntryId, int Seconds, DateTimeOffset? EndsAt, int? SecondsLeft) : MeetingEvent;
+public sealed record TurnEnded(Guid EntryId, DateTimeOffset At, TurnEndReason Reason) : MeetingEvent;
+public sealed record SpeakerNoShow(Guid EntryId) : MeetingEvent;
+
+// Motions and votes
+public sealed record MotionMade(
+    Guid MotionId, Guid ItemId, string Text, Guid MoverSeatId, Threshold Threshold, Guid? AmendsMotionId,
+    bool NeedsSecond) : MeetingEvent;
+public sealed record MotionSeconded(Guid MotionId, Guid SeatId) : MeetingEvent;
+public sealed record MotionWithdrawn(Guid MotionId) : MeetingEvent;
+public sealed record VoteOpened(Guid MotionId, DateTimeOffset At) : MeetingEvent;
+public sealed record VoteCast(Guid MotionId, Guid SeatId, VoteChoice Choice) : MeetingEvent;
+public sealed record VoteClosed(
+    Guid MotionId, DateTimeOffset At, IReadOnlyDictionary<Guid, VoteChoice> Votes, VoteOutcome Outcome) : MeetingEvent;
+public sealed record VoteCorrected(
+    Guid MotionId, Guid SeatId, VoteChoice Choice, string Reason, VoteOutcome Outcome) : MeetingEvent;

@@ -1,0 +1,24 @@
+namespace Meetings.Server.Domain;
+
+/// <summary>Clerks schedule in wall-clock time where the meeting is held; the journal keeps instants.</summary>
+public static class LocalTime
+{
+    /// <summary>
+    /// The instant of a wall-clock time in an IANA zone. A time skipped by the change to daylight saving
+    /// does not exist and is refused; a time that occurs twice (the change back) is taken the first time.
+    /// </summary>
+    public static DateTimeOffset ToInstant(DateTime wallClock, string timeZone)
+    {
+        TimeZoneInfo zone;
+        try { zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone); }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new InvalidInputException("timeZone", $"'{timeZone}' is not a known IANA time zone, such as America/Los_Angeles.");
+        }
+        var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
+        if (zone.IsInvalidTime(local))
+            throw new InvalidInputException("start", $"{local:yyyy-MM-dd HH:mm} does not exist in {timeZone}: the clocks skip it for daylight saving.");
+        var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
+        return new DateTimeOffset(local, offset);
+    }
+}

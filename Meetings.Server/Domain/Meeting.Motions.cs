@@ -1,0 +1,183 @@
+namespace Meetings.Server.Domain;
+
+public enum MotionState { AwaitingSecond, OnFloor, Voting, Passed, Failed, NoQuorum, Withdrawn }
+
+/// <summary>A motion, its mover and seconder, and the named vote on it.</summary>
+public sealed class Motion
+{
+    internal Motion(MotionMade m) =>
+        (Id, ItemId, Text, MoverSeatId, Threshold, AmendsMotionId, State) =
+        (m.MotionId, m.ItemId, m.Text, m.MoverSeatId, m.Threshold, m.AmendsMotionId,
+            m.NeedsSecond ? MotionState.AwaitingSecond : MotionState.OnFloor);
+
+    public Guid Id { get; }
+    public Guid ItemId { get; }
+    /// <summary>The motion's wording; an amendment that passes rewrites its main motion's wording.</summary>
+    public string Text { get; internal set; }
+    public Guid MoverSeatId { get; }
+    public Guid? SeconderSeatId { get; internal set; }
+    public Threshold Threshold { get; }
+    public Guid? AmendsMotionId { get; }
+    public MotionState State { get; internal set; }
+    public Dictionary<Guid, VoteChoice> Votes { get; } = [];
+    public List<VoteCorrected> Corrections { get; } = [];
+    public DateTimeOffset? VoteClosedAt { get; internal set; }
+
+    public int Count(VoteChoice choice) => Votes.Values.Count(v => v == choice);
+    public bool IsPending => State is MotionState.AwaitingSecond or MotionState.OnFloor or MotionState.Voting;
+}
+
+public sealed partial class Meeting
+{
+    private readonly Dictionary<Guid, Motion> _motions = [];
+    private readonly List<Guid> _motionOrder = [];
+
+    public IEnumerable<Motion> Motions => _motionOrder.Select(id => _motions[id]);
+    public Motion? OpenVote => _motions.Values.FirstOrDefault(m => m.State == MotionState.Voting);
+
+    public Motion Motion(Guid motionId) =>
+        _motions.GetValueOrDefault(motionId) ?? throw new InvalidInputException("motionId", "No such motion in this meeting.");
+
+    /// <summary>
+    /// A member moves on the item under consideration. A motion to amend names the pending motion it
+    /// amends and gives that motion's full wording as amended.
+    /// </summary>
+    public MeetingEvent[] Move(Guid motionId, Guid moverSeatId, string text, Threshold? threshold = null, Guid? amendsMotionId = null)
+    {
+        RequireInSession();
+        RequirePresentMember(moverSeatId);
+        Require(HasQuorum, "quorum", QuorumMessage);
+        var itemId = CurrentItemId ?? throw new MeetingRuleException("no-item", "Open an agenda item before making a motion.");
+        Require(!_motions.ContainsKey(motionId), "motion-unique", "This motion was already made.");
+        var rule = threshold ?? Threshold.Majority;
+        rule.Validate();
+        if (amendsMotionId is { } target)
+        {
+            var main = Motion(target);
+            Require(main.State == MotionState.OnFloor, "amend-pending-motion", "Only a motion on the floor, not being voted on, can be amended.");
+            Require(main.ItemId == itemId, "amend-same-item", "The motion to amend belongs to another item.");
+        }
+        return [new MotionMade(motionId, itemId, Guard.Text(text, "text", 2000), moverSeatId, rule, amendsMotionId, Rules.MotionsNeedSecond)];
+    }
+
+    public MeetingEvent[] Second(Guid motionId, Guid seatId)
+    {
+        RequireInSession();
+        var motion = Motion(motionId);
+        RequirePresentMember(seatId);
+        Require(motion.State == MotionState.AwaitingSecond, "second-awaited", "This motion is not awaiting a second.");
+        Require(motion.MoverSeatId != seatId, "second-by-another", "The mover cannot second their own motion.");
+        return [new MotionSeconded(motionId, seatId)];
+    }
+
+    public MeetingEvent[] WithdrawMotion(Guid motionId)
+    {
+        var motion = Motion(motionId);
+        Require(motion.State is MotionState.AwaitingSecond or MotionState.OnFloor, "withdraw-before-vote",
+            "A motion can be withdrawn only before its vote opens.");
+        return [new MotionWithdrawn(motionId)];
+    }
+
+    public MeetingEvent[] OpenVoting(DateTimeOffset now, Guid motionId)
+    {
+        RequireInSession();
+        var motion = Motion(motionId);
+        Require(motion.State != MotionState.AwaitingSecond, "vote-needs-second", "The motion has not been seconded.");
+        Require(motion.State == MotionState.OnFloor, "vote-on-floor", $"A motion that is {motion.State} cannot be put to a vote.");
+        Require(OpenVote is null, "one-vote", "Another vote is open.");
+        Require(HasQuorum, "quorum", QuorumMessage);
+        Require(!_motions.Values.Any(m => m.AmendsMotionId == motionId && m.IsPending), "amendment-first",
+            "Vote on the pending amendment first.");
+        return [new VoteOpened(motionId, now)];
+    }
+
+    /// <summary>A present member votes, or changes their vote, while the vote is open.</summary>
+    public MeetingEvent[] CastVote(Guid motionId, Guid seatId, VoteChoice choice)
+    {
+        var motion = Motion(motionId);
+        Require(motion.State == MotionState.Voting, "vote-open", "The vote on this motion is not open.");
+        RequirePresentMember(seatId);
+        if (!Enum.IsDefined(choice) || choice == VoteChoice.Absent)
+            throw new InvalidInputException("choice", "A vote is Aye, Nay, Abstain or Recuse.");
+        return [new VoteCast(motionId, seatId, choice)];
+    }
+
+    /// <summary>
+    /// Closes the vote and records every seat: present members who did not vote abstain, absent members
+    /// are absent. A vote closed without quorum decides nothing.
+    /// </summary>
+    public MeetingEvent[] CloseVoting(DateTimeOffset now, Guid motionId)
+    {
+        var motion = Motion(motionId);
+        Require(motion.State == MotionState.Voting, "vote-open", "The vote on this motion is not open.");
+        var votes = _attendance.Values.ToDictionary(a => a.SeatId,
+            a => !a.IsPresent ? VoteChoice.Absent : motion.Votes.GetValueOrDefault(a.SeatId, VoteChoice.Abstain));
+        return [new VoteClosed(motionId, now, votes, Outcome(motion.Threshold, votes))];
+    }
+
+    /// <summary>Corrects one member's recorded vote on a closed vote. The original stays in the journal.</summary>
+    public MeetingEvent[] CorrectVote(Guid motionId, Guid seatId, VoteChoice choice, string reason)
+    {
+        var motion = Motion(motionId);
+        Require(motion.State is MotionState.Passed or MotionState.Failed, "correct-closed-vote", "Only a closed vote can be corrected.");
+        AttendanceOf(seatId);
+        if (!Enum.IsDefined(choice)) throw new InvalidInputException("choice", "Unknown vote choice.");
+        Require(motion.Votes[seatId] != choice, "correction-changes", "The member's vote is already recorded so.");
+        var votes = new Dictionary<Guid, VoteChoice>(motion.Votes) { [seatId] = choice };
+        return [new VoteCorrected(motionId, seatId, choice, Guard.Text(reason, "reason", 1000), Outcome(motion.Threshold, votes))];
+    }
+
+    private VoteOutcome Outcome(Threshold threshold, IReadOnlyDictionary<Guid, VoteChoice> votes)
+    {
+        if (votes.Values.Count(v => v != VoteChoice.Absent) < Rules.QuorumNeeded) return VoteOutcome.NoQuorum;
+        int Count(VoteChoice c) => votes.Values.Count(v => v == c);
+        return threshold.IsMet(Count(VoteChoice.Aye), Count(VoteChoice.Nay), Rules.Seats.Count, MembersPresent)
+            ? VoteOutcome.Passed : VoteOutcome.Failed;
+    }
+
+    private void RequirePresentMember(Guid seatId) =>
+        Require(AttendanceOf(seatId).IsPresent, "member-present", "Only a member recorded as present may do this.");
+
+    private string QuorumMessage => $"No quorum: {MembersPresent} of {Rules.QuorumNeeded} members needed are present.";
+
+    private bool ApplyMotions(MeetingEvent e)
+    {
+        switch (e)
+        {
+            case MotionMade m: _motions[m.MotionId] = new Motion(m); _motionOrder.Add(m.MotionId); break;
+            case MotionSeconded s: (_motions[s.MotionId].SeconderSeatId, _motions[s.MotionId].State) = (s.SeatId, MotionState.OnFloor); break;
+            case MotionWithdrawn w: _motions[w.MotionId].State = MotionState.Withdrawn; break;
+            case VoteOpened o: _motions[o.MotionId].State = MotionState.Voting; break;
+            case VoteCast c: _motions[c.MotionId].Votes[c.SeatId] = c.Choice; break;
+            case VoteClosed c: CloseVote(_motions[c.MotionId], c); break;
+            case VoteCorrected c:
+                var motion = _motions[c.MotionId];
+                motion.Votes[c.SeatId] = c.Choice;
+                motion.Corrections.Add(c);
+                SetOutcome(motion, c.Outcome);
+                break;
+            default: return false;
+        }
+        return true;
+    }
+
+    private void CloseVote(Motion motion, VoteClosed c)
+    {
+        motion.Votes.Clear();
+        foreach (var (seat, choice) in c.Votes) motion.Votes[seat] = choice;
+        motion.VoteClosedAt = c.At;
+        SetOutcome(motion, c.Outcome);
+    }
+
+    private void SetOutcome(Motion motion, VoteOutcome outcome)
+    {
+        motion.State = outcome switch
+        {
+            VoteOutcome.Passed => MotionState.Passed,
+            VoteOutcome.Failed => MotionState.Failed,
+            _ => MotionState.NoQuorum,
+        };
+        // An amendment that passes gives its main motion the amended wording.
+        if (outcome == VoteOutcome.Passed && motion.AmendsMotionId is { } main) _motions[main].Text = motion.Text;
+    }
+}

@@ -1,0 +1,170 @@
+namespace Meetings.Server.Domain;
+
+/// <summary>
+/// A meeting's current state, folded from its journal. Commands decide: they check the rules against
+/// the current state and return the events that would follow, without changing anything; the caller
+/// stores the events and then applies them. So a refused or lost append leaves the state untouched.
+/// </summary>
+public sealed partial class Meeting
+{
+    public Guid Id { get; private set; }
+    public Guid BodyId { get; private set; }
+    public string BodyName { get; private set; } = "";
+    public string Title { get; private set; } = "";
+    public MeetingKind Kind { get; private set; }
+    public DateTimeOffset Start { get; private set; }
+    public string TimeZone { get; private set; } = "";
+    public string Location { get; private set; } = "";
+    public string AccessCode { get; private set; } = "";
+    public BodyRules Rules { get; private set; } = null!;
+    public MeetingStatus Status { get; private set; }
+    public DateTimeOffset? PublishedAt { get; private set; }
+    public string? LateNoticeReason { get; private set; }
+    public string? CancelReason { get; private set; }
+
+    /// <summary>The sequence number of the last event applied: the journal position this state reflects.</summary>
+    public long Version { get; private set; }
+
+    private Meeting() { }
+
+    public static Meeting FromHistory(IEnumerable<MeetingEvent> history)
+    {
+        var meeting = new Meeting();
+        foreach (var e in history) meeting.Apply(e);
+        return meeting;
+    }
+
+    /// <summary>Schedules a new meeting in Draft: the first event of its journal.</summary>
+    public static MeetingScheduled Schedule(
+        Guid meetingId, Body body, string title, MeetingKind kind, DateTimeOffset start, string timeZone,
+        string location, string accessCode)
+    {
+        if (!accessCode.All(char.IsAsciiDigit) || accessCode.Length is < 4 or > 10)
+            throw new InvalidInputException("accessCode", "The phone access code must be 4 to 10 digits.");
+        if (!Enum.IsDefined(kind))
+            throw new InvalidInputException("kind", "The meeting kind must be Regular, Special or Emergency.");
+        return new MeetingScheduled(meetingId, body.Id, body.Name, Guard.Text(title, "title", 200), kind,
+            start.ToUniversalTime(), CheckTimeZone(timeZone), Guard.Text(location, "location", 300), accessCode,
+            body.ToRules());
+    }
+
+    public void Apply(MeetingEvent e)
+    {
+        switch (e)
+        {
+            case MeetingScheduled s: ApplyScheduled(s); break;
+            case MeetingRescheduled r: (Title, Start, TimeZone, Location) = (r.Title, r.Start, r.TimeZone, r.Location); break;
+            case MeetingPublished p: (Status, PublishedAt, LateNoticeReason) = (MeetingStatus.Published, p.At, p.LateNoticeReason); break;
+            case MeetingStarted: Status = MeetingStatus.Live; break;
+            case MeetingRecessed: Status = MeetingStatus.Recessed; break;
+            case MeetingResumed: Status = MeetingStatus.Live; break;
+            case MeetingAdjourned: Status = MeetingStatus.Adjourned; break;
+            case MeetingCancelled c: (Status, CancelReason) = (MeetingStatus.Cancelled, c.Reason); break;
+            default:
+                if (!ApplyAgenda(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e))
+                    throw new InvalidOperationException($"No fold for event {e.GetType().Name}.");
+                break;
+        }
+        Version++;
+    }
+
+    private void ApplyScheduled(MeetingScheduled s)
+    {
+        (Id, BodyId, BodyName, Title, Kind, Start, TimeZone, Location, AccessCode, Rules) =
+            (s.MeetingId, s.BodyId, s.BodyName, s.Title, s.Kind, s.Start, s.TimeZone, s.Location, s.AccessCode, s.Rules);
+        Status = MeetingStatus.Draft;
+        foreach (var seat in s.Rules.Seats) _attendance[seat.Id] = new SeatAttendance(seat.Id);
+    }
+
+    // Lifecycle commands
+
+    public MeetingEvent[] Reschedule(string title, DateTimeOffset start, string timeZone, string location)
+    {
+        Require(Status is MeetingStatus.Draft or MeetingStatus.Published, "reschedule-before-start",
+            "Only a meeting that has not started can be rescheduled.");
+        return [new MeetingRescheduled(Guard.Text(title, "title", 200), start.ToUniversalTime(), CheckTimeZone(timeZone),
+            Guard.Text(location, "location", 300))];
+    }
+
+    /// <summary>
+    /// Posts the agenda. Publishing later than the body's notice rule allows is refused unless a reason
+    /// for late notice is given (the caller decides who may give one); the reason goes on the record.
+    /// </summary>
+    public MeetingEvent[] Publish(DateTimeOffset now, string? lateNoticeReason = null)
+    {
+        Require(Status == MeetingStatus.Draft, "publish-from-draft", $"Only a draft can be published; this meeting is {Status}.");
+        Require(_items.Count > 0, "publish-with-agenda", "A meeting cannot be published with an empty agenda.");
+        var deadline = Start - Rules.Notice.For(Kind);
+        var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
+        if (now > deadline && reason is null)
+            throw new MeetingRuleException("notice-deadline",
+                $"{Kind} meetings need {Rules.Notice.For(Kind).TotalHours:0} hours' notice: the deadline was " +
+                $"{Local(deadline):yyyy-MM-dd HH:mm} ({TimeZone}), missed by {Describe(now - deadline)}. " +
+                "An administrator may publish it with a recorded reason.");
+        return [new MeetingPublished(now, now > deadline ? reason : null)];
+    }
+
+    public MeetingEvent[] StartMeeting(DateTimeOffset now)
+    {
+        Require(Status == MeetingStatus.Published, "start-when-published",
+            Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"A {Status} meeting cannot be started.");
+        return [new MeetingStarted(now)];
+    }
+
+    public MeetingEvent[] Recess(DateTimeOffset now)
+    {
+        Require(Status == MeetingStatus.Live, "recess-when-live", "Only a meeting in session can recess.");
+        return [.. EndTurnIfAny(now, TurnEndReason.Clerk), new MeetingRecessed(now)];
+    }
+
+    public MeetingEvent[] Resume(DateTimeOffset now)
+    {
+        Require(Status == MeetingStatus.Recessed, "resume-when-recessed", "Only a meeting in recess can resume.");
+        return [new MeetingResumed(now)];
+    }
+
+    public MeetingEvent[] Adjourn(DateTimeOffset now)
+    {
+        Require(Status is MeetingStatus.Live or MeetingStatus.Recessed, "adjourn-when-in-session",
+            "Only a meeting in session or in recess can be adjourned.");
+        Require(OpenVote is null, "adjourn-with-vote-open", "Close the open vote before adjourning.");
+        return [.. EndTurnIfAny(now, TurnEndReason.Clerk), new MeetingAdjourned(now)];
+    }
+
+    public MeetingEvent[] Cancel(DateTimeOffset now, string reason)
+    {
+        Require(Status is MeetingStatus.Draft or MeetingStatus.Published, "cancel-before-start",
+            "Only a meeting that has not started can be cancelled; a meeting in session is adjourned.");
+        return [new MeetingCancelled(now, Guard.Text(reason, "reason", 1000))];
+    }
+
+    // Helpers shared by the partial files
+
+    private static void Require(bool condition, string rule, string message)
+    {
+        if (!condition) throw new MeetingRuleException(rule, message);
+    }
+
+    private void RequireInSession() =>
+        Require(Status == MeetingStatus.Live, "in-session",
+            Status == MeetingStatus.Recessed ? "The meeting is in recess." : $"The meeting is not in session ({Status}).");
+
+    private static string CheckTimeZone(string timeZone)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(Guard.Text(timeZone, "timeZone", 100)).Id;
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            throw new InvalidInputException("timeZone", $"'{timeZone}' is not a known IANA time zone, such as America/Los_Angeles.");
+        }
+    }
+
+    /// <summary>The meeting's local time for a moment, in its own time zone.</summary>
+    public DateTimeOffset Local(DateTimeOffset moment) =>
+        TimeZoneInfo.ConvertTime(moment, TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
+
+    private static string Describe(TimeSpan span) =>
+        span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{Math.Max(1, (int)Math.Ceiling(span.TotalMinutes))} min";
+}

@@ -1,0 +1,60 @@
+using Meetings.Server.Domain;
+using Meetings.Server.Journal;
+using Microsoft.AspNetCore.Diagnostics;
+
+namespace Meetings.Server.Errors;
+
+/// <summary>A thing asked for does not exist, or may not be seen by the one asking.</summary>
+public sealed class NotFoundException(string message) : Exception(message);
+
+/// <summary>The request clashes with the current state (a duplicate, a lost race).</summary>
+public sealed class ConflictException(string message) : Exception(message);
+
+/// <summary>The caller is signed in but may not do this.</summary>
+public sealed class ForbiddenException(string message) : Exception(message);
+
+/// <summary>
+/// The one error path: every refusal becomes ProblemDetails. Bad input is 400 with field errors, a
+/// broken rule of procedure 409 with the rule's name; nothing a caller sends can cause a 500.
+/// </summary>
+internal sealed class ProblemHandler(IProblemDetailsService problems) : IExceptionHandler
+{
+    public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
+    {
+        var (status, title, extensions) = exception switch
+        {
+            InvalidInputException e => (400, "The request has invalid fields.",
+                new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [e.Field] = [e.Message] } }),
+            BadHttpRequestException e => (e.StatusCode, BadRequestTitle(e), null),
+            MeetingRuleException e => (409, e.Message, new Dictionary<string, object?> { ["rule"] = e.Rule }),
+            ConflictException or JournalConflictException => (409, exception.Message, null),
+            NotFoundException => (404, exception.Message, null),
+            ForbiddenException => (403, exception.Message, null),
+            _ => (0, "", null),
+        };
+        if (status == 0) return false;
+        http.Response.StatusCode = status;
+        return await problems.TryWriteAsync(new ProblemDetailsContext
+        {
+            HttpContext = http,
+            Exception = exception,
+            ProblemDetails = { Status = status, Title = title, Extensions = extensions ?? [] },
+        });
+    }
+
+    // The framework's message for unreadable JSON names the parameter and the cause; keep it, it helps.
+    private static string BadRequestTitle(BadHttpRequestException e) =>
+        e.InnerException is System.Text.Json.JsonException json ? $"The request body is not valid: {json.Message}" : e.Message;
+}
+
+public static class ProblemHandlingRegistration
+{
+    public static IHostApplicationBuilder AddProblemHandling(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddProblemDetails();
+        builder.Services.AddExceptionHandler<ProblemHandler>();
+        // Minimal APIs report unreadable bodies by throwing in Development; report them the same everywhere.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
+        return builder;
+    }
+}

@@ -1,0 +1,64 @@
+using Meetings.Server.Data;
+using Microsoft.AspNetCore.Identity;
+
+namespace Meetings.Server.Identity;
+
+public static class IdentityRegistration
+{
+    /// <summary>Identity with EF stores, cookie sign-in, lockout, password rules and the role policies.</summary>
+    public static IHostApplicationBuilder AddMeetingsIdentity(this IHostApplicationBuilder builder)
+    {
+        builder.Services.AddAuthentication(IdentityConstants.ApplicationScheme).AddIdentityCookies();
+        builder.Services.AddAuthorizationBuilder()
+            .AddPolicy(Roles.ClerkPolicy, p => p.RequireRole(Roles.Clerk, Roles.Admin))
+            .AddPolicy(Roles.AdminPolicy, p => p.RequireRole(Roles.Admin));
+        builder.Services.AddIdentityCore<MeetingsUser>(o =>
+            {
+                o.User.RequireUniqueEmail = true;
+                o.Password.RequiredLength = 10;
+                o.Password.RequireNonAlphanumeric = false;
+                o.Lockout.AllowedForNewUsers = true;
+                o.Lockout.MaxFailedAccessAttempts = 5;
+                o.Lockout.DefaultLockoutTimeSpan = TimeSpan.FromMinutes(15);
+            })
+            .AddRoles<IdentityRole>()
+            .AddClaimsPrincipalFactory<MeetingsClaimsFactory>()
+            .AddEntityFrameworkStores<MeetingsDbContext>()
+            .AddSignInManager()
+            .AddDefaultTokenProviders()
+            .AddApiEndpoints();
+        builder.Services.ConfigureApplicationCookie(o =>
+        {
+            o.Cookie.Name = "meetings.auth";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.SlidingExpiration = true;
+            o.ExpireTimeSpan = TimeSpan.FromHours(12);
+            // An API answers 401 and 403; it never redirects to a sign-in page.
+            o.Events.OnRedirectToLogin = c => { c.Response.StatusCode = StatusCodes.Status401Unauthorized; return Task.CompletedTask; };
+            o.Events.OnRedirectToAccessDenied = c => { c.Response.StatusCode = StatusCodes.Status403Forbidden; return Task.CompletedTask; };
+        });
+        builder.Services.AddScoped<AccountService>();
+        return builder;
+    }
+
+    /// <summary>
+    /// Identity's sign-in endpoints under <c>/api/auth</c> (login, refresh, manage/info and so on), with
+    /// open registration closed: accounts are made by an administrator at <c>/api/users</c>.
+    /// </summary>
+    public static void MapAuthEndpoints(this WebApplication app)
+    {
+        var auth = app.MapGroup("/api/auth").WithTags("Auth");
+        auth.AddEndpointFilter(async (context, next) =>
+            context.HttpContext.Request.Path.Value?.EndsWith("/register", StringComparison.OrdinalIgnoreCase) == true
+                ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Accounts are created by an administrator.")
+                : await next(context));
+        auth.MapIdentityApi<MeetingsUser>();
+        auth.MapPost("/logout", async (SignInManager<MeetingsUser> signIn) =>
+        {
+            await signIn.SignOutAsync();
+            return Results.NoContent();
+        }).RequireAuthorization();
+        auth.MapGet("/me", AccountService.Me).RequireAuthorization();
+        app.MapUserEndpoints();
+    }
+}

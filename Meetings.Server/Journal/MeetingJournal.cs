@@ -1,0 +1,84 @@
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Journal;
+
+/// <summary>Two writers tried to append at the same place; the loser must catch up and decide again.</summary>
+public sealed class JournalConflictException(Guid meetingId, long sequence)
+    : Exception($"Meeting {meetingId} already has an event at sequence {sequence}.");
+
+/// <summary>The meeting journal in the database: append in one transaction, read after a point, verify the chain.</summary>
+public sealed class MeetingJournal(MeetingsDbContext db)
+{
+    /// <summary>
+    /// Appends events after <paramref name="previous"/> (the last entry the caller's state reflects, or
+    /// null for a new meeting) and updates the meeting list, all in one transaction. The unique
+    /// (meeting, sequence) index makes a racing writer fail with <see cref="JournalConflictException"/>.
+    /// </summary>
+    public async Task<IReadOnlyList<JournalEntry>> AppendAsync(
+        Guid meetingId, JournalEntry? previous, IReadOnlyList<MeetingEvent> events, Actor actor, DateTimeOffset at,
+        CancellationToken ct = default)
+    {
+        var entries = new List<JournalEntry>(events.Count);
+        var (sequence, hash) = (previous?.Sequence ?? 0, previous?.Hash ?? JournalChain.Genesis);
+        foreach (var e in events)
+        {
+            var entry = JournalChain.Link(meetingId, ++sequence, at, actor.Display, EventSerializer.TypeName(e), EventSerializer.Serialize(e), hash);
+            entries.Add(entry);
+            hash = entry.Hash;
+        }
+
+        db.ChangeTracker.Clear();
+        db.Journal.AddRange(entries.Select(JournalRow.From));
+        var row = previous is null ? db.Meetings.Add(new MeetingRow { Id = meetingId }).Entity
+            : await db.Meetings.SingleAsync(m => m.Id == meetingId, ct);
+        foreach (var e in events) Project(e, row);
+        row.LastSequence = sequence;
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException)
+        {
+            db.ChangeTracker.Clear();
+            var first = (previous?.Sequence ?? 0) + 1;
+            // Whatever the provider calls it, the place being taken by another writer is a conflict.
+            if (await HasEntryAsync(meetingId, first, ct)) throw new JournalConflictException(meetingId, first);
+            throw;
+        }
+        db.ChangeTracker.Clear();
+        return entries;
+    }
+
+    public async Task<IReadOnlyList<JournalEntry>> ReadAsync(Guid meetingId, long after = 0, int max = int.MaxValue, CancellationToken ct = default) =>
+        (await db.Journal.AsNoTracking()
+            .Where(r => r.MeetingId == meetingId && r.Sequence > after)
+            .OrderBy(r => r.Sequence).Take(max).ToListAsync(ct))
+        .Select(r => r.ToEntry()).ToList();
+
+    /// <summary>Checks the whole chain of a meeting: null when intact, else the first sequence whose link is broken.</summary>
+    public async Task<long?> VerifyAsync(Guid meetingId, CancellationToken ct = default) =>
+        JournalChain.FirstBrokenLink(await ReadAsync(meetingId, ct: ct));
+
+    private Task<bool> HasEntryAsync(Guid meetingId, long sequence, CancellationToken ct) =>
+        db.Journal.AsNoTracking().AnyAsync(r => r.MeetingId == meetingId && r.Sequence == sequence, ct);
+
+    /// <summary>The meeting list is a fold of the journal too, over the few events that change it.</summary>
+    private static void Project(MeetingEvent e, MeetingRow row)
+    {
+        switch (e)
+        {
+            case MeetingScheduled s:
+                (row.BodyId, row.BodyName, row.Title, row.Kind, row.Start, row.TimeZone, row.Location, row.AccessCode, row.Status) =
+                    (s.BodyId, s.BodyName, s.Title, s.Kind, s.Start, s.TimeZone, s.Location, s.AccessCode, MeetingStatus.Draft);
+                break;
+            case MeetingRescheduled r: (row.Title, row.Start, row.TimeZone, row.Location) = (r.Title, r.Start, r.TimeZone, r.Location); break;
+            case MeetingPublished: row.Status = MeetingStatus.Published; break;
+            case MeetingStarted or MeetingResumed: row.Status = MeetingStatus.Live; break;
+            case MeetingRecessed: row.Status = MeetingStatus.Recessed; break;
+            case MeetingAdjourned: row.Status = MeetingStatus.Adjourned; break;
+            case MeetingCancelled: row.Status = MeetingStatus.Cancelled; break;
+        }
+    }
+}

@@ -1,0 +1,87 @@
+using System.Security.Claims;
+using Meetings.Client.Contracts;
+using Meetings.Server.Bodies;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Errors;
+using Meetings.Server.Identity;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Meetings;
+
+public static class MeetingEndpoints
+{
+    /// <summary>
+    /// Meetings: the public list and detail, and the clerk's scheduling, rescheduling, publishing and
+    /// cancelling. Drafts are seen only by clerks and administrators.
+    /// </summary>
+    public static void MapMeetingEndpoints(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/meetings").WithTags("Meetings");
+        group.MapGet("/", List);
+        group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, MeetingStore store) =>
+            await store.ReadAsync(id, m => Visible(m, user) ? MeetingViews.Detail(m) : throw new NotFoundException("No such meeting.")));
+
+        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy);
+        clerk.MapPost("/", Schedule);
+        clerk.MapPut("/{id:guid}", (Guid id, MeetingRequest r, ClaimsPrincipal user, MeetingStore store) =>
+            Run(store, id, user, (m, _) =>
+            {
+                var (title, start, zone, location) = Parse(r);
+                return m.Reschedule(title, start, zone, location);
+            }));
+        clerk.MapPost("/{id:guid}/publish", (Guid id, PublishRequest? r, ClaimsPrincipal user, MeetingStore store) =>
+        {
+            // Anyone who runs meetings may publish on time; only an administrator may excuse late notice.
+            if (!string.IsNullOrWhiteSpace(r?.LateNoticeReason) && !user.IsInRole(Roles.Admin))
+                throw new ForbiddenException("Only an administrator may publish with late notice.");
+            return Run(store, id, user, (m, now) => m.Publish(now, r?.LateNoticeReason));
+        });
+        clerk.MapPost("/{id:guid}/cancel", (Guid id, CancelRequest r, ClaimsPrincipal user, MeetingStore store) =>
+            Run(store, id, user, (m, now) => m.Cancel(now, r.Reason ?? "")));
+    }
+
+    /// <summary>Runs a clerk's command and answers with the meeting as it now stands.</summary>
+    public static async Task<MeetingDetail> Run(MeetingStore store, Guid id, ClaimsPrincipal user, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide) =>
+        MeetingViews.Detail((await store.ExecuteAsync(id, Actors.For(user), decide)).Meeting);
+
+    private static async Task<IEnumerable<MeetingSummary>> List(ClaimsPrincipal user, MeetingsDbContext db, Guid? bodyId)
+    {
+        var rows = db.Meetings.AsNoTracking();
+        if (!user.IsClerk()) rows = rows.Where(m => m.Status != MeetingStatus.Draft);
+        if (bodyId is { } b) rows = rows.Where(m => m.BodyId == b);
+        return (await rows.ToListAsync()).OrderBy(m => m.Start).Select(MeetingViews.Summary);
+    }
+
+    private static async Task<IResult> Schedule(MeetingRequest r, ClaimsPrincipal user, MeetingsDbContext db, MeetingStore store)
+    {
+        var body = await BodyEndpoints.FindAsync(db, r.BodyId ?? throw new InvalidInputException("bodyId", "The body is required."), tracked: false);
+        var (title, start, zone, location) = Parse(r);
+        var kind = Enum.TryParse<MeetingKind>(r.Kind ?? nameof(MeetingKind.Regular), true, out var k) && Enum.IsDefined(k) ? k
+            : throw new InvalidInputException("kind", "The meeting kind must be Regular, Special or Emergency.");
+        var scheduled = Meeting.Schedule(Guid.NewGuid(), body, title, kind, start, zone, location, await NewAccessCodeAsync(db));
+        var result = await store.ScheduleAsync(scheduled, Actors.For(user), []);
+        return Results.Created($"/api/meetings/{scheduled.MeetingId}", MeetingViews.Detail(result.Meeting));
+    }
+
+    private static (string Title, DateTimeOffset Start, string Zone, string Location) Parse(MeetingRequest r)
+    {
+        var zone = r.TimeZone ?? throw new InvalidInputException("timeZone", "The time zone is required.");
+        var start = LocalTime.ToInstant(r.Start ?? throw new InvalidInputException("start", "The start time is required."), zone);
+        return (r.Title ?? "", start, zone, r.Location ?? "");
+    }
+
+    /// <summary>A six-digit code that no meeting still to be held is using, for callers to key in.</summary>
+    private static async Task<string> NewAccessCodeAsync(MeetingsDbContext db)
+    {
+        var inUse = (await db.Meetings.AsNoTracking()
+            .Where(m => m.Status != MeetingStatus.Adjourned && m.Status != MeetingStatus.Cancelled)
+            .Select(m => m.AccessCode).ToListAsync()).ToHashSet();
+        string code;
+        do code = System.Security.Cryptography.RandomNumberGenerator.GetInt32(100_000, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        while (inUse.Contains(code));
+        return code;
+    }
+
+    public static bool Visible(Meeting m, ClaimsPrincipal user) => m.Status != MeetingStatus.Draft || user.IsClerk();
+}

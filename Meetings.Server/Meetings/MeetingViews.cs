@@ -1,0 +1,24 @@
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+
+namespace Meetings.Server.Meetings;
+
+/// <summary>Maps meeting state to the wire shapes in Meetings.Client/Contracts.</summary>
+public static class MeetingViews
+{
+    public static MeetingSummary Summary(MeetingRow m) =>
+        new(m.Id, m.BodyId, m.BodyName, m.Title, m.Kind.ToString(), m.Status.ToString(), m.Start, m.TimeZone, LocalOf(m.Start, m.TimeZone), m.Location);
+
+    public static MeetingSummary Summary(Meeting m) =>
+        new(m.Id, m.BodyId, m.BodyName, m.Title, m.Kind.ToString(), m.Status.ToString(), m.Start, m.TimeZone, m.Local(m.Start).DateTime, m.Location);
+
+    public static MeetingDetail Detail(Meeting m) =>
+        new(Summary(m), m.AccessCode, m.Agenda.Select(Item).ToList(), m.CurrentItemId, m.PublishedAt, m.LateNoticeReason, m.CancelReason, m.Version);
+
+    public static AgendaItemDto Item(AgendaItem i) =>
+        new(i.Id, i.ParentId, i.Number, i.Title, i.Kind.ToString(), i.Description, i.TakesPublicComment, i.MinutesPerSpeaker, i.Amended, i.CommentOpen);
+
+    private static DateTime LocalOf(DateTimeOffset instant, string timeZone) =>
+        TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime;
+}

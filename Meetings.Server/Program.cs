@@ -1,0 +1,43 @@
+using System.Text.Json.Serialization;
+using Meetings.Server.Agenda;
+using Meetings.Server.Bodies;
+using Meetings.Server.Data;
+using Meetings.Server.Errors;
+using Meetings.Server.Identity;
+using Meetings.Server.Journal;
+using Meetings.Server.Meetings;
+
+var builder = WebApplication.CreateBuilder(args);
+builder.AddMeetingsData();
+builder.AddMeetingsIdentity();
+builder.AddProblemHandling();
+builder.AddMeetings();
+builder.Services.AddOpenApi();
+builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+
+var app = builder.Build();
+await app.MigrateMeetingsDatabaseAsync();
+if (await app.RunStartupVerbAsync(args)) return;
+await app.SeedAsync();
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseBlazorFrameworkFiles();
+app.UseStaticFiles();
+app.UseAuthentication();
+app.UseAuthorization();
+
+app.MapOpenApi();
+app.MapHealthEndpoint();
+app.MapAuthEndpoints();
+app.MapBodyEndpoints();
+app.MapMeetingEndpoints();
+app.MapAgendaEndpoints();
+app.MapJournalEndpoints();
+app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
+app.MapFallbackToFile("index.html");
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the tests' host factory.</summary>
+public partial class Program;
