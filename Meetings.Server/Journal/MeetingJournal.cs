@@ -20,6 +20,8 @@ public sealed class MeetingJournal(MeetingsDbContext db)
         Guid meetingId, JournalEntry? previous, IReadOnlyList<MeetingEvent> events, Actor actor, DateTimeOffset at,
         CancellationToken ct = default)
     {
+        // The journal keeps whole milliseconds in UTC: what every provider stores exactly, so hashes verify.
+        at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         var entries = new List<JournalEntry>(events.Count);
         var (sequence, hash) = (previous?.Sequence ?? 0, previous?.Hash ?? JournalChain.Genesis);
         foreach (var e in events)

@@ -1,0 +1,127 @@
+using System.Net;
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Journal;
+using Meetings.Server.Meetings;
+using Meetings.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meetings.Tests.Storage;
+
+public class JournalStorageTests
+{
+    [Test]
+    public async Task TwoJournalWriters_AppendingAtTheSamePlace_OnlyOneWins()
+    {
+        using var host = new TestHost();
+        var meeting = await (await host.SignInAsync(Demo.Clerk)).DemoMeeting();
+        var last = host.WithDb(db => db.Journal.AsNoTracking().Where(r => r.MeetingId == meeting.Meeting.Id)
+            .OrderBy(r => r.Sequence).Last().ToEntry());
+
+        // Two contexts, as two app instances would have, both think they are appending after `last`.
+        using var scopeA = host.Services.CreateScope();
+        using var scopeB = host.Services.CreateScope();
+        var journalA = new MeetingJournal(scopeA.ServiceProvider.GetRequiredService<MeetingsDbContext>());
+        var journalB = new MeetingJournal(scopeB.ServiceProvider.GetRequiredService<MeetingsDbContext>());
+        MeetingEvent[] a = [new AgendaItemRevised(meeting.Agenda[0].Id, "A", AgendaItemKind.Procedural, null, false, null, true)];
+        MeetingEvent[] b = [new AgendaItemRevised(meeting.Agenda[0].Id, "B", AgendaItemKind.Procedural, null, false, null, true)];
+        var results = await Task.WhenAll(
+            Attempt(() => journalA.AppendAsync(meeting.Meeting.Id, last, a, Actor.System, DateTimeOffset.UtcNow)),
+            Attempt(() => journalB.AppendAsync(meeting.Meeting.Id, last, b, Actor.System, DateTimeOffset.UtcNow)));
+
+        Assert.That(results.Count(r => r is null), Is.EqualTo(1), "exactly one writer succeeds");
+        Assert.That(results.Single(r => r is not null), Is.InstanceOf<JournalConflictException>());
+        var rows = host.WithDb(db => db.Journal.Count(r => r.MeetingId == meeting.Meeting.Id));
+        Assert.That(rows, Is.EqualTo(last.Sequence + 1));
+    }
+
+    [Test]
+    public async Task TwoAppInstancesOnOneDatabase_RacingOnOneMeeting_LoseNothingAndKeepSequencesContiguous()
+    {
+        var folder = TestHost.NewFolder();
+        using var first = new TestHost(folder);
+        var clerkA = await first.SignInAsync(Demo.Clerk);
+        using var second = new TestHost(folder);
+        var clerkB = await second.SignInAsync(Demo.Clerk);
+        var meeting = await clerkA.DemoMeeting();
+        const int PerInstance = 15;
+
+        async Task AddItems(HttpClient clerk, string prefix)
+        {
+            for (var i = 0; i < PerInstance; i++)
+                await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda",
+                    new AgendaItemRequest($"{prefix} {i}", "Discussion"), HttpStatusCode.Created);
+        }
+        await Task.WhenAll(AddItems(clerkA, "From A"), AddItems(clerkB, "From B"));
+
+        var agenda = (await clerkB.Get<MeetingDetail>($"/api/meetings/{meeting.Meeting.Id}")).Agenda;
+        Assert.That(agenda.Count(i => i.Title.StartsWith("From A", StringComparison.Ordinal)), Is.EqualTo(PerInstance));
+        Assert.That(agenda.Count(i => i.Title.StartsWith("From B", StringComparison.Ordinal)), Is.EqualTo(PerInstance));
+        var journal = await clerkA.Get<List<JournalEventDto>>($"/api/meetings/{meeting.Meeting.Id}/journal");
+        Assert.That(journal.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, journal.Count).Select(i => (long)i)));
+        var verification = await clerkA.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
+        Assert.That(verification.Intact, Is.True);
+        // Both instances converge on the same state.
+        var fromA = await clerkA.Get<MeetingDetail>($"/api/meetings/{meeting.Meeting.Id}");
+        Assert.That(fromA.Agenda.Select(i => i.Id), Is.EqualTo(agenda.Select(i => i.Id)));
+    }
+
+    [Test]
+    public async Task EditingAStoredEvent_IsDetected_ByVerifyingTheChain()
+    {
+        using var host = new TestHost();
+        var client = host.CreateClient();
+        var meeting = await client.DemoMeeting();
+        var before = await client.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
+        Assert.That(before.Intact, Is.True);
+
+        host.WithDb(db => db.Database.ExecuteSqlRaw(
+            "UPDATE JournalEvents SET Payload = replace(Payload, 'Roll Call', 'Roll Cal') WHERE MeetingId = {0} AND Sequence = 3",
+            meeting.Meeting.Id));
+
+        var after = await client.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
+        Assert.That(after.Intact, Is.False);
+        Assert.That(after.FirstBrokenSequence, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task RestartingTheHost_KeepsEverythingThatWasAcknowledged()
+    {
+        var folder = TestHost.NewFolder();
+        Guid meetingId;
+        MeetingDetail acknowledged;
+        using (var host = new TestHost(folder))
+        {
+            var clerk = await host.SignInAsync(Demo.Clerk);
+            meetingId = (await clerk.DemoMeeting()).Meeting.Id;
+            acknowledged = await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meetingId}/agenda",
+                new AgendaItemRequest("Added before the restart", "Action"), HttpStatusCode.Created);
+        }
+        using var restarted = new TestHost(folder);
+        var after = await restarted.CreateClient().Get<MeetingDetail>($"/api/meetings/{meetingId}");
+        Assert.That(after.Version, Is.EqualTo(acknowledged.Version));
+        Assert.That(after.Agenda.Select(i => i.Title), Does.Contain("Added before the restart"));
+    }
+
+    [Test]
+    public void NeitherProvider_HasPendingModelChanges()
+    {
+        using var sqlite = new SqliteMeetingsDbContext(
+            new DbContextOptionsBuilder<SqliteMeetingsDbContext>().UseSqlite("Data Source=:memory:").Options);
+        using var sqlServer = new SqlServerMeetingsDbContext(
+            new DbContextOptionsBuilder<SqlServerMeetingsDbContext>().UseSqlServer("Server=none;Database=none").Options);
+        Assert.Multiple(() =>
+        {
+            Assert.That(sqlite.Database.HasPendingModelChanges(), Is.False, "run dotnet ef migrations add for Sqlite");
+            Assert.That(sqlServer.Database.HasPendingModelChanges(), Is.False, "run dotnet ef migrations add for SqlServer");
+        });
+    }
+
+    private static async Task<Exception?> Attempt(Func<Task> append)
+    {
+        try { await append(); return null; }
+        catch (Exception e) { return e; }
+    }
+}

@@ -1,0 +1,66 @@
+using System.Net.Http.Json;
+using Meetings.Server.Data;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meetings.Tests.Support;
+
+/// <summary>
+/// The real server on a SQLite file of its own, with the demo council seeded and a clock the test moves.
+/// Two hosts given the same folder share one database, as two app instances would.
+/// </summary>
+public sealed class TestHost : WebApplicationFactory<Program>
+{
+    public const string Password = Meetings.Server.Meetings.DemoSeed.Password;
+
+    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null)
+    {
+        DataFolder = dataFolder ?? NewFolder();
+        Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+    }
+
+    public string DataFolder { get; }
+    public FakeTimeProvider Clock { get; }
+
+    public static string NewFolder() => Directory.CreateTempSubdirectory("meetings-test-").FullName;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("Data:Folder", DataFolder);
+        builder.UseSetting("Demo:Seed", "true");
+        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+    }
+
+    /// <summary>A client signed in with cookies as one of the demo accounts (see DemoSeed).</summary>
+    public async Task<HttpClient> SignInAsync(string email)
+    {
+        var client = CreateClient();
+        var response = await client.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email, password = Password });
+        Assert.That(response.IsSuccessStatusCode, Is.True, $"sign-in as {email} failed: {response.StatusCode}");
+        return client;
+    }
+
+    public T WithDb<T>(Func<MeetingsDbContext, T> use)
+    {
+        using var scope = Services.CreateScope();
+        return use(scope.ServiceProvider.GetRequiredService<MeetingsDbContext>());
+    }
+
+    protected override void Dispose(bool disposing)
+    {
+        base.Dispose(disposing);
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+    }
+}
+
+public static class Demo
+{
+    public const string Admin = "admin@demo.city";
+    public const string Clerk = "clerk@demo.city";
+    public const string Mayor = "mayor@demo.city";
+}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Runs every test of Meetings and ends with one line: "N passed, N failed[, N skipped]".
+# Installs what the tests need when it is missing, so it works on a fresh machine.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+results=artifacts/test-results
+rm -rf "$results"
+mkdir -p "$results"
+
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
+
+dotnet build Meetings.sln -warnaserror -nologo -v quiet
+set +e
+dotnet test Meetings.sln --no-build -nologo -v quiet \
+  --logger "trx;LogFileName=results.trx" --results-directory "$results" -- NUnit.NumberOfTestWorkers=1 2>&1 \
+  | grep -vE '^\s*(info|warn|dbug):|^\s{6}' | grep -E 'Failed |Passed!|Failed!|error|Error Message|Expected|But was|^\s+at Meetings' | head -200
+set -e
+
+trx=$(find "$results" -name '*.trx' | head -1)
+if [ -z "$trx" ]; then
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
+passed=$(counter passed); failed=$(counter failed); errors=$(counter error)
+skipped=$(( $(counter notExecuted) ))
+failed=$(( failed + errors ))
+if [ "$skipped" -gt 0 ]; then
+  echo "$passed passed, $failed failed, $skipped skipped"
+else
+  echo "$passed passed, $failed failed"
+fi
+[ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
