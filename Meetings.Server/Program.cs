@@ -8,6 +8,8 @@ using Meetings.Server.Journal;
 using Meetings.Server.Meetings;
 
 var builder = WebApplication.CreateBuilder(args);
+// Serve the web client from its build output in every environment, not only Development (a no-op once published).
+builder.WebHost.UseStaticWebAssets();
 builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
 builder.AddProblemHandling();
