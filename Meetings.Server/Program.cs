@@ -5,6 +5,7 @@ using Meetings.Server.Data;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
+using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -14,6 +15,7 @@ builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
 builder.AddProblemHandling();
 builder.AddMeetings();
+builder.AddLive();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -36,6 +38,7 @@ app.MapBodyEndpoints();
 app.MapMeetingEndpoints();
 app.MapAgendaEndpoints();
 app.MapJournalEndpoints();
+app.MapLive();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

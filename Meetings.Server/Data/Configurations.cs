@@ -1,4 +1,5 @@
 using Meetings.Server.Domain;
+using Meetings.Server.Live;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -55,5 +56,15 @@ internal sealed class MeetingRowConfiguration : IEntityTypeConfiguration<Meeting
         row.Property(m => m.AccessCode).HasMaxLength(10);
         row.HasIndex(m => m.AccessCode);
         row.HasIndex(m => m.Start);
+    }
+}
+
+internal sealed class SpeakerContactConfiguration : IEntityTypeConfiguration<SpeakerContact>
+{
+    public void Configure(EntityTypeBuilder<SpeakerContact> contact)
+    {
+        contact.HasKey(c => c.EntryId);
+        contact.Property(c => c.Phone).HasMaxLength(16);
+        contact.HasIndex(c => c.MeetingId);
     }
 }

@@ -1,5 +1,6 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Identity;
+using Meetings.Server.Live;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -14,6 +15,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Body> Bodies => Set<Body>();
     public DbSet<JournalRow> Journal => Set<JournalRow>();
     public DbSet<MeetingRow> Meetings => Set<MeetingRow>();
+    public DbSet<SpeakerContact> SpeakerContacts => Set<SpeakerContact>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -79,3 +79,11 @@ public sealed record VoteClosed(
     Guid MotionId, DateTimeOffset At, IReadOnlyDictionary<Guid, VoteChoice> Votes, VoteOutcome Outcome) : MeetingEvent;
 public sealed record VoteCorrected(
     Guid MotionId, Guid SeatId, VoteChoice Choice, string Reason, VoteOutcome Outcome) : MeetingEvent;
+
+// Members asking for the floor (their own queue, apart from the public's)
+public sealed record MemberAskedToSpeak(Guid SeatId, Guid ItemId, DateTimeOffset At) : MeetingEvent;
+public sealed record MemberRequestWithdrawn(Guid SeatId) : MeetingEvent;
+public sealed record MemberRecognized(Guid SeatId) : MeetingEvent;
+
+// Written public comment on an item
+public sealed record WrittenCommentSubmitted(Guid CommentId, Guid ItemId, string Name, string Text, string PersonKey, DateTimeOffset At) : MeetingEvent;

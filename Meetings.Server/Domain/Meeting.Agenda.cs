@@ -159,6 +159,7 @@ public sealed partial class Meeting
                 break;
             case ItemOpened o:
                 CurrentItemId = o.ItemId;
+                ClearFloor();
                 break;
             case PublicCommentOpened o: _items[o.ItemId].CommentOpen = true; break;
             case PublicCommentClosed c: _items[c.ItemId].CommentOpen = false; break;

@@ -115,6 +115,24 @@ public sealed partial class Meeting
         return [new VoteClosed(motionId, now, votes, Outcome(motion.Threshold, votes))];
     }
 
+    /// <summary>
+    /// Records a voice vote in one step: present members vote aye unless named among the dissenters (nay,
+    /// abstain or recuse); absent members are absent. The record is as named as a roll-call vote.
+    /// </summary>
+    public MeetingEvent[] RecordVoiceVote(DateTimeOffset now, Guid motionId, IReadOnlyDictionary<Guid, VoteChoice> dissent)
+    {
+        var open = OpenVoting(now, motionId);
+        foreach (var (seat, choice) in dissent)
+        {
+            RequirePresentMember(seat);
+            if (!Enum.IsDefined(choice) || choice is VoteChoice.Absent)
+                throw new InvalidInputException("dissent", "A dissenting vote is Nay, Abstain or Recuse.");
+        }
+        var votes = _attendance.Values.ToDictionary(a => a.SeatId,
+            a => !a.IsPresent ? VoteChoice.Absent : dissent.GetValueOrDefault(a.SeatId, VoteChoice.Aye));
+        return [.. open, new VoteClosed(motionId, now, votes, Outcome(Motion(motionId).Threshold, votes))];
+    }
+
     /// <summary>Corrects one member's recorded vote on a closed vote. The original stays in the journal.</summary>
     public MeetingEvent[] CorrectVote(Guid motionId, Guid seatId, VoteChoice choice, string reason)
     {

@@ -61,7 +61,7 @@ public sealed partial class Meeting
             case MeetingAdjourned: Status = MeetingStatus.Adjourned; break;
             case MeetingCancelled c: (Status, CancelReason) = (MeetingStatus.Cancelled, c.Reason); break;
             default:
-                if (!ApplyAgenda(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e))
+                if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e))
                     throw new InvalidOperationException($"No fold for event {e.GetType().Name}.");
                 break;
         }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Journal;
+using Meetings.Server.Live;
 
 namespace Meetings.Server.Meetings;
 
@@ -14,7 +15,7 @@ public sealed record CommandResult(Meeting Meeting, IReadOnlyList<JournalEntry> 
 /// appends are seen. Commands on one meeting run one at a time here; across instances the journal's unique
 /// (meeting, sequence) index decides, and the loser catches up and decides again.
 /// </summary>
-public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingStore> log)
+public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, ILogger<MeetingStore> log)
 {
     private const int Attempts = 5;
     private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
@@ -40,6 +41,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                     var entries = await journal.AppendAsync(meetingId, cached.Last, events, actor, now, ct);
                     foreach (var e in events) meeting.Apply(e);
                     cached.Last = entries[^1];
+                    await broadcaster.PublishAsync(meeting, entries);
                     return new CommandResult(meeting, entries);
                 }
                 catch (JournalConflictException) when (attempt < Attempts)
@@ -78,6 +80,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         try
         {
             var entries = await scope.ServiceProvider.GetRequiredService<MeetingJournal>().AppendAsync(scheduled.MeetingId, null, events, actor, now, ct);
+            await broadcaster.PublishAsync(meeting, entries);
             return new CommandResult(meeting, entries);
         }
         catch (JournalConflictException)
@@ -102,14 +105,25 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         }
     }
 
-    private static async Task<Meeting> CatchUpAsync(Guid meetingId, Cached cached, MeetingJournal journal, CancellationToken ct)
+    /// <summary>The meetings this instance holds, for the watcher that keeps them current.</summary>
+    public IReadOnlyCollection<Guid> CachedMeetings => _cache.Keys.ToList();
+
+    /// <summary>
+    /// Brings the cached state up to the journal. Events another instance appended are passed on to the
+    /// people connected here (a client ignores any it already has, by sequence number).
+    /// </summary>
+    private async Task<Meeting> CatchUpAsync(Guid meetingId, Cached cached, MeetingJournal journal, CancellationToken ct)
     {
         var missed = await journal.ReadAsync(meetingId, cached.Last?.Sequence ?? 0, ct: ct);
         if (missed.Count > 0)
         {
             var events = missed.Select(EventSerializer.Deserialize);
             if (cached.Meeting is null) cached.Meeting = Meeting.FromHistory(events);
-            else foreach (var e in events) cached.Meeting.Apply(e);
+            else
+            {
+                foreach (var e in events) cached.Meeting.Apply(e);
+                await broadcaster.PublishAsync(cached.Meeting, missed);
+            }
             cached.Last = missed[^1];
         }
         return cached.Meeting ?? throw new NotFoundException("No such meeting.");

@@ -16,7 +16,7 @@ public class AccessTests
     [OneTimeTearDown]
     public void StopHost() => _host.Dispose();
 
-    private async Task<HttpClient> As(string who) => who == "anonymous" ? _host.CreateClient() : await _host.SignInAsync(who);
+    private async Task<HttpClient> As(string who) => who == "anonymous" ? _host.Anonymous() : await _host.SignInAsync(who);
 
     // Writes: (method, url, who, expected status). Bodies are valid, so the only reason to refuse is the role.
     [TestCase("POST", "/api/meetings", "anonymous", 401)]
@@ -43,8 +43,8 @@ public class AccessTests
     public async Task Endpoint_AllowsOnlyItsRoles(string method, string url, string who, int expected)
     {
         var client = await As(who);
-        var meeting = await _host.CreateClient().DemoMeeting();
-        var body = await _host.CreateClient().DemoBody();
+        var meeting = await _host.Anonymous().DemoMeeting();
+        var body = await _host.Anonymous().DemoBody();
         object? payload = url switch
         {
             "/api/meetings" => new MeetingRequest(body.Id, "Study Session", "Special", DateTime.UtcNow.AddDays(30), "America/Los_Angeles", "Room 2"),
@@ -64,9 +64,9 @@ public class AccessTests
     [Test]
     public async Task OpenRegistration_IsClosed()
     {
-        var response = await _host.CreateClient().PostAsJsonAsync("/api/auth/register", new { email = "someone@example.com", password = "a-long-password-1" });
+        var response = await _host.Anonymous().PostAsJsonAsync("/api/auth/register", new { email = "someone@example.com", password = "a-long-password-1" });
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
-        var signIn = await _host.CreateClient().PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "someone@example.com", password = "a-long-password-1" });
+        var signIn = await _host.Anonymous().PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "someone@example.com", password = "a-long-password-1" });
         Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
@@ -84,7 +84,7 @@ public class AccessTests
     {
         var admin = await _host.SignInAsync(Demo.Admin);
         await admin.Send<UserInfo>(HttpMethod.Post, "/api/users", new CreateUserRequest("locked@city.gov", "Locked Out", "right-password-1", "Clerk"), HttpStatusCode.Created);
-        var client = _host.CreateClient();
+        var client = _host.Anonymous();
         for (var i = 0; i < 5; i++)
             await client.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "locked@city.gov", password = "wrong-password" });
         var withRightPassword = await client.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "locked@city.gov", password = "right-password-1" });

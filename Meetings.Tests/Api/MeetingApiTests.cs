@@ -27,28 +27,28 @@ public class MeetingApiTests
     [Test]
     public async Task Healthz_AnswersOk_WhenTheDatabaseAnswers()
     {
-        var response = await _host.CreateClient().GetAsync("/healthz");
+        var response = await _host.Anonymous().GetAsync("/healthz");
         Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK));
     }
 
     [Test]
     public async Task OpenApiDocument_IsServed_AndListsTheMeetingEndpoints()
     {
-        var document = await _host.CreateClient().GetStringAsync("/openapi/v1.json");
+        var document = await _host.Anonymous().GetStringAsync("/openapi/v1.json");
         Assert.That(document, Does.Contain("/api/meetings/{id}/journal"));
     }
 
     [Test]
     public async Task TheWebClient_IsServed_AtTheRoot()
     {
-        var page = await _host.CreateClient().GetStringAsync("/");
+        var page = await _host.Anonymous().GetStringAsync("/");
         Assert.That(page, Does.Contain("_framework/blazor.webassembly"));
     }
 
     [Test]
     public async Task DemoMeeting_IsListedPublicly_WithItsNestedAgenda()
     {
-        var meeting = await _host.CreateClient().DemoMeeting();
+        var meeting = await _host.Anonymous().DemoMeeting();
         Assert.That(meeting.Agenda.Select(i => i.Number), Is.EqualTo(new[] { "1", "2", "3", "4", "4.a", "4.b", "4.c", "5", "6", "7", "8", "9" }));
         Assert.That(meeting.Agenda.Single(i => i.Number == "5").Kind, Is.EqualTo("PublicHearing"));
         Assert.That(meeting.AccessCode, Does.Match("^[0-9]{6}$"));
@@ -63,7 +63,7 @@ public class MeetingApiTests
         Assert.That(created.Meeting.Status, Is.EqualTo("Draft"));
         Assert.That(created.Meeting.Start, Is.EqualTo(new DateTimeOffset(2027, 3, 11, 2, 30, 0, TimeSpan.Zero)), "18:30 PST (before the change of March 14) is 02:30 UTC");
         Assert.That(created.Meeting.LocalStart, Is.EqualTo(new DateTime(2027, 3, 10, 18, 30, 0)));
-        var anonymous = _host.CreateClient();
+        var anonymous = _host.Anonymous();
         Assert.That((await anonymous.GetAsync($"/api/meetings/{created.Meeting.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await anonymous.GetAsync($"/api/meetings/{created.Meeting.Id}/journal")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         var list = await anonymous.Get<List<MeetingSummary>>("/api/meetings");
@@ -82,7 +82,7 @@ public class MeetingApiTests
 
         var amended = await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda", new AgendaItemRequest("Added item", "Action"), HttpStatusCode.Created);
         Assert.That(amended.Agenda.Single(i => i.Title == "Added item").Amended, Is.True);
-        var journal = await _host.CreateClient().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal?after=2");
+        var journal = await _host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal?after=2");
         Assert.That(journal.Select(e => e.Type), Is.EqualTo(new[] { "MeetingPublished", "AgendaItemAdded" }));
         Assert.That(journal[1].Payload.GetProperty("isAmendment").GetBoolean(), Is.True);
     }
@@ -141,7 +141,7 @@ public class MeetingApiTests
     [Test]
     public async Task Journal_After_ReturnsOnlyLaterEvents_AndRefusesANegativePosition()
     {
-        var client = _host.CreateClient();
+        var client = _host.Anonymous();
         var meeting = await client.DemoMeeting();
         var all = await client.Get<List<JournalEventDto>>($"/api/meetings/{meeting.Meeting.Id}/journal");
         var later = await client.Get<List<JournalEventDto>>($"/api/meetings/{meeting.Meeting.Id}/journal?after=5");

@@ -72,7 +72,7 @@ public class JournalStorageTests
     public async Task EditingAStoredEvent_IsDetected_ByVerifyingTheChain()
     {
         using var host = new TestHost();
-        var client = host.CreateClient();
+        var client = host.Anonymous();
         var meeting = await client.DemoMeeting();
         var before = await client.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
         Assert.That(before.Intact, Is.True);
@@ -100,7 +100,7 @@ public class JournalStorageTests
                 new AgendaItemRequest("Added before the restart", "Action"), HttpStatusCode.Created);
         }
         using var restarted = new TestHost(folder);
-        var after = await restarted.CreateClient().Get<MeetingDetail>($"/api/meetings/{meetingId}");
+        var after = await restarted.Anonymous().Get<MeetingDetail>($"/api/meetings/{meetingId}");
         Assert.That(after.Version, Is.EqualTo(acknowledged.Version));
         Assert.That(after.Agenda.Select(i => i.Title), Does.Contain("Added before the restart"));
     }

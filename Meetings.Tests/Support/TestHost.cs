@@ -1,4 +1,7 @@
+using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
 using Meetings.Server.Data;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
@@ -10,8 +13,8 @@ using Microsoft.Extensions.Time.Testing;
 namespace Meetings.Tests.Support;
 
 /// <summary>
-/// The real server on a SQLite file of its own, with the demo council seeded and a clock the test moves.
-/// Two hosts given the same folder share one database, as two app instances would.
+/// The real server (Kestrel on a loopback port) on a SQLite file of its own, with the demo council seeded
+/// and a clock the test moves. Two hosts given the same folder share one database, as two app instances would.
 /// </summary>
 public sealed class TestHost : WebApplicationFactory<Program>
 {
@@ -21,7 +24,22 @@ public sealed class TestHost : WebApplicationFactory<Program>
     {
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
+        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
     }
+
+    /// <summary>Where the server listens, starting it on first use.</summary>
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            return new Uri(Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        }
+    }
+
+    /// <summary>A client with its own cookie jar, as a separate browser would have.</summary>
+    public HttpClient Anonymous(CookieContainer? jar = null) =>
+        new(new HttpClientHandler { CookieContainer = jar ?? new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
 
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; }
@@ -37,9 +55,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
     }
 
     /// <summary>A client signed in with cookies as one of the demo accounts (see DemoSeed).</summary>
-    public async Task<HttpClient> SignInAsync(string email)
+    public async Task<HttpClient> SignInAsync(string email, CookieContainer? jar = null)
     {
-        var client = CreateClient();
+        var client = Anonymous(jar);
         var response = await client.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email, password = Password });
         Assert.That(response.IsSuccessStatusCode, Is.True, $"sign-in as {email} failed: {response.StatusCode}");
         return client;

@@ -1,0 +1,84 @@
+namespace Meetings.Client.Contracts;
+
+/// <summary>
+/// What the server pushes to everyone in a meeting's group over SignalR (hub at <c>/hubs/meeting</c>).
+/// There is one event: after every change, the journal events it appended and the meeting as it now stands.
+/// </summary>
+public interface IMeetingClient
+{
+    /// <summary>
+    /// The meeting changed. <see cref="MeetingUpdate.Events"/> carry contiguous sequence numbers; a client
+    /// that holds sequence N and receives an update starting after N+1 missed something and calls
+    /// <c>EventsAfter(meetingId, N)</c>. Updates at or below the sequence a client holds are repeats: ignore them.
+    /// </summary>
+    Task MeetingUpdated(MeetingUpdate update);
+}
+
+/// <summary>A change: the new journal events and the meeting's state after them (at <c>Snapshot.Sequence</c>).</summary>
+public sealed record MeetingUpdate(Guid MeetingId, IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot);
+
+/// <summary>What <c>Join</c> answers: the meeting now, and who the server takes the caller to be.</summary>
+public sealed record JoinResult(MeetingSnapshot Snapshot, string Role, Guid? SeatId, string? PersonKey);
+
+/// <summary>What <c>EventsAfter</c> answers: the events after the given sequence (up to 1000) and the meeting now.</summary>
+public sealed record CatchUp(IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot);
+
+/// <summary>The whole live state of a meeting at one sequence number. Holds nothing private.</summary>
+public sealed record MeetingSnapshot(
+    long Sequence,
+    MeetingSummary Meeting,
+    IReadOnlyList<AgendaItemDto> Agenda,
+    Guid? CurrentItemId,
+    Quorum Quorum,
+    IReadOnlyList<MemberDto> Members,
+    IReadOnlyList<SpeakerDto> Speakers,
+    SpeakerDto? Speaking,
+    IReadOnlyList<FloorRequestDto> MembersWaiting,
+    Guid? RecognizedSeatId,
+    IReadOnlyList<MotionDto> Motions,
+    IReadOnlyList<WrittenCommentDto> WrittenComments,
+    DateTimeOffset ServerTime);
+
+/// <summary>Quorum now: members present (in the room or remote) against the number needed.</summary>
+public sealed record Quorum(int Present, int Needed, bool HasQuorum, bool RollCallTaken);
+
+/// <summary>A seat and its member's attendance. Presence is InRoom, Remote or Absent.</summary>
+public sealed record MemberDto(
+    Guid SeatId, string Title, string? Name, string Presence, string? RemoteBasis, DateTimeOffset? ArrivedAt, DateTimeOffset? DepartedAt);
+
+/// <summary>
+/// A public speaker. Queue order is the order of the list within an item. State is Waiting, OnDeck,
+/// Speaking, Done, Withdrawn or NoShow. While speaking, <c>EndsAt</c> is when the turn ends (clients count
+/// down from it against <c>ServerTime</c>); while paused, <c>EndsAt</c> is null and <c>SecondsLeft</c> holds.
+/// <c>PersonKey</c> lets a resident recognise their own entries (it is what <c>Join</c> returned to them).
+/// </summary>
+public sealed record SpeakerDto(
+    Guid Id, Guid ItemId, string Name, string Source, string? Stance, bool UsesInterpreter, string State, string PersonKey,
+    int? Seconds, DateTimeOffset? StartedAt, DateTimeOffset? EndsAt, int? SecondsLeft);
+
+public sealed record FloorRequestDto(Guid SeatId, Guid ItemId, DateTimeOffset At);
+
+/// <summary>
+/// A motion and its named vote. State is AwaitingSecond, OnFloor, Voting, Passed, Failed, NoQuorum or
+/// Withdrawn. Votes map seat ids to Aye, Nay, Abstain, Recuse or Absent, visible as they are cast.
+/// </summary>
+public sealed record MotionDto(
+    Guid Id, Guid ItemId, string Text, Guid MoverSeatId, Guid? SeconderSeatId, string Threshold, Guid? AmendsMotionId,
+    string State, IReadOnlyDictionary<Guid, string> Votes, int Ayes, int Nays, int Abstentions, int Recusals, int Absent,
+    IReadOnlyList<VoteCorrectionDto> Corrections);
+
+public sealed record VoteCorrectionDto(Guid SeatId, string Choice, string Reason);
+
+public sealed record WrittenCommentDto(Guid Id, Guid ItemId, string Name, string Text, DateTimeOffset At);
+
+/// <summary>A seat's answer in a roll call. Remote attendance needs its legal basis.</summary>
+public sealed record RollCallEntry(Guid SeatId, string Presence, string? RemoteBasis = null);
+
+/// <summary>A resident's sign-up to speak. Phone, if given, is used only for a text when they are next; it is never shown.</summary>
+public sealed record SignUpRequest(Guid ItemId, string? Name, string? Stance = null, bool UsesInterpreter = false, string? Phone = null);
+
+/// <summary>A motion. Threshold is Majority (default), MajorityOfSeats, TwoThirds, or a fraction of votes cast like "3/4".</summary>
+public sealed record MotionRequest(string? Text, string? Threshold = null, Guid? AmendsMotionId = null);
+
+/// <summary>What a command answers: the sequence number of the last event it appended (0 when nothing changed).</summary>
+public sealed record CommandAck(long Sequence);

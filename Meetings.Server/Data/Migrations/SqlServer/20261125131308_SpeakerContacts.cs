@@ -1,0 +1,40 @@
+﻿using System;
+using Microsoft.EntityFrameworkCore.Migrations;
+
+#nullable disable
+
+namespace Meetings.Server.Data.Migrations.SqlServer
+{
+    /// <inheritdoc />
+    public partial class SpeakerContacts : Migration
+    {
+        /// <inheritdoc />
+        protected override void Up(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.CreateTable(
+                name: "SpeakerContacts",
+                columns: table => new
+                {
+                    EntryId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    MeetingId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Phone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SpeakerContacts", x => x.EntryId);
+                });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpeakerContacts_MeetingId",
+                table: "SpeakerContacts",
+                column: "MeetingId");
+        }
+
+        /// <inheritdoc />
+        protected override void Down(MigrationBuilder migrationBuilder)
+        {
+            migrationBuilder.DropTable(
+                name: "SpeakerContacts");
+        }
+    }
+}

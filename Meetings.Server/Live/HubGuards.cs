@@ -1,0 +1,61 @@
+using System.Threading.RateLimiting;
+using Meetings.Server.Domain;
+using Meetings.Server.Errors;
+using Microsoft.AspNetCore.SignalR;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// Wraps every hub call: anonymous callers are rate-limited per connection and per address, and every
+/// refusal becomes a HubException with words a clerk can read. Nothing unhandled escapes to the client.
+/// </summary>
+internal sealed class HubGuards(ILogger<HubGuards> log) : IHubFilter, IDisposable
+{
+    // Generous for a person, tight for a script: 20 commands in a burst, then 2 a second per connection.
+    // An address may be a whole library or city hall behind one router, so it gets ten times that.
+    private readonly PartitionedRateLimiter<string> _perConnection = Buckets(20, 2);
+    private readonly PartitionedRateLimiter<string> _perAddress = Buckets(200, 20);
+
+    public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
+    {
+        if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context.Context))
+            throw new HubException("Too many requests; please wait a moment and try again.");
+        try
+        {
+            return await next(context);
+        }
+        catch (HubException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is MeetingRuleException or InvalidInputException or NotFoundException or ConflictException or ForbiddenException)
+        {
+            throw new HubException(e.Message);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Hub method {Method} failed.", context.HubMethodName);
+            throw new HubException("The server could not do this; nothing was changed. Please try again.");
+        }
+    }
+
+    private bool Allowed(HubCallerContext caller)
+    {
+        using var byConnection = _perConnection.AttemptAcquire(caller.ConnectionId);
+        if (!byConnection.IsAcquired) return false;
+        using var byAddress = _perAddress.AttemptAcquire(caller.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+        return byAddress.IsAcquired;
+    }
+
+    private static PartitionedRateLimiter<string> Buckets(int burst, int perSecond) =>
+        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
+        }));
+
+    public void Dispose()
+    {
+        _perConnection.Dispose();
+        _perAddress.Dispose();
+    }
+}

@@ -1,0 +1,294 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using System.Text;
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Identity;
+using Meetings.Server.Journal;
+using Meetings.Server.Meetings;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// The live meeting at <c>/hubs/meeting</c>. Thin and stateless: each method checks who is asking, runs one
+/// command through <see cref="MeetingStore"/> (decide, append to the journal, then broadcast) and answers
+/// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
+/// </summary>
+public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, MeetingsDbContext db, TimeProvider clock) : Hub<IMeetingClient>
+{
+    // Everyone
+
+    /// <summary>Joins a meeting's live group as a viewer, clerk or official. A resident passes the token their client keeps.</summary>
+    public async Task<JoinResult> Join(Guid meetingId, string? residentToken = null)
+    {
+        var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
+            ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
+        await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+        var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.Meeting.BodyId) : null;
+        var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : "Resident";
+        return new JoinResult(snapshot, role, seat, residentToken is null ? null : PersonKey(residentToken));
+    }
+
+    public Task Leave(Guid meetingId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+
+    /// <summary>The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something converges.</summary>
+    public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
+    {
+        var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
+            ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
+        var events = await journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
+        return new CatchUp(events.Select(JournalEndpoints.ToDto).ToList(), snapshot);
+    }
+
+    // Residents: no account, bound to the token their client keeps
+
+    public async Task<Guid> SignUpToSpeak(Guid meetingId, string residentToken, SignUpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var entryId = Guid.NewGuid();
+        var phone = SpeakerContact.NormalizePhone(request.Phone);
+        await Run(meetingId, (m, now) => m.SignUp(now, entryId, request.ItemId, request.Name ?? "", SpeakerSource.Web,
+            PersonKey(residentToken), Parse<Stance>(request.Stance, "stance"), request.UsesInterpreter, phone is not null));
+        if (phone is not null)
+        {
+            db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone });
+            await db.SaveChangesAsync();
+        }
+        return entryId;
+    }
+
+    /// <summary>A resident withdraws one of their own sign-ups (and only their own).</summary>
+    public Task<CommandAck> WithdrawSignUp(Guid meetingId, string residentToken, Guid entryId)
+    {
+        var key = PersonKey(residentToken);
+        return Run(meetingId, (m, _) => m.Entry(entryId).PersonKey == key ? m.Withdraw(entryId)
+            : throw new HubException("You can withdraw only your own sign-up."));
+    }
+
+    public Task<CommandAck> SubmitWrittenComment(Guid meetingId, string residentToken, Guid itemId, string name, string text) =>
+        Run(meetingId, (m, now) => m.SubmitWrittenComment(now, Guid.NewGuid(), itemId, name, text, PersonKey(residentToken)));
+
+    // Officials of the meeting's body
+
+    [Authorize(Roles = Roles.Official)]
+    public async Task<CommandAck> AskToSpeak(Guid meetingId)
+    {
+        var seat = await OwnSeatAsync(meetingId);
+        return await Run(meetingId, (m, now) => m.AskToSpeak(now, seat));
+    }
+
+    [Authorize(Roles = Roles.Official)]
+    public async Task<CommandAck> WithdrawRequestToSpeak(Guid meetingId)
+    {
+        var seat = await OwnSeatAsync(meetingId);
+        return await Run(meetingId, (m, _) => m.WithdrawRequest(seat));
+    }
+
+    [Authorize(Roles = Roles.Official)]
+    public async Task<Guid> Move(Guid meetingId, MotionRequest motion)
+    {
+        ArgumentNullException.ThrowIfNull(motion);
+        var seat = await OwnSeatAsync(meetingId);
+        var motionId = Guid.NewGuid();
+        await Run(meetingId, (m, _) => m.Move(motionId, seat, motion.Text ?? "", ParseThreshold(motion.Threshold), motion.AmendsMotionId));
+        return motionId;
+    }
+
+    [Authorize(Roles = Roles.Official)]
+    public async Task<CommandAck> Second(Guid meetingId, Guid motionId)
+    {
+        var seat = await OwnSeatAsync(meetingId);
+        return await Run(meetingId, (m, _) => m.Second(motionId, seat));
+    }
+
+    /// <summary>The mover withdraws their motion before the vote opens.</summary>
+    [Authorize(Roles = Roles.Official)]
+    public async Task<CommandAck> WithdrawMotion(Guid meetingId, Guid motionId)
+    {
+        var seat = await OwnSeatAsync(meetingId);
+        return await Run(meetingId, (m, _) => m.Motion(motionId).MoverSeatId == seat ? m.WithdrawMotion(motionId)
+            : throw new HubException("Only the mover may withdraw a motion."));
+    }
+
+    /// <summary>Casts or changes the member's own vote while the vote is open: Aye, Nay, Abstain or Recuse.</summary>
+    [Authorize(Roles = Roles.Official)]
+    public async Task<CommandAck> Vote(Guid meetingId, Guid motionId, string choice)
+    {
+        var seat = await OwnSeatAsync(meetingId);
+        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse<VoteChoice>(choice, "choice") ?? throw Missing("choice")));
+    }
+
+    // The clerk (or an administrator)
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> StartMeeting(Guid meetingId) => Run(meetingId, (m, now) => m.StartMeeting(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> Recess(Guid meetingId) => Run(meetingId, (m, now) => m.Recess(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> Resume(Guid meetingId) => Run(meetingId, (m, now) => m.Resume(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> Adjourn(Guid meetingId) => Run(meetingId, (m, now) => m.Adjourn(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> TakeRollCall(Guid meetingId, IReadOnlyList<RollCallEntry> members)
+    {
+        ArgumentNullException.ThrowIfNull(members);
+        var answers = members.Select(a => new MemberAttendance(a.SeatId, Parse<Presence>(a.Presence, "presence") ?? throw Missing("presence"), a.RemoteBasis)).ToList();
+        return Run(meetingId, (m, now) => m.TakeRollCall(now, answers));
+    }
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> MarkArrival(Guid meetingId, Guid seatId, string presence, string? remoteBasis = null) =>
+        Run(meetingId, (m, now) => m.MemberArrives(now, seatId, Parse<Presence>(presence, "presence") ?? throw Missing("presence"), remoteBasis));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> MarkDeparture(Guid meetingId, Guid seatId) => Run(meetingId, (m, now) => m.MemberDeparts(now, seatId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> OpenItem(Guid meetingId, Guid itemId) => Run(meetingId, (m, _) => m.OpenItem(itemId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> OpenPublicComment(Guid meetingId, Guid itemId) => Run(meetingId, (m, _) => m.OpenPublicComment(itemId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> ClosePublicComment(Guid meetingId, Guid itemId) => Run(meetingId, (m, _) => m.ClosePublicComment(itemId));
+
+    /// <summary>Adds a speaker from a card filled in the room.</summary>
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public async Task<Guid> AddRoomSpeaker(Guid meetingId, Guid itemId, string name, string? stance = null, bool usesInterpreter = false)
+    {
+        var entryId = Guid.NewGuid();
+        var card = PersonKey("card:" + (name ?? "").Trim().ToUpperInvariant());
+        await Run(meetingId, (m, now) => m.SignUp(now, entryId, itemId, name ?? "", SpeakerSource.Room, card, Parse<Stance>(stance, "stance"), usesInterpreter, false));
+        return entryId;
+    }
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> ReorderQueue(Guid meetingId, Guid itemId, IReadOnlyList<Guid> order) =>
+        Run(meetingId, (m, _) => m.Reorder(itemId, order ?? throw Missing("order")));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> CallNextSpeaker(Guid meetingId, Guid itemId) => Run(meetingId, (m, _) => m.CallNext(itemId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> StartTurn(Guid meetingId, Guid entryId) => Run(meetingId, (m, now) => m.StartTurn(now, entryId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> PauseTurn(Guid meetingId) => Run(meetingId, (m, now) => m.PauseTurn(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> ResumeTurn(Guid meetingId) => Run(meetingId, (m, now) => m.ResumeTurn(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> ExtendTurn(Guid meetingId, int seconds) => Run(meetingId, (m, _) => m.ExtendTurn(seconds));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> EndTurn(Guid meetingId) => Run(meetingId, (m, now) => m.EndTurn(now));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> MarkNoShow(Guid meetingId, Guid entryId) => Run(meetingId, (m, _) => m.MarkNoShow(entryId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> RecognizeMember(Guid meetingId, Guid seatId) => Run(meetingId, (m, _) => m.Recognize(seatId));
+
+    /// <summary>Records a motion made aloud in the room by a member who is not using a tablet.</summary>
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public async Task<Guid> RecordMotion(Guid meetingId, Guid moverSeatId, MotionRequest motion)
+    {
+        ArgumentNullException.ThrowIfNull(motion);
+        var motionId = Guid.NewGuid();
+        await Run(meetingId, (m, _) => m.Move(motionId, moverSeatId, motion.Text ?? "", ParseThreshold(motion.Threshold), motion.AmendsMotionId));
+        return motionId;
+    }
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> RecordSecond(Guid meetingId, Guid motionId, Guid seatId) => Run(meetingId, (m, _) => m.Second(motionId, seatId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> OpenVote(Guid meetingId, Guid motionId) => Run(meetingId, (m, now) => m.OpenVoting(now, motionId));
+
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> CloseVote(Guid meetingId, Guid motionId) => Run(meetingId, (m, now) => m.CloseVoting(now, motionId));
+
+    /// <summary>A voice vote: present members aye except the dissenters named (seat id to Nay, Abstain or Recuse).</summary>
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> RecordVoiceVote(Guid meetingId, Guid motionId, IReadOnlyDictionary<Guid, string>? dissent = null)
+    {
+        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse<VoteChoice>(d.Value, "dissent") ?? throw Missing("dissent"));
+        return Run(meetingId, (m, now) => m.RecordVoiceVote(now, motionId, parsed));
+    }
+
+    /// <summary>Corrects one member's recorded vote on a closed vote; the original stays on the record.</summary>
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> CorrectVote(Guid meetingId, Guid motionId, Guid seatId, string choice, string reason) =>
+        Run(meetingId, (m, _) => m.CorrectVote(motionId, seatId, Parse<VoteChoice>(choice, "choice") ?? throw Missing("choice"), reason));
+
+    // The one path
+
+    private async Task<CommandAck> Run(Guid meetingId, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide)
+    {
+        var user = Context.User!;
+        var result = await store.ExecuteAsync(meetingId, Actors.For(user), (m, now) =>
+            MeetingEndpoints.Visible(m, user) ? decide(m, now) : throw new HubException("No such meeting."));
+        return new CommandAck(result.Entries.Count > 0 ? result.Entries[^1].Sequence : 0);
+    }
+
+    private async Task<Guid> OwnSeatAsync(Guid meetingId) =>
+        await SeatInBodyAsync(await store.ReadAsync(meetingId, m => m.BodyId))
+        ?? throw new HubException("Only a member of this body may do this.");
+
+    private async Task<Guid?> SeatInBodyAsync(Guid bodyId)
+    {
+        var userId = Context.UserIdentifier;
+        if (userId is null) return null;
+        var seat = await db.Set<Seat>().AsNoTracking()
+            .Where(s => s.OfficialUserId == userId && EF.Property<Guid>(s, "BodyId") == bodyId).Select(s => (Guid?)s.Id).FirstOrDefaultAsync();
+        return seat;
+    }
+
+    /// <summary>
+    /// A resident's entries are bound to a secret token their client keeps (so a reload keeps them). The
+    /// journal holds only a hash of it: enough to tell one person's entries apart, not to find the person.
+    /// </summary>
+    public static string PersonKey(string? residentToken)
+    {
+        if (residentToken is null || residentToken.Length is < 16 or > 200)
+            throw new InvalidInputException("residentToken", "The resident token must be 16 to 200 characters; the client makes one at random.");
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(residentToken)))[..24];
+    }
+
+    private static T? Parse<T>(string? value, string field) where T : struct, Enum =>
+        value is null ? null
+        : Enum.TryParse<T>(value, true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _) ? parsed
+        : throw new InvalidInputException(field, $"'{Truncate(value)}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+
+    private static Threshold? ParseThreshold(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value)) return null;
+        switch (value.Trim().ToUpperInvariant())
+        {
+            case "MAJORITY": return Threshold.Majority;
+            case "MAJORITYOFSEATS": return Threshold.MajorityOfSeats;
+            case "TWOTHIRDS": return Threshold.TwoThirds;
+        }
+        var parts = value.Split('/');
+        if (parts.Length == 2 && int.TryParse(parts[0], out var n) && int.TryParse(parts[1], out var d))
+        {
+            var threshold = new Threshold(n, d, ThresholdBasis.VotesCast);
+            threshold.Validate();
+            return threshold;
+        }
+        throw new InvalidInputException("threshold", "The threshold is Majority, MajorityOfSeats, TwoThirds or a fraction such as 3/4.");
+    }
+
+    private static InvalidInputException Missing(string field) => new(field, $"The {field} is required.");
+
+    private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
+}

@@ -1,0 +1,49 @@
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Meetings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// Keeps live meetings moving when nobody acts: ends turns whose time is up (through the same command path
+/// as a clerk, so even with no clerk connected), and picks up what other instances appended so the people
+/// connected here see it. Every instance runs one; the journal makes sure a turn ends once.
+/// </summary>
+public sealed class MeetingWatcher(MeetingStore store, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingWatcher> log) : BackgroundService
+{
+    public static TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(500);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                await TickAsync(stoppingToken);
+                await Task.Delay(Interval, clock, stoppingToken);
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception e)
+            {
+                // A database hiccup must not stop the timers for good; try again on the next tick.
+                log.LogWarning(e, "Watching live meetings failed; retrying.");
+                await Task.Delay(Interval, clock, stoppingToken);
+            }
+        }
+    }
+
+    /// <summary>One pass over the meetings in session and those held here. Public so tests can drive it.</summary>
+    public async Task TickAsync(CancellationToken ct = default)
+    {
+        List<Guid> live;
+        await using (var scope = scopes.CreateAsyncScope())
+            live = await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking()
+                .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
+        foreach (var id in live.Union(store.CachedMeetings))
+            await store.ExecuteAsync(id, Actor.System, (m, now) => m.ExpireTurn(now), ct);
+    }
+}

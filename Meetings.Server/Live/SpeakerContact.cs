@@ -1,0 +1,25 @@
+using Meetings.Server.Domain;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// A speaker's phone number for a text when they are next. Kept apart from the public journal, which
+/// records only that a text was wanted.
+/// </summary>
+public sealed class SpeakerContact
+{
+    public Guid EntryId { get; set; }
+    public Guid MeetingId { get; set; }
+    public string Phone { get; set; } = "";
+
+    /// <summary>A phone number in E.164 form (+15551234567); US numbers may omit the +1.</summary>
+    public static string? NormalizePhone(string? phone)
+    {
+        if (string.IsNullOrWhiteSpace(phone)) return null;
+        var digits = new string(phone.Where(char.IsAsciiDigit).ToArray());
+        if (!phone.TrimStart().StartsWith('+') && digits.Length == 10) digits = "1" + digits;
+        return digits.Length is >= 8 and <= 15 && phone.All(c => char.IsAsciiDigit(c) || " +-().".Contains(c))
+            ? "+" + digits
+            : throw new InvalidInputException("phone", "The phone number should look like +1 555 123 4567.");
+    }
+}
