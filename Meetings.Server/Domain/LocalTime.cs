@@ -9,16 +9,25 @@ public static class LocalTime
     /// </summary>
     public static DateTimeOffset ToInstant(DateTime wallClock, string timeZone)
     {
-        TimeZoneInfo zone;
-        try { zone = TimeZoneInfo.FindSystemTimeZoneById(timeZone); }
-        catch (TimeZoneNotFoundException)
-        {
-            throw new InvalidInputException("timeZone", $"'{timeZone}' is not a known IANA time zone, such as America/Los_Angeles.");
-        }
+        var zone = Zone(timeZone);
         var local = DateTime.SpecifyKind(wallClock, DateTimeKind.Unspecified);
         if (zone.IsInvalidTime(local))
             throw new InvalidInputException("start", $"{local:yyyy-MM-dd HH:mm} does not exist in {timeZone}: the clocks skip it for daylight saving.");
         var offset = zone.IsAmbiguousTime(local) ? zone.GetAmbiguousTimeOffsets(local).Max() : zone.GetUtcOffset(local);
         return new DateTimeOffset(local, offset);
+    }
+
+    /// <summary>An IANA time zone by name, or a clear refusal (a region such as "America" is not a zone).</summary>
+    public static TimeZoneInfo Zone(string? timeZone)
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById(Guard.Text(timeZone, "timeZone", 100));
+        }
+        catch (Exception e) when (e is TimeZoneNotFoundException or InvalidTimeZoneException or System.Security.SecurityException
+                                      or IOException or UnauthorizedAccessException)
+        {
+            throw new InvalidInputException("timeZone", $"'{timeZone}' is not a known IANA time zone, such as America/Los_Angeles.");
+        }
     }
 }

@@ -6,14 +6,16 @@ public enum MotionState { AwaitingSecond, OnFloor, Voting, Passed, Failed, NoQuo
 public sealed class Motion
 {
     internal Motion(MotionMade m) =>
-        (Id, ItemId, Text, MoverSeatId, Threshold, AmendsMotionId, State) =
-        (m.MotionId, m.ItemId, m.Text, m.MoverSeatId, m.Threshold, m.AmendsMotionId,
+        (Id, ItemId, Text, MovedText, MoverSeatId, Threshold, AmendsMotionId, State) =
+        (m.MotionId, m.ItemId, m.Text, m.Text, m.MoverSeatId, m.Threshold, m.AmendsMotionId,
             m.NeedsSecond ? MotionState.AwaitingSecond : MotionState.OnFloor);
 
     public Guid Id { get; }
     public Guid ItemId { get; }
     /// <summary>The motion's wording; an amendment that passes rewrites its main motion's wording.</summary>
     public string Text { get; internal set; }
+    /// <summary>The wording as moved, before any amendment.</summary>
+    public string MovedText { get; }
     public Guid MoverSeatId { get; }
     public Guid? SeconderSeatId { get; internal set; }
     public Threshold Threshold { get; }
@@ -145,11 +147,16 @@ public sealed partial class Meeting
         return [new VoteCorrected(motionId, seatId, choice, Guard.Text(reason, "reason", 1000), Outcome(motion.Threshold, votes))];
     }
 
+    /// <summary>
+    /// The outcome of a named vote, judged only from its record: members present are those not recorded
+    /// absent, so a later correction is judged by the attendance at the vote, not by who is still in the room.
+    /// </summary>
     private VoteOutcome Outcome(Threshold threshold, IReadOnlyDictionary<Guid, VoteChoice> votes)
     {
-        if (votes.Values.Count(v => v != VoteChoice.Absent) < Rules.QuorumNeeded) return VoteOutcome.NoQuorum;
+        var present = votes.Values.Count(v => v != VoteChoice.Absent);
+        if (present < Rules.QuorumNeeded) return VoteOutcome.NoQuorum;
         int Count(VoteChoice c) => votes.Values.Count(v => v == c);
-        return threshold.IsMet(Count(VoteChoice.Aye), Count(VoteChoice.Nay), Rules.Seats.Count, MembersPresent)
+        return threshold.IsMet(Count(VoteChoice.Aye), Count(VoteChoice.Nay), Rules.Seats.Count, present)
             ? VoteOutcome.Passed : VoteOutcome.Failed;
     }
 
@@ -195,7 +202,11 @@ public sealed partial class Meeting
             VoteOutcome.Failed => MotionState.Failed,
             _ => MotionState.NoQuorum,
         };
-        // An amendment that passes gives its main motion the amended wording.
-        if (outcome == VoteOutcome.Passed && motion.AmendsMotionId is { } main) _motions[main].Text = motion.Text;
+        // The main motion reads as its last passed amendment words it (a correction can undo a pass).
+        if (motion.AmendsMotionId is { } mainId)
+        {
+            var main = _motions[mainId];
+            main.Text = Motions.LastOrDefault(m => m.AmendsMotionId == mainId && m.State == MotionState.Passed)?.Text ?? main.MovedText;
+        }
     }
 }

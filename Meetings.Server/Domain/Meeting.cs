@@ -114,6 +114,7 @@ public sealed partial class Meeting
     public MeetingEvent[] Recess(DateTimeOffset now)
     {
         Require(Status == MeetingStatus.Live, "recess-when-live", "Only a meeting in session can recess.");
+        Require(OpenVote is null, "recess-with-vote-open", "Close the open vote before the recess.");
         return [.. EndTurnIfAny(now, TurnEndReason.Clerk), new MeetingRecessed(now)];
     }
 
@@ -149,17 +150,7 @@ public sealed partial class Meeting
         Require(Status == MeetingStatus.Live, "in-session",
             Status == MeetingStatus.Recessed ? "The meeting is in recess." : $"The meeting is not in session ({Status}).");
 
-    private static string CheckTimeZone(string timeZone)
-    {
-        try
-        {
-            return TimeZoneInfo.FindSystemTimeZoneById(Guard.Text(timeZone, "timeZone", 100)).Id;
-        }
-        catch (TimeZoneNotFoundException)
-        {
-            throw new InvalidInputException("timeZone", $"'{timeZone}' is not a known IANA time zone, such as America/Los_Angeles.");
-        }
-    }
+    private static string CheckTimeZone(string timeZone) => LocalTime.Zone(timeZone).Id;
 
     /// <summary>The meeting's local time for a moment, in its own time zone.</summary>
     public DateTimeOffset Local(DateTimeOffset moment) =>

@@ -165,7 +165,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     public async Task<Guid> AddRoomSpeaker(Guid meetingId, Guid itemId, string name, string? stance = null, bool usesInterpreter = false)
     {
         var entryId = Guid.NewGuid();
-        var card = PersonKey("card:" + (name ?? "").Trim().ToUpperInvariant());
+        var card = Hash("card:" + (name ?? "").Trim().ToUpperInvariant());
         await Run(meetingId, (m, now) => m.SignUp(now, entryId, itemId, name ?? "", SpeakerSource.Room, card, Parse<Stance>(stance, "stance"), usesInterpreter, false));
         return entryId;
     }
@@ -261,8 +261,10 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     {
         if (residentToken is null || residentToken.Length is < 16 or > 200)
             throw new InvalidInputException("residentToken", "The resident token must be 16 to 200 characters; the client makes one at random.");
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(residentToken)))[..24];
+        return Hash(residentToken);
     }
+
+    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];
 
     private static T? Parse<T>(string? value, string field) where T : struct, Enum =>
         value is null ? null
