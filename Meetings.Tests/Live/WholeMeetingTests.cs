@@ -25,7 +25,7 @@ public class WholeMeetingTests
         await using var okafor = await LiveClient.ConnectAsync(host, "okafor@demo.city", "okafor", id);
         await using var tran = await LiveClient.ConnectAsync(host, "tran@demo.city", "tran", id);
         await using var display = await LiveClient.ConnectAsync(host, null, "display", id);
-        var residents = new List<LiveClient>();
+        await using var residents = new LiveCrowd();
         for (var i = 0; i < 20; i++) residents.Add(await LiveClient.ConnectAsync(host, null, $"resident {i}", id));
         LiveClient[] everyone = [clerk, mayor, okafor, tran, display, .. residents];
         Assert.That(clerk.Joined!.Role, Is.EqualTo("Clerk"));

@@ -141,3 +141,12 @@ public sealed class LiveClient : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }
+
+/// <summary>Many participants, disconnected together at the end of a test (open connections hold up the host's shutdown).</summary>
+public sealed class LiveCrowd : List<LiveClient>, IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var client in this) await client.DisposeAsync();
+    }
+}
