@@ -1,0 +1,123 @@
+using Meetings.Client.Contracts;
+using Meetings.Server.Live;
+using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>Nothing acknowledged is lost and every screen converges: after a cut-off, a restart, or across two instances.</summary>
+public class ConvergenceTests
+{
+    [Test]
+    public async Task AClientCutOffMidMeeting_MissesEvents_ThenReconnectsAndConverges()
+    {
+        using var host = new TestHost();
+        var meeting = await host.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
+        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
+        await using var resident = await LiveClient.ConnectAsync(host, null, "resident", id);
+        var started = await clerk.Do("StartMeeting", id);
+        await resident.WaitForSequence(started.Sequence);
+
+        await resident.Connection.StopAsync();
+        await clerk.Do("OpenItem", id, meeting.Agenda[2].Id);
+        await clerk.Do("OpenPublicComment", id, meeting.Agenda[2].Id);
+        await clerk.Invoke<Guid>("AddRoomSpeaker", id, meeting.Agenda[2].Id, "Card Speaker", null, false);
+        var last = await clerk.Do("CallNextSpeaker", id, meeting.Agenda[2].Id);
+        Assert.That(resident.Sequence, Is.EqualTo(started.Sequence), "the resident missed the changes while cut off");
+
+        await resident.Connection.StartAsync();
+        await resident.CatchUpAsync();
+
+        var seen = await resident.WaitForSequence(last.Sequence);
+        Assert.That(seen.Speakers.Single().State, Is.EqualTo("OnDeck"));
+        var sequences = resident.Events.Select(e => e.Sequence).ToList();
+        Assert.That(sequences, Is.EqualTo(Enumerable.Range((int)started.Sequence, (int)(last.Sequence - started.Sequence + 1)).Select(i => (long)i)));
+        // Still in the group: later changes arrive by themselves.
+        var after = await clerk.Do("StartTurn", id, seen.Speakers.Single().Id);
+        Assert.That((await resident.WaitForSequence(after.Sequence)).Speaking?.Name, Is.EqualTo("Card Speaker"));
+    }
+
+    [Test]
+    public async Task TheHostStopsMidMeeting_AndEverythingAcknowledgedIsThereAfterItStarts_WithTheTurnTimerStillRunning()
+    {
+        var folder = TestHost.NewFolder();
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        Guid id;
+        CommandAck lastAck;
+        MeetingSnapshot before;
+        using (var host = new TestHost(folder, clock))
+        {
+            var meeting = await host.Anonymous().DemoMeeting();
+            id = meeting.Meeting.Id;
+            await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
+            await using var resident = await LiveClient.ConnectAsync(host, null, "resident", id);
+            await clerk.Do("StartMeeting", id);
+            await clerk.Do("OpenItem", id, meeting.Agenda[2].Id);
+            await clerk.Do("OpenPublicComment", id, meeting.Agenda[2].Id);
+            var entry = await resident.Invoke<Guid>("SignUpToSpeak", id, resident.ResidentToken, new SignUpRequest(meeting.Agenda[2].Id, "Pat Resident"));
+            lastAck = await clerk.Do("StartTurn", id, entry);
+            before = await clerk.WaitForSequence(lastAck.Sequence);
+        }
+
+        // Three minutes pass while the server is down; when it is back, nobody is connected and the turn still ends.
+        clock.Advance(TimeSpan.FromMinutes(3).Add(TimeSpan.FromSeconds(1)));
+        using var restarted = new TestHost(folder, clock);
+        await restarted.Services.GetRequiredService<MeetingWatcher>().TickAsync();
+        await using var viewer = await LiveClient.ConnectAsync(restarted, null, "viewer", id);
+
+        var after = viewer.Snapshot;
+        Assert.That(after.Sequence, Is.EqualTo(lastAck.Sequence + 1), "everything acknowledged, then the expiry");
+        Assert.That(after.Speakers.Single().Name, Is.EqualTo(before.Speaking!.Name));
+        Assert.That(after.Speakers.Single().State, Is.EqualTo("Done"));
+        var journal = await restarted.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal?after={lastAck.Sequence}");
+        Assert.That(journal.Single().Type, Is.EqualTo("TurnEnded"));
+        Assert.That(journal.Single().Payload.GetProperty("reason").GetString(), Is.EqualTo("Expired"));
+        Assert.That(journal.Single().Actor, Is.EqualTo("system"));
+    }
+
+    [Test]
+    public async Task TwoInstancesOnOneDatabase_TakeCommandsForOneMeeting_AndTheirClientsConverge()
+    {
+        var folder = TestHost.NewFolder();
+        using var a = new TestHost(folder);
+        using var b = new TestHost(folder);
+        var meeting = await a.Anonymous().DemoMeeting();
+        var body = await a.Anonymous().DemoBody();
+        var id = meeting.Meeting.Id;
+        var item = meeting.Agenda[2].Id;
+        await using var clerkOnA = await LiveClient.ConnectAsync(a, Demo.Clerk, "clerk on A", id);
+        await using var viewerOnA = await LiveClient.ConnectAsync(a, null, "viewer on A", id);
+        await using var viewerOnB = await LiveClient.ConnectAsync(b, null, "viewer on B", id);
+        await using var crowdOnB = new LiveCrowd();
+        for (var i = 0; i < 8; i++) crowdOnB.Add(await LiveClient.ConnectAsync(b, null, $"resident {i} on B", id));
+
+        await clerkOnA.Do("StartMeeting", id);
+        await clerkOnA.Do("OpenItem", id, item);
+        await clerkOnA.Do("OpenPublicComment", id, item);
+        await b.Services.GetRequiredService<MeetingWatcher>().TickAsync();
+        await crowdOnB[0].WaitUntil(s => s.Agenda.Single(i => i.Id == item).CommentOpen, "comment open, seen on B");
+
+        // Residents on B sign up while the clerk on A adds room cards: both instances append at once.
+        var signUps = crowdOnB.Select((r, i) => r.Invoke<Guid>("SignUpToSpeak", id, r.ResidentToken, new SignUpRequest(item, $"Web {i}")));
+        var cards = Enumerable.Range(0, 8).Select(i => clerkOnA.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card {i}", null, false));
+        var all = await Task.WhenAll(signUps.Concat(cards));
+        await a.Services.GetRequiredService<MeetingWatcher>().TickAsync();
+        await b.Services.GetRequiredService<MeetingWatcher>().TickAsync();
+
+        var final = await clerkOnA.Do("MarkArrival", id, body.Seats[0].Id, "InRoom", null);
+        await b.Services.GetRequiredService<MeetingWatcher>().TickAsync();
+        LiveClient[] everyone = [clerkOnA, viewerOnA, viewerOnB, .. crowdOnB];
+        foreach (var client in everyone)
+        {
+            var seen = await client.WaitForSequence(final.Sequence);
+            Assert.That(seen.Speakers.Select(s => s.Id), Is.EquivalentTo(all), $"{client.Name} sees all sixteen speakers");
+            Assert.That(seen.Members[0].Presence, Is.EqualTo("InRoom"));
+        }
+        var journal = await b.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal");
+        Assert.That(journal.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, journal.Count).Select(i => (long)i)), "contiguous");
+        Assert.That(journal.Count(e => e.Type == "SpeakerSignedUp"), Is.EqualTo(16), "nothing lost, nothing doubled");
+        Assert.That((await a.Anonymous().Get<JournalVerification>($"/api/meetings/{id}/journal/verify")).Intact, Is.True);
+    }
+}
