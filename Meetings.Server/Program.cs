@@ -7,6 +7,7 @@ using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Live;
 using Meetings.Server.Meetings;
+using Meetings.Server.Phone;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -16,6 +17,7 @@ builder.AddMeetingsIdentity();
 builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddLive();
+builder.AddPhone();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -39,6 +41,7 @@ app.MapMeetingEndpoints();
 app.MapAgendaEndpoints();
 app.MapJournalEndpoints();
 app.MapLive();
+app.MapPhoneEndpoints();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

@@ -12,6 +12,9 @@ public interface IMeetingClient
     /// <c>EventsAfter(meetingId, N)</c>. Updates at or below the sequence a client holds are repeats: ignore them.
     /// </summary>
     Task MeetingUpdated(MeetingUpdate update);
+
+    /// <summary>Sent to clerks only: the phone callers and their states changed.</summary>
+    Task PhoneStatusChanged(PhoneStatus status);
 }
 
 /// <summary>A change: the new journal events and the meeting's state after them (at <c>Snapshot.Sequence</c>).</summary>
@@ -82,3 +85,13 @@ public sealed record MotionRequest(string? Text, string? Threshold = null, Guid?
 
 /// <summary>What a command answers: the sequence number of the last event it appended (0 when nothing changed).</summary>
 public sealed record CommandAck(long Sequence);
+
+/// <summary>
+/// Phone participation as the clerk sees it (sent only to clerks, as <c>PhoneStatusChanged</c>, and at
+/// <c>GET /api/meetings/{id}/phone</c>). Caller states: Listening, HandRaised, OnDeck, Speaking, UnmutePending, Left.
+/// </summary>
+public sealed record PhoneStatus(
+    bool Enabled, string? PhoneNumber, string AccessCode, string? ModeratorCode, int Listening, IReadOnlyList<CallerDto> Callers);
+
+/// <summary>A caller, known by the last four digits of their number only.</summary>
+public sealed record CallerDto(string Label, string State, Guid? EntryId);

@@ -1,5 +1,6 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Live;
+using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -66,5 +67,20 @@ internal sealed class SpeakerContactConfiguration : IEntityTypeConfiguration<Spe
         contact.HasKey(c => c.EntryId);
         contact.Property(c => c.Phone).HasMaxLength(16);
         contact.HasIndex(c => c.MeetingId);
+    }
+}
+
+internal sealed class PhoneCallConfiguration : IEntityTypeConfiguration<PhoneCall>
+{
+    public void Configure(EntityTypeBuilder<PhoneCall> call)
+    {
+        call.HasKey(c => c.CallSid);
+        call.Property(c => c.CallSid).HasMaxLength(64);
+        call.Property(c => c.From).HasMaxLength(32);
+        call.Property(c => c.Language).HasMaxLength(8);
+        call.Property(c => c.ConferenceSid).HasMaxLength(64);
+        call.Ignore(c => c.Label);
+        call.HasIndex(c => c.MeetingId);
+        call.HasIndex(c => c.EntryId);
     }
 }

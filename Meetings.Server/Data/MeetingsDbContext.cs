@@ -1,6 +1,7 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Identity;
 using Meetings.Server.Live;
+using Meetings.Server.Phone;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
@@ -16,6 +17,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<JournalRow> Journal => Set<JournalRow>();
     public DbSet<MeetingRow> Meetings => Set<MeetingRow>();
     public DbSet<SpeakerContact> SpeakerContacts => Set<SpeakerContact>();
+    public DbSet<PhoneCall> PhoneCalls => Set<PhoneCall>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

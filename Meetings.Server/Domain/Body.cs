@@ -36,15 +36,18 @@ public sealed record BodyRules(
 public sealed class Seat
 {
     public Guid Id { get; private set; }
+    /// <summary>Where the seat stands in the body's roll: the order seats were added.</summary>
+    public int Position { get; private set; }
     public string Title { get; private set; } = "";
     public string? MemberName { get; private set; }
     public string? OfficialUserId { get; private set; }
 
     private Seat() { }
 
-    public Seat(Guid id, string title, string? memberName = null, string? officialUserId = null)
+    public Seat(Guid id, int position, string title, string? memberName = null, string? officialUserId = null)
     {
         Id = id;
+        Position = position;
         Rename(title);
         Assign(memberName, officialUserId);
     }
@@ -67,7 +70,8 @@ public sealed class Body
 
     public Guid Id { get; private set; }
     public string Name { get; private set; } = "";
-    public IReadOnlyList<Seat> Seats => _seats;
+    /// <summary>The seats in roll order (the database returns them in no particular order).</summary>
+    public IReadOnlyList<Seat> Seats => [.. _seats.OrderBy(s => s.Position)];
     public Guid? ChairSeatId { get; private set; }
     public int? QuorumCount { get; private set; }
     public bool MotionsNeedSecond { get; private set; } = true;
@@ -102,7 +106,7 @@ public sealed class Body
     {
         if (_seats.Count >= 99)
             throw new InvalidInputException("seats", "A body may have at most 99 seats.");
-        var seat = new Seat(id, title, memberName, officialUserId);
+        var seat = new Seat(id, _seats.Count == 0 ? 0 : _seats.Max(s => s.Position) + 1, title, memberName, officialUserId);
         _seats.Add(seat);
         return seat;
     }
@@ -127,5 +131,5 @@ public sealed class Body
     public Seat? SeatOf(string userId) => _seats.FirstOrDefault(s => s.OfficialUserId == userId);
 
     public BodyRules ToRules() => new(
-        _seats.Select(s => s.ToInfo()).ToList(), ChairSeatId, QuorumCount, MotionsNeedSecond, SpeakerMinutes, Notice);
+        Seats.Select(s => s.ToInfo()).ToList(), ChairSeatId, QuorumCount, MotionsNeedSecond, SpeakerMinutes, Notice);
 }

@@ -10,6 +10,8 @@ public static class LiveRegistration
         builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = 32 * 1024;
+                // Each update carries the whole meeting; leave room for a burst of them while a client catches its breath.
+                o.StatefulReconnectBufferSize = 2_000_000;
                 o.EnableDetailedErrors = false;
                 o.AddFilter<HubGuards>();
             })

@@ -1,6 +1,8 @@
+using System.Collections.Concurrent;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
 using Meetings.Server.Journal;
+using Meetings.Server.Phone;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Meetings.Server.Live;
@@ -8,13 +10,42 @@ namespace Meetings.Server.Live;
 /// <summary>
 /// The one way anything reaches the people in a meeting: the hub, REST, phone webhooks and jobs all change a
 /// meeting through <see cref="Meetings.MeetingStore"/>, which calls this after the change is committed.
+/// Updates are built at once, from the state as committed, and sent in order on a queue of their own, so a
+/// slow screen never holds up the meeting.
 /// </summary>
-public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> hub, TimeProvider clock)
+public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync phones, TimeProvider clock, ILogger<MeetingBroadcaster> log)
 {
+    private readonly ConcurrentDictionary<Guid, Task> _sending = new();
+
     public static string Group(Guid meetingId) => $"meeting:{meetingId:N}";
 
-    public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries) =>
-        entries.Count == 0 ? Task.CompletedTask
-        : hub.Clients.Group(Group(meeting.Id)).MeetingUpdated(
-            new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, clock.GetUtcNow())));
+    /// <summary>The clerks of a meeting, who alone see the phone callers' states.</summary>
+    public static string ClerksGroup(Guid meetingId) => $"clerks:{meetingId:N}";
+
+    /// <summary>Queues what was just committed for everyone in the meeting and for the phone lines. Call it under the meeting's lock.</summary>
+    public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
+    {
+        if (entries.Count == 0) return Task.CompletedTask;
+        var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, clock.GetUtcNow()));
+        var phoneWork = phones.Changes(meeting, entries);
+        // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
+        _sending.AddOrUpdate(meeting.Id,
+            _ => SendAsync(update, phoneWork, Task.CompletedTask),
+            (_, previous) => SendAsync(update, phoneWork, previous));
+        return Task.CompletedTask;
+    }
+
+    private async Task SendAsync(MeetingUpdate update, PhoneChanges phoneWork, Task previous)
+    {
+        await previous;
+        try
+        {
+            await hub.Clients.Group(Group(update.MeetingId)).MeetingUpdated(update);
+            await phones.ApplyAsync(phoneWork);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Sending update {Sequence} of meeting {MeetingId} failed.", update.Snapshot.Sequence, update.MeetingId);
+        }
+    }
 }

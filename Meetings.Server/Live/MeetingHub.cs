@@ -25,15 +25,21 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     /// <summary>Joins a meeting's live group as a viewer, clerk or official. A resident passes the token their client keeps.</summary>
     public async Task<JoinResult> Join(Guid meetingId, string? residentToken = null)
     {
+        var personKey = residentToken is null ? null : PersonKey(residentToken);
         var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
             ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
         await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+        if (Context.User!.IsClerk()) await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
         var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.Meeting.BodyId) : null;
         var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : "Resident";
-        return new JoinResult(snapshot, role, seat, residentToken is null ? null : PersonKey(residentToken));
+        return new JoinResult(snapshot, role, seat, personKey);
     }
 
-    public Task Leave(Guid meetingId) => Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+    public async Task Leave(Guid meetingId)
+    {
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+        await Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
+    }
 
     /// <summary>The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something converges.</summary>
     public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
@@ -48,7 +54,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
 
     public async Task<Guid> SignUpToSpeak(Guid meetingId, string residentToken, SignUpRequest request)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        if (request is null) throw Missing("request");
         var entryId = Guid.NewGuid();
         var phone = SpeakerContact.NormalizePhone(request.Phone);
         await Run(meetingId, (m, now) => m.SignUp(now, entryId, request.ItemId, request.Name ?? "", SpeakerSource.Web,
@@ -91,7 +97,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     [Authorize(Roles = Roles.Official)]
     public async Task<Guid> Move(Guid meetingId, MotionRequest motion)
     {
-        ArgumentNullException.ThrowIfNull(motion);
+        if (motion is null) throw Missing("motion");
         var seat = await OwnSeatAsync(meetingId);
         var motionId = Guid.NewGuid();
         await Run(meetingId, (m, _) => m.Move(motionId, seat, motion.Text ?? "", ParseThreshold(motion.Threshold), motion.AmendsMotionId));
@@ -119,7 +125,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     public async Task<CommandAck> Vote(Guid meetingId, Guid motionId, string choice)
     {
         var seat = await OwnSeatAsync(meetingId);
-        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse<VoteChoice>(choice, "choice") ?? throw Missing("choice")));
+        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse(choice, "choice", VoteChoice.Absent) ?? throw Missing("choice")));
     }
 
     // The clerk (or an administrator)
@@ -139,7 +145,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     [Authorize(Policy = Roles.ClerkPolicy)]
     public Task<CommandAck> TakeRollCall(Guid meetingId, IReadOnlyList<RollCallEntry> members)
     {
-        ArgumentNullException.ThrowIfNull(members);
+        if (members is null || members.Any(a => a is null)) throw Missing("members");
         var answers = members.Select(a => new MemberAttendance(a.SeatId, Parse<Presence>(a.Presence, "presence") ?? throw Missing("presence"), a.RemoteBasis)).ToList();
         return Run(meetingId, (m, now) => m.TakeRollCall(now, answers));
     }
@@ -202,7 +208,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     [Authorize(Policy = Roles.ClerkPolicy)]
     public async Task<Guid> RecordMotion(Guid meetingId, Guid moverSeatId, MotionRequest motion)
     {
-        ArgumentNullException.ThrowIfNull(motion);
+        if (motion is null) throw Missing("motion");
         var motionId = Guid.NewGuid();
         await Run(meetingId, (m, _) => m.Move(motionId, moverSeatId, motion.Text ?? "", ParseThreshold(motion.Threshold), motion.AmendsMotionId));
         return motionId;
@@ -221,7 +227,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     [Authorize(Policy = Roles.ClerkPolicy)]
     public Task<CommandAck> RecordVoiceVote(Guid meetingId, Guid motionId, IReadOnlyDictionary<Guid, string>? dissent = null)
     {
-        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse<VoteChoice>(d.Value, "dissent") ?? throw Missing("dissent"));
+        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse(d.Value, "dissent", VoteChoice.Aye, VoteChoice.Absent) ?? throw Missing("dissent"));
         return Run(meetingId, (m, now) => m.RecordVoiceVote(now, motionId, parsed));
     }
 
@@ -261,15 +267,21 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     {
         if (residentToken is null || residentToken.Length is < 16 or > 200)
             throw new InvalidInputException("residentToken", "The resident token must be 16 to 200 characters; the client makes one at random.");
-        return Hash(residentToken);
+        // Prefixed, so no token can pose as a room card's key (or a caller's).
+        return Hash("resident:" + residentToken);
     }
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];
 
-    private static T? Parse<T>(string? value, string field) where T : struct, Enum =>
-        value is null ? null
-        : Enum.TryParse<T>(value, true, out var parsed) && Enum.IsDefined(parsed) && !int.TryParse(value, out _) ? parsed
-        : throw new InvalidInputException(field, $"'{Truncate(value)}' is not one of {string.Join(", ", Enum.GetNames<T>())}.");
+    /// <summary>An enum value by its exact name (any case): no numbers, no comma-joined flags.</summary>
+    private static T? Parse<T>(string? value, string field, params T[] excluded) where T : struct, Enum
+    {
+        if (value is null) return null;
+        var names = Enum.GetNames<T>().Where(n => !excluded.Contains(Enum.Parse<T>(n))).ToList();
+        var name = names.FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase));
+        return name is not null ? Enum.Parse<T>(name)
+            : throw new InvalidInputException(field, $"'{Truncate(value)}' is not one of {string.Join(", ", names[..^1])} or {names[^1]}.");
+    }
 
     private static Threshold? ParseThreshold(string? value)
     {

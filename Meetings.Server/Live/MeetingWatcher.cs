@@ -44,6 +44,16 @@ public sealed class MeetingWatcher(MeetingStore store, IServiceScopeFactory scop
             live = await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking()
                 .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
         foreach (var id in live.Union(store.CachedMeetings))
-            await store.ExecuteAsync(id, Actor.System, (m, now) => m.ExpireTurn(now), ct);
+        {
+            try
+            {
+                await store.ExecuteAsync(id, Actor.System, (m, now) => m.ExpireTurn(now), ct);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // One meeting's trouble must not hold up the timers of the others.
+                log.LogWarning(e, "Watching meeting {MeetingId} failed; will retry.", id);
+            }
+        }
     }
 }

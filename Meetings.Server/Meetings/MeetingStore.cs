@@ -126,7 +126,10 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             }
             cached.Last = missed[^1];
         }
-        return cached.Meeting ?? throw new NotFoundException("No such meeting.");
+        if (cached.Meeting is not null) return cached.Meeting;
+        // Forget ids that name no meeting, so asking about them leaves nothing behind.
+        _cache.TryRemove(meetingId, out _);
+        throw new NotFoundException("No such meeting.");
     }
 
     private sealed class Cached

@@ -190,6 +190,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .HasMaxLength(450)
                         .HasColumnType("nvarchar(450)");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("int");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -292,6 +295,59 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.HasIndex("MeetingId");
 
                     b.ToTable("SpeakerContacts");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Phone.PhoneCall", b =>
+                {
+                    b.Property<string>("CallSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<DateTimeOffset>("CalledAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<string>("ConferenceSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("nvarchar(64)");
+
+                    b.Property<Guid?>("EntryId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("nvarchar(32)");
+
+                    b.Property<bool>("HungUp")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("InConference")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
+                    b.Property<int>("LastSequenceNumber")
+                        .HasColumnType("int");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<bool>("MuteApplied")
+                        .HasColumnType("bit");
+
+                    b.Property<bool>("WantMuted")
+                        .HasColumnType("bit");
+
+                    b.HasKey("CallSid");
+
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("MeetingId");
+
+                    b.ToTable("PhoneCalls");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

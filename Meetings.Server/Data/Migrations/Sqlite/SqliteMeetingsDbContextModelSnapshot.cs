@@ -183,6 +183,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasMaxLength(450)
                         .HasColumnType("TEXT");
 
+                    b.Property<int>("Position")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Title")
                         .IsRequired()
                         .HasMaxLength(100)
@@ -284,6 +287,59 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.HasIndex("MeetingId");
 
                     b.ToTable("SpeakerContacts");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Phone.PhoneCall", b =>
+                {
+                    b.Property<string>("CallSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("CalledAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("ConferenceSid")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid?>("EntryId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("From")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("HungUp")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("InConference")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("LastSequenceNumber")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("MuteApplied")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("WantMuted")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("CallSid");
+
+                    b.HasIndex("EntryId");
+
+                    b.HasIndex("MeetingId");
+
+                    b.ToTable("PhoneCalls");
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

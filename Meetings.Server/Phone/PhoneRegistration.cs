@@ -1,0 +1,24 @@
+namespace Meetings.Server.Phone;
+
+public static class PhoneRegistration
+{
+    /// <summary>Phone participation through Twilio; off, with a notice at start-up, when Twilio is not configured.</summary>
+    public static IHostApplicationBuilder AddPhone(this IHostApplicationBuilder builder)
+    {
+        var options = PhoneOptions.From(builder.Configuration);
+        builder.Services.Configure<PhoneOptions>(o =>
+        {
+            var bound = PhoneOptions.From(builder.Configuration);
+            (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl) =
+                (bound.AccountSid, bound.AuthToken, bound.PhoneNumber, bound.PublicBaseUrl, bound.ApiBaseUrl);
+        });
+        TwilioGateway.Register(builder.Services);
+        builder.Services.AddScoped<TwilioGateway>();
+        builder.Services.AddScoped<PhoneService>();
+        builder.Services.AddSingleton<PhoneSync>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneSync>());
+        if (!options.IsConfigured)
+            Console.WriteLine("Phone participation is off: set Twilio:AccountSid, Twilio:AuthToken, Twilio:PhoneNumber and PublicBaseUrl to turn it on.");
+        return builder;
+    }
+}
