@@ -20,8 +20,11 @@ public sealed class TestHost : WebApplicationFactory<Program>
 {
     public const string Password = Meetings.Server.Meetings.DemoSeed.Password;
 
-    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null)
+    private readonly IReadOnlyDictionary<string, string?> _settings;
+
+    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
     {
+        _settings = settings ?? new Dictionary<string, string?>();
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -51,6 +54,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseEnvironment("Testing");
         builder.UseSetting("Data:Folder", DataFolder);
         builder.UseSetting("Demo:Seed", "true");
+        foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
     }
 

@@ -1,0 +1,149 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace Meetings.Tests.Support;
+
+/// <summary>
+/// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute) and
+/// messages. It records every request and can answer with errors or delays. The server reaches it through
+/// the real Twilio SDK.
+/// </summary>
+public sealed class FakeTwilio : IAsyncDisposable
+{
+    public const string AccountSid = "AC00000000000000000000000000000001";
+    public const string AuthToken = "test-auth-token-0123456789abcdef";
+    public const string PhoneNumber = "+15550100100";
+    public const string PublicBaseUrl = "https://meetings.example.gov";
+
+    private readonly WebApplication _app;
+
+    private FakeTwilio(WebApplication app) => _app = app;
+
+    public ConcurrentQueue<Recorded> Requests { get; } = new();
+
+    /// <summary>While set, every request is answered with this status (a Twilio outage).</summary>
+    public HttpStatusCode? FailWith { get; set; }
+
+    public TimeSpan Delay { get; set; }
+
+    public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+    /// <summary>Settings that point a test host at this fake.</summary>
+    public IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>
+    {
+        ["Twilio:AccountSid"] = AccountSid, ["Twilio:AuthToken"] = AuthToken, ["Twilio:PhoneNumber"] = PhoneNumber,
+        ["Twilio:ApiBaseUrl"] = BaseUrl, ["PublicBaseUrl"] = PublicBaseUrl,
+    };
+
+    public IReadOnlyList<Recorded> ParticipantUpdates(string callSid) =>
+        Requests.Where(r => r.Path.EndsWith($"/Participants/{callSid}.json", StringComparison.Ordinal)).ToList();
+
+    public static async Task<FakeTwilio> StartAsync()
+    {
+        var builder = WebApplication.CreateSlimBuilder();
+        builder.WebHost.UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        builder.Logging.ClearProviders();
+        var app = builder.Build();
+        var fake = new FakeTwilio(app);
+        app.MapPost("/2010-04-01/Accounts/{account}/Conferences/{conference}/Participants/{call}.json",
+            (HttpContext http, string account, string conference, string call) => fake.Answer(http, $$"""
+                {"account_sid":"{{account}}","call_sid":"{{call.Replace(".json", "", StringComparison.Ordinal)}}","conference_sid":"{{conference}}","muted":{{(http.Request.Form["Muted"] == "true" ? "true" : "false")}},"hold":false,"status":"connected"}
+                """));
+        app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (HttpContext http, string account) => fake.Answer(http, $$"""
+                {"account_sid":"{{account}}","sid":"SM{{Guid.NewGuid():N}}","to":"{{http.Request.Form["To"]}}","body":"","status":"queued","direction":"outbound-api"}
+                """));
+        await app.StartAsync();
+        return fake;
+    }
+
+    private async Task<IResult> Answer(HttpContext http, string json)
+    {
+        var form = await http.Request.ReadFormAsync();
+        Requests.Enqueue(new Recorded(http.Request.Method, http.Request.Path, form.ToDictionary(f => f.Key, f => f.Value.ToString()),
+            http.Request.Headers.Authorization.ToString()));
+        if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
+        return FailWith is { } status
+            ? Results.Json(new { code = 20500, message = "Service unavailable", status = (int)status }, statusCode: (int)status)
+            : Results.Content(json, "application/json");
+    }
+
+    public async ValueTask DisposeAsync() => await _app.DisposeAsync();
+
+    public sealed record Recorded(string Method, string Path, IReadOnlyDictionary<string, string> Form, string Authorization);
+
+    /// <summary>
+    /// Twilio's documented request signature, computed here independently of the server: HMAC-SHA1, keyed by
+    /// the auth token, of the full URL followed by each form parameter's name and value in name order, in base64.
+    /// </summary>
+    public static string Sign(string authToken, string url, IReadOnlyDictionary<string, string> form)
+    {
+        var data = new StringBuilder(url);
+        foreach (var (key, value) in form.OrderBy(f => f.Key, StringComparer.Ordinal)) data.Append(key).Append(value);
+#pragma warning disable CA5350 // Twilio's signature is defined with SHA-1; the test must compute exactly that.
+        return Convert.ToBase64String(HMACSHA1.HashData(Encoding.UTF8.GetBytes(authToken), Encoding.UTF8.GetBytes(data.ToString())));
+#pragma warning restore CA5350
+    }
+}
+
+/// <summary>A phone caller as Twilio presents them to the server: signed webhooks for each step of the call.</summary>
+public sealed class FakeCaller(TestHost host, string callSid, string from)
+{
+    private int _sequence;
+
+    public string CallSid { get; } = callSid;
+    public string From { get; } = from;
+    public string ConferenceSid { get; } = "CF" + Guid.NewGuid().ToString("N");
+
+    public Task<HttpResponseMessage> PostAsync(string pathAndQuery, IReadOnlyDictionary<string, string>? extra = null, string? signWith = null)
+    {
+        var form = new Dictionary<string, string>
+        {
+            ["AccountSid"] = FakeTwilio.AccountSid, ["CallSid"] = CallSid, ["From"] = From, ["To"] = FakeTwilio.PhoneNumber, ["CallStatus"] = "in-progress",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string>()) form[k] = v;
+        var request = new HttpRequestMessage(HttpMethod.Post, pathAndQuery) { Content = new FormUrlEncodedContent(form) };
+        request.Headers.Add("X-Twilio-Signature", FakeTwilio.Sign(signWith ?? FakeTwilio.AuthToken, FakeTwilio.PublicBaseUrl + pathAndQuery, form));
+        return host.Anonymous().SendAsync(request);
+    }
+
+    public async Task<string> TwimlAsync(string pathAndQuery, IReadOnlyDictionary<string, string>? extra = null)
+    {
+        var response = await PostAsync(pathAndQuery, extra);
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.OK), await response.Content.ReadAsStringAsync());
+        Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/xml"));
+        return await response.Content.ReadAsStringAsync();
+    }
+
+    public Task<string> Dial() => TwimlAsync("/phone/voice");
+
+    public Task<string> EnterCode(string digits, string lang = "en", int attempt = 1) =>
+        TwimlAsync($"/phone/voice/code?lang={lang}&attempt={attempt}", new Dictionary<string, string> { ["Digits"] = digits });
+
+    public Task<string> PressStar(string lang = "en") => TwimlAsync($"/phone/voice/star?lang={lang}", new Dictionary<string, string> { ["DialCallStatus"] = "completed" });
+
+    public Task<string> PressDigit(string digit, string lang = "en") => TwimlAsync($"/phone/voice/star?lang={lang}", new Dictionary<string, string> { ["Digits"] = digit });
+
+    /// <summary>A conference status callback with the next sequence number (or a given one, to replay or reorder).</summary>
+    public async Task<HttpResponseMessage> ConferenceEvent(Guid meetingId, string kind, bool muted, string? participantCallStatus = null, int? sequence = null)
+    {
+        var number = sequence ?? ++_sequence;
+        var form = new Dictionary<string, string>
+        {
+            ["ConferenceSid"] = ConferenceSid, ["FriendlyName"] = $"meeting-{meetingId:N}", ["StatusCallbackEvent"] = kind,
+            ["SequenceNumber"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Muted"] = muted ? "true" : "false",
+        };
+        if (participantCallStatus is not null) form["ParticipantCallStatus"] = participantCallStatus;
+        var response = await PostAsync($"/phone/conference-status?meeting={meetingId}", form);
+        Assert.That((int)response.StatusCode, Is.LessThan(300));
+        return response;
+    }
+}
