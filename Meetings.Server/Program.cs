@@ -7,6 +7,7 @@ using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Live;
 using Meetings.Server.Meetings;
+using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -18,6 +19,7 @@ builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddLive();
 builder.AddPhone();
+builder.AddNotices();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -32,6 +34,7 @@ app.UseBlazorFrameworkFiles();
 app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseRateLimiter();
 
 app.MapOpenApi();
 app.MapHealthEndpoint();
@@ -42,6 +45,7 @@ app.MapAgendaEndpoints();
 app.MapJournalEndpoints();
 app.MapLive();
 app.MapPhoneEndpoints();
+app.MapNotices();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

@@ -1,7 +1,10 @@
 namespace Meetings.Client.Contracts;
 
-/// <summary>Hours of notice before each kind of meeting.</summary>
-public sealed record NoticeHours(int Regular, int Special, int Emergency);
+/// <summary>
+/// Hours of notice before each kind of meeting; reminder offsets in hours before the start ("24,1");
+/// how many places ahead a speaker is texted that they are up soon.
+/// </summary>
+public sealed record NoticeHours(int Regular, int Special, int Emergency, string? ReminderHours = null, int? UpSoonAhead = null);
 
 /// <summary>A seat on a body and the member who holds it.</summary>
 public sealed record SeatDto(Guid Id, string Title, string? MemberName, bool HasOfficialAccount);
@@ -17,3 +20,12 @@ public sealed record BodyRequest(
 
 /// <summary>Adds or changes a seat. <c>OfficialEmail</c> links the seat to an official's account.</summary>
 public sealed record SeatRequest(string? Title, string? MemberName = null, string? OfficialEmail = null, bool? IsChair = null);
+
+/// <summary>A resident subscribes to a body's notices by e-mail, text or both; language is en or es.</summary>
+public sealed record SubscribeRequest(string? Email = null, string? Phone = null, string? Language = null);
+
+/// <summary>What to do next to confirm each channel asked for.</summary>
+public sealed record SubscribeResult(string? Email, string? Sms);
+
+/// <summary>Confirms text notices with the code that was texted.</summary>
+public sealed record ConfirmSmsRequest(string? Phone, string? Code);

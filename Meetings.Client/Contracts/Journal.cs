@@ -8,3 +8,10 @@ public sealed record JournalEventDto(
 
 /// <summary>The result of checking a meeting's hash chain from the first event to the last.</summary>
 public sealed record JournalVerification(Guid MeetingId, long Events, bool Intact, long? FirstBrokenSequence);
+
+/// <summary>A notice and how its deliveries went: sent, failed (with the reason), still sending, or unknown (no answer).</summary>
+public sealed record NoticeReport(
+    string Kind, DateTimeOffset DueAt, string State, int Sent, int Failed, int Pending, int Unknown, IReadOnlyList<DeliveryProblem> Problems);
+
+/// <summary>A delivery that did not go through. Recipients are not named.</summary>
+public sealed record DeliveryProblem(string Channel, string State, int Attempts, string? Error);

@@ -1,5 +1,6 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Live;
+using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -82,5 +83,45 @@ internal sealed class PhoneCallConfiguration : IEntityTypeConfiguration<PhoneCal
         call.Ignore(c => c.Label);
         call.HasIndex(c => c.MeetingId);
         call.HasIndex(c => c.EntryId);
+    }
+}
+
+internal sealed class SubscriberConfiguration : IEntityTypeConfiguration<Subscriber>
+{
+    public void Configure(EntityTypeBuilder<Subscriber> subscriber)
+    {
+        subscriber.Property(s => s.Email).HasMaxLength(254);
+        subscriber.Property(s => s.Phone).HasMaxLength(16);
+        subscriber.Property(s => s.Language).HasMaxLength(8);
+        subscriber.Property(s => s.Token).HasMaxLength(64);
+        subscriber.Property(s => s.SmsCode).HasMaxLength(8);
+        subscriber.HasIndex(s => s.Token).IsUnique();
+        subscriber.HasIndex(s => new { s.BodyId, s.Email });
+        subscriber.HasIndex(s => s.Phone);
+    }
+}
+
+internal sealed class NoticeConfiguration : IEntityTypeConfiguration<Notice>
+{
+    public void Configure(EntityTypeBuilder<Notice> notice)
+    {
+        notice.Property(n => n.Key).HasMaxLength(200);
+        notice.HasIndex(n => n.Key).IsUnique();
+        notice.HasIndex(n => n.MeetingId);
+        notice.Property(n => n.Kind).HasConversion<string>().HasMaxLength(20);
+        notice.Property(n => n.State).HasConversion<string>().HasMaxLength(20);
+        notice.Property(n => n.JobId).HasMaxLength(100);
+    }
+}
+
+internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
+{
+    public void Configure(EntityTypeBuilder<Delivery> delivery)
+    {
+        delivery.Property(d => d.Recipient).HasMaxLength(64);
+        delivery.Property(d => d.Channel).HasConversion<string>().HasMaxLength(10);
+        delivery.Property(d => d.State).HasConversion<string>().HasMaxLength(10);
+        delivery.Property(d => d.Error).HasMaxLength(1000);
+        delivery.HasIndex(d => new { d.NoticeId, d.Recipient, d.Channel }).IsUnique();
     }
 }

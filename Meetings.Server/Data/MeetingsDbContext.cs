@@ -1,6 +1,7 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Identity;
 using Meetings.Server.Live;
+using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
@@ -18,6 +19,9 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<MeetingRow> Meetings => Set<MeetingRow>();
     public DbSet<SpeakerContact> SpeakerContacts => Set<SpeakerContact>();
     public DbSet<PhoneCall> PhoneCalls => Set<PhoneCall>();
+    public DbSet<Subscriber> Subscribers => Set<Subscriber>();
+    public DbSet<Notice> Notices => Set<Notice>();
+    public DbSet<Delivery> Deliveries => Set<Delivery>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

@@ -2,9 +2,29 @@ namespace Meetings.Server.Domain;
 
 public enum MeetingKind { Regular, Special, Emergency }
 
-/// <summary>Hours of public notice a body must give before each kind of meeting.</summary>
-public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, int EmergencyHours = 1)
+/// <summary>
+/// Hours of public notice a body must give before each kind of meeting; when subscribers are reminded
+/// (<see cref="ReminderHours"/>, hours before the start, comma-separated; whole days fall at the same local
+/// time of day); and how many places ahead a speaker who asked for a text is told they are up soon.
+/// </summary>
+public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, int EmergencyHours = 1, string ReminderHours = "24,1", int UpSoonAhead = 2)
 {
+    /// <summary>The reminder offsets, largest first.</summary>
+    public IReadOnlyList<int> Reminders =>
+        [.. ReminderHours.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(h => int.Parse(h, System.Globalization.CultureInfo.InvariantCulture)).Distinct().OrderDescending()];
+
+    public void Validate()
+    {
+        if (RegularHours < 0 || SpecialHours < 0 || EmergencyHours < 0)
+            throw new InvalidInputException("notice", "Notice hours cannot be negative.");
+        if (UpSoonAhead is < 1 or > 10)
+            throw new InvalidInputException("upSoonAhead", "Speakers are told they are up soon 1 to 10 places ahead.");
+        var parts = ReminderHours.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (parts.Length > 5 || parts.Any(p => !int.TryParse(p, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var h) || h is < 1 or > 720))
+            throw new InvalidInputException("reminderHours", "Reminders are up to five offsets of 1 to 720 hours, such as \"24,1\".");
+    }
+
     public TimeSpan For(MeetingKind kind) => TimeSpan.FromHours(kind switch
     {
         MeetingKind.Regular => RegularHours,
@@ -94,8 +114,7 @@ public sealed class Body
             throw new InvalidInputException("quorumCount", $"Quorum must be between 1 and the number of seats ({_seats.Count}).");
         if (speakerMinutes is < 1 or > 60)
             throw new InvalidInputException("speakerMinutes", "Minutes per speaker must be between 1 and 60.");
-        if (notice.RegularHours < 0 || notice.SpecialHours < 0 || notice.EmergencyHours < 0)
-            throw new InvalidInputException("notice", "Notice hours cannot be negative.");
+        notice.Validate();
         QuorumCount = quorumCount;
         MotionsNeedSecond = motionsNeedSecond;
         SpeakerMinutes = speakerMinutes;

@@ -22,6 +22,9 @@ public sealed partial class Meeting
     public string? LateNoticeReason { get; private set; }
     public string? CancelReason { get; private set; }
 
+    /// <summary>Grows each time the meeting's time, place or status changes: the iCalendar SEQUENCE.</summary>
+    public int CalendarRevision { get; private set; }
+
     /// <summary>The sequence number of the last event applied: the journal position this state reflects.</summary>
     public long Version { get; private set; }
 
@@ -53,13 +56,19 @@ public sealed partial class Meeting
         switch (e)
         {
             case MeetingScheduled s: ApplyScheduled(s); break;
-            case MeetingRescheduled r: (Title, Start, TimeZone, Location) = (r.Title, r.Start, r.TimeZone, r.Location); break;
+            case MeetingRescheduled r:
+                (Title, Start, TimeZone, Location) = (r.Title, r.Start, r.TimeZone, r.Location);
+                CalendarRevision++;
+                break;
             case MeetingPublished p: (Status, PublishedAt, LateNoticeReason) = (MeetingStatus.Published, p.At, p.LateNoticeReason); break;
             case MeetingStarted: Status = MeetingStatus.Live; break;
             case MeetingRecessed: Status = MeetingStatus.Recessed; break;
             case MeetingResumed: Status = MeetingStatus.Live; break;
             case MeetingAdjourned: Status = MeetingStatus.Adjourned; break;
-            case MeetingCancelled c: (Status, CancelReason) = (MeetingStatus.Cancelled, c.Reason); break;
+            case MeetingCancelled c:
+                (Status, CancelReason) = (MeetingStatus.Cancelled, c.Reason);
+                CalendarRevision++;
+                break;
             default:
                 if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e))
                     throw new InvalidOperationException($"No fold for event {e.GetType().Name}.");

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
 using Meetings.Server.Journal;
+using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.AspNetCore.SignalR;
 
@@ -13,7 +14,8 @@ namespace Meetings.Server.Live;
 /// Updates are built at once, from the state as committed, and sent in order on a queue of their own, so a
 /// slow screen never holds up the meeting.
 /// </summary>
-public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync phones, TimeProvider clock, ILogger<MeetingBroadcaster> log)
+public sealed class MeetingBroadcaster(
+    IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync phones, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingBroadcaster> log)
 {
     private readonly ConcurrentDictionary<Guid, Task> _sending = new();
 
@@ -22,30 +24,46 @@ public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> h
     /// <summary>The clerks of a meeting, who alone see the phone callers' states.</summary>
     public static string ClerksGroup(Guid meetingId) => $"clerks:{meetingId:N}";
 
-    /// <summary>Queues what was just committed for everyone in the meeting and for the phone lines. Call it under the meeting's lock.</summary>
+    /// <summary>
+    /// Queues what was just committed for everyone in the meeting, for the phone lines and for the notices.
+    /// Call it under the meeting's lock: what each needs is taken from the state as committed.
+    /// </summary>
     public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
     {
         if (entries.Count == 0) return Task.CompletedTask;
-        var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, clock.GetUtcNow()));
+        var now = clock.GetUtcNow();
+        var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, now));
         var phoneWork = phones.Changes(meeting, entries);
+        var notices = NoticePlan.For(meeting, entries.Select(EventSerializer.Deserialize).ToList(), entries[0].Sequence, now);
         // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
         _sending.AddOrUpdate(meeting.Id,
-            _ => SendAsync(update, phoneWork, Task.CompletedTask),
-            (_, previous) => SendAsync(update, phoneWork, previous));
+            _ => SendAsync(update, phoneWork, notices, Task.CompletedTask),
+            (_, previous) => SendAsync(update, phoneWork, notices, previous));
         return Task.CompletedTask;
     }
 
-    private async Task SendAsync(MeetingUpdate update, PhoneChanges phoneWork, Task previous)
+    private async Task SendAsync(MeetingUpdate update, PhoneChanges phoneWork, NoticePlan notices, Task previous)
     {
         await previous;
+        await Try(() => hub.Clients.Group(Group(update.MeetingId)).MeetingUpdated(update), "sending", update);
+        await Try(() => phones.ApplyAsync(phoneWork), "updating the phone lines for", update);
+        await Try(async () =>
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            await scope.ServiceProvider.GetRequiredService<NoticePlanner>().ApplyAsync(notices);
+        }, "planning the notices for", update);
+    }
+
+    // Each follow-up stands alone: a screen that cannot be reached must not stop a notice, nor the reverse.
+    private async Task Try(Func<Task> work, string what, MeetingUpdate update)
+    {
         try
         {
-            await hub.Clients.Group(Group(update.MeetingId)).MeetingUpdated(update);
-            await phones.ApplyAsync(phoneWork);
+            await work();
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "Sending update {Sequence} of meeting {MeetingId} failed.", update.Snapshot.Sequence, update.MeetingId);
+            log.LogWarning(e, "{What} update {Sequence} of meeting {MeetingId} failed.", what, update.Snapshot.Sequence, update.MeetingId);
         }
     }
 }

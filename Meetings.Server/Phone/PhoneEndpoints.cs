@@ -31,7 +31,7 @@ public static class PhoneEndpoints
     }
 
     /// <summary>Checks Twilio's signature against the public URL (so it holds behind a reverse proxy). Unsigned or forged: 403, nothing changes.</summary>
-    private static async ValueTask<object?> CheckSignature(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    internal static async ValueTask<object?> CheckSignature(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
         var options = http.RequestServices.GetRequiredService<IOptions<PhoneOptions>>().Value;

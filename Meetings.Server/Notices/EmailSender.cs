@@ -1,0 +1,41 @@
+using MailKit.Net.Smtp;
+using MailKit.Security;
+using MimeKit;
+
+namespace Meetings.Server.Notices;
+
+/// <summary>SMTP settings: <c>Smtp:Host</c>, <c>Smtp:Port</c>, <c>Smtp:Security</c> (None, StartTls, SslOnConnect, Auto), <c>Smtp:User</c>, <c>Smtp:Password</c>, <c>Smtp:From</c>.</summary>
+public sealed class SmtpOptions
+{
+    public string? Host { get; set; }
+    public int Port { get; set; } = 587;
+    public SecureSocketOptions Security { get; set; } = SecureSocketOptions.Auto;
+    public string? User { get; set; }
+    public string? Password { get; set; }
+    public string From { get; set; } = "Meetings <notices@localhost>";
+
+    public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
+}
+
+/// <summary>Sends e-mail through SMTP with MailKit. Each message carries a one-click unsubscribe (RFC 8058).</summary>
+public sealed class EmailSender(Microsoft.Extensions.Options.IOptions<SmtpOptions> options)
+{
+    public async Task SendAsync(string to, string subject, string body, string unsubscribeUrl, CancellationToken ct = default)
+    {
+        var o = options.Value;
+        if (!o.IsConfigured) throw new InvalidOperationException("E-mail is not configured (Smtp:Host).");
+        var message = new MimeMessage();
+        message.From.Add(MailboxAddress.Parse(o.From));
+        message.To.Add(MailboxAddress.Parse(to));
+        message.Subject = subject;
+        message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
+        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        message.Body = new TextPart("plain") { Text = $"{body}\n\nTo stop these e-mails: {unsubscribeUrl}\n" };
+
+        using var smtp = new SmtpClient { Timeout = 30_000 };
+        await smtp.ConnectAsync(o.Host!, o.Port, o.Security, ct);
+        if (!string.IsNullOrEmpty(o.User)) await smtp.AuthenticateAsync(o.User, o.Password ?? "", ct);
+        await smtp.SendAsync(message, ct);
+        await smtp.DisconnectAsync(true, ct);
+    }
+}

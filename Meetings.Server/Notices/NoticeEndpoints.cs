@@ -1,0 +1,108 @@
+using System.Globalization;
+using System.Text;
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Errors;
+using Meetings.Server.Identity;
+using Meetings.Server.Meetings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Meetings.Server.Notices;
+
+public static class NoticeEndpoints
+{
+    /// <summary>
+    /// The clerk's delivery report, <c>GET /api/meetings/{id}/notices</c>, and the public calendar feed,
+    /// <c>GET /api/bodies/{id}/calendar.ics</c>.
+    /// </summary>
+    public static void MapNoticeEndpoints(this WebApplication app)
+    {
+        app.MapGet("/api/meetings/{id:guid}/notices", Report).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
+        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices");
+    }
+
+    private static async Task<IEnumerable<NoticeReport>> Report(Guid id, MeetingsDbContext db)
+    {
+        var notices = await db.Notices.AsNoTracking().Where(n => n.MeetingId == id).ToListAsync();
+        var ids = notices.Select(n => n.Id).ToList();
+        var deliveries = await db.Deliveries.AsNoTracking().Where(d => ids.Contains(d.NoticeId)).ToListAsync();
+        return notices.OrderBy(n => n.DueAt).Select(n =>
+        {
+            var mine = deliveries.Where(d => d.NoticeId == n.Id).ToList();
+            int Count(DeliveryState s) => mine.Count(d => d.State == s);
+            return new NoticeReport(n.Kind.ToString(), n.DueAt, n.State.ToString(), Count(DeliveryState.Sent), Count(DeliveryState.Failed),
+                Count(DeliveryState.Sending), Count(DeliveryState.Unknown),
+                mine.Where(d => d.State is DeliveryState.Failed or DeliveryState.Unknown)
+                    .Select(d => new DeliveryProblem(d.Channel.ToString(), d.State.ToString(), d.Attempts, d.Error)).ToList());
+        });
+    }
+
+    /// <summary>
+    /// RFC 5545 events for a body's posted meetings: a stable UID, a SEQUENCE that grows when the meeting
+    /// changes, STATUS:CANCELLED when cancelled, times in UTC, and RFC 7986 CONFERENCE lines for the web
+    /// link and the dial-in.
+    /// </summary>
+    private static async Task<IResult> Calendar(Guid id, MeetingsDbContext db, MeetingStore store, NoticeContent content,
+        IOptions<Phone.PhoneOptions> phone, TimeProvider clock)
+    {
+        var body = await db.Bodies.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("No such body.");
+        var meetingIds = await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft).Select(m => m.Id).ToListAsync();
+        var ics = new StringBuilder();
+        void Line(string text) => Fold(ics, text);
+        Line("BEGIN:VCALENDAR");
+        Line("VERSION:2.0");
+        Line("PRODID:-//Meetings//Public meetings//EN");
+        Line("CALSCALE:GREGORIAN");
+        Line("METHOD:PUBLISH");
+        Line($"X-WR-CALNAME:{Escape(body.Name)}");
+        foreach (var meetingId in meetingIds)
+        {
+            var m = await store.ReadAsync(meetingId, x => x);
+            var stamp = Utc(clock.GetUtcNow());
+            Line("BEGIN:VEVENT");
+            Line($"UID:{m.Id:D}@meetings");
+            Line($"DTSTAMP:{stamp}");
+            Line($"DTSTART:{Utc(m.Start)}");
+            Line($"DTEND:{Utc(m.Start.AddHours(2))}");
+            Line($"SEQUENCE:{m.CalendarRevision}");
+            Line($"STATUS:{(m.Status == MeetingStatus.Cancelled ? "CANCELLED" : "CONFIRMED")}");
+            Line($"SUMMARY:{Escape($"{m.BodyName}: {m.Title}")}");
+            Line($"LOCATION:{Escape(m.Location)}");
+            Line($"URL:{content.MeetingUrl(m.Id)}");
+            Line($"DESCRIPTION:{Escape($"Agenda and web participation: {content.MeetingUrl(m.Id)}" +
+                (phone.Value.PhoneNumber is { } n ? $"\nBy phone: {n}, access code {m.AccessCode}" : ""))}");
+            Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=Watch and take part on the web:{content.MeetingUrl(m.Id)}");
+            if (phone.Value.PhoneNumber is { } number)
+                Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=Dial in\\, access code {m.AccessCode}:tel:{number},,{m.AccessCode}%23");
+            Line("END:VEVENT");
+        }
+        Line("END:VCALENDAR");
+        return Results.Text(ics.ToString(), "text/calendar; charset=utf-8");
+    }
+
+    private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
+
+    private static string Escape(string text) =>
+        text.Replace("\\", "\\\\", StringComparison.Ordinal).Replace(";", "\\;", StringComparison.Ordinal)
+            .Replace(",", "\\,", StringComparison.Ordinal).Replace("\r", "", StringComparison.Ordinal).Replace("\n", "\\n", StringComparison.Ordinal);
+
+    /// <summary>Lines longer than 75 octets are folded, continuing with a space (RFC 5545 section 3.1).</summary>
+    private static void Fold(StringBuilder ics, string line)
+    {
+        var bytes = 0;
+        foreach (var rune in line.EnumerateRunes())
+        {
+            var size = rune.Utf8SequenceLength;
+            if (bytes + size > 75)
+            {
+                ics.Append("\r\n ");
+                bytes = 1;
+            }
+            ics.Append(rune.ToString());
+            bytes += size;
+        }
+        ics.Append("\r\n");
+    }
+}

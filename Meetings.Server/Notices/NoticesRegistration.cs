@@ -1,0 +1,133 @@
+using System.Threading.RateLimiting;
+using Hangfire;
+using Hangfire.Dashboard;
+using Hangfire.SqlServer;
+using Hangfire.Storage.SQLite;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Identity;
+using Meetings.Server.Meetings;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Notices;
+
+public static class NoticesRegistration
+{
+    /// <summary>
+    /// Notices and reminders through Hangfire: SQLite job storage beside the database by default (so scheduled
+    /// reminders survive a restart), SQL Server's with the SqlServer provider; e-mail through SMTP (<c>Smtp:*</c>).
+    /// </summary>
+    public static IHostApplicationBuilder AddNotices(this IHostApplicationBuilder builder)
+    {
+        var config = builder.Configuration;
+        builder.Services.Configure<SmtpOptions>(config.GetSection("Smtp"));
+        builder.Services.AddSingleton(new NoticeContent(config["PublicBaseUrl"]?.TrimEnd('/') ?? "http://localhost:5000", config["Twilio:PhoneNumber"]));
+        builder.Services.AddScoped<EmailSender>();
+        builder.Services.AddScoped<NoticeJobs>();
+        builder.Services.AddScoped<NoticePlanner>();
+
+        // The storage is registered here, not through Hangfire's static configuration, so two hosts in one process keep their own.
+        var jobsFile = Path.Combine(DataRegistration.DataFolder(builder), "jobs.db");
+        builder.Services.AddSingleton<JobStorage>(services =>
+        {
+            Hangfire.Logging.LogProvider.SetCurrentLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>()));
+            return string.Equals(config["Database:Provider"], "SqlServer", StringComparison.OrdinalIgnoreCase)
+                ? new SqlServerStorage(config.GetConnectionString("Meetings"))
+                : new SQLiteStorage(jobsFile, new SQLiteStorageOptions());
+        });
+        builder.Services.AddHangfire((services, c) => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
+            .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
+            .UseLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>())));
+        builder.Services.AddHangfireServer((_, o) =>
+        {
+            o.SchedulePollingInterval = TimeSpan.FromSeconds(config.GetValue("Jobs:PollSeconds", 15));
+            o.WorkerCount = config.GetValue("Jobs:Workers", 4);
+            o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
+        });
+        builder.Services.AddHostedService<NoticeReconciler>();
+
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
+                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = config.GetValue("Subscriptions:PerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+        });
+        return builder;
+    }
+
+    /// <summary>Subscriptions, the delivery report, the calendar feed, and the Hangfire dashboard at <c>/jobs</c> (administrators only).</summary>
+    public static void MapNotices(this WebApplication app)
+    {
+        app.MapSubscriptionEndpoints();
+        app.MapNoticeEndpoints();
+        app.MapHangfireDashboard("/jobs", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false },
+            app.Services.GetRequiredService<JobStorage>());
+    }
+
+    /// <summary>The dashboard judges the signed-in user, never the request's address, so a reverse proxy opens nothing.</summary>
+    private sealed class AdminsOnly : IDashboardAuthorizationFilter
+    {
+        public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Admin);
+    }
+}
+
+/// <summary>
+/// At start-up, makes sure every upcoming meeting has the notices it should (a crash between a change and
+/// its notices loses none of the publication, reminder or cancellation notices).
+/// </summary>
+internal sealed class NoticeReconciler(IServiceScopeFactory scopes, MeetingStore store, TimeProvider clock, ILogger<NoticeReconciler> log) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await using var scope = scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+            var since = clock.GetUtcNow().AddDays(-1);
+            var upcoming = (await db.Meetings.AsNoTracking().Where(m => m.Status != MeetingStatus.Draft).ToListAsync(stoppingToken))
+                .Where(m => m.Start > since).Select(m => m.Id).ToList();
+            var planner = scope.ServiceProvider.GetRequiredService<NoticePlanner>();
+            foreach (var id in upcoming)
+                await planner.ApplyAsync(await store.ReadAsync(id, m => NoticePlan.For(m, [], m.Version + 1, clock.GetUtcNow()), stoppingToken));
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogError(e, "Checking the notices of upcoming meetings failed.");
+        }
+    }
+}
+
+/// <summary>
+/// Hangfire logs through the app's logging. Hangfire keeps its log provider in a static, so once a host has
+/// stopped (as between tests in one process) its disposed logging is skipped rather than thrown from.
+/// </summary>
+internal sealed class HangfireLogs(ILoggerFactory factory) : Hangfire.Logging.ILogProvider
+{
+    public Hangfire.Logging.ILog GetLogger(string name)
+    {
+        try
+        {
+            return new SafeLog(new Hangfire.AspNetCore.AspNetCoreLogProvider(factory).GetLogger(name));
+        }
+        catch (ObjectDisposedException)
+        {
+            return new SafeLog(null);
+        }
+    }
+
+    private sealed class SafeLog(Hangfire.Logging.ILog? inner) : Hangfire.Logging.ILog
+    {
+        public bool Log(Hangfire.Logging.LogLevel logLevel, Func<string>? messageFunc, Exception? exception = null)
+        {
+            try
+            {
+                return inner?.Log(logLevel, messageFunc, exception) ?? false;
+            }
+            catch (ObjectDisposedException)
+            {
+                return false;
+            }
+        }
+    }
+}

@@ -1,0 +1,132 @@
+using System.Net;
+using System.Security.Cryptography;
+using Hangfire;
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Errors;
+using Meetings.Server.Live;
+using Microsoft.EntityFrameworkCore;
+
+namespace Meetings.Server.Notices;
+
+public static class SubscriptionEndpoints
+{
+    public const string RateLimit = "subscribe";
+
+    private static readonly string[] StopWords = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"];
+    private static readonly string[] StartWords = ["START", "UNSTOP"];
+
+    /// <summary>
+    /// Subscriptions to a body's notices, with no account: <c>POST /api/bodies/{id}/subscriptions</c>, then a
+    /// confirmation link (e-mail) or code (text); one-click unsubscribe; and Twilio's inbound text webhook
+    /// at <c>/phone/sms</c>, where STOP is honoured.
+    /// </summary>
+    public static void MapSubscriptionEndpoints(this WebApplication app)
+    {
+        app.MapPost("/api/bodies/{id:guid}/subscriptions", Subscribe).WithTags("Subscriptions").RequireRateLimiting(RateLimit);
+        var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireRateLimiting(RateLimit);
+        group.MapGet("/confirm", ConfirmEmail);
+        group.MapPost("/confirm-sms", ConfirmSms);
+        group.MapGet("/unsubscribe", (string? token) => Page("Unsubscribe",
+            $"<form method=\"post\" action=\"/api/subscriptions/unsubscribe?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">Stop e-mail notices</button></form>"));
+        group.MapPost("/unsubscribe", Unsubscribe).DisableAntiforgery();
+        app.MapPost("/phone/sms", InboundText).WithTags("Subscriptions").ExcludeFromDescription()
+            .AddEndpointFilter(Phone.PhoneEndpoints.CheckSignature).DisableAntiforgery();
+    }
+
+    private static async Task<IResult> Subscribe(Guid id, SubscribeRequest request, MeetingsDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
+    {
+        if (!await db.Bodies.AnyAsync(b => b.Id == id)) throw new NotFoundException("No such body.");
+        var email = request.Email?.Trim() is { Length: > 0 } e ? e : null;
+        if (email is not null && (email.Length > 254 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email)))
+            throw new InvalidInputException("email", "That does not look like an e-mail address.");
+        var phone = SpeakerContact.NormalizePhone(request.Phone);
+        if (email is null && phone is null) throw new InvalidInputException("email", "Give an e-mail address, a mobile number, or both.");
+        var language = request.Language?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "en" => "en",
+            "es" => "es",
+            _ => throw new InvalidInputException("language", "The language is en (English) or es (Spanish)."),
+        };
+
+        var subscriber = await db.Subscribers.FirstOrDefaultAsync(s => s.BodyId == id &&
+            ((email != null && s.Email == email) || (phone != null && s.Phone == phone)));
+        if (subscriber is null)
+        {
+            subscriber = new Subscriber
+            {
+                Id = Guid.NewGuid(), BodyId = id, CreatedAt = clock.GetUtcNow(),
+                Token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_'),
+                SmsCode = RandomNumberGenerator.GetInt32(100_000, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
+            };
+            db.Subscribers.Add(subscriber);
+        }
+        (subscriber.Email, subscriber.Phone, subscriber.Language) = (email ?? subscriber.Email, phone ?? subscriber.Phone, language);
+        // Asking again restarts a stopped channel, still only after it is confirmed again.
+        if (email is not null && subscriber.EmailStoppedAt is not null) (subscriber.EmailStoppedAt, subscriber.EmailConfirmedAt) = (null, null);
+        if (phone is not null && subscriber.SmsStoppedAt is not null) (subscriber.SmsStoppedAt, subscriber.SmsConfirmedAt) = (null, null);
+        await db.SaveChangesAsync();
+        jobs.Enqueue<NoticeJobs>(j => j.ConfirmSubscriptionAsync(subscriber.Id));
+        return Results.Accepted(value: new SubscribeResult(
+            email is null ? null : "Check your e-mail and open the link to confirm.",
+            phone is null ? null : "We sent you a text: reply with its code to confirm."));
+    }
+
+    private static async Task<IResult> ConfirmEmail(string? token, MeetingsDbContext db, TimeProvider clock)
+    {
+        var s = await FindAsync(db, token);
+        if (s?.Email is null) return Page("Link not valid", "This confirmation link is not valid. Please subscribe again.", 404);
+        s.EmailConfirmedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync();
+        return Page("Subscribed", $"You will receive notices at {WebUtility.HtmlEncode(s.Email)}. Every e-mail has a link to stop them.");
+    }
+
+    private static async Task<IResult> ConfirmSms(ConfirmSmsRequest request, MeetingsDbContext db, TimeProvider clock)
+    {
+        var phone = SpeakerContact.NormalizePhone(request.Phone) ?? throw new InvalidInputException("phone", "The mobile number is required.");
+        var confirmed = await ConfirmCodeAsync(db, phone, request.Code?.Trim(), clock.GetUtcNow());
+        return confirmed > 0 ? Results.NoContent() : throw new InvalidInputException("code", "That code does not match; check the text we sent.");
+    }
+
+    private static async Task<IResult> Unsubscribe(string? token, MeetingsDbContext db, TimeProvider clock)
+    {
+        var s = await FindAsync(db, token);
+        if (s is null) return Page("Link not valid", "This link is not valid.", 404);
+        s.EmailStoppedAt ??= clock.GetUtcNow();
+        await db.SaveChangesAsync();
+        return Page("Unsubscribed", "You will no longer receive e-mail notices.");
+    }
+
+    /// <summary>A text to the meeting line: STOP (and its synonyms) stops every text notice to that number; START resumes; the code confirms.</summary>
+    private static async Task<IResult> InboundText(HttpRequest request, MeetingsDbContext db, TimeProvider clock)
+    {
+        var form = await request.ReadFormAsync();
+        var from = form["From"].ToString();
+        var word = form["Body"].ToString().Trim().ToUpperInvariant();
+        var now = clock.GetUtcNow();
+        string? reply = null;
+        if (StopWords.Contains(word))
+            await db.Subscribers.Where(s => s.Phone == from && s.SmsStoppedAt == null).ExecuteUpdateAsync(x => x.SetProperty(s => s.SmsStoppedAt, now));
+        else if (StartWords.Contains(word))
+            await db.Subscribers.Where(s => s.Phone == from && s.SmsConfirmedAt != null).ExecuteUpdateAsync(x => x.SetProperty(s => s.SmsStoppedAt, (DateTimeOffset?)null));
+        else if (await ConfirmCodeAsync(db, from, word, now) > 0)
+            reply = "Subscribed. Reply STOP to stop.";
+        var twiml = new Twilio.TwiML.MessagingResponse();
+        if (reply is not null) twiml.Message(reply);
+        return Results.Content(twiml.ToString(), "text/xml");
+    }
+
+    private static Task<int> ConfirmCodeAsync(MeetingsDbContext db, string phone, string? code, DateTimeOffset now) =>
+        string.IsNullOrEmpty(code) ? Task.FromResult(0)
+        : db.Subscribers.Where(s => s.Phone == phone && s.SmsCode == code && s.SmsConfirmedAt == null)
+            .ExecuteUpdateAsync(x => x.SetProperty(s => s.SmsConfirmedAt, now));
+
+    private static Task<Subscriber?> FindAsync(MeetingsDbContext db, string? token) =>
+        string.IsNullOrEmpty(token) || token.Length > 64 ? Task.FromResult<Subscriber?>(null) : db.Subscribers.FirstOrDefaultAsync(s => s.Token == token);
+
+    private static IResult Page(string title, string html, int status = 200) => Results.Content(
+        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title></head>" +
+        $"<body style=\"font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem\"><h1>{title}</h1><p>{html}</p></body></html>",
+        "text/html", statusCode: status);
+}
