@@ -10,6 +10,25 @@ mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
+# Debian packages the tests use: a real SMTP server for notices.
+need=()
+/usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
+if [ ${#need[@]} -gt 0 ]; then
+  echo "Installing ${need[*]}"
+  apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# A loopback SMTP server that keeps every message it gets in a Maildir the tests read.
+maildir="$PWD/artifacts/mail"
+rm -rf "$maildir"
+mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
+smtp_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+/usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" &
+smtp_pid=$!
+trap 'kill $smtp_pid 2>/dev/null || true' EXIT
+export MEETINGS_TEST_SMTP_PORT=$smtp_port MEETINGS_TEST_MAILDIR=$maildir
+
 dotnet build Meetings.sln -warnaserror -nologo -v quiet
 set +e
 dotnet test Meetings.sln --no-build -nologo -v quiet \

@@ -28,19 +28,20 @@ public static class NoticesRegistration
 
         // The storage is registered here, not through Hangfire's static configuration, so two hosts in one process keep their own.
         var jobsFile = Path.Combine(DataRegistration.DataFolder(builder), "jobs.db");
+        var poll = TimeSpan.FromMilliseconds(config.GetValue("Jobs:PollMilliseconds", 5000));
         builder.Services.AddSingleton<JobStorage>(services =>
         {
             Hangfire.Logging.LogProvider.SetCurrentLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>()));
             return string.Equals(config["Database:Provider"], "SqlServer", StringComparison.OrdinalIgnoreCase)
-                ? new SqlServerStorage(config.GetConnectionString("Meetings"))
-                : new SQLiteStorage(jobsFile, new SQLiteStorageOptions());
+                ? new SqlServerStorage(config.GetConnectionString("Meetings"), new SqlServerStorageOptions { QueuePollInterval = poll })
+                : new SQLiteStorage(jobsFile, new SQLiteStorageOptions { QueuePollInterval = poll });
         });
         builder.Services.AddHangfire((services, c) => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()
             .UseLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>())));
         builder.Services.AddHangfireServer((_, o) =>
         {
-            o.SchedulePollingInterval = TimeSpan.FromSeconds(config.GetValue("Jobs:PollSeconds", 15));
+            o.SchedulePollingInterval = poll;
             o.WorkerCount = config.GetValue("Jobs:Workers", 4);
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         });

@@ -1,0 +1,85 @@
+using System.Net;
+using Meetings.Client.Contracts;
+using Meetings.Tests.Support;
+
+namespace Meetings.Tests.Notices;
+
+/// <summary>A host with real SMTP, a fake Twilio and a fast Hangfire server; helpers to subscribe and to post meetings.</summary>
+public abstract class NoticeFixture
+{
+    protected FakeTwilio Twilio { get; private set; } = null!;
+    protected TestHost Host { get; set; } = null!;
+    protected HttpClient Clerk { get; set; } = null!;
+    protected BodyDto Body { get; private set; } = null!;
+    protected string Folder { get; private set; } = null!;
+
+    [SetUp]
+    public async Task StartHost()
+    {
+        Twilio = await FakeTwilio.StartAsync();
+        Folder = TestHost.NewFolder();
+        Host = NewHost();
+        Clerk = await Host.SignInAsync(Demo.Clerk);
+        Body = await Clerk.DemoBody();
+    }
+
+    [TearDown]
+    public async Task StopHost()
+    {
+        Host.Dispose();
+        await Twilio.DisposeAsync();
+    }
+
+    /// <summary>A host on this test's database (a second one acts as another app instance).</summary>
+    protected TestHost NewHost() => new(Folder, settings: Settings);
+
+    private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings)) { ["Jobs:PollMilliseconds"] = "200" };
+
+    protected static string NewEmail() => $"resident-{Guid.NewGuid():N}@example.org";
+
+    /// <summary>Subscribes an address and follows the confirmation link from the e-mail that arrives.</summary>
+    protected async Task<string> SubscribedByEmail(string language = "en")
+    {
+        var email = NewEmail();
+        var result = await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions",
+            new SubscribeRequest(email, Language: language), HttpStatusCode.Accepted);
+        Assert.That(result.Email, Does.Contain("Check your e-mail"));
+        var confirmation = (await SmtpSink.WaitFor(email)).Single();
+        var link = LinkIn(confirmation.TextBody ?? "", "/api/subscriptions/confirm?token=");
+        var page = await Host.Anonymous().GetAsync(new Uri(link).PathAndQuery);
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        return email;
+    }
+
+    protected static string LinkIn(string text, string path)
+    {
+        var start = text.IndexOf(FakeTwilio.PublicBaseUrl + path, StringComparison.Ordinal);
+        Assert.That(start, Is.GreaterThanOrEqualTo(0), $"no {path} link in: {text}");
+        var end = text.IndexOfAny([' ', '\n', '\r'], start);
+        return end < 0 ? text[start..] : text[start..end];
+    }
+
+    /// <summary>Schedules a meeting at a local time and adds one item; publishes it unless told not to.</summary>
+    protected async Task<MeetingDetail> Meeting(DateTime localStart, string zone = "America/Los_Angeles", string kind = "Regular", bool publish = true)
+    {
+        var meeting = await Clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
+            new MeetingRequest(Body.Id, "Budget Study Session", kind, localStart, zone, "Council Chambers"), HttpStatusCode.Created);
+        await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Call to Order", "Procedural"), HttpStatusCode.Created);
+        return publish ? await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), HttpStatusCode.OK) : meeting;
+    }
+
+    protected Task<List<NoticeReport>> Report(Guid meetingId) => Clerk.Get<List<NoticeReport>>($"/api/meetings/{meetingId}/notices");
+
+    /// <summary>Waits, at most fifteen seconds, for the clerk's delivery report to show something.</summary>
+    protected async Task<List<NoticeReport>> WaitForReport(Guid meetingId, Func<List<NoticeReport>, bool> condition, string what)
+    {
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+        while (true)
+        {
+            var report = await Report(meetingId);
+            if (condition(report)) return report;
+            try { await Task.Delay(100, timeout.Token); }
+            catch (OperationCanceledException) { Assert.Fail($"never happened: {what}"); }
+        }
+    }
+}
