@@ -73,9 +73,10 @@ public static class NoticeEndpoints
             Line($"URL:{content.MeetingUrl(m.Id)}");
             Line($"DESCRIPTION:{Escape($"Agenda and web participation: {content.MeetingUrl(m.Id)}" +
                 (phone.Value.PhoneNumber is { } n ? $"\nBy phone: {n}, access code {m.AccessCode}" : ""))}");
-            Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=Watch and take part on the web:{content.MeetingUrl(m.Id)}");
+            // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
+            Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch and take part on the web\":{content.MeetingUrl(m.Id)}");
             if (phone.Value.PhoneNumber is { } number)
-                Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=Dial in\\, access code {m.AccessCode}:tel:{number},,{m.AccessCode}%23");
+                Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"Dial in, access code {m.AccessCode}\":tel:{number},,{m.AccessCode}%23");
             Line("END:VEVENT");
         }
         Line("END:VCALENDAR");

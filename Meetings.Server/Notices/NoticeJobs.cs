@@ -88,7 +88,7 @@ public sealed class NoticeJobs(
         try
         {
             if (channel == Channel.Email) await email.SendAsync(address, text.Subject, text.Body, unsubscribe!);
-            else await twilio.SendSmsAsync(address, text.Sms + (text.Sms.Length < 300 ? " Reply STOP to stop." : ""));
+            else await twilio.SendSmsAsync(address, text.Sms + " Reply STOP to stop.");
             return (DeliveryState.Sent, null);
         }
         catch (Twilio.Exceptions.ApiException e)
