@@ -1,11 +1,19 @@
+using Meetings.Client;
+using Meetings.Client.Services;
 using Microsoft.AspNetCore.Components.Web;
 using Microsoft.AspNetCore.Components.WebAssembly.Hosting;
-using Meetings.Client;
 
 var builder = WebAssemblyHostBuilder.CreateDefault(args);
 builder.RootComponents.Add<App>("#app");
 builder.RootComponents.Add<HeadOutlet>("head::after");
 
-builder.Services.AddScoped(sp => new HttpClient { BaseAddress = new Uri(builder.HostEnvironment.BaseAddress) });
+var baseAddress = new Uri(builder.HostEnvironment.BaseAddress);
+builder.Services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
+builder.Services.AddScoped<Api>();
+builder.Services.AddScoped<Session>();
+builder.Services.AddScoped<Text>();
+builder.Services.AddTransient(sp => new LiveMeeting(sp.GetRequiredService<Microsoft.JSInterop.IJSRuntime>(), baseAddress));
 
-await builder.Build().RunAsync();
+var host = builder.Build();
+await host.Services.GetRequiredService<Text>().LoadAsync();
+await host.RunAsync();

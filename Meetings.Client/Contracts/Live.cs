@@ -95,3 +95,6 @@ public sealed record PhoneStatus(
 
 /// <summary>A caller, known by the last four digits of their number only.</summary>
 public sealed record CallerDto(string Label, string State, Guid? EntryId);
+
+/// <summary>The public meeting line: whether residents can call in, and the number.</summary>
+public sealed record PhoneLine(bool Enabled, string? Number);

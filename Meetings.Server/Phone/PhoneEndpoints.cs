@@ -28,6 +28,8 @@ public static class PhoneEndpoints
 
         app.MapGet("/api/meetings/{id:guid}/phone", (Guid id, PhoneService phones) => phones.StatusAsync(id))
             .WithTags("Phone").RequireAuthorization(Roles.ClerkPolicy);
+        app.MapGet("/api/phone", (IOptions<PhoneOptions> o) => new PhoneLine(o.Value.IsConfigured, o.Value.IsConfigured ? o.Value.PhoneNumber : null))
+            .WithTags("Phone");
     }
 
     /// <summary>Checks Twilio's signature against the public URL (so it holds behind a reverse proxy). Unsigned or forged: 403, nothing changes.</summary>

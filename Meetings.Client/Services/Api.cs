@@ -1,0 +1,36 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace Meetings.Client.Services;
+
+/// <summary>The REST API, with problems turned into messages a person can read.</summary>
+public sealed class Api(HttpClient http)
+{
+    public static JsonSerializerOptions Json { get; } = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
+    public async Task<T?> GetAsync<T>(string url)
+    {
+        var response = await http.GetAsync(url);
+        if (!response.IsSuccessStatusCode) return default;
+        return await response.Content.ReadFromJsonAsync<T>(Json);
+    }
+
+    /// <summary>Sends a request; null when it worked, else the server's explanation.</summary>
+    public async Task<string?> SendAsync(HttpMethod method, string url, object? body = null)
+    {
+        var response = await http.SendAsync(new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
+        if (response.IsSuccessStatusCode) return null;
+        try
+        {
+            var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
+            return problem.TryGetProperty("errors", out var errors) && errors.ValueKind == JsonValueKind.Object
+                ? string.Join(" ", errors.EnumerateObject().SelectMany(e => e.Value.EnumerateArray().Select(v => v.GetString())))
+                : problem.TryGetProperty("title", out var title) ? title.GetString() : response.ReasonPhrase;
+        }
+        catch (JsonException)
+        {
+            return response.ReasonPhrase;
+        }
+    }
+}

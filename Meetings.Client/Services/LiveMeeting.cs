@@ -1,0 +1,127 @@
+using System.Text.Json.Serialization;
+using Meetings.Client.Contracts;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.JSInterop;
+
+namespace Meetings.Client.Services;
+
+/// <summary>
+/// One live meeting, as the server says it is. Takes each update whose events follow the last one held,
+/// asks for what it missed after a gap or a reconnection, and tells the page when anything changed.
+/// </summary>
+public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposable
+{
+    private HubConnection? _hub;
+    private long _lastEvent;
+
+    public MeetingSnapshot? Snapshot { get; private set; }
+    public JoinResult? Joined { get; private set; }
+    public PhoneStatus? Phone { get; private set; }
+    public string? ResidentToken { get; private set; }
+    public Guid MeetingId { get; private set; }
+    /// <summary>Connecting, Live, Reconnecting or Offline.</summary>
+    public string Connection { get; private set; } = "Connecting";
+    /// <summary>Server time minus this device's time, so every screen counts down alike.</summary>
+    public TimeSpan ClockOffset { get; private set; }
+    /// <summary>When the last update arrived (performance.now(), ms), for measuring.</summary>
+    public IReadOnlyList<JournalEventDto> LastEvents { get; private set; } = [];
+
+    public event Action? Changed;
+
+    public DateTimeOffset ServerNow => DateTimeOffset.UtcNow + ClockOffset;
+
+    public async Task StartAsync(Guid meetingId)
+    {
+        MeetingId = meetingId;
+        ResidentToken = await ResidentTokenAsync();
+        _hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(baseAddress, "hubs/meeting"))
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .WithAutomaticReconnect()
+            .WithStatefulReconnect()
+            .Build();
+        _hub.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), OnUpdate);
+        _hub.On<PhoneStatus>(nameof(IMeetingClient.PhoneStatusChanged), status => { Phone = status; Changed?.Invoke(); });
+        _hub.Reconnecting += _ => Set("Reconnecting");
+        _hub.Reconnected += async _ => { await CatchUpAsync(); await Set("Live"); };
+        _hub.Closed += _ => Set("Offline");
+        await _hub.StartAsync();
+        var joined = await _hub.InvokeAsync<JoinResult>("Join", meetingId, ResidentToken);
+        Joined = joined;
+        Take(joined.Snapshot);
+        _lastEvent = joined.Snapshot.Sequence;
+        await Set("Live");
+    }
+
+    /// <summary>Runs a hub command; null when it worked, else the server's words for the clerk.</summary>
+    public async Task<string?> Do(string method, params object?[] args)
+    {
+        try
+        {
+            await _hub!.InvokeCoreAsync(method, typeof(object), args);
+            return null;
+        }
+        catch (Microsoft.AspNetCore.SignalR.HubException e)
+        {
+            var marker = e.Message.IndexOf("HubException: ", StringComparison.Ordinal);
+            return marker < 0 ? e.Message : e.Message[(marker + "HubException: ".Length)..];
+        }
+        catch (Exception e) when (e is InvalidOperationException or TaskCanceledException)
+        {
+            return "The connection to the server was lost; trying again.";
+        }
+    }
+
+    private void OnUpdate(MeetingUpdate update)
+    {
+        if (update.Snapshot.Sequence <= _lastEvent) return;
+        if (update.Events.Count > 0 && update.Events[0].Sequence > _lastEvent + 1)
+        {
+            _ = CatchUpAsync();
+            return;
+        }
+        _lastEvent = update.Snapshot.Sequence;
+        LastEvents = update.Events;
+        Take(update.Snapshot);
+    }
+
+    private async Task CatchUpAsync()
+    {
+        if (_hub is null) return;
+        await _hub.InvokeAsync<JoinResult>("Join", MeetingId, ResidentToken);
+        var catchUp = await _hub.InvokeAsync<CatchUp>("EventsAfter", MeetingId, _lastEvent);
+        if (catchUp.Snapshot.Sequence < _lastEvent) return;
+        _lastEvent = catchUp.Snapshot.Sequence;
+        LastEvents = catchUp.Events;
+        Take(catchUp.Snapshot);
+    }
+
+    private void Take(MeetingSnapshot snapshot)
+    {
+        Snapshot = snapshot;
+        ClockOffset = snapshot.ServerTime - DateTimeOffset.UtcNow;
+        Changed?.Invoke();
+    }
+
+    private Task Set(string state)
+    {
+        Connection = state;
+        Changed?.Invoke();
+        return Task.CompletedTask;
+    }
+
+    /// <summary>A resident's secret, kept in this browser so a reload keeps their place in line.</summary>
+    private async Task<string> ResidentTokenAsync()
+    {
+        var token = await js.InvokeAsync<string?>("localStorage.getItem", "meetings.resident");
+        if (token is { Length: >= 16 }) return token;
+        token = Convert.ToBase64String(System.Security.Cryptography.RandomNumberGenerator.GetBytes(24));
+        await js.InvokeVoidAsync("localStorage.setItem", "meetings.resident", token);
+        return token;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_hub is not null) await _hub.DisposeAsync();
+    }
+}

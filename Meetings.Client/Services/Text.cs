@@ -1,0 +1,103 @@
+using System.Globalization;
+using Microsoft.JSInterop;
+
+namespace Meetings.Client.Services;
+
+/// <summary>The words on the screen, in English or Spanish; the choice is kept in this browser.</summary>
+public sealed class Text(IJSRuntime js)
+{
+    private static readonly Dictionary<string, (string En, string Es)> Words = new()
+    {
+        ["app"] = ("Public Meetings", "Reuniones Públicas"),
+        ["skip"] = ("Skip to content", "Ir al contenido"),
+        ["meetings"] = ("Meetings", "Reuniones"),
+        ["upcoming"] = ("Upcoming meetings", "Próximas reuniones"),
+        ["past"] = ("Past meetings", "Reuniones anteriores"),
+        ["none"] = ("None.", "Ninguna."),
+        ["signin"] = ("Sign in", "Iniciar sesión"),
+        ["signout"] = ("Sign out", "Cerrar sesión"),
+        ["signin.title"] = ("Sign in for clerks, officials and administrators", "Acceso para secretarios, funcionarios y administradores"),
+        ["signin.note"] = ("Residents do not need an account to watch or to speak.", "Los residentes no necesitan cuenta para ver ni para hablar."),
+        ["signin.failed"] = ("The e-mail or password is not right, or the account is locked for a while.", "El correo o la contraseña no son correctos, o la cuenta está bloqueada por un tiempo."),
+        ["signin.error"] = ("Signing in did not work; please try again.", "No se pudo iniciar sesión; inténtelo de nuevo."),
+        ["email"] = ("E-mail", "Correo electrónico"),
+        ["password"] = ("Password", "Contraseña"),
+        ["language"] = ("Español", "English"),
+        ["agenda"] = ("Agenda", "Agenda"),
+        ["join"] = ("How to take part", "Cómo participar"),
+        ["join.web"] = ("On the web: this page shows the meeting live; sign up here to speak when public comment opens.", "En la web: esta página muestra la reunión en vivo; inscríbase aquí para hablar cuando se abran los comentarios."),
+        ["join.phone"] = ("By phone: call {0} and enter access code {1}. Press *9 to raise your hand.", "Por teléfono: llame al {0} y marque el código {1}. Oprima *9 para levantar la mano."),
+        ["join.room"] = ("In person: {0}. Fill in a speaker card for the clerk.", "En persona: {0}. Llene una tarjeta para hablar y entréguela al secretario."),
+        ["status"] = ("Status", "Estado"),
+        ["status.Draft"] = ("Draft", "Borrador"), ["status.Published"] = ("Scheduled", "Programada"), ["status.Live"] = ("In session", "En sesión"),
+        ["status.Recessed"] = ("In recess", "En receso"), ["status.Adjourned"] = ("Adjourned", "Terminada"), ["status.Cancelled"] = ("Cancelled", "Cancelada"),
+        ["current"] = ("Now", "Ahora"),
+        ["current.item"] = ("Current item", "Tema actual"),
+        ["no.item"] = ("No item yet.", "Todavía no hay tema."),
+        ["comment.open"] = ("Public comment is open", "Se reciben comentarios del público"),
+        ["comment.closed"] = ("Public comment is not open", "No se reciben comentarios ahora"),
+        ["speaking"] = ("Speaking", "Hablando"),
+        ["nobody.speaking"] = ("Nobody has the floor.", "Nadie tiene la palabra."),
+        ["time.left"] = ("Time left", "Tiempo restante"),
+        ["paused"] = ("Paused", "En pausa"),
+        ["signup"] = ("Sign up to speak", "Inscribirse para hablar"),
+        ["name"] = ("Name as you wish to be called", "Nombre con el que desea que le llamen"),
+        ["stance"] = ("Your position (optional)", "Su posición (opcional)"),
+        ["stance.none"] = ("Not saying", "Prefiero no decir"), ["stance.Support"] = ("Support", "A favor"), ["stance.Oppose"] = ("Oppose", "En contra"), ["stance.Neutral"] = ("Neutral", "Neutral"),
+        ["interpreter"] = ("I will use an interpreter (twice the time)", "Usaré intérprete (el doble de tiempo)"),
+        ["phone.optional"] = ("Mobile number for a text when you are next (optional, never shown)", "Celular para avisarle por texto cuando le toque (opcional, nunca se muestra)"),
+        ["signup.done"] = ("You are in line. Your place: {0}.", "Está en la fila. Su lugar: {0}."),
+        ["withdraw"] = ("Withdraw", "Retirarse"),
+        ["queue"] = ("Speakers", "Oradores"),
+        ["your.turn"] = ("It is your turn to speak.", "Es su turno de hablar."),
+        ["you"] = ("you", "usted"),
+        ["written"] = ("Leave a written comment", "Dejar un comentario escrito"),
+        ["written.text"] = ("Comment", "Comentario"),
+        ["send"] = ("Send", "Enviar"),
+        ["sent"] = ("Thank you; your comment is on the record.", "Gracias; su comentario quedó registrado."),
+        ["motions"] = ("Motions and votes", "Mociones y votaciones"),
+        ["member"] = ("Member", "Miembro"),
+        ["vote"] = ("Vote", "Voto"),
+        ["announce.item"] = ("Now on item {0}: {1}", "Ahora en el tema {0}: {1}"),
+        ["announce.result"] = ("Vote result: {0}. {1}", "Resultado de la votación: {0}. {1}"),
+        ["moved.by"] = ("Moved by {0}", "Propuesta por {0}"),
+        ["seconded.by"] = ("seconded by {0}", "secundada por {0}"),
+        ["result"] = ("Result", "Resultado"),
+        ["state.AwaitingSecond"] = ("Awaiting a second", "Espera apoyo"), ["state.OnFloor"] = ("On the floor", "En discusión"), ["state.Voting"] = ("Voting", "En votación"),
+        ["state.Passed"] = ("Passed", "Aprobada"), ["state.Failed"] = ("Failed", "Rechazada"), ["state.NoQuorum"] = ("No quorum", "Sin quórum"), ["state.Withdrawn"] = ("Withdrawn", "Retirada"),
+        ["vote.Aye"] = ("Aye", "Sí"), ["vote.Nay"] = ("Nay", "No"), ["vote.Abstain"] = ("Abstain", "Abstención"), ["vote.Recuse"] = ("Recused", "Se excusa"), ["vote.Absent"] = ("Absent", "Ausente"),
+        ["tally"] = ("{0} aye, {1} nay, {2} abstain, {3} recused, {4} absent", "{0} sí, {1} no, {2} abstenciones, {3} excusados, {4} ausentes"),
+        ["quorum"] = ("Quorum", "Quórum"),
+        ["quorum.text"] = ("{0} of {1} needed present", "{0} presentes de {1} necesarios"),
+        ["reconnecting"] = ("Connection lost. Reconnecting; you will catch up automatically.", "Se perdió la conexión. Reconectando; se pondrá al día automáticamente."),
+        ["offline"] = ("Offline. Reload the page to reconnect.", "Sin conexión. Recargue la página para reconectar."),
+        ["not.allowed"] = ("This page is for {0}. Please sign in.", "Esta página es para {0}. Inicie sesión, por favor."),
+        ["loading"] = ("Loading…", "Cargando…"),
+        ["display"] = ("Chamber display", "Pantalla de la sala"),
+        ["clerk.console"] = ("Clerk console", "Consola del secretario"),
+        ["official.tablet"] = ("Official's tablet", "Tableta del funcionario"),
+    };
+
+    public string Language { get; private set; } = "en";
+    public event Action? Changed;
+
+    public string this[string key] => Words.TryGetValue(key, out var w) ? (Language == "es" ? w.Es : w.En) : key;
+
+    public string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, this[key], args);
+
+    public CultureInfo Culture => CultureInfo.GetCultureInfo(Language == "es" ? "es-MX" : "en-US");
+
+    public async Task LoadAsync()
+    {
+        Language = await js.InvokeAsync<string?>("localStorage.getItem", "meetings.lang") == "es" ? "es" : "en";
+        await js.InvokeVoidAsync("meetings.setLang", Language);
+    }
+
+    public async Task ToggleAsync()
+    {
+        Language = Language == "es" ? "en" : "es";
+        await js.InvokeVoidAsync("localStorage.setItem", "meetings.lang", Language);
+        await js.InvokeVoidAsync("meetings.setLang", Language);
+        Changed?.Invoke();
+    }
+}
