@@ -1,0 +1,203 @@
+using System.Diagnostics;
+using Deque.AxeCore.Playwright;
+using Meetings.Tests.Support;
+using Microsoft.Playwright;
+
+namespace Meetings.Tests.Browser;
+
+/// <summary>
+/// The web client in Debian's Chromium, driven by Playwright: a clerk, three officials, two residents and the
+/// chamber display, each in a browser context of their own, run a meeting from roll call to adjournment.
+/// Every view is checked with axe-core and saved as a screenshot.
+/// </summary>
+[NonParallelizable]
+public class BrowserMeetingTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Artifacts = Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "artifacts");
+    private static readonly float Timeout = 20_000;
+
+    private TestHost _host = null!;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
+    private readonly List<string> _timings = [];
+
+    [OneTimeSetUp]
+    public async Task Start()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
+        _host = new TestHost();
+        _playwright = await Playwright.CreateAsync();
+        _browser = await _playwright.Chromium.LaunchAsync(new()
+        {
+            ExecutablePath = Chromium, Headless = true,
+            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        });
+        Directory.CreateDirectory(Path.Combine(Artifacts, "screenshots"));
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await File.WriteAllLinesAsync(Path.Combine(Artifacts, "browser-timings.txt"), _timings);
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+        _host.Dispose();
+    }
+
+    private async Task<IPage> Open(string path, string? email = null, int width = 1280, int height = 900)
+    {
+        var context = await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
+        context.SetDefaultTimeout(Timeout);
+        var page = await context.NewPageAsync();
+        if (email is not null)
+        {
+            await page.GotoAsync("/signin");
+            await page.GetByLabel("E-mail").FillAsync(email);
+            await page.GetByLabel("Password").FillAsync(TestHost.Password);
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+            await page.GetByRole(AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+        }
+        await page.GotoAsync(path);
+        return page;
+    }
+
+    private static async Task Accessible(IPage page, string view)
+    {
+        var results = await page.RunAxe();
+        var serious = results.Violations.Where(v => v.Impact is "serious" or "critical")
+            .Select(v => $"{view}: {v.Id} ({v.Impact}) {v.Help} at {string.Join(", ", v.Nodes.Take(3).Select(n => n.Html))}").ToList();
+        Assert.That(serious, Is.Empty);
+    }
+
+    private static Task<byte[]> Shot(IPage page, string name) =>
+        page.ScreenshotAsync(new() { Path = Path.Combine(Artifacts, "screenshots", $"{name}.png"), FullPage = true });
+
+    /// <summary>Clicks on one screen and measures until another screen shows the result.</summary>
+    private async Task Timed(string what, Func<Task> act, ILocator appears)
+    {
+        var watch = Stopwatch.StartNew();
+        await act();
+        await Assertions.Expect(appears).ToBeVisibleAsync(new() { Timeout = Timeout });
+        _timings.Add($"{what}: {watch.ElapsedMilliseconds} ms");
+    }
+
+    [Test]
+    public async Task AMeetingRunsInTheBrowser_FromRollCallToAdjournment_OnEveryScreen()
+    {
+        var meeting = await _host.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
+
+        var clerk = await Open($"/clerk/{id}", Demo.Clerk);
+        var mayor = await Open($"/official/{id}", Demo.Mayor, 1024, 768);
+        var okafor = await Open($"/official/{id}", "okafor@demo.city", 1024, 768);
+        var tran = await Open($"/official/{id}", "tran@demo.city", 1024, 768);
+        var bytes = 0L;
+        var residentA = await OpenMeasured($"/meetings/{id}", b => bytes += b);
+        var residentB = await Open($"/meetings/{id}", width: 360, height: 740);
+        var display = await Open($"/display/{id}");
+        _timings.Add($"resident first visit: {bytes} bytes transferred (this build)");
+
+        await Assertions.Expect(clerk.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Clerk console");
+        await Assertions.Expect(residentA.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Regular Meeting of the City Council");
+        await Assertions.Expect(display.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Regular Meeting");
+
+        // Call to order and roll call.
+        await Timed("call to order → display", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Call to order" }).ClickAsync(),
+            display.GetByText("In session"));
+        await clerk.GetByLabel("Presence of Priya Natarajan").SelectOptionAsync("Absent");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Record roll call" }).ClickAsync();
+        await Assertions.Expect(display.GetByText("4 of 3 needed present")).ToBeVisibleAsync();
+
+        // Public comment: residents sign up from the web; the clerk adds a card and runs the queue by keyboard.
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Take up 3" }).ClickAsync();
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Open public comment" }).ClickAsync();
+        await Assertions.Expect(residentA.GetByRole(AriaRole.Heading, new() { Name = "Sign up to speak" })).ToBeVisibleAsync();
+        var signUpA = residentA.GetByRole(AriaRole.Region, new() { Name = "Sign up to speak" });
+        await signUpA.GetByLabel("Name as you wish to be called").FillAsync("Rosa Delgado");
+        await signUpA.GetByLabel("Your position (optional)").SelectOptionAsync("Support");
+        await signUpA.GetByRole(AriaRole.Button, new() { Name = "Sign up to speak" }).ClickAsync();
+        await Assertions.Expect(residentA.GetByText("You are in line. Your place: 1.")).ToBeVisibleAsync();
+
+        await residentB.GetByRole(AriaRole.Button, new() { Name = "Español" }).ClickAsync();
+        var signUpB = residentB.GetByRole(AriaRole.Region, new() { Name = "Inscribirse para hablar" });
+        await signUpB.GetByLabel("Nombre con el que desea que le llamen").FillAsync("Ana Ruiz");
+        await signUpB.GetByLabel("Usaré intérprete (el doble de tiempo)").CheckAsync();
+        await signUpB.GetByRole(AriaRole.Button, new() { Name = "Inscribirse para hablar" }).ClickAsync();
+        await Assertions.Expect(residentB.GetByText("Está en la fila. Su lugar: 2.")).ToBeVisibleAsync();
+
+        await clerk.GetByLabel("Name on the speaker card").FillAsync("Walter Card");
+        await clerk.GetByLabel("Name on the speaker card").PressAsync("Enter");
+        await Assertions.Expect(clerk.GetByText("3. Walter Card")).ToBeVisibleAsync();
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Move Walter Card up" }).ClickAsync();
+        await Assertions.Expect(clerk.GetByText("2. Walter Card")).ToBeVisibleAsync();
+        await Shot(clerk, "clerk-console");
+        await Accessible(clerk, "clerk console");
+
+        await clerk.Locator("body").PressAsync("n");
+        await Timed("start turn (keyboard) → display", () => clerk.Locator("body").PressAsync("s"), display.GetByText("Rosa Delgado"));
+        await Assertions.Expect(display.GetByRole(AriaRole.Timer)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[23]:[0-5][0-9]$"));
+        await Assertions.Expect(residentA.GetByRole(AriaRole.Status).Filter(new() { HasText = "It is your turn to speak." })).ToHaveCountAsync(1);
+        await Shot(display, "chamber-display-speaker");
+        await Shot(residentA, "resident-live");
+        await Shot(residentB, "resident-phone-360px-spanish");
+        await Accessible(residentA, "resident view");
+        await Accessible(residentB, "resident view, 360 px, Spanish");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "End turn (E)" }).ClickAsync();
+        await Assertions.Expect(display.GetByText("Rosa Delgado")).ToHaveCountAsync(0);
+
+        // An action item: a motion from a tablet, a second, a vote with a changed mind.
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Take up 6" }).ClickAsync();
+        await mayor.GetByRole(AriaRole.Textbox, new() { Name = "Motion" }).FillAsync("Adopt the mid-year budget adjustment");
+        await mayor.GetByRole(AriaRole.Button, new() { Name = "Move", Exact = true }).ClickAsync();
+        await okafor.GetByRole(AriaRole.Button, new() { Name = "Second the motion: Adopt the mid-year budget adjustment" }).ClickAsync();
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Open the vote" }).ClickAsync();
+
+        await Vote(mayor, "Aye");
+        await Vote(okafor, "Nay");
+        await Vote(tran, "Aye");
+        await Assertions.Expect(display.GetByText("2 aye, 1 nay, 0 abstain", new() { Exact = false }).Last).ToBeVisibleAsync();
+        await Vote(okafor, "Aye");
+        await Assertions.Expect(okafor.GetByText("Your vote: Aye")).ToBeVisibleAsync();
+        await Shot(mayor, "official-tablet");
+        await Accessible(mayor, "official tablet");
+        await Timed("close vote → display result", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Close the vote" }).ClickAsync(),
+            display.GetByText("Adopt the mid-year budget adjustment — Passed"));
+        await Assertions.Expect(display.GetByText("3 aye, 0 nay, 1 abstain, 0 recused, 1 absent", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(residentA.GetByRole(AriaRole.Status).Filter(new() { HasText = "Vote result: Passed." })).ToHaveCountAsync(1);
+        await Assertions.Expect(residentA.GetByText("Passed").First).ToBeVisibleAsync();
+        await Shot(display, "chamber-display-vote");
+        await Accessible(display, "chamber display");
+
+        await Timed("adjourn → resident", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Adjourn" }).ClickAsync(), residentA.GetByText("Adjourned"));
+        await Assertions.Expect(display.GetByText("Adjourned")).ToBeVisibleAsync();
+
+        var home = await Open("/");
+        await Assertions.Expect(home.GetByRole(AriaRole.Heading, new() { Name = "Past meetings" })).ToBeVisibleAsync();
+        await Shot(home, "public-meetings");
+        await Accessible(home, "public meeting list");
+        var signin = await Open("/signin");
+        await Accessible(signin, "sign-in");
+    }
+
+    private static async Task Vote(IPage official, string choice)
+    {
+        await official.GetByRole(AriaRole.Button, new() { Name = $"Vote {choice} on the motion: Adopt the mid-year budget adjustment" }).ClickAsync();
+        await official.GetByRole(AriaRole.Button, new() { Name = $"Confirm: vote {choice} on Adopt the mid-year budget adjustment" }).ClickAsync();
+        await Assertions.Expect(official.GetByText($"Your vote: {choice}")).ToBeVisibleAsync();
+    }
+
+    private async Task<IPage> OpenMeasured(string path, Action<long> bytes)
+    {
+        var context = await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(Timeout);
+        var page = await context.NewPageAsync();
+        page.RequestFinished += async (_, request) =>
+        {
+            var sizes = await request.SizesAsync();
+            bytes(sizes.ResponseBodySize + sizes.ResponseHeadersSize);
+        };
+        await page.GotoAsync(path, new() { WaitUntil = WaitUntilState.NetworkIdle });
+        return page;
+    }
+}
