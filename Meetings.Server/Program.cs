@@ -30,12 +30,11 @@ await app.SeedAsync();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
-app.UseBlazorFrameworkFiles();
-app.UseStaticFiles();
 app.UseAuthentication();
 app.UseAuthorization();
 app.UseRateLimiter();
 
+app.MapStaticAssets();
 app.MapOpenApi();
 app.MapHealthEndpoint();
 app.MapAuthEndpoints();
