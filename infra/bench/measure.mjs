@@ -1,0 +1,35 @@
+// Run by infra/bench.sh against a published server on loopback.
+import { chromium } from 'playwright-core';
+import crypto from 'node:crypto';
+
+const base = process.argv[2];
+const meetings = await (await fetch(`${base}/api/meetings`)).json();
+const meeting = meetings[0];
+
+// 1. A resident's first visit: every byte over the wire until the live page has loaded.
+const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+const page = await (await browser.newContext()).newPage();
+let bytes = 0, requests = 0;
+page.on('requestfinished', async r => { const s = await r.sizes(); bytes += s.responseBodySize + s.responseHeadersSize; requests++; });
+const started = Date.now();
+await page.goto(`${base}/meetings/${meeting.id}`, { waitUntil: 'networkidle' });
+await page.getByRole('heading', { level: 1 }).waitFor();
+console.log(`resident first visit: ${(bytes / 1024 / 1024).toFixed(2)} MB in ${requests} requests, page ready in ${Date.now() - started} ms`);
+await browser.close();
+
+// 2. TwiML answers: a call arriving, signed as Twilio signs it; 500 sequential requests.
+const url = 'https://meetings.example.gov/phone/voice';
+const form = { AccountSid: 'AC00000000000000000000000000000001', CallSid: 'CA1', From: '+15035550100', To: '+15550100100' };
+const data = url + Object.keys(form).sort().map(k => k + form[k]).join('');
+const signature = crypto.createHmac('sha1', 'bench-token').update(data).digest('base64');
+const times = [];
+for (let i = 0; i < 500; i++) {
+  const t = performance.now();
+  const r = await fetch(`${base}/phone/voice`, { method: 'POST', body: new URLSearchParams(form), headers: { 'X-Twilio-Signature': signature } });
+  await r.text();
+  if (r.status !== 200) throw new Error(`status ${r.status}`);
+  times.push(performance.now() - t);
+}
+times.sort((a, b) => a - b);
+const q = p => times[Math.floor(p * (times.length - 1))].toFixed(2);
+console.log(`TwiML /phone/voice: p50 ${q(0.5)} ms, p95 ${q(0.95)} ms, p99 ${q(0.99)} ms over ${times.length} requests`);
