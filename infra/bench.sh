@@ -13,7 +13,7 @@ port=5077
 ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
   Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
   PublicBaseUrl=https://meetings.example.gov \
-  "$out/publish/Meetings.Server" --urls "http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
+  bash -c "cd '$out/publish' && exec ./Meetings.Server --urls http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
