@@ -1,6 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
-using System.Text;
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Server.Domain;
@@ -25,7 +23,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     /// <summary>Joins a meeting's live group as a viewer, clerk or official. A resident passes the token their client keeps.</summary>
     public async Task<JoinResult> Join(Guid meetingId, string? residentToken = null)
     {
-        var personKey = residentToken is null ? null : PersonKey(residentToken);
+        var personKey = residentToken is null ? null : PersonKeys.Resident(residentToken);
         var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
             ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
         await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
@@ -58,7 +56,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
         var entryId = Guid.NewGuid();
         var phone = SpeakerContact.NormalizePhone(request.Phone);
         await Run(meetingId, (m, now) => m.SignUp(now, entryId, request.ItemId, request.Name ?? "", SpeakerSource.Web,
-            PersonKey(residentToken), Parse<Stance>(request.Stance, "stance"), request.UsesInterpreter, phone is not null));
+            PersonKeys.Resident(residentToken), Parse<Stance>(request.Stance, "stance"), request.UsesInterpreter, phone is not null));
         if (phone is not null)
         {
             db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone });
@@ -70,13 +68,13 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     /// <summary>A resident withdraws one of their own sign-ups (and only their own).</summary>
     public Task<CommandAck> WithdrawSignUp(Guid meetingId, string residentToken, Guid entryId)
     {
-        var key = PersonKey(residentToken);
+        var key = PersonKeys.Resident(residentToken);
         return Run(meetingId, (m, _) => m.Entry(entryId).PersonKey == key ? m.Withdraw(entryId)
             : throw new HubException("You can withdraw only your own sign-up."));
     }
 
     public Task<CommandAck> SubmitWrittenComment(Guid meetingId, string residentToken, Guid itemId, string name, string text) =>
-        Run(meetingId, (m, now) => m.SubmitWrittenComment(now, Guid.NewGuid(), itemId, name, text, PersonKey(residentToken)));
+        Run(meetingId, (m, now) => m.SubmitWrittenComment(now, Guid.NewGuid(), itemId, name, text, PersonKeys.Resident(residentToken)));
 
     // Officials of the meeting's body
 
@@ -171,7 +169,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     public async Task<Guid> AddRoomSpeaker(Guid meetingId, Guid itemId, string name, string? stance = null, bool usesInterpreter = false)
     {
         var entryId = Guid.NewGuid();
-        var card = Hash("card:" + (name ?? "").Trim().ToUpperInvariant());
+        var card = PersonKeys.Card(name);
         await Run(meetingId, (m, now) => m.SignUp(now, entryId, itemId, name ?? "", SpeakerSource.Room, card, Parse<Stance>(stance, "stance"), usesInterpreter, false));
         return entryId;
     }
@@ -258,20 +256,6 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
             .Where(s => s.OfficialUserId == userId && EF.Property<Guid>(s, "BodyId") == bodyId).Select(s => (Guid?)s.Id).FirstOrDefaultAsync();
         return seat;
     }
-
-    /// <summary>
-    /// A resident's entries are bound to a secret token their client keeps (so a reload keeps them). The
-    /// journal holds only a hash of it: enough to tell one person's entries apart, not to find the person.
-    /// </summary>
-    public static string PersonKey(string? residentToken)
-    {
-        if (residentToken is null || residentToken.Length is < 16 or > 200)
-            throw new InvalidInputException("residentToken", "The resident token must be 16 to 200 characters; the client makes one at random.");
-        // Prefixed, so no token can pose as a room card's key (or a caller's).
-        return Hash("resident:" + residentToken);
-    }
-
-    private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];
 
     /// <summary>An enum value by its exact name (any case): no numbers, no comma-joined flags.</summary>
     private static T? Parse<T>(string? value, string field, params T[] excluded) where T : struct, Enum

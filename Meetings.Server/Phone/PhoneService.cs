@@ -78,7 +78,7 @@ public sealed class PhoneService(
         if (openItem is not { } itemId) return say.CommentClosed;
         var entryId = Guid.NewGuid();
         var result = await store.ExecuteAsync(call.MeetingId, Caller, (m, now) =>
-            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, PersonKeyOf(call.From), null, false, false));
+            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, PersonKeys.Caller(call.From), null, false, false));
         call.EntryId = entryId;
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);
@@ -155,7 +155,4 @@ public sealed class PhoneService(
         var index = waiting.FindIndex(e => e.Id == entryId);
         return index < 0 ? null : index + 1;
     }
-
-    private static string PersonKeyOf(string from) =>
-        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes("phone:" + from)))[..24];
 }

@@ -201,7 +201,7 @@ public class HubAuthorizationTests
                     Caller.OfficialOfThisBody => "Official",
                     _ => "Resident",
                 }));
-                Assert.That(joined.PersonKey, scene.Token is null ? Is.Null : Is.EqualTo(MeetingHub.PersonKey(scene.Token)));
+                Assert.That(joined.PersonKey, scene.Token is null ? Is.Null : Is.EqualTo(PersonKeys.Resident(scene.Token)));
                 break;
             case Answer.CatchUp:
                 var catchUp = (CatchUp)answer!;

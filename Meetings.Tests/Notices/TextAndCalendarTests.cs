@@ -17,15 +17,7 @@ public class TextAndCalendarTests : NoticeFixture
     private List<FakeTwilio.Recorded> TextsTo(string phone) =>
         Twilio.Requests.Where(r => r.Path.EndsWith("/Messages.json", StringComparison.Ordinal) && r.Form["To"] == phone).ToList();
 
-    private static async Task Eventually(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
-        while (!condition())
-        {
-            try { await Task.Delay(100, timeout.Token); }
-            catch (OperationCanceledException) { Assert.Fail($"never happened: {what}"); }
-        }
-    }
+    private static Task Eventually(Func<bool> condition, string what) => Wait.Until(condition, what);
 
     [Test]
     public async Task ATextSubscriber_ConfirmsByReplyingTheCode_GetsNotices_AndStopEndsThem()

@@ -66,14 +66,5 @@ public abstract class PhoneFixture
         return await clerk.Get<PhoneStatus>($"/api/meetings/{MeetingId}/phone");
     }
 
-    /// <summary>Waits, at most ten seconds, for the fake Twilio to have received what the test expects.</summary>
-    protected static async Task Eventually(Func<bool> condition, string what)
-    {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-        while (!condition())
-        {
-            try { await Task.Delay(20, timeout.Token); }
-            catch (OperationCanceledException) { Assert.Fail($"never happened: {what}"); }
-        }
-    }
+    protected static Task Eventually(Func<bool> condition, string what) => Wait.Until(condition, what);
 }
