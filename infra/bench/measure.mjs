@@ -1,6 +1,16 @@
 // Run by infra/bench.sh against a published server on loopback.
 import { chromium } from 'playwright-core';
 import crypto from 'node:crypto';
+import http from 'node:http';
+
+// Body bytes of one response as sent (no decompression), asking for the given encoding.
+const sentBytes = (url, encoding) => new Promise((resolve, reject) => {
+  http.get(url, { headers: { 'accept-encoding': encoding } }, res => {
+    let n = 0;
+    res.on('data', chunk => { n += chunk.length; });
+    res.on('end', () => resolve(n));
+  }).on('error', reject);
+});
 
 const base = process.argv[2];
 const meetings = await (await fetch(`${base}/api/meetings`)).json();
@@ -10,12 +20,20 @@ const meeting = meetings[0];
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
 const page = await (await browser.newContext()).newPage();
 let bytes = 0, requests = 0;
-page.on('requestfinished', async r => { const s = await r.sizes(); bytes += s.responseBodySize + s.responseHeadersSize; requests++; });
+const urls = [];
+page.on('requestfinished', async r => { const s = await r.sizes(); bytes += s.responseBodySize + s.responseHeadersSize; requests++; urls.push(r.url()); });
 const started = Date.now();
 await page.goto(`${base}/meetings/${meeting.id}`, { waitUntil: 'networkidle' });
 await page.getByRole('heading', { level: 1 }).waitFor();
-console.log(`resident first visit: ${(bytes / 1024 / 1024).toFixed(2)} MB in ${requests} requests, page ready in ${Date.now() - started} ms`);
+console.log(`resident first visit: ${(bytes / 1024 / 1024).toFixed(2)} MB in ${requests} requests, page ready in ${Date.now() - started} ms, as Chromium fetched them`);
 await browser.close();
+
+// The same resources fetched again asking for Brotli, as any modern browser does over HTTPS: the bodies as sent.
+let brotli = 0;
+for (const url of urls.filter(u => u.startsWith(base) && !u.includes('/hubs/'))) {
+  brotli += await sentBytes(url, 'br');
+}
+console.log(`resident first visit, bodies with Brotli: ${(brotli / 1024 / 1024).toFixed(2)} MB`);
 
 // 2. TwiML answers: a call arriving, signed as Twilio signs it; 500 sequential requests.
 const url = 'https://meetings.example.gov/phone/voice';
