@@ -16,7 +16,7 @@ namespace Meetings.Server.Live;
 /// command through <see cref="MeetingStore"/> (decide, append to the journal, then broadcast) and answers
 /// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
 /// </summary>
-public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, MeetingsDbContext db, TimeProvider clock) : Hub<IMeetingClient>
+public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, MeetingsDbContext db, Audience audience, TimeProvider clock) : Hub<IMeetingClient>
 {
     // Everyone
 
@@ -27,6 +27,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
         var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
             ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
         await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+        audience.Joined(meetingId, Context.ConnectionId);
         if (Context.User!.IsClerk()) await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
         var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.Meeting.BodyId) : null;
         var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : "Resident";
@@ -35,6 +36,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
 
     public async Task Leave(Guid meetingId)
     {
+        audience.Left(meetingId, Context.ConnectionId);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
     }
@@ -46,6 +48,12 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
             ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
         var events = await journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
         return new CatchUp(events.Select(JournalEndpoints.ToDto).ToList(), snapshot);
+    }
+
+    public override Task OnDisconnectedAsync(Exception? exception)
+    {
+        audience.Disconnected(Context.ConnectionId);
+        return base.OnDisconnectedAsync(exception);
     }
 
     // Residents: no account, bound to the token their client keeps

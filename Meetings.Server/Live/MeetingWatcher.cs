@@ -10,7 +10,7 @@ namespace Meetings.Server.Live;
 /// as a clerk, so even with no clerk connected), and picks up what other instances appended so the people
 /// connected here see it. Every instance runs one; the journal makes sure a turn ends once.
 /// </summary>
-public sealed class MeetingWatcher(MeetingStore store, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingWatcher> log) : BackgroundService
+public sealed class MeetingWatcher(MeetingStore store, Audience audience, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingWatcher> log) : BackgroundService
 {
     public static TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(500);
 
@@ -36,14 +36,14 @@ public sealed class MeetingWatcher(MeetingStore store, IServiceScopeFactory scop
         }
     }
 
-    /// <summary>One pass over the meetings in session and those held here. Public so tests can drive it.</summary>
+    /// <summary>One pass over the meetings in session and those someone here is watching. Public so tests can drive it.</summary>
     public async Task TickAsync(CancellationToken ct = default)
     {
         List<Guid> live;
         await using (var scope = scopes.CreateAsyncScope())
             live = await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking()
                 .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
-        foreach (var id in live.Union(store.CachedMeetings))
+        foreach (var id in live.Union(audience.Watched))
         {
             try
             {

@@ -105,9 +105,6 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         }
     }
 
-    /// <summary>The meetings this instance holds, for the watcher that keeps them current.</summary>
-    public IReadOnlyCollection<Guid> CachedMeetings => _cache.Keys.ToList();
-
     /// <summary>
     /// Brings the cached state up to the journal. Events another instance appended are passed on to the
     /// people connected here (a client ignores any it already has, by sequence number).
