@@ -17,10 +17,11 @@ public sealed record MeetingDetail(
 
 /// <summary>
 /// Schedules a meeting. <c>Start</c> is the wall-clock time in <c>TimeZone</c> (an IANA zone such as
-/// America/Los_Angeles); a time that does not exist there (skipped by daylight saving) is refused.
+/// America/Los_Angeles); a time that does not exist there (skipped by daylight saving) is refused. Moving a
+/// posted meeting sooner than its notice rule allows needs <c>LateNoticeReason</c>, from an administrator.
 /// </summary>
 public sealed record MeetingRequest(
-    Guid? BodyId, string? Title, string? Kind, DateTime? Start, string? TimeZone, string? Location);
+    Guid? BodyId, string? Title, string? Kind, DateTime? Start, string? TimeZone, string? Location, string? LateNoticeReason = null);
 
 /// <summary>Publishes a meeting. A late publication needs a reason and an administrator.</summary>
 public sealed record PublishRequest(string? LateNoticeReason = null);

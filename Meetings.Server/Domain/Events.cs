@@ -26,7 +26,7 @@ public enum TurnEndReason { Clerk, Expired, SpeakerLeft }
 public sealed record MeetingScheduled(
     Guid MeetingId, Guid BodyId, string BodyName, string Title, MeetingKind Kind,
     DateTimeOffset Start, string TimeZone, string Location, string AccessCode, BodyRules Rules) : MeetingEvent;
-public sealed record MeetingRescheduled(string Title, DateTimeOffset Start, string TimeZone, string Location) : MeetingEvent;
+public sealed record MeetingRescheduled(string Title, DateTimeOffset Start, string TimeZone, string Location, string? LateNoticeReason = null) : MeetingEvent;
 public sealed record MeetingPublished(DateTimeOffset At, string? LateNoticeReason) : MeetingEvent;
 public sealed record MeetingStarted(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingRecessed(DateTimeOffset At) : MeetingEvent;

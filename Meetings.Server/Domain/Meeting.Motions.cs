@@ -123,6 +123,8 @@ public sealed partial class Meeting
     /// </summary>
     public MeetingEvent[] RecordVoiceVote(DateTimeOffset now, Guid motionId, IReadOnlyDictionary<Guid, VoteChoice> dissent)
     {
+        Require(_attendance.Values.All(a => a.Presence != Presence.Remote), "roll-call-when-remote",
+            "A member attends remotely, so every vote is taken by roll call.");
         var open = OpenVoting(now, motionId);
         foreach (var (seat, choice) in dissent)
         {

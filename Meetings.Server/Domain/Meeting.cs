@@ -58,6 +58,7 @@ public sealed partial class Meeting
             case MeetingScheduled s: ApplyScheduled(s); break;
             case MeetingRescheduled r:
                 (Title, Start, TimeZone, Location) = (r.Title, r.Start, r.TimeZone, r.Location);
+                LateNoticeReason = r.LateNoticeReason ?? LateNoticeReason;
                 CalendarRevision++;
                 break;
             case MeetingPublished p: (Status, PublishedAt, LateNoticeReason) = (MeetingStatus.Published, p.At, p.LateNoticeReason); break;
@@ -87,12 +88,21 @@ public sealed partial class Meeting
 
     // Lifecycle commands
 
-    public MeetingEvent[] Reschedule(string title, DateTimeOffset start, string timeZone, string location)
+    /// <summary>
+    /// Changes the title, time or place. Moving a posted meeting earlier than its notice allows is late notice, as
+    /// publishing late is: refused unless a reason is given.
+    /// </summary>
+    public MeetingEvent[] Reschedule(string title, DateTimeOffset start, string timeZone, string location, DateTimeOffset now, string? lateNoticeReason = null)
     {
         Require(Status is MeetingStatus.Draft or MeetingStatus.Published, "reschedule-before-start",
             "Only a meeting that has not started can be rescheduled.");
-        return [new MeetingRescheduled(Guard.Text(title, "title", 200), start.ToUniversalTime(), CheckTimeZone(timeZone),
-            Guard.Text(location, "location", 300))];
+        var zone = CheckTimeZone(timeZone);
+        var deadline = start.ToUniversalTime() - Rules.Notice.For(Kind);
+        var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
+        var late = Status == MeetingStatus.Published && start.ToUniversalTime() != Start && now > deadline;
+        if (late) CheckNotice(deadline, now, reason, zone);
+        return [new MeetingRescheduled(Guard.Text(title, "title", 200), start.ToUniversalTime(), zone, Guard.Text(location, "location", 300),
+            late ? reason : null)];
     }
 
     /// <summary>
@@ -105,11 +115,7 @@ public sealed partial class Meeting
         Require(_items.Count > 0, "publish-with-agenda", "A meeting cannot be published with an empty agenda.");
         var deadline = Start - Rules.Notice.For(Kind);
         var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
-        if (now > deadline && reason is null)
-            throw new MeetingRuleException("notice-deadline",
-                $"{Kind} meetings need {Rules.Notice.For(Kind).TotalHours:0} hours' notice: the deadline was " +
-                $"{Local(deadline):yyyy-MM-dd HH:mm} ({TimeZone}), missed by {Describe(now - deadline)}. " +
-                "An administrator may publish it with a recorded reason.");
+        CheckNotice(deadline, now, reason, TimeZone);
         return [new MeetingPublished(now, now > deadline ? reason : null)];
     }
 
@@ -149,6 +155,16 @@ public sealed partial class Meeting
     }
 
     // Helpers shared by the partial files
+
+    private void CheckNotice(DateTimeOffset deadline, DateTimeOffset now, string? reason, string timeZone)
+    {
+        if (now <= deadline || reason is not null) return;
+        var local = TimeZoneInfo.ConvertTime(deadline, LocalTime.Zone(timeZone));
+        throw new MeetingRuleException("notice-deadline",
+            $"{Kind} meetings need {Rules.Notice.For(Kind).TotalHours:0} hours' notice: the deadline was " +
+            $"{local:yyyy-MM-dd HH:mm} ({timeZone}), missed by {Describe(now - deadline)}. " +
+            "An administrator may go ahead with a recorded reason.");
+    }
 
     private static void Require(bool condition, string rule, string message)
     {

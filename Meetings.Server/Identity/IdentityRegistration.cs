@@ -47,16 +47,24 @@ public static class IdentityRegistration
     }
 
     /// <summary>
-    /// Identity's sign-in endpoints under <c>/api/auth</c> (login, refresh, manage/info and so on), with
-    /// open registration closed: accounts are made by an administrator at <c>/api/users</c>.
+    /// Identity's sign-in endpoints under <c>/api/auth</c> (login with cookies, manage/info and so on), with
+    /// open registration and bearer tokens closed: accounts are made by an administrator at <c>/api/users</c>.
     /// </summary>
     public static void MapAuthEndpoints(this WebApplication app)
     {
         var auth = app.MapGroup("/api/auth").WithTags("Auth");
         auth.AddEndpointFilter(async (context, next) =>
-            context.HttpContext.Request.Path.Value?.EndsWith("/register", StringComparison.OrdinalIgnoreCase) == true
-                ? Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Accounts are created by an administrator.")
-                : await next(context));
+        {
+            var request = context.HttpContext.Request;
+            var path = request.Path.Value ?? "";
+            if (path.EndsWith("/register", StringComparison.OrdinalIgnoreCase))
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Accounts are created by an administrator.");
+            // Sign-in is by cookie only: bearer tokens (and refreshing them) are not offered.
+            if (path.EndsWith("/refresh", StringComparison.OrdinalIgnoreCase) ||
+                (path.EndsWith("/login", StringComparison.OrdinalIgnoreCase) && request.Query["useCookies"] != "true" && request.Query["useSessionCookies"] != "true"))
+                return Results.Problem(statusCode: StatusCodes.Status400BadRequest, title: "Sign in with cookies: POST /api/auth/login?useCookies=true.");
+            return await next(context);
+        });
         auth.MapIdentityApi<MeetingsUser>();
         auth.MapPost("/logout", async (SignInManager<MeetingsUser> signIn) =>
         {

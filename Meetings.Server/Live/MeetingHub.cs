@@ -63,12 +63,23 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
         if (request is null) throw Missing("request");
         var entryId = Guid.NewGuid();
         var phone = SpeakerContact.NormalizePhone(request.Phone);
-        await Run(meetingId, (m, now) => m.SignUp(now, entryId, request.ItemId, request.Name ?? "", SpeakerSource.Web,
-            PersonKeys.Resident(residentToken), Parse<Stance>(request.Stance, "stance"), request.UsesInterpreter, phone is not null));
+        var key = PersonKeys.Resident(residentToken);
+        // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.
         if (phone is not null)
         {
             db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone });
             await db.SaveChangesAsync();
+        }
+        try
+        {
+            await Run(meetingId, (m, now) => m.SignUp(now, entryId, request.ItemId, request.Name ?? "", SpeakerSource.Web,
+                key, Parse<Stance>(request.Stance, "stance"), request.UsesInterpreter, phone is not null));
+        }
+        catch when (phone is not null)
+        {
+            // Refused: keep no number for a sign-up that does not exist.
+            await db.SpeakerContacts.Where(c => c.EntryId == entryId).ExecuteDeleteAsync();
+            throw;
         }
         return entryId;
     }
@@ -247,9 +258,9 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     private async Task<CommandAck> Run(Guid meetingId, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide)
     {
         var user = Context.User!;
-        var result = await store.ExecuteAsync(meetingId, Actors.For(user), (m, now) =>
+        var entries = await store.ExecuteAsync(meetingId, Actors.For(user), (m, now) =>
             MeetingEndpoints.Visible(m, user) ? decide(m, now) : throw new HubException("No such meeting."));
-        return new CommandAck(result.Entries.Count > 0 ? result.Entries[^1].Sequence : 0);
+        return new CommandAck(entries.Count > 0 ? entries[^1].Sequence : 0);
     }
 
     private async Task<Guid> OwnSeatAsync(Guid meetingId) =>

@@ -19,8 +19,11 @@ public static class PersonKeys
     /// <summary>A speaker card's key: one active card per name and item.</summary>
     public static string Card(string? name) => Hash("card:" + (name ?? "").Trim().ToUpperInvariant());
 
-    /// <summary>A phone caller's key, from their number (never stored in the journal itself).</summary>
-    public static string Caller(string number) => Hash("phone:" + number);
+    /// <summary>
+    /// A phone caller's key, from the call's id, never the number: a number has too few possibilities for its
+    /// hash to hide it. (One place per number is checked privately, against the calls table.)
+    /// </summary>
+    public static string Caller(string callSid) => Hash("call:" + callSid);
 
     private static string Hash(string text) => Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)))[..24];
 }

@@ -25,16 +25,17 @@ public static class MeetingEndpoints
         var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy);
         clerk.MapPost("/", Schedule);
         clerk.MapPut("/{id:guid}", (Guid id, MeetingRequest r, ClaimsPrincipal user, MeetingStore store) =>
-            Run(store, id, user, (m, _) =>
+        {
+            RequireAdminForLateNotice(r.LateNoticeReason, user);
+            return Run(store, id, user, (m, now) =>
             {
                 var (title, start, zone, location) = Parse(r);
-                return m.Reschedule(title, start, zone, location);
-            }));
+                return m.Reschedule(title, start, zone, location, now, r.LateNoticeReason);
+            });
+        });
         clerk.MapPost("/{id:guid}/publish", (Guid id, PublishRequest? r, ClaimsPrincipal user, MeetingStore store) =>
         {
-            // Anyone who runs meetings may publish on time; only an administrator may excuse late notice.
-            if (!string.IsNullOrWhiteSpace(r?.LateNoticeReason) && !user.IsInRole(Roles.Admin))
-                throw new ForbiddenException("Only an administrator may publish with late notice.");
+            RequireAdminForLateNotice(r?.LateNoticeReason, user);
             return Run(store, id, user, (m, now) => m.Publish(now, r?.LateNoticeReason));
         });
         clerk.MapPost("/{id:guid}/cancel", (Guid id, CancelRequest r, ClaimsPrincipal user, MeetingStore store) =>
@@ -43,7 +44,7 @@ public static class MeetingEndpoints
 
     /// <summary>Runs a clerk's command and answers with the meeting as it now stands.</summary>
     public static async Task<MeetingDetail> Run(MeetingStore store, Guid id, ClaimsPrincipal user, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide) =>
-        MeetingViews.Detail((await store.ExecuteAsync(id, Actors.For(user), decide)).Meeting);
+        (await store.ExecuteAsync(id, Actors.For(user), decide, MeetingViews.Detail)).View;
 
     private static async Task<IEnumerable<MeetingSummary>> List(ClaimsPrincipal user, MeetingsDbContext db, Guid? bodyId)
     {
@@ -61,7 +62,7 @@ public static class MeetingEndpoints
             : throw new InvalidInputException("kind", "The meeting kind must be Regular, Special or Emergency.");
         var scheduled = Meeting.Schedule(Guid.NewGuid(), body, title, kind, start, zone, location, await NewAccessCodeAsync(db));
         var result = await store.ScheduleAsync(scheduled, Actors.For(user), []);
-        return Results.Created($"/api/meetings/{scheduled.MeetingId}", MeetingViews.Detail(result.Meeting));
+        return Results.Created($"/api/meetings/{scheduled.MeetingId}", MeetingViews.Detail(result.View));
     }
 
     private static (string Title, DateTimeOffset Start, string Zone, string Location) Parse(MeetingRequest r)
@@ -81,6 +82,13 @@ public static class MeetingEndpoints
         do code = System.Security.Cryptography.RandomNumberGenerator.GetInt32(100_000, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture);
         while (inUse.Contains(code));
         return code;
+    }
+
+    /// <summary>Anyone who runs meetings may post on time; only an administrator may excuse late notice.</summary>
+    private static void RequireAdminForLateNotice(string? reason, ClaimsPrincipal user)
+    {
+        if (!string.IsNullOrWhiteSpace(reason) && !user.IsInRole(Roles.Admin))
+            throw new ForbiddenException("Only an administrator may give notice late.");
     }
 
     public static bool Visible(Meeting m, ClaimsPrincipal user) => m.Status != MeetingStatus.Draft || user.IsClerk();

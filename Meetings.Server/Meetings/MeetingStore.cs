@@ -6,8 +6,8 @@ using Meetings.Server.Live;
 
 namespace Meetings.Server.Meetings;
 
-/// <summary>The events a command appended, and the meeting's state after them.</summary>
-public sealed record CommandResult(Meeting Meeting, IReadOnlyList<JournalEntry> Entries);
+/// <summary>The events a command appended, and what the caller wanted to see of the meeting right after them.</summary>
+public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entries);
 
 /// <summary>
 /// The one path by which a meeting changes. Each meeting's state is cached on this instance and caught up
@@ -21,8 +21,16 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
 
     /// <summary>Runs a command: decide against current state, append, then apply. Throws what the domain refuses.</summary>
-    public async Task<CommandResult> ExecuteAsync(
-        Guid meetingId, Actor actor, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide, CancellationToken ct = default)
+    public async Task<IReadOnlyList<JournalEntry>> ExecuteAsync(
+        Guid meetingId, Actor actor, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide, CancellationToken ct = default) =>
+        (await ExecuteAsync(meetingId, actor, decide, _ => 0, ct)).Entries;
+
+    /// <summary>
+    /// Runs a command and takes <paramref name="view"/> of the meeting as it stands right after, still under the
+    /// meeting's lock: the cached state is never handed out, since the next command changes it in place.
+    /// </summary>
+    public async Task<CommandResult<T>> ExecuteAsync<T>(
+        Guid meetingId, Actor actor, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide, Func<Meeting, T> view, CancellationToken ct = default)
     {
         var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
         await cached.Lock.WaitAsync(ct);
@@ -35,14 +43,14 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                 var meeting = await CatchUpAsync(meetingId, cached, journal, ct);
                 var now = clock.GetUtcNow();
                 var events = decide(meeting, now);
-                if (events.Length == 0) return new CommandResult(meeting, []);
+                if (events.Length == 0) return new CommandResult<T>(view(meeting), []);
                 try
                 {
                     var entries = await journal.AppendAsync(meetingId, cached.Last, events, actor, now, ct);
                     foreach (var e in events) meeting.Apply(e);
                     cached.Last = entries[^1];
                     await broadcaster.PublishAsync(meeting, entries);
-                    return new CommandResult(meeting, entries);
+                    return new CommandResult<T>(view(meeting), entries);
                 }
                 catch (JournalConflictException) when (attempt < Attempts)
                 {
@@ -64,7 +72,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     /// Starts a new meeting's journal with its scheduling, followed by any first commands (its agenda, say),
     /// each deciding on the state the ones before it left; all are appended together or not at all.
     /// </summary>
-    public async Task<CommandResult> ScheduleAsync(
+    public async Task<CommandResult<Meeting>> ScheduleAsync(
         MeetingScheduled scheduled, Actor actor, IEnumerable<Func<Meeting, DateTimeOffset, MeetingEvent[]>> then, CancellationToken ct = default)
     {
         var now = clock.GetUtcNow();
@@ -81,7 +89,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         {
             var entries = await scope.ServiceProvider.GetRequiredService<MeetingJournal>().AppendAsync(scheduled.MeetingId, null, events, actor, now, ct);
             await broadcaster.PublishAsync(meeting, entries);
-            return new CommandResult(meeting, entries);
+            // A new meeting's state is not cached yet, so handing it out is safe.
+            return new CommandResult<Meeting>(meeting, entries);
         }
         catch (JournalConflictException)
         {

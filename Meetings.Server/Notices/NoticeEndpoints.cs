@@ -59,7 +59,7 @@ public static class NoticeEndpoints
         Line($"X-WR-CALNAME:{Escape(body.Name)}");
         foreach (var meetingId in meetingIds)
         {
-            var m = await store.ReadAsync(meetingId, x => x);
+            var m = await store.ReadAsync(meetingId, x => new { x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode });
             var stamp = Utc(clock.GetUtcNow());
             Line("BEGIN:VEVENT");
             Line($"UID:{m.Id:D}@meetings");

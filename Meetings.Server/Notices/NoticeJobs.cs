@@ -108,25 +108,34 @@ public sealed class NoticeJobs(
         }
     }
 
-    /// <summary>Sends the double opt-in: a link by e-mail and a code by text, to the channels not yet confirmed.</summary>
+    /// <summary>The e-mail half of the double opt-in: a confirmation link. Retried: an SMTP server that refused took nothing.</summary>
     [AutomaticRetry(Attempts = 3)]
-    public async Task ConfirmSubscriptionAsync(Guid subscriberId)
+    public async Task ConfirmEmailAsync(Guid subscriberId)
     {
         var s = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subscriberId);
-        if (s is null) return;
-        var body = await db.Bodies.AsNoTracking().Where(b => b.Id == s.BodyId).Select(b => b.Name).SingleAsync();
+        if (s?.Email is null || s.EmailConfirmedAt is not null || !smtp.Value.IsConfigured) return;
+        var body = await BodyNameAsync(s.BodyId);
         var es = s.Language == "es";
-        if (s.Email is not null && s.EmailConfirmedAt is null && smtp.Value.IsConfigured)
-            await email.SendAsync(s.Email,
-                es ? $"Confirme su suscripción a los avisos de {body}" : $"Confirm your subscription to notices of {body}",
-                es ? $"Para recibir por correo los avisos de {body}, abra este enlace: {content.ConfirmUrl(s.Token)}\nSi no lo pidió, ignore este mensaje."
-                   : $"To receive notices of {body} by e-mail, open this link: {content.ConfirmUrl(s.Token)}\nIf you did not ask for this, ignore this message.",
-                content.UnsubscribeUrl(s.Token));
-        if (s.Phone is not null && s.SmsConfirmedAt is null && phone.Value.IsConfigured)
-            await twilio.SendSmsAsync(s.Phone, es
-                ? $"Para recibir avisos de {body} por mensaje de texto, responda {s.SmsCode}. Responda STOP para no recibir más."
-                : $"To get notices of {body} by text, reply {s.SmsCode}. Reply STOP to stop.");
+        await email.SendAsync(s.Email,
+            es ? $"Confirme su suscripción a los avisos de {body}" : $"Confirm your subscription to notices of {body}",
+            es ? $"Para recibir por correo los avisos de {body}, abra este enlace: {content.ConfirmUrl(s.Token)}\nSi no lo pidió, ignore este mensaje."
+               : $"To receive notices of {body} by e-mail, open this link: {content.ConfirmUrl(s.Token)}\nIf you did not ask for this, ignore this message.",
+            content.UnsubscribeUrl(s.Token));
     }
+
+    /// <summary>The text half of the double opt-in: a code to reply with. Not retried, so a slow answer never means two texts.</summary>
+    [AutomaticRetry(Attempts = 0)]
+    public async Task ConfirmTextAsync(Guid subscriberId)
+    {
+        var s = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subscriberId);
+        if (s?.Phone is null || s.SmsConfirmedAt is not null || !phone.Value.IsConfigured) return;
+        var body = await BodyNameAsync(s.BodyId);
+        await twilio.SendSmsAsync(s.Phone, s.Language == "es"
+            ? $"Para recibir avisos de {body} por mensaje de texto, responda {s.SmsCode}. Responda STOP para no recibir más."
+            : $"To get notices of {body} by text, reply {s.SmsCode}. Reply STOP to stop.");
+    }
+
+    private Task<string> BodyNameAsync(Guid bodyId) => db.Bodies.AsNoTracking().Where(b => b.Id == bodyId).Select(b => b.Name).SingleAsync();
 
     private static string Truncate(string text) => text.Length <= 900 ? text : text[..900];
 }

@@ -50,27 +50,37 @@ public static class SubscriptionEndpoints
             _ => throw new InvalidInputException("language", "The language is en (English) or es (Spanish)."),
         };
 
-        var subscriber = await db.Subscribers.FirstOrDefaultAsync(s => s.BodyId == id &&
-            ((email != null && s.Email == email) || (phone != null && s.Phone == phone)));
+        // One row per address, found by that address alone: asking again can resend a confirmation or change the
+        // language, never move a confirmed address to someone else's e-mail or number.
+        if (email is not null) await OptInAsync(db, jobs, id, language, clock.GetUtcNow(), s => s.Email == email, s => s.Email = email);
+        if (phone is not null) await OptInAsync(db, jobs, id, language, clock.GetUtcNow(), s => s.Phone == phone, s => s.Phone = phone);
+        return Results.Accepted(value: new SubscribeResult(
+            email is null ? null : "Check your e-mail and open the link to confirm.",
+            phone is null ? null : "We sent you a text: reply with its code to confirm."));
+    }
+
+    private static async Task OptInAsync(MeetingsDbContext db, IBackgroundJobClient jobs, Guid bodyId, string language, DateTimeOffset now,
+        System.Linq.Expressions.Expression<Func<Subscriber, bool>> sameAddress, Action<Subscriber> setAddress)
+    {
+        var subscriber = await db.Subscribers.Where(s => s.BodyId == bodyId).FirstOrDefaultAsync(sameAddress);
         if (subscriber is null)
         {
             subscriber = new Subscriber
             {
-                Id = Guid.NewGuid(), BodyId = id, CreatedAt = clock.GetUtcNow(),
+                Id = Guid.NewGuid(), BodyId = bodyId, CreatedAt = now,
                 Token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(24)).Replace('+', '-').Replace('/', '_'),
                 SmsCode = RandomNumberGenerator.GetInt32(100_000, 1_000_000).ToString(System.Globalization.CultureInfo.InvariantCulture),
             };
+            setAddress(subscriber);
             db.Subscribers.Add(subscriber);
         }
-        (subscriber.Email, subscriber.Phone, subscriber.Language) = (email ?? subscriber.Email, phone ?? subscriber.Phone, language);
-        // Asking again restarts a stopped channel, still only after it is confirmed again.
-        if (email is not null && subscriber.EmailStoppedAt is not null) (subscriber.EmailStoppedAt, subscriber.EmailConfirmedAt) = (null, null);
-        if (phone is not null && subscriber.SmsStoppedAt is not null) (subscriber.SmsStoppedAt, subscriber.SmsConfirmedAt) = (null, null);
+        subscriber.Language = language;
+        // Asking again after stopping starts over: nothing is sent until the address is confirmed again.
+        if (subscriber.EmailStoppedAt is not null) (subscriber.EmailStoppedAt, subscriber.EmailConfirmedAt) = (null, null);
+        if (subscriber.SmsStoppedAt is not null) (subscriber.SmsStoppedAt, subscriber.SmsConfirmedAt) = (null, null);
         await db.SaveChangesAsync();
-        jobs.Enqueue<NoticeJobs>(j => j.ConfirmSubscriptionAsync(subscriber.Id));
-        return Results.Accepted(value: new SubscribeResult(
-            email is null ? null : "Check your e-mail and open the link to confirm.",
-            phone is null ? null : "We sent you a text: reply with its code to confirm."));
+        if (subscriber.Email is not null && subscriber.EmailConfirmedAt is null) jobs.Enqueue<NoticeJobs>(j => j.ConfirmEmailAsync(subscriber.Id));
+        if (subscriber.Phone is not null && subscriber.SmsConfirmedAt is null) jobs.Enqueue<NoticeJobs>(j => j.ConfirmTextAsync(subscriber.Id));
     }
 
     private static async Task<IResult> ConfirmEmail(string? token, MeetingsDbContext db, TimeProvider clock)

@@ -25,6 +25,13 @@ public static class PhoneEndpoints
         phone.MapPost("/voice/code", Code);
         phone.MapPost("/voice/star", Star);
         phone.MapPost("/conference-status", ConferenceStatus);
+        phone.MapPost("/call-status", async (HttpRequest request, PhoneService phones) =>
+        {
+            var form = await request.ReadFormAsync();
+            if (form["CallStatus"].ToString() is "completed" or "busy" or "failed" or "no-answer" or "canceled")
+                await phones.CallEndedAsync(form["CallSid"].ToString());
+            return Results.NoContent();
+        });
 
         app.MapGet("/api/meetings/{id:guid}/phone", (Guid id, PhoneService phones) => phones.StatusAsync(id))
             .WithTags("Phone").RequireAuthorization(Roles.ClerkPolicy);
@@ -117,13 +124,23 @@ public static class PhoneEndpoints
         }
         else
         {
-            response.Say(digit switch
+            string answer;
+            try
             {
-                "9" => await phones.ToggleHandAsync(call, say),
-                "6" => await phones.HasTheFloorAsync(call) ? say.YouHaveTheFloor : say.NotYourTurn,
-                "1" => await phones.WhereAmIAsync(call, say),
-                _ => say.Keypad,
-            }, language: Language(say));
+                answer = digit switch
+                {
+                    "9" => await phones.ToggleHandAsync(call, say),
+                    "6" => await phones.HasTheFloorAsync(call) ? say.YouHaveTheFloor : say.NotYourTurn,
+                    "1" => await phones.WhereAmIAsync(call, say),
+                    _ => say.Keypad,
+                };
+            }
+            catch (Exception e) when (e is MeetingRuleException or InvalidInputException or Errors.NotFoundException or Errors.ConflictException)
+            {
+                // A refusal (a recess, a changed queue) is said to the caller; a TwiML error would hang up on them.
+                answer = say.NotNow;
+            }
+            response.Say(answer, language: Language(say));
         }
         var speaking = await phones.HasTheFloorAsync(call);
         return Twiml(JoinConference(response, call.MeetingId, say, muted: !speaking, startsConference: true));

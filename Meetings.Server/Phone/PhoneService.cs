@@ -77,12 +77,18 @@ public sealed class PhoneService(
         }
         if (openItem is not { } itemId) return say.CommentClosed;
         var entryId = Guid.NewGuid();
+        // The key is the call, which means nothing outside Twilio; one place per number is checked here, privately.
+        var otherCalls = await db.PhoneCalls.AsNoTracking().Where(c => c.From == call.From && c.CallSid != call.CallSid && c.EntryId != null)
+            .Select(c => c.EntryId!.Value).ToListAsync();
+        if (await store.ReadAsync(call.MeetingId, m => otherCalls.Any(id => m.Entry(id) is { IsActive: true } e && e.ItemId == itemId)))
+            return say.AlreadyInLine;
         var result = await store.ExecuteAsync(call.MeetingId, Caller, (m, now) =>
-            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, PersonKeys.Caller(call.From), null, false, false));
+            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, PersonKeys.Caller(call.CallSid), null, false, false),
+            m => (m.Item(itemId).Title, Place: PlaceOf(m, entryId) ?? 0));
         call.EntryId = entryId;
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);
-        return say.HandRaised(result.Meeting.Item(itemId).Title, PlaceOf(result.Meeting, entryId) ?? 0);
+        return say.HandRaised(result.View.Title, result.View.Place);
     }
 
     /// <summary>Whether the caller has the floor now (their turn is running).</summary>
@@ -123,15 +129,35 @@ public sealed class PhoneService(
                 break;
         }
         await db.SaveChangesAsync();
-        if (call.HungUp && call.EntryId is { } entryId)
-            await store.ExecuteAsync(meetingId, Caller, (m, now) => m.Entry(entryId).State switch
-            {
-                SpeakerState.Waiting or SpeakerState.OnDeck => m.MarkNoShow(entryId),
-                SpeakerState.Speaking => m.EndTurn(now, TurnEndReason.SpeakerLeft),
-                _ => [],
-            });
+        if (call.HungUp) await GiveUpPlaceAsync(call);
         if (!call.MuteApplied) sync.Wake();
         await PublishStatusAsync(meetingId);
+    }
+
+    /// <summary>
+    /// Twilio's call status callback: a call that ended, wherever the caller was (in the keypad menu too, where
+    /// no conference callback sees it), gives up its place.
+    /// </summary>
+    public async Task CallEndedAsync(string callSid)
+    {
+        var call = await db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid);
+        if (call is null || call.HungUp) return;
+        (call.HungUp, call.InConference) = (true, false);
+        await db.SaveChangesAsync();
+        await GiveUpPlaceAsync(call);
+        await PublishStatusAsync(call.MeetingId);
+    }
+
+    /// <summary>A caller who hangs up while waiting is a no-show; one who hangs up while speaking ends the turn.</summary>
+    private async Task GiveUpPlaceAsync(PhoneCall call)
+    {
+        if (call.EntryId is not { } entryId) return;
+        await store.ExecuteAsync(call.MeetingId, Caller, (m, now) => m.Entry(entryId).State switch
+        {
+            SpeakerState.Waiting or SpeakerState.OnDeck => m.MarkNoShow(entryId),
+            SpeakerState.Speaking => m.EndTurn(now, TurnEndReason.SpeakerLeft),
+            _ => [],
+        });
     }
 
     public async Task<PhoneStatus> StatusAsync(Guid meetingId)

@@ -81,20 +81,22 @@ public sealed class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
         var gateway = scope.ServiceProvider.GetRequiredService<TwilioGateway>();
-        var pending = await db.PhoneCalls.Where(c => !c.MuteApplied && c.InConference && !c.HungUp && c.ConferenceSid != null).ToListAsync(ct);
+        var pending = await db.PhoneCalls.AsNoTracking().Where(c => !c.MuteApplied && c.InConference && !c.HungUp && c.ConferenceSid != null).ToListAsync(ct);
         foreach (var call in pending)
         {
             try
             {
-                await gateway.SetMutedAsync(call.ConferenceSid!, call.CallSid, call.WantMuted);
-                call.MuteApplied = true;
+                var sent = call.WantMuted;
+                await gateway.SetMutedAsync(call.ConferenceSid!, call.CallSid, sent);
+                // Marked done only if nobody changed what the line should be while Twilio was answering.
+                await db.PhoneCalls.Where(c => c.CallSid == call.CallSid && c.WantMuted == sent)
+                    .ExecuteUpdateAsync(x => x.SetProperty(c => c.MuteApplied, true), ct);
             }
             catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
             {
                 log.LogWarning(e, "Twilio did not {Change} {Caller}; will retry.", call.WantMuted ? "mute" : "unmute", call.Label);
             }
         }
-        await db.SaveChangesAsync(ct);
         foreach (var meetingId in pending.Select(c => c.MeetingId).Distinct())
             await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(meetingId);
     }

@@ -25,6 +25,8 @@ public sealed record Prompts(string Language, string Voice)
         : "During the meeting, press star then 9 to raise or lower your hand to speak; star 6 to unmute when you are given the floor; star 1 to hear the current item and your place in line; star 0 to repeat these instructions.";
     public string ChooseKey => Es ? "Oprima 9, 6, 1 o 0." : "Press 9, 6, 1 or 0.";
     public string HandRaised(string item, int place) => Es ? $"Su mano está levantada para {item}. Usted es el número {place} en la fila." : $"Your hand is raised for {item}. You are number {place} in line.";
+    public string AlreadyInLine => Es ? "Ya está en la fila desde otra llamada." : "You are already in line from another call.";
+    public string NotNow => Es ? "Eso no se puede hacer en este momento." : "That cannot be done right now.";
     public string HandLowered => Es ? "Bajó la mano." : "Your hand is lowered.";
     public string CommentClosed => Es ? "En este momento no se reciben comentarios del público." : "Public comment is not open right now.";
     public string YouHaveTheFloor => Es ? "Tiene la palabra. Su micrófono está activado." : "You have the floor. You are unmuted.";

@@ -70,6 +70,15 @@ public class AccessTests
         Assert.That(signIn.StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
+    [TestCase("/api/auth/login")]
+    [TestCase("/api/auth/refresh")]
+    public async Task BearerTokens_AreNotOffered_AndAskingForThemIsABadRequest(string path)
+    {
+        var response = await _host.Anonymous().PostAsJsonAsync(path, new { email = Demo.Clerk, password = TestHost.Password, refreshToken = "x" });
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("useCookies=true"));
+    }
+
     [Test]
     public async Task Me_NamesTheOfficialsRoleAndSeat()
     {

@@ -148,7 +148,7 @@ public class LifecycleTests
         var test = TestMeeting.Draft();
         var later = TestMeeting.Start.AddDays(7);
 
-        test.Do(test.Meeting.Reschedule("Regular meeting (moved)", later, TestMeeting.Zone, "Library"));
+        test.Do(test.Meeting.Reschedule("Regular meeting (moved)", later, TestMeeting.Zone, "Library", TestMeeting.OnTime));
 
         Assert.That(test.Meeting.Start, Is.EqualTo(later));
         Assert.That(test.Meeting.Title, Is.EqualTo("Regular meeting (moved)"));
@@ -162,8 +162,21 @@ public class LifecycleTests
     public void Rescheduling_IsRefused_OnceTheMeetingHasStartedOrEnded(MeetingStatus status)
     {
         var test = TestMeeting.InStatus(status);
-        Assert.That(() => test.Meeting.Reschedule("Title", TestMeeting.Start, TestMeeting.Zone, "Hall"),
+        Assert.That(() => test.Meeting.Reschedule("Title", TestMeeting.Start, TestMeeting.Zone, "Hall", TestMeeting.OnTime),
             Refused.Rule("reschedule-before-start"));
+    }
+
+    [Test]
+    public void MovingAPostedMeetingSooner_ThanItsNoticeAllows_IsRefused_UnlessAReasonIsRecorded()
+    {
+        var test = TestMeeting.Published();
+        var tooSoon = TestMeeting.OnTime.AddHours(30);
+
+        Assert.That(() => test.Meeting.Reschedule("Regular meeting", tooSoon, TestMeeting.Zone, "Hall", TestMeeting.OnTime), Refused.Rule("notice-deadline"));
+        test.Do(test.Meeting.Reschedule("Regular meeting", tooSoon, TestMeeting.Zone, "Hall", TestMeeting.OnTime, "Flood emergency"));
+
+        Assert.That(test.Meeting.Start, Is.EqualTo(tooSoon));
+        Assert.That(test.Meeting.LateNoticeReason, Is.EqualTo("Flood emergency"));
     }
 
     private static IEnumerable<TestCaseData> LegalTransitions()

@@ -108,6 +108,22 @@ public class MotionAndVoteTests
     }
 
     [Test]
+    public void AVoiceVote_IsRecordedByName_AndRefusedWhenAMemberAttendsRemotely()
+    {
+        var test = TestMeeting.InSession();
+        var id = test.MoveAndSecond();
+        test.Do(test.Meeting.RecordVoiceVote(TestMeeting.At(10), id, new Dictionary<Guid, VoteChoice> { [test.Seats[4]] = Nay }));
+        Assert.That(test.Meeting.Motion(id).State, Is.EqualTo(MotionState.Passed));
+        Assert.That(test.Meeting.Motion(id).Votes[test.Seats[4]], Is.EqualTo(Nay));
+        Assert.That(test.Meeting.Motion(id).Count(Aye), Is.EqualTo(4));
+
+        var remote = TestMeeting.InSession();
+        remote.Do(remote.Meeting.MemberArrives(TestMeeting.At(5), remote.Seats[0], Presence.Remote, "Teleconference from a posted location"));
+        var motion = remote.MoveAndSecond(mover: 1, seconder: 2);
+        Assert.That(() => remote.Meeting.RecordVoiceVote(TestMeeting.At(10), motion, new Dictionary<Guid, VoteChoice>()), Refused.Rule("roll-call-when-remote"));
+    }
+
+    [Test]
     public void Withdrawing_OnceTheVoteHasOpened_IsRefused()
     {
         var test = TestMeeting.InSession();

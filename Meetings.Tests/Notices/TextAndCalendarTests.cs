@@ -125,4 +125,23 @@ public class TextAndCalendarTests : NoticeFixture
         Assert.That(events, Has.Count.EqualTo(1));
         return events[0];
     }
+
+    [Test]
+    public async Task SubscribingAgain_WithSomeoneElsesNumberOrAddress_NeverTakesOverAConfirmedSubscription()
+    {
+        var victim = await SubscribedByEmail();
+        const string VictimPhone = "+15035550188";
+        var attacker = NewEmail();
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions",
+            new SubscribeRequest(victim, VictimPhone), HttpStatusCode.Accepted);
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions",
+            new SubscribeRequest(attacker, VictimPhone), HttpStatusCode.Accepted);
+
+        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Published" && n.State == "Sent"), "the notice sent");
+
+        Assert.That(SmtpSink.MessagesTo(victim).Count(m => m.Subject?.StartsWith("Agenda posted", StringComparison.Ordinal) == true), Is.EqualTo(1));
+        Assert.That(SmtpSink.MessagesTo(attacker).Select(m => m.Subject), Is.All.StartsWith("Confirm"), "an unconfirmed address gets only the confirmation");
+        Assert.That(TextsTo(VictimPhone).Select(t => t.Form["Body"]), Is.All.Contains("reply"), "an unconfirmed number gets only confirmation codes");
+    }
 }

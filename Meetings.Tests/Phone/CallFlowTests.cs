@@ -178,4 +178,44 @@ public class CallFlowTests : PhoneFixture
         Assert.That(answer, Does.Contain("muted=\"false\"").And.Contain("startConferenceOnEnter=\"true\"").And.Contain($"meeting-{MeetingId:N}"));
         Assert.That((await PhoneStatus()).Callers, Is.Empty, "the chamber is not a caller");
     }
+
+    [Test]
+    public async Task StarNine_DuringARecess_IsAnsweredWithAPrompt_NotAnErrorThatHangsUp()
+    {
+        await OpenPublicComment();
+        var caller = await CallIn();
+        await Clerk.Do("Recess", MeetingId);
+        await caller.PressStar();
+        var answer = await caller.PressDigit("9");
+        Assert.That(answer, Does.Contain("That cannot be done right now").And.Contain("<Dial"));
+    }
+
+    [Test]
+    public async Task ACallerWhoHangsUpInTheKeypadMenu_GivesUpTheirPlace_ThroughTheCallStatusCallback()
+    {
+        await OpenPublicComment();
+        var caller = await CallInWithHandRaised();
+        await caller.PressStar();
+        await caller.ConferenceEvent(MeetingId, "participant-leave", muted: true, participantCallStatus: "in-progress");
+
+        var ended = await caller.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "completed" });
+
+        Assert.That((int)ended.StatusCode, Is.LessThan(300));
+        await Clerk.WaitUntil(s => s.Speakers.Single().State == "NoShow", "the no-show");
+        Assert.That((await PhoneStatus()).Callers.Single().State, Is.EqualTo("Left"));
+    }
+
+    [Test]
+    public async Task TheSameNumber_CannotHoldTwoPlaces_FromTwoCalls()
+    {
+        await OpenPublicComment();
+        await CallInWithHandRaised("+15035550777");
+        var second = await CallIn("+15035550777");
+        await second.PressStar();
+        Assert.That(await second.PressDigit("9"), Does.Contain("already in line from another call"));
+        Assert.That(Clerk.Snapshot.Speakers, Has.Count.EqualTo(1));
+        var journal = await Host.Anonymous().GetStringAsync($"/api/meetings/{MeetingId}/journal");
+        var numberHash = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes("phone:+15035550777")))[..24];
+        Assert.That(journal, Does.Not.Contain(numberHash), "the public key is not a hash of the number");
+    }
 }
