@@ -23,8 +23,6 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
     public string Connection { get; private set; } = "Connecting";
     /// <summary>Server time minus this device's time, so every screen counts down alike.</summary>
     public TimeSpan ClockOffset { get; private set; }
-    /// <summary>When the last update arrived (performance.now(), ms), for measuring.</summary>
-    public IReadOnlyList<JournalEventDto> LastEvents { get; private set; } = [];
 
     public event Action? Changed;
 
@@ -81,7 +79,6 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
             return;
         }
         _lastEvent = update.Snapshot.Sequence;
-        LastEvents = update.Events;
         Take(update.Snapshot);
     }
 
@@ -92,7 +89,6 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         var catchUp = await _hub.InvokeAsync<CatchUp>("EventsAfter", MeetingId, _lastEvent);
         if (catchUp.Snapshot.Sequence < _lastEvent) return;
         _lastEvent = catchUp.Snapshot.Sequence;
-        LastEvents = catchUp.Events;
         Take(catchUp.Snapshot);
     }
 

@@ -1,4 +1,4 @@
-// Small helpers the Blazor app calls: the page language, keyboard shortcuts, and a timing mark for tests.
+// Small helpers the Blazor app calls: the page language and the clerk's keyboard shortcuts.
 window.meetings = {
   setLang: lang => { document.documentElement.lang = lang; },
   shortcuts: dotnet => {
