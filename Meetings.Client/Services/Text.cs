@@ -49,6 +49,8 @@ public sealed class Text(IJSRuntime js)
         ["signup.done"] = ("You are in line. Your place: {0}.", "Está en la fila. Su lugar: {0}."),
         ["withdraw"] = ("Withdraw", "Retirarse"),
         ["queue"] = ("Speakers", "Oradores"),
+        ["speaker.Waiting"] = ("Waiting", "En espera"), ["speaker.OnDeck"] = ("Next", "Sigue"), ["speaker.Speaking"] = ("Speaking", "Hablando"),
+        ["speaker.Done"] = ("Done", "Terminó"), ["speaker.Withdrawn"] = ("Withdrawn", "Se retiró"), ["speaker.NoShow"] = ("Not present", "No se presentó"),
         ["your.turn"] = ("It is your turn to speak.", "Es su turno de hablar."),
         ["you"] = ("you", "usted"),
         ["written"] = ("Leave a written comment", "Dejar un comentario escrito"),
