@@ -63,11 +63,32 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     SpeakerMinutes = table.Column<int>(type: "int", nullable: false),
                     Notice_EmergencyHours = table.Column<int>(type: "int", nullable: false),
                     Notice_RegularHours = table.Column<int>(type: "int", nullable: false),
-                    Notice_SpecialHours = table.Column<int>(type: "int", nullable: false)
+                    Notice_ReminderHours = table.Column<string>(type: "nvarchar(max)", nullable: false),
+                    Notice_SpecialHours = table.Column<int>(type: "int", nullable: false),
+                    Notice_UpSoonAhead = table.Column<int>(type: "int", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Bodies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Deliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "bigint", nullable: false)
+                        .Annotation("SqlServer:Identity", "1, 1"),
+                    NoticeId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Recipient = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    Channel = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: false),
+                    State = table.Column<string>(type: "nvarchar(10)", maxLength: 10, nullable: false),
+                    Attempts = table.Column<int>(type: "int", nullable: false),
+                    Error = table.Column<string>(type: "nvarchar(1000)", maxLength: 1000, nullable: true),
+                    SentAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Deliveries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -109,6 +130,82 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_MeetingList", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Key = table.Column<string>(type: "nvarchar(200)", maxLength: 200, nullable: false),
+                    MeetingId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Kind = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    DueAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false),
+                    State = table.Column<string>(type: "nvarchar(20)", maxLength: 20, nullable: false),
+                    JobId = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
+                    EntryId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PhoneCalls",
+                columns: table => new
+                {
+                    CallSid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    MeetingId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    From = table.Column<string>(type: "nvarchar(32)", maxLength: 32, nullable: false),
+                    Language = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    ConferenceSid = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: true),
+                    InConference = table.Column<bool>(type: "bit", nullable: false),
+                    HungUp = table.Column<bool>(type: "bit", nullable: false),
+                    EntryId = table.Column<Guid>(type: "uniqueidentifier", nullable: true),
+                    WantMuted = table.Column<bool>(type: "bit", nullable: false),
+                    MuteApplied = table.Column<bool>(type: "bit", nullable: false),
+                    LastSequenceNumber = table.Column<int>(type: "int", nullable: false),
+                    CalledAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PhoneCalls", x => x.CallSid);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SpeakerContacts",
+                columns: table => new
+                {
+                    EntryId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    MeetingId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Phone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SpeakerContacts", x => x.EntryId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Subscribers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    BodyId = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Email = table.Column<string>(type: "nvarchar(254)", maxLength: 254, nullable: true),
+                    Phone = table.Column<string>(type: "nvarchar(16)", maxLength: 16, nullable: true),
+                    Language = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    Token = table.Column<string>(type: "nvarchar(64)", maxLength: 64, nullable: false),
+                    SmsCode = table.Column<string>(type: "nvarchar(8)", maxLength: 8, nullable: false),
+                    EmailConfirmedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    SmsConfirmedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    EmailStoppedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    SmsStoppedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: true),
+                    CreatedAt = table.Column<DateTimeOffset>(type: "datetimeoffset", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Subscribers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -222,6 +319,7 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "uniqueidentifier", nullable: false),
+                    Position = table.Column<int>(type: "int", nullable: false),
                     Title = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: false),
                     MemberName = table.Column<string>(type: "nvarchar(100)", maxLength: 100, nullable: true),
                     OfficialUserId = table.Column<string>(type: "nvarchar(450)", maxLength: 450, nullable: true),
@@ -278,6 +376,12 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                 filter: "[NormalizedUserName] IS NOT NULL");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deliveries_NoticeId_Recipient_Channel",
+                table: "Deliveries",
+                columns: new[] { "NoticeId", "Recipient", "Channel" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JournalEvents_MeetingId_Sequence",
                 table: "JournalEvents",
                 columns: new[] { "MeetingId", "Sequence" },
@@ -294,6 +398,27 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                 column: "Start");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notices_Key",
+                table: "Notices",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notices_MeetingId",
+                table: "Notices",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneCalls_EntryId",
+                table: "PhoneCalls",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneCalls_MeetingId",
+                table: "PhoneCalls",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Seat_BodyId",
                 table: "Seat",
                 column: "BodyId");
@@ -302,6 +427,27 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                 name: "IX_Seat_OfficialUserId",
                 table: "Seat",
                 column: "OfficialUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpeakerContacts_MeetingId",
+                table: "SpeakerContacts",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_BodyId_Email",
+                table: "Subscribers",
+                columns: new[] { "BodyId", "Email" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_Phone",
+                table: "Subscribers",
+                column: "Phone");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_Token",
+                table: "Subscribers",
+                column: "Token",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -323,13 +469,28 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "Deliveries");
+
+            migrationBuilder.DropTable(
                 name: "JournalEvents");
 
             migrationBuilder.DropTable(
                 name: "MeetingList");
 
             migrationBuilder.DropTable(
+                name: "Notices");
+
+            migrationBuilder.DropTable(
+                name: "PhoneCalls");
+
+            migrationBuilder.DropTable(
                 name: "Seat");
+
+            migrationBuilder.DropTable(
+                name: "SpeakerContacts");
+
+            migrationBuilder.DropTable(
+                name: "Subscribers");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");

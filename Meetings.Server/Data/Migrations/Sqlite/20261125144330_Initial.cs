@@ -63,11 +63,32 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     SpeakerMinutes = table.Column<int>(type: "INTEGER", nullable: false),
                     Notice_EmergencyHours = table.Column<int>(type: "INTEGER", nullable: false),
                     Notice_RegularHours = table.Column<int>(type: "INTEGER", nullable: false),
-                    Notice_SpecialHours = table.Column<int>(type: "INTEGER", nullable: false)
+                    Notice_ReminderHours = table.Column<string>(type: "TEXT", nullable: false),
+                    Notice_SpecialHours = table.Column<int>(type: "INTEGER", nullable: false),
+                    Notice_UpSoonAhead = table.Column<int>(type: "INTEGER", nullable: false)
                 },
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_Bodies", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Deliveries",
+                columns: table => new
+                {
+                    Id = table.Column<long>(type: "INTEGER", nullable: false)
+                        .Annotation("Sqlite:Autoincrement", true),
+                    NoticeId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Recipient = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    Channel = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 10, nullable: false),
+                    Attempts = table.Column<int>(type: "INTEGER", nullable: false),
+                    Error = table.Column<string>(type: "TEXT", maxLength: 1000, nullable: true),
+                    SentAt = table.Column<long>(type: "INTEGER", nullable: true)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Deliveries", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -109,6 +130,82 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                 constraints: table =>
                 {
                     table.PrimaryKey("PK_MeetingList", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Notices",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Key = table.Column<string>(type: "TEXT", maxLength: 200, nullable: false),
+                    MeetingId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Kind = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    DueAt = table.Column<long>(type: "INTEGER", nullable: false),
+                    State = table.Column<string>(type: "TEXT", maxLength: 20, nullable: false),
+                    JobId = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Notices", x => x.Id);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "PhoneCalls",
+                columns: table => new
+                {
+                    CallSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    MeetingId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    From = table.Column<string>(type: "TEXT", maxLength: 32, nullable: false),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    ConferenceSid = table.Column<string>(type: "TEXT", maxLength: 64, nullable: true),
+                    InConference = table.Column<bool>(type: "INTEGER", nullable: false),
+                    HungUp = table.Column<bool>(type: "INTEGER", nullable: false),
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: true),
+                    WantMuted = table.Column<bool>(type: "INTEGER", nullable: false),
+                    MuteApplied = table.Column<bool>(type: "INTEGER", nullable: false),
+                    LastSequenceNumber = table.Column<int>(type: "INTEGER", nullable: false),
+                    CalledAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_PhoneCalls", x => x.CallSid);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "SpeakerContacts",
+                columns: table => new
+                {
+                    EntryId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    MeetingId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 16, nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_SpeakerContacts", x => x.EntryId);
+                });
+
+            migrationBuilder.CreateTable(
+                name: "Subscribers",
+                columns: table => new
+                {
+                    Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    BodyId = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Email = table.Column<string>(type: "TEXT", maxLength: 254, nullable: true),
+                    Phone = table.Column<string>(type: "TEXT", maxLength: 16, nullable: true),
+                    Language = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    Token = table.Column<string>(type: "TEXT", maxLength: 64, nullable: false),
+                    SmsCode = table.Column<string>(type: "TEXT", maxLength: 8, nullable: false),
+                    EmailConfirmedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SmsConfirmedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    EmailStoppedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    SmsStoppedAt = table.Column<long>(type: "INTEGER", nullable: true),
+                    CreatedAt = table.Column<long>(type: "INTEGER", nullable: false)
+                },
+                constraints: table =>
+                {
+                    table.PrimaryKey("PK_Subscribers", x => x.Id);
                 });
 
             migrationBuilder.CreateTable(
@@ -222,6 +319,7 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                 columns: table => new
                 {
                     Id = table.Column<Guid>(type: "TEXT", nullable: false),
+                    Position = table.Column<int>(type: "INTEGER", nullable: false),
                     Title = table.Column<string>(type: "TEXT", maxLength: 100, nullable: false),
                     MemberName = table.Column<string>(type: "TEXT", maxLength: 100, nullable: true),
                     OfficialUserId = table.Column<string>(type: "TEXT", maxLength: 450, nullable: true),
@@ -276,6 +374,12 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                 unique: true);
 
             migrationBuilder.CreateIndex(
+                name: "IX_Deliveries_NoticeId_Recipient_Channel",
+                table: "Deliveries",
+                columns: new[] { "NoticeId", "Recipient", "Channel" },
+                unique: true);
+
+            migrationBuilder.CreateIndex(
                 name: "IX_JournalEvents_MeetingId_Sequence",
                 table: "JournalEvents",
                 columns: new[] { "MeetingId", "Sequence" },
@@ -292,6 +396,27 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                 column: "Start");
 
             migrationBuilder.CreateIndex(
+                name: "IX_Notices_Key",
+                table: "Notices",
+                column: "Key",
+                unique: true);
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Notices_MeetingId",
+                table: "Notices",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneCalls_EntryId",
+                table: "PhoneCalls",
+                column: "EntryId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_PhoneCalls_MeetingId",
+                table: "PhoneCalls",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
                 name: "IX_Seat_BodyId",
                 table: "Seat",
                 column: "BodyId");
@@ -300,6 +425,27 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                 name: "IX_Seat_OfficialUserId",
                 table: "Seat",
                 column: "OfficialUserId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_SpeakerContacts_MeetingId",
+                table: "SpeakerContacts",
+                column: "MeetingId");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_BodyId_Email",
+                table: "Subscribers",
+                columns: new[] { "BodyId", "Email" });
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_Phone",
+                table: "Subscribers",
+                column: "Phone");
+
+            migrationBuilder.CreateIndex(
+                name: "IX_Subscribers_Token",
+                table: "Subscribers",
+                column: "Token",
+                unique: true);
         }
 
         /// <inheritdoc />
@@ -321,13 +467,28 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                 name: "AspNetUserTokens");
 
             migrationBuilder.DropTable(
+                name: "Deliveries");
+
+            migrationBuilder.DropTable(
                 name: "JournalEvents");
 
             migrationBuilder.DropTable(
                 name: "MeetingList");
 
             migrationBuilder.DropTable(
+                name: "Notices");
+
+            migrationBuilder.DropTable(
+                name: "PhoneCalls");
+
+            migrationBuilder.DropTable(
                 name: "Seat");
+
+            migrationBuilder.DropTable(
+                name: "SpeakerContacts");
+
+            migrationBuilder.DropTable(
+                name: "Subscribers");
 
             migrationBuilder.DropTable(
                 name: "AspNetRoles");
