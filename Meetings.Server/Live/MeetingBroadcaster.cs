@@ -28,13 +28,13 @@ public sealed class MeetingBroadcaster(
     /// Queues what was just committed for everyone in the meeting, for the phone lines and for the notices.
     /// Call it under the meeting's lock: what each needs is taken from the state as committed.
     /// </summary>
-    public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
+    public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries, IReadOnlyList<MeetingEvent> events)
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var now = clock.GetUtcNow();
         var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, now));
-        var phoneWork = phones.Changes(meeting, entries);
-        var notices = NoticePlan.For(meeting, entries.Select(EventSerializer.Deserialize).ToList(), entries[0].Sequence, now);
+        var phoneWork = phones.Changes(meeting, events);
+        var notices = NoticePlan.For(meeting, events, entries[0].Sequence, now);
         // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
         _sending.AddOrUpdate(meeting.Id,
             _ => SendAsync(update, phoneWork, notices, Task.CompletedTask),

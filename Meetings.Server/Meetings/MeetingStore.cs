@@ -49,7 +49,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                     var entries = await journal.AppendAsync(meetingId, cached.Last, events, actor, now, ct);
                     foreach (var e in events) meeting.Apply(e);
                     cached.Last = entries[^1];
-                    await broadcaster.PublishAsync(meeting, entries);
+                    await broadcaster.PublishAsync(meeting, entries, events);
                     return new CommandResult<T>(view(meeting), entries);
                 }
                 catch (JournalConflictException) when (attempt < Attempts)
@@ -88,7 +88,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         try
         {
             var entries = await scope.ServiceProvider.GetRequiredService<MeetingJournal>().AppendAsync(scheduled.MeetingId, null, events, actor, now, ct);
-            await broadcaster.PublishAsync(meeting, entries);
+            await broadcaster.PublishAsync(meeting, entries, events);
             // A new meeting's state is not cached yet, so handing it out is safe.
             return new CommandResult<Meeting>(meeting, entries);
         }
@@ -123,12 +123,12 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         var missed = await journal.ReadAsync(meetingId, cached.Last?.Sequence ?? 0, ct: ct);
         if (missed.Count > 0)
         {
-            var events = missed.Select(EventSerializer.Deserialize);
+            var events = missed.Select(EventSerializer.Deserialize).ToList();
             if (cached.Meeting is null) cached.Meeting = Meeting.FromHistory(events);
             else
             {
                 foreach (var e in events) cached.Meeting.Apply(e);
-                await broadcaster.PublishAsync(cached.Meeting, missed);
+                await broadcaster.PublishAsync(cached.Meeting, missed, events);
             }
             cached.Last = missed[^1];
         }

@@ -23,10 +23,9 @@ public sealed class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions
     /// What a committed change means for the phone lines, worked out from the meeting as committed: a phone
     /// speaker's turn starting or ending changes what their line should be, and the clerk's view changes with the queue.
     /// </summary>
-    public PhoneChanges Changes(Meeting meeting, IReadOnlyList<JournalEntry> entries)
+    public PhoneChanges Changes(Meeting meeting, IReadOnlyList<MeetingEvent> events)
     {
         if (!options.Value.IsConfigured) return PhoneChanges.None;
-        var events = entries.Select(Journal.EventSerializer.Deserialize).ToList();
         var lines = events.Select(e => e switch
             {
                 TurnStarted t => (EntryId: t.EntryId, Muted: false),
