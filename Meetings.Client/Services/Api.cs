@@ -16,11 +16,23 @@ public sealed class Api(HttpClient http)
         return await response.Content.ReadFromJsonAsync<T>(Json);
     }
 
+    /// <summary>Posts and reads the answer; or, when refused, the server's explanation.</summary>
+    public async Task<(T? Answer, string? Problem)> PostAsync<T>(string url, object body)
+    {
+        var response = await http.PostAsJsonAsync(url, body, Json);
+        if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(Json), null);
+        return (default, await ProblemAsync(response));
+    }
+
     /// <summary>Sends a request; null when it worked, else the server's explanation.</summary>
     public async Task<string?> SendAsync(HttpMethod method, string url, object? body = null)
     {
         var response = await http.SendAsync(new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
-        if (response.IsSuccessStatusCode) return null;
+        return response.IsSuccessStatusCode ? null : await ProblemAsync(response);
+    }
+
+    private static async Task<string?> ProblemAsync(HttpResponseMessage response)
+    {
         try
         {
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json);

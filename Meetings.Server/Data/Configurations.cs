@@ -68,6 +68,7 @@ internal sealed class SpeakerContactConfiguration : IEntityTypeConfiguration<Spe
         contact.HasKey(c => c.EntryId);
         contact.Property(c => c.Phone).HasMaxLength(16);
         contact.Property(c => c.Language).HasMaxLength(8);
+        contact.Property(c => c.CallBackProblem).HasMaxLength(300);
         contact.Property(c => c.CallBack).HasConversion<string>().HasMaxLength(10);
         contact.HasIndex(c => c.MeetingId);
         contact.HasIndex(c => c.CallBack);

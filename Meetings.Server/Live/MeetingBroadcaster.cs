@@ -33,7 +33,7 @@ public sealed class MeetingBroadcaster(
         if (entries.Count == 0) return Task.CompletedTask;
         var now = clock.GetUtcNow();
         var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, now));
-        var phoneWork = phones.Changes(meeting, events);
+        var phoneWork = phones.Changes(meeting, entries, events);
         var notices = NoticePlan.For(meeting, events, entries[0].Sequence, now);
         // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
         _sending.AddOrUpdate(meeting.Id,

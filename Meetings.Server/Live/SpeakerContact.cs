@@ -2,8 +2,11 @@ using Meetings.Server.Domain;
 
 namespace Meetings.Server.Live;
 
-/// <summary>Where a call-back to a web speaker stands.</summary>
-public enum CallBackState { None, Due, Dialling, Placed }
+/// <summary>
+/// Where a call-back to a web speaker stands: due (on deck, to be called), dialling (Twilio asked), placed (Twilio took
+/// the call; the line's own state says the rest), or failed (Twilio refused it, or its fate is unknown: never called twice).
+/// </summary>
+public enum CallBackState { None, Due, Dialling, Placed, Failed }
 
 /// <summary>
 /// A speaker's phone number, for a text when they are next and, if they asked, a call when they are on deck. Kept
@@ -20,6 +23,8 @@ public sealed class SpeakerContact
     public bool CallMe { get; set; }
     public CallBackState CallBack { get; set; }
     public int CallBackAttempts { get; set; }
+    /// <summary>Why the last call-back could not be placed (Twilio's answer).</summary>
+    public string? CallBackProblem { get; set; }
 
     /// <summary>A phone number in E.164 form (+15551234567); US numbers may omit the +1.</summary>
     public static string? NormalizePhone(string? phone)

@@ -35,8 +35,10 @@ public sealed class PhoneCall
     public bool MuteApplied { get; set; } = true;
     /// <summary>Why the last change of the line did not go through (Twilio's answer), while it is pending.</summary>
     public string? Problem { get; set; }
-    /// <summary>What this participant is still to hear, alone (<see cref="Announcement"/>'s kinds), if anything.</summary>
+    /// <summary>What this participant is still to hear, alone (one of <see cref="Announcements"/>), if anything.</summary>
     public string? Announcement { get; set; }
+    /// <summary>The journal sequence of the event the last announcement was for: the same event is never announced twice.</summary>
+    public long AnnouncementFor { get; set; }
     /// <summary>The end of the turn the 30-second warning was given for, so it is given once per end time.</summary>
     public DateTimeOffset? WarnedFor { get; set; }
     /// <summary>The last conference status callback applied, so repeats and stragglers change nothing.</summary>

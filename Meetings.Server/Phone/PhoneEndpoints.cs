@@ -43,6 +43,11 @@ public static class PhoneEndpoints
             .WithTags("Phone").RequireAuthorization(Roles.ClerkPolicy);
         app.MapGet("/api/phone", (IOptions<PhoneOptions> o) => new PhoneLine(o.Value.IsConfigured, o.Value.IsConfigured ? o.Value.PhoneNumber : null,
             o.Value.BrowserAudioEnabled, o.Value.CallBackEnabled)).WithTags("Phone");
+        app.MapPost("/api/meetings/{id:guid}/speakers/{entryId:guid}/call-back", async (Guid id, Guid entryId, PhoneService phones) =>
+        {
+            await phones.CallBackAgainAsync(id, entryId);
+            return Results.Accepted();
+        }).WithTags("Phone").RequireAuthorization(Roles.ClerkPolicy);
         app.MapPost("/api/meetings/{id:guid}/speakers/{entryId:guid}/voice-token", (Guid id, Guid entryId, VoiceTokenRequest request, VoiceTokens tokens) =>
             tokens.IssueAsync(id, entryId, request.ResidentToken)).WithTags("Phone");
     }

@@ -12,6 +12,7 @@ public static class PhoneRegistration
         builder.Services.AddScoped<PhoneService>();
         builder.Services.AddScoped<VoiceTokens>();
         builder.Services.AddSingleton<CallScript>();
+        builder.Services.AddSingleton<TwilioHealth>();
         builder.Services.AddSingleton<PhoneSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneSync>());
         if (!options.IsConfigured)

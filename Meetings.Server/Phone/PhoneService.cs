@@ -200,7 +200,8 @@ public sealed class PhoneService(
         }
         await db.SaveChangesAsync();
         if (call.HungUp) await GiveUpPlaceAsync(call);
-        if (!call.MuteApplied) sync.Wake();
+        // Back in the conference: what is pending for the line (an unmute, an announcement) can be done now.
+        if (!call.MuteApplied || (call.InConference && call.Announcement is not null)) sync.Wake();
         await PublishStatusAsync(meetingId);
     }
 
@@ -230,10 +231,32 @@ public sealed class PhoneService(
         });
     }
 
+    /// <summary>
+    /// The clerk tries a call-back again (after "did not answer"): for a web speaker who asked to be called and is
+    /// still waiting or on deck. A call still ringing is not doubled.
+    /// </summary>
+    public async Task CallBackAgainAsync(Guid meetingId, Guid entryId)
+    {
+        var contact = await db.SpeakerContacts.FirstOrDefaultAsync(c => c.EntryId == entryId && c.MeetingId == meetingId && c.CallMe)
+            ?? throw new Errors.NotFoundException("This speaker did not ask to be called.");
+        var state = await store.ReadAsync(meetingId, m => m.Entry(entryId).State);
+        if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck))
+            throw new MeetingRuleException("call-back-while-waiting", "Only a speaker who is waiting or on deck can be called.");
+        var ringing = await db.PhoneCalls.AnyAsync(c => c.EntryId == entryId && c.Leg == CallLeg.CallBack && !c.HungUp);
+        if (contact.CallBack is CallBackState.Due or CallBackState.Dialling || ringing)
+            throw new MeetingRuleException("call-back-in-progress", "This speaker is being called now.");
+        (contact.CallBack, contact.CallBackProblem) = (CallBackState.Due, null);
+        contact.CallBackAttempts++;
+        await db.SaveChangesAsync();
+        sync.Wake();
+        await PublishStatusAsync(meetingId);
+    }
+
     public async Task<PhoneStatus> StatusAsync(Guid meetingId)
     {
         var calls = await db.PhoneCalls.AsNoTracking().Where(c => c.MeetingId == meetingId).ToListAsync();
-        return await store.ReadAsync(meetingId, m => Status(m, calls));
+        var callBacks = await db.SpeakerContacts.AsNoTracking().Where(c => c.MeetingId == meetingId && c.CallMe && c.CallBack != CallBackState.None).ToListAsync();
+        return await store.ReadAsync(meetingId, m => Status(m, calls, callBacks));
     }
 
     public async Task PublishStatusAsync(Guid meetingId) =>
@@ -243,16 +266,24 @@ public sealed class PhoneService(
     /// What the clerk sees: every dialled-in caller, and the latest line of each web speaker (browser or call-back),
     /// named as the speaker gave their name. Never a whole number.
     /// </summary>
-    private PhoneStatus Status(Meeting m, IReadOnlyList<PhoneCall> calls)
+    /// <summary>
+    /// What the clerk sees: every dialled-in caller, and the latest line of each web speaker (browser or call-back),
+    /// named as the speaker gave their name; a call-back not yet placed, or that could not be, is shown too. Never a
+    /// whole number.
+    /// </summary>
+    private PhoneStatus Status(Meeting m, IReadOnlyList<PhoneCall> calls, IReadOnlyList<SpeakerContact> callBacks)
     {
-        var shown = calls.Where(c => c.Leg == CallLeg.Caller || c.EntryId is null)
-            .Concat(calls.Where(c => c.Leg != CallLeg.Caller && c.EntryId is not null).GroupBy(c => c.EntryId).Select(g => g.MaxBy(c => c.CalledAt)!));
+        var latest = calls.Where(c => c.Leg != CallLeg.Caller && c.EntryId is not null).GroupBy(c => (c.EntryId, c.Leg)).Select(g => g.MaxBy(c => c.CalledAt)!);
+        var lines = calls.Where(c => c.Leg == CallLeg.Caller || c.EntryId is null).Concat(latest).OrderBy(c => c.CalledAt)
+            .Select(c => new CallerDto(c.Leg == CallLeg.Caller || c.EntryId is not { } e ? c.Label : m.Entry(e).Name,
+                c.StateIn(m).ToString(), c.EntryId, c.Leg.ToString(), c.MuteApplied ? null : c.Problem));
+        // A call-back being dialled, or one that could not be placed, has no line of its own: it stands in for any earlier one.
+        var notPlaced = callBacks.Where(c => c.CallBack != CallBackState.Placed && m.FindEntry(c.EntryId) is not null)
+            .Select(c => new CallerDto(m.Entry(c.EntryId).Name, (c.CallBack == CallBackState.Failed ? CallerState.DidNotAnswer : CallerState.Calling).ToString(),
+                c.EntryId, nameof(CallLeg.CallBack), c.CallBackProblem)).ToList();
+        var shown = lines.Where(l => !(l.Leg == nameof(CallLeg.CallBack) && notPlaced.Any(n => n.EntryId == l.EntryId))).Concat(notPlaced).ToList();
         return new(options.Value.IsConfigured, options.Value.PhoneNumber, m.AccessCode, ModeratorCode(m.Id),
-            calls.Count(c => c.InConference && !c.HungUp),
-            shown.OrderBy(c => c.CalledAt).Select(c => new CallerDto(
-                c.Leg == CallLeg.Caller || c.EntryId is not { } e ? c.Label : m.Entry(e).Name,
-                c.StateIn(m).ToString(), c.EntryId, c.Leg.ToString(), c.MuteApplied ? null : c.Problem)).ToList(),
-            options.Value.BrowserAudioEnabled);
+            calls.Count(c => c.InConference && !c.HungUp), shown, options.Value.BrowserAudioEnabled);
     }
 
     private static int? PlaceOf(Meeting m, Guid entryId)

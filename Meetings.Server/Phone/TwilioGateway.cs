@@ -10,7 +10,8 @@ namespace Meetings.Server.Phone;
 /// <summary>
 /// Calls out to Twilio's REST API through the Twilio SDK, over an HttpClient from the factory with a
 /// resilience pipeline: a timeout per attempt and overall, a circuit breaker, and retries only for
-/// participant updates (mute and unmute set an absolute state, so repeating one is harmless).
+/// mutes and unmutes (they set an absolute state, so repeating one is harmless; an announcement, a call or a
+/// message repeated would be heard or received twice).
 /// </summary>
 public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions> options)
 {
@@ -25,6 +26,28 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
     public Task SetMutedAsync(string conferenceSid, string callSid, bool muted) =>
         ParticipantResource.UpdateAsync(new UpdateParticipantOptions(conferenceSid, callSid) { Muted = muted }, Client());
 
+    /// <summary>Plays what <paramref name="announceUrl"/> answers (TwiML) to one participant of a conference, alone.</summary>
+    public Task AnnounceAsync(string conferenceSid, string callSid, Uri announceUrl) =>
+        ParticipantResource.UpdateAsync(new UpdateParticipantOptions(conferenceSid, callSid)
+        {
+            AnnounceUrl = announceUrl, AnnounceMethod = Twilio.Http.HttpMethod.Post,
+        }, Client());
+
+    /// <summary>
+    /// Calls a number from the meeting line; once answered Twilio fetches the TwiML at <paramref name="url"/>, telling
+    /// it whether a person or a machine answered. The call's end is reported to <paramref name="statusCallback"/>.
+    /// </summary>
+    public async Task<string> PlaceCallAsync(string to, Uri url, Uri statusCallback) =>
+        (await CallResource.CreateAsync(new CreateCallOptions(new Twilio.Types.PhoneNumber(to), new Twilio.Types.PhoneNumber(options.Value.PhoneNumber))
+        {
+            Url = url, Method = Twilio.Http.HttpMethod.Post, StatusCallback = statusCallback, StatusCallbackMethod = Twilio.Http.HttpMethod.Post,
+            MachineDetection = "Enable", Timeout = 30,
+        }, Client())).Sid;
+
+    /// <summary>Replaces what a call in progress is doing with <paramref name="twiml"/> (a goodbye, then a hang-up).</summary>
+    public Task RedirectCallAsync(string callSid, string twiml) =>
+        CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Twiml = new Twilio.Types.Twiml(twiml) }, Client());
+
     public async Task<string> SendSmsAsync(string to, string body) =>
         (await MessageResource.CreateAsync(new CreateMessageOptions(new Twilio.Types.PhoneNumber(to))
         {
@@ -35,6 +58,15 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
     public static void Register(IServiceCollection services)
     {
         services.AddTransient<ApiBaseHandler>();
+        // Each attempt, retry and opened circuit would be a warning line of its own: an outage of a minute wrote
+        // hundreds. TwilioHealth tells the log once per outage instead, so Polly's own events go to Debug.
+        services.Configure<Polly.Telemetry.TelemetryOptions>(o =>
+        {
+            var standard = o.SeverityProvider;
+            o.SeverityProvider = args => args.Source.PipelineName?.StartsWith(HttpClientName, StringComparison.Ordinal) == true
+                ? Polly.Telemetry.ResilienceEventSeverity.Debug
+                : standard?.Invoke(args) ?? args.Event.Severity;
+        });
         services.AddHttpClient(HttpClientName)
             .AddResilienceHandler("twilio", pipeline =>
             {
@@ -46,7 +78,7 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
                     MaxRetryAttempts = 2,
                     Delay = TimeSpan.FromMilliseconds(200),
                     BackoffType = DelayBackoffType.Exponential,
-                    ShouldHandle = args => ValueTask.FromResult(IsParticipantUpdate(args.Context) && HttpClientResiliencePredicates.IsTransient(args.Outcome)),
+                    ShouldHandle = async args => HttpClientResiliencePredicates.IsTransient(args.Outcome) && await IsMuteOrUnmuteAsync(args.Context),
                 });
                 pipeline.AddCircuitBreaker(new HttpCircuitBreakerStrategyOptions
                 {
@@ -57,8 +89,11 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
         services.AddHttpClient(HttpClientName).AddHttpMessageHandler<ApiBaseHandler>();
     }
 
-    private static bool IsParticipantUpdate(ResilienceContext context) =>
-        context.GetRequestMessage()?.RequestUri?.AbsolutePath.Contains("/Participants/", StringComparison.Ordinal) == true;
+    /// <summary>A participant update that only mutes or unmutes (not one that plays an announcement).</summary>
+    private static async Task<bool> IsMuteOrUnmuteAsync(ResilienceContext context) =>
+        context.GetRequestMessage() is { RequestUri.AbsolutePath: var path } request
+        && path.Contains("/Participants/", StringComparison.Ordinal)
+        && (request.Content is null || !(await request.Content.ReadAsStringAsync(context.CancellationToken)).Contains("AnnounceUrl=", StringComparison.Ordinal));
 
     /// <summary>Sends the SDK's requests to <c>Twilio:ApiBaseUrl</c> when set (a fake Twilio in tests); otherwise leaves them alone.</summary>
     internal sealed class ApiBaseHandler(IOptions<PhoneOptions> options) : DelegatingHandler

@@ -125,6 +125,46 @@ public class BrowserAudioTests : WebSpeakerFixture
     }
 
     [Test]
+    public async Task StartingAWebSpeakersTurn_UnmutesTheirBrowser_AndEndingItMutesIt_ExactlyAsForACaller()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await WebSpeaker();
+        await using var _ = resident;
+        var browser = Browser(await TokenFor(resident, entry));
+        await browser.Parsed("/phone/voice/browser");
+        await browser.ConferenceEvent(MeetingId, "participant-join", muted: true);
+
+        await Clerk.Do("StartTurn", MeetingId, entry);
+        await Eventually(() => Twilio.ParticipantUpdates(browser.CallSid).Count == 1, "the unmute");
+        var unmute = Twilio.ParticipantUpdates(browser.CallSid).Single();
+        Assert.That(unmute.Path, Does.EndWith($"/Conferences/{browser.ConferenceSid}/Participants/{browser.CallSid}.json"));
+        Assert.That(unmute.Form["Muted"], Is.EqualTo("false"));
+        await Eventually(() => Twilio.Announcements(browser.CallSid).Count == 1, "the floor announcement");
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Speaking", "connected, on the clerk's screen");
+
+        await Clerk.Do("EndTurn", MeetingId);
+        await Eventually(() => Twilio.ParticipantUpdates(browser.CallSid).Count == 2, "the mute");
+        Assert.That(Twilio.ParticipantUpdates(browser.CallSid)[1].Form["Muted"], Is.EqualTo("true"));
+    }
+
+    [Test]
+    public async Task ABrowserThatLeavesWhileItsSpeakerIsOnDeck_ShowsAsDropped_AndTheSpeakerKeepsTheirPlace()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await WebSpeaker();
+        await using var _ = resident;
+        var browser = Browser(await TokenFor(resident, entry));
+        await browser.Parsed("/phone/voice/browser");
+        await browser.ConferenceEvent(MeetingId, "participant-join", muted: true);
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+
+        await browser.ConferenceEvent(MeetingId, "participant-leave", muted: true);
+
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Dropped", "dropped, on the clerk's screen");
+        Assert.That(Clerk.Snapshot.Speakers.Single().State, Is.EqualTo("OnDeck"), "the clerk decides: call next instead, or wait");
+    }
+
+    [Test]
     public async Task TheBrowserWebhook_IsSigned_AndRefusesAnIdentityThatIsNotInLine()
     {
         await OpenPublicComment();

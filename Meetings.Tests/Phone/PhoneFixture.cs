@@ -1,5 +1,6 @@
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Phone;
 
@@ -72,4 +73,19 @@ public abstract class PhoneFixture
     }
 
     protected static Task Eventually(Func<bool> condition, string what) => Wait.Until(condition, what);
+
+    /// <summary>
+    /// Waits for something the phone lines' background pass does, waking the pass as its once-a-second timer would
+    /// (the test's clock only moves when the test moves it).
+    /// </summary>
+    protected Task AfterSync(Func<bool> condition, string what)
+    {
+        var sync = Host.Services.GetRequiredService<Meetings.Server.Phone.PhoneSync>();
+        return Wait.Until(() =>
+        {
+            if (condition()) return true;
+            sync.Wake();
+            return false;
+        }, what);
+    }
 }

@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Meetings.Tests.Support;
@@ -47,6 +48,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>Every line the server logged, for tests of what an operator reads.</summary>
+    public LogRecorder Logs { get; } = new();
+
     public static string NewFolder() => Directory.CreateTempSubdirectory("meetings-test-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -56,6 +60,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseSetting("Demo:Seed", "true");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
         builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>A client signed in with cookies as one of the demo accounts (see DemoSeed).</summary>

@@ -297,6 +297,10 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<int>("CallBackAttempts")
                         .HasColumnType("int");
 
+                    b.Property<string>("CallBackProblem")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
                     b.Property<bool>("CallMe")
                         .HasColumnType("bit");
 
@@ -481,6 +485,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<string>("Announcement")
                         .HasMaxLength(40)
                         .HasColumnType("nvarchar(40)");
+
+                    b.Property<long>("AnnouncementFor")
+                        .HasColumnType("bigint");
 
                     b.Property<bool>("Answered")
                         .HasColumnType("bit");

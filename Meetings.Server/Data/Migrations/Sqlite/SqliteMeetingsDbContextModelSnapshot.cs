@@ -289,6 +289,10 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<int>("CallBackAttempts")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("CallBackProblem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("CallMe")
                         .HasColumnType("INTEGER");
 
@@ -471,6 +475,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<string>("Announcement")
                         .HasMaxLength(40)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("AnnouncementFor")
+                        .HasColumnType("INTEGER");
 
                     b.Property<bool>("Answered")
                         .HasColumnType("INTEGER");

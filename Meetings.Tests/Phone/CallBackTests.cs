@@ -1,0 +1,130 @@
+using System.Net;
+using System.Text.Json;
+using Meetings.Client.Contracts;
+using Meetings.Tests.Support;
+
+namespace Meetings.Tests.Phone;
+
+/// <summary>"Call me when I'm up": the server calls a web speaker from the meeting line when they go on deck.</summary>
+public class CallBackTests : PhoneFixture
+{
+    private const string Number = "+15035557788";
+
+    private async Task<(LiveClient Resident, Guid Entry)> AskedToBeCalled(string language = "en")
+    {
+        var resident = await LiveClient.ConnectAsync(Host, null, "resident", MeetingId);
+        var entry = await resident.Invoke<Guid>("SignUpToSpeak", MeetingId, resident.ResidentToken,
+            new SignUpRequest(CommentItem, "Rosa Delgado", Phone: "(503) 555-7788", CallMe: true, Language: language));
+        return (resident, entry);
+    }
+
+    /// <summary>The call Twilio placed, as it reaches the server once answered.</summary>
+    private FakeCaller Answered(FakeTwilio.Recorded placed) => new(Host, placed.Sid!, Number);
+
+    private static string PathOf(string url) => url[FakeTwilio.PublicBaseUrl.Length..];
+
+    [Test]
+    public async Task AWebSpeakerWhoAskedToBeCalled_IsCalledWhenOnDeck_PressesOne_AndIsHandledLikeACaller()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled("es");
+        await using var _ = resident;
+        Assert.That(Twilio.CallsPlaced, Is.Empty, "nobody is called while merely waiting");
+
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+        var placed = Twilio.CallsPlaced.Single();
+        Assert.That(placed.Form["To"], Is.EqualTo(Number));
+        Assert.That(placed.Form["From"], Is.EqualTo(FakeTwilio.PhoneNumber));
+        Assert.That(placed.Form["Url"], Is.EqualTo($"{FakeTwilio.PublicBaseUrl}/phone/voice/callback?entry={entry}&lang=es"));
+        Assert.That(placed.Form["MachineDetection"], Is.EqualTo("Enable"));
+        Assert.That(placed.Form["StatusCallback"], Is.EqualTo($"{FakeTwilio.PublicBaseUrl}/phone/call-status"));
+        await Eventually(() => PhoneStatus().Result.Callers.SingleOrDefault()?.State == "Calling", "calling, on the clerk's screen");
+
+        var call = Answered(placed);
+        var intro = await call.Parsed(PathOf(placed.Form["Url"]), new Dictionary<string, string> { ["AnsweredBy"] = "human" });
+        Assert.That(intro.Gather, Is.Not.Null);
+        Assert.That(Twiml.Attr(intro.Gather, "numDigits"), Is.EqualTo("1"));
+        Assert.That(intro.Text, Does.Contain("Le llama Harbor City Council").And.Contain("Regular Meeting of the City Council").And.Contain("Oprima 1"));
+        Assert.That(intro.AfterGather?.Name.LocalName, Is.EqualTo("Redirect"), "silence asks once more");
+
+        var joined = await call.Parsed(Twiml.Attr(intro.Gather, "action")!, new Dictionary<string, string> { ["Digits"] = "1" });
+        Assert.That(Twiml.Attr(joined.Dial, "hangupOnStar"), Is.EqualTo("true"), "the keypad works as for any caller");
+        Assert.That(Twiml.Attr(joined.Conference, "muted"), Is.EqualTo("true"));
+        Assert.That(Twiml.Attr(joined.Conference, "participantLabel"), Is.EqualTo($"entry-{entry:N}"));
+        Assert.That(Twiml.Attr(joined.Conference, "statusCallback"), Is.EqualTo($"/phone/conference-status?meeting={MeetingId}"));
+        await call.ConferenceEvent(MeetingId, "participant-join", muted: true);
+        var line = (await PhoneStatus()).Callers.Single();
+        Assert.That((line.Leg, line.State, line.Label), Is.EqualTo(("CallBack", "OnDeck", "Rosa Delgado")));
+
+        await Clerk.Do("StartTurn", MeetingId, entry);
+        await Eventually(() => Twilio.ParticipantUpdates(call.CallSid).Count == 1 && Twilio.Announcements(call.CallSid).Count == 1, "unmuted and told");
+        Assert.That(Twilio.ParticipantUpdates(call.CallSid).Single().Form["Muted"], Is.EqualTo("false"));
+
+        // The number is never shown or broadcast.
+        var everything = JsonSerializer.Serialize(Clerk.Snapshot) + JsonSerializer.Serialize(await PhoneStatus())
+            + await Host.Anonymous().GetStringAsync($"/api/meetings/{MeetingId}/journal");
+        Assert.That(everything, Does.Not.Contain("5557788").And.Not.Contain("555-7788"));
+    }
+
+    [Test]
+    public async Task ACallBackNobodyAnswers_ShowsDidNotAnswer_AndTheClerkCanTryAgain_OrSkip()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+
+        var first = Answered(Twilio.CallsPlaced[0]);
+        await first.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
+        Assert.That(Clerk.Snapshot.Speakers.Single().State, Is.EqualTo("OnDeck"), "the clerk decides, not the server");
+
+        var clerk = await Host.SignInAsync(Demo.Clerk);
+        Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Eventually(() => Twilio.CallsPlaced.Count == 2, "the second call");
+        Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict),
+            "not while it rings");
+        var machine = await Answered(Twilio.CallsPlaced[1]).Parsed(PathOf(Twilio.CallsPlaced[1].Form["Url"]), new Dictionary<string, string> { ["AnsweredBy"] = "machine_start" });
+        Assert.That(machine.Verbs, Is.EqualTo(new[] { "Hangup" }), "nothing is left on an answering machine");
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "a machine is not an answer");
+
+        Assert.That((await Host.Anonymous().PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
+        await Clerk.Do("MarkNoShow", MeetingId, entry);
+        Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict),
+            "skipped: no more calls");
+        Assert.That(Twilio.CallsPlaced, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task SilenceOnTheCallBack_AsksOnceMore_ThenSaysGoodbye_AndTheClerkSeesDidNotAnswer()
+    {
+        await OpenPublicComment();
+        var (resident, _) = await AskedToBeCalled();
+        await using var __ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+        var call = Answered(Twilio.CallsPlaced[0]);
+
+        var first = await call.Parsed(PathOf(Twilio.CallsPlaced[0].Form["Url"]), new Dictionary<string, string> { ["AnsweredBy"] = "human" });
+        var again = await call.Parsed(first.RedirectUrl!);
+        Assert.That(again.Text, Does.Contain("Press 1 to join the meeting"));
+        Assert.That(again.AfterGather?.Name.LocalName, Is.EqualTo("Say"));
+        Assert.That(again.Verbs[^1], Is.EqualTo("Hangup"));
+        Assert.That(again.Text, Does.Contain("We did not hear 1").And.Contain("Goodbye"));
+
+        await call.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "completed" });
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
+    }
+
+    [Test]
+    public async Task ToBeCalled_NeedsANumber()
+    {
+        await OpenPublicComment();
+        await using var resident = await LiveClient.ConnectAsync(Host, null, "resident", MeetingId);
+        var refused = Assert.ThrowsAsync<Microsoft.AspNetCore.SignalR.HubException>(() =>
+            resident.Invoke<Guid>("SignUpToSpeak", MeetingId, resident.ResidentToken, new SignUpRequest(CommentItem, "Rosa", CallMe: true)));
+        Assert.That(refused!.Message, Does.Contain("give the number to call"));
+    }
+}
