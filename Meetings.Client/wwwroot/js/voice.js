@@ -28,28 +28,32 @@ function microphoneProblem(error) {
 // Listens to the microphone for a few seconds and reports the loudest level (0 to 100) as it goes.
 export async function testMicrophone(page, seconds = 5) {
   stopMeter();
+  // Made while the click that asked for it still counts, so the browser lets it run.
+  const context = new AudioContext();
   let stream;
   try {
     stream = await navigator.mediaDevices.getUserMedia({ audio: true });
   } catch (error) {
+    await context.close();
     return microphoneProblem(error) ?? 'error';
   }
-  const context = new AudioContext();
+  if (context.state === 'suspended') await context.resume();
   const analyser = context.createAnalyser();
-  analyser.fftSize = 512;
+  // A window longer than the interval between readings, so no sound falls between two of them.
+  analyser.fftSize = 8192;
   context.createMediaStreamSource(stream).connect(analyser);
   const samples = new Uint8Array(analyser.fftSize);
   let loudest = 0;
   const started = performance.now();
   await new Promise(resolve => {
-    meter = setInterval(() => {
+    const timer = setInterval(() => {
       analyser.getByteTimeDomainData(samples);
       const level = Math.round(Math.max(...samples.map(s => Math.abs(s - 128))) / 128 * 100);
       loudest = Math.max(loudest, level);
       page.invokeMethodAsync('MicrophoneLevel', level);
       if (performance.now() - started > seconds * 1000) resolve();
     }, 100);
-    meter.done = resolve;
+    meter = { timer, done: resolve };
   });
   stopMeter();
   stream.getTracks().forEach(t => t.stop());
@@ -59,8 +63,8 @@ export async function testMicrophone(page, seconds = 5) {
 
 function stopMeter() {
   if (!meter) return;
-  clearInterval(meter);
-  meter.done?.();
+  clearInterval(meter.timer);
+  meter.done();
   meter = null;
 }
 
