@@ -9,6 +9,7 @@ using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Meetings.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -20,6 +21,7 @@ builder.AddMeetings();
 builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
+builder.AddRecords();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -45,6 +47,7 @@ app.MapJournalEndpoints();
 app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
+app.MapExportEndpoints();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 
