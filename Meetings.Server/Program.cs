@@ -6,6 +6,7 @@ using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
@@ -22,6 +23,7 @@ builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();
+builder.AddMinutes();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -48,6 +50,7 @@ app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
 app.MapExportEndpoints();
+app.MapMinutesEndpoints();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

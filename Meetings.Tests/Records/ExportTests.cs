@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text;
 using System.Text.Json;
 using Json.Schema;
 using Meetings.Client.Contracts;
@@ -25,13 +26,7 @@ public class ExportTests
         return JsonDocument.Parse(text).RootElement.Clone();
     }
 
-    /// <summary>Keeps what was served in artifacts/records, for a person to read.</summary>
-    public static void Keep(string name, string text)
-    {
-        var folder = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "artifacts", "records");
-        Directory.CreateDirectory(folder);
-        File.WriteAllText(Path.Combine(folder, name), text);
-    }
+    public static void Keep(string name, string text) => Kept.Write(name, Encoding.UTF8.GetBytes(text));
 
     // A schema is built once: the library keeps a registry of schemas by their address.
     private static readonly Dictionary<string, JsonSchema> Schemas = [];
@@ -248,5 +243,16 @@ public class ExportTests
             await ApiClient.Expect(await M.Host.Anonymous().GetAsync($"/api/meetings/{draft.Meeting.Id}/exports/{export}"), HttpStatusCode.NotFound);
             await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{draft.Meeting.Id}/exports/{export}"), HttpStatusCode.OK);
         }
+    }
+}
+
+/// <summary>Keeps what was served in artifacts/records, for a person to read.</summary>
+public static class Kept
+{
+    public static void Write(string name, byte[] content)
+    {
+        var folder = Path.Combine(TestContext.CurrentContext.TestDirectory, "..", "..", "..", "..", "artifacts", "records");
+        Directory.CreateDirectory(folder);
+        File.WriteAllBytes(Path.Combine(folder, name), content);
     }
 }

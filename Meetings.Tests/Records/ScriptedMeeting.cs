@@ -39,10 +39,16 @@ public sealed class ScriptedMeeting : IAsyncDisposable
     public static async Task<ScriptedMeeting> RunAsync()
     {
         var twilio = await FakeTwilio.StartAsync();
-        var script = new ScriptedMeeting(twilio, new TestHost(settings: twilio.Settings));
+        var script = new ScriptedMeeting(twilio, new TestHost(settings: Settings(twilio)));
         await script.PlayAsync();
         return script;
     }
+
+    public const string SealText = "Seal of the City of Harbor City · Incorporated 1911";
+
+    /// <summary>The phone line on, and the minutes' heading as the city configures it.</summary>
+    private static Dictionary<string, string?> Settings(FakeTwilio twilio) =>
+        new(twilio.Settings) { ["Minutes:BodyName"] = "City Council of the City of Harbor City", ["Minutes:SealText"] = SealText };
 
     private void At(double minutes) => Host.Clock.SetUtcNow(Start.AddMinutes(minutes));
 
@@ -173,6 +179,20 @@ public sealed class ScriptedMeeting : IAsyncDisposable
         At(55);
         var last = await clerk.Do("Adjourn", id);
         await clerk.WaitForSequence(last.Sequence);
+    }
+
+    /// <summary>
+    /// A second server on a copy of this meeting's database, for tests that change the record (minutes, documents)
+    /// without changing what the other tests read. Its clock stands an hour after the start.
+    /// </summary>
+    public TestHost Fork()
+    {
+        var folder = TestHost.NewFolder();
+        foreach (var file in Directory.GetFiles(Host.DataFolder, "meetings.db*"))
+            File.Copy(file, Path.Combine(folder, Path.GetFileName(file)));
+        var fork = new TestHost(folder, settings: Settings(Twilio));
+        fork.Clock.SetUtcNow(Start.AddHours(1));
+        return fork;
     }
 
     public async ValueTask DisposeAsync()
