@@ -103,6 +103,7 @@ public sealed class Text(IJSRuntime js)
         ["c.phoneLine"] = ("{0} listening by phone · line {1} · code {2} · chamber code {3}", "{0} escuchando por teléfono · línea {1} · código {2} · código de la sala {3}"),
         ["c.notices"] = ("Notices", "Avisos"), ["c.notice"] = ("Notice", "Aviso"), ["c.due"] = ("Due", "Para"), ["c.sent"] = ("Sent", "Enviados"), ["c.failed"] = ("Failed", "Fallidos"),
         ["c.noNotices"] = ("No notices yet.", "Todavía no hay avisos."), ["c.takeUp"] = ("Take up {0}", "Tratar {0}"),
+        ["documents.of"] = ("Documents for item {0}", "Documentos del tema {0}"), ["document.amended"] = ("added after posting", "agregado después de publicar"),
         // Minutes
         ["m.title"] = ("Minutes", "Acta"), ["m.preview"] = ("Preview the draft", "Ver el borrador"),
         ["m.afterAdjournment"] = ("Minutes are written once the meeting is adjourned.", "El acta se redacta cuando se levanta la sesión."),
