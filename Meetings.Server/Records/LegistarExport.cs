@@ -52,7 +52,7 @@ public static class LegistarExport
             m.Status == MeetingStatus.Draft ? "Draft" : "Final", minutesApproved ? "Final" : "Draft", m.Location,
             m.Status == MeetingStatus.Draft ? null : links.Packet(m.Id), minutesApproved ? links.Minutes(m.Id) : null,
             m.PublishedAt?.UtcDateTime, m.Status == MeetingStatus.Cancelled ? $"Cancelled: {m.CancelReason}" : $"{m.Kind} meeting",
-            null, links.MeetingPage(m.Id), rows);
+            m.StreamUrl, links.MeetingPage(m.Id), rows);
     }
 
     private static LegistarEventItem Row(

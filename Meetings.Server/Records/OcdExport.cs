@@ -44,7 +44,7 @@ public static class OcdExport
             Status(m.Status), $"{m.Kind.ToString().ToLowerInvariant()}-meeting",
             m.Status == MeetingStatus.Cancelled ? $"{m.Kind} meeting of the {m.BodyName}, cancelled: {m.CancelReason}" : $"{m.Kind} meeting of the {m.BodyName}",
             new OcdLocation(m.Location, "In person, and live on the web at the meeting's page.", page),
-            [new OcdMedia("Live meeting page", "stream", [new OcdMediaLink("text/html", page)])],
+            [.. Media(m, page)],
             documents,
             [new OcdLink(links.Calendar(m.BodyId), "the body's meetings as a calendar feed"),
              new OcdLink(links.Journal(m.Id), "the meeting's tamper-evident journal")],
@@ -52,6 +52,14 @@ public static class OcdExport
             [.. m.Agenda.Select(i => AgendaItem(r, i))],
             [new OcdLink(page, "meeting page"), new OcdLink(links.Journal(m.Id), "journal")],
             new Dictionary<string, string> { ["meeting_id"] = m.Id.ToString(), ["time_zone"] = m.TimeZone });
+    }
+
+    /// <summary>The livestream when the clerk gave one, and the live page, which carries it beside the agenda.</summary>
+    private static IEnumerable<OcdMedia> Media(Meeting m, string page)
+    {
+        if (m.StreamUrl is { } stream)
+            yield return new OcdMedia("Livestream", "stream", [new OcdMediaLink(stream.EndsWith(".m3u8", StringComparison.OrdinalIgnoreCase) ? "application/vnd.apple.mpegurl" : "text/html", stream)]);
+        yield return new OcdMedia("Live meeting page", "stream", [new OcdMediaLink("text/html", page)]);
     }
 
     public static IReadOnlyList<OcdVoteEvent> Votes(MeetingRecord r, RecordLinks links) =>
