@@ -13,7 +13,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Meetings.Server.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerMeetingsDbContext))]
-    [Migration("20261125214752_CallerAnnouncementsSqlServer")]
+    [Migration("20261125223349_CallerAnnouncementsSqlServer")]
     partial class CallerAnnouncementsSqlServer
     {
         /// <inheritdoc />
@@ -327,6 +327,25 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.HasIndex("MeetingId");
 
                     b.ToTable("SpeakerContacts");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Minutes.MinutesText", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("MeetingId", "Hash");
+
+                    b.ToTable("MinutesTexts");
                 });
 
             modelBuilder.Entity("Meetings.Server.Notices.Delivery", b =>
