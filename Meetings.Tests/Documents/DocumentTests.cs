@@ -192,6 +192,31 @@ public class DocumentTests
     }
 
     [Test]
+    public async Task BadUploads_GetAClearRefusal_AndChangeNothing()
+    {
+        using var host = new TestHost();
+        var meeting = await host.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda.Single(i => i.Number == "6").Id);
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var url = $"/api/meetings/{id}/agenda/{item}/documents";
+        var before = (await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count;
+
+        await ApiClient.Expect(await Upload(clerk, id, item, [], "empty.pdf"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await Upload(clerk, id, item, Pdf("x"), "x.pdf", new string('t', 201)), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await Upload(clerk, id, item, Pdf("x"), "x.pdf", replaces: Guid.NewGuid()), HttpStatusCode.BadRequest);
+        var noFile = new MultipartFormDataContent { { new StringContent("A title"), "title" } };
+        await ApiClient.Expect(await clerk.PostAsync(url, noFile), HttpStatusCode.BadRequest);
+        var badReplaces = new MultipartFormDataContent { { new ByteArrayContent(Pdf("x")), "file", "x.pdf" }, { new StringContent("not-a-guid"), "replaces" } };
+        await ApiClient.Expect(await clerk.PostAsync(url, badReplaces), HttpStatusCode.BadRequest);
+        var json = await clerk.PostAsync(url, new StringContent("{\"file\":\"x\"}", Encoding.UTF8, "application/json"));
+        Assert.That((int)json.StatusCode, Is.InRange(400, 499), await json.Content.ReadAsStringAsync());
+        await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{id}/documents/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await ApiClient.Expect(await clerk.DeleteAsync($"/api/meetings/{id}/documents/{Guid.NewGuid()}"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await host.Anonymous().GetAsync($"/api/meetings/{Guid.NewGuid()}/packet"), HttpStatusCode.NotFound);
+        Assert.That((await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count, Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task ReplacingADocument_KeepsItsPlace_AndRemovingOneTakesItAway_BothRecordedAsAmendments()
     {
         using var host = new TestHost();
