@@ -21,18 +21,24 @@ public sealed class Api(HttpClient http)
     {
         var response = await http.PostAsJsonAsync(url, body, Json);
         if (response.IsSuccessStatusCode) return (await response.Content.ReadFromJsonAsync<T>(Json), null);
-        return (default, await ProblemAsync(response));
+        return (default, await Explain(response));
     }
 
     /// <summary>Sends a request; null when it worked, else the server's explanation.</summary>
-    public async Task<string?> SendAsync(HttpMethod method, string url, object? body = null)
+    public async Task<string?> SendAsync(HttpMethod method, string url, object? body = null) =>
+        await Explain(await http.SendAsync(new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, options: Json) }));
+
+    /// <summary>Posts a file as a form (<c>file</c> and the given fields); null when it worked, else the server's explanation.</summary>
+    public async Task<string?> UploadAsync(string url, Stream file, string fileName, IReadOnlyDictionary<string, string> fields)
     {
-        var response = await http.SendAsync(new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
-        return response.IsSuccessStatusCode ? null : await ProblemAsync(response);
+        using var form = new MultipartFormDataContent { { new StreamContent(file), "file", fileName } };
+        foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
+        return await Explain(await http.PostAsync(url, form));
     }
 
-    private static async Task<string?> ProblemAsync(HttpResponseMessage response)
+    private static async Task<string?> Explain(HttpResponseMessage response)
     {
+        if (response.IsSuccessStatusCode) return null;
         try
         {
             var problem = await response.Content.ReadFromJsonAsync<JsonElement>(Json);
