@@ -27,6 +27,8 @@ public sealed class Text(IJSRuntime js)
         ["join"] = ("How to take part", "Cómo participar"),
         ["join.web"] = ("On the web: this page shows the meeting live; sign up here to speak when public comment opens.", "En la web: esta página muestra la reunión en vivo; inscríbase aquí para hablar cuando se abran los comentarios."),
         ["join.phone"] = ("By phone: call {0} and enter access code {1}. Press *9 to raise your hand.", "Por teléfono: llame al {0} y marque el código {1}. Oprima *9 para levantar la mano."),
+        ["join.browser"] = ("From this browser: when it is your turn, you can be heard through this page (you need a microphone).", "Desde este navegador: cuando sea su turno, se le puede escuchar por esta página (necesita un micrófono)."),
+        ["join.callback"] = ("By a call-back: when you sign up, leave your number and ask to be called when it is your turn.", "Con una llamada: al inscribirse, deje su número y pida que le llamen cuando sea su turno."),
         ["join.room"] = ("In person: {0}. Fill in a speaker card for the clerk.", "En persona: {0}. Llene una tarjeta para hablar y entréguela al secretario."),
         ["status"] = ("Status", "Estado"),
         ["status.Draft"] = ("Draft", "Borrador"), ["status.Published"] = ("Scheduled", "Programada"), ["status.Live"] = ("In session", "En sesión"),

@@ -1,7 +1,11 @@
 using System.Net;
 using System.Text.Json;
 using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Server.Journal;
+using Meetings.Server.Phone;
 using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Phone;
 
@@ -116,6 +120,32 @@ public class CallBackTests : PhoneFixture
 
         await call.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "completed" });
         await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
+    }
+
+    [Test]
+    public async Task TheSameEventsHandledTwice_CallNobodyTwice_AndAnnounceNothingTwice()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+        var call = Answered(Twilio.CallsPlaced[0]);
+        await call.Parsed($"/phone/voice/callback/join?entry={entry}&lang=en", new Dictionary<string, string> { ["Digits"] = "1" });
+        await call.ConferenceEvent(MeetingId, "participant-join", muted: true);
+        await Clerk.Do("StartTurn", MeetingId, entry);
+        await Eventually(() => Twilio.Announcements(call.CallSid).Count == 1, "the floor announcement");
+
+        // A crash after acting but before the checkpoint hands the same events over again.
+        using var scope = Host.Services.CreateScope();
+        var journal = await scope.ServiceProvider.GetRequiredService<MeetingJournal>().ReadAsync(MeetingId, 0);
+        var marked = await CallerAnnouncements.MarkAsync(scope.ServiceProvider.GetRequiredService<MeetingsDbContext>(), MeetingId,
+            journal.Select(e => (e.Sequence, EventSerializer.Deserialize(e))));
+        await Host.Services.GetRequiredService<PhoneSync>().SyncAsync();
+
+        Assert.That(marked, Is.False, "nothing to do again");
+        Assert.That(Twilio.CallsPlaced, Has.Count.EqualTo(1));
+        Assert.That(Twilio.Announcements(call.CallSid), Has.Count.EqualTo(1));
     }
 
     [Test]
