@@ -27,6 +27,8 @@ public class BrowserMeetingTests
     {
         Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
         _host = new TestHost();
+        // A shared build machine can take a few seconds to start a page's WebAssembly runtime: expectations wait as long as actions.
+        Assertions.SetDefaultExpectTimeout(Timeout);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {

@@ -156,6 +156,9 @@ public class HubAuthorizationTests
         var scene = await NewMeeting();
         await using var fresh = caller is Caller.Anonymous or Caller.Resident
             ? await LiveClient.ConnectAsync(_host, null, caller.ToString(), _demoMeetingId) : null;
+        // Anonymous calls are rate-limited per address on the host's clock, and every case calls from this machine:
+        // let a tenth of a second pass per newcomer, as it would between people, so the address's allowance keeps up.
+        if (fresh is not null) _host.Clock.Advance(TimeSpan.FromMilliseconds(100));
         var connection = caller switch
         {
             Caller.OfficialOfThisBody => _mayor,
@@ -278,7 +281,7 @@ public class HubAuthorizationTests
 
     private async Task<Scene> NewMeeting()
     {
-        var start = DateTime.SpecifyKind(DateTime.UtcNow.AddDays(30).Date.AddHours(18), DateTimeKind.Unspecified);
+        var start = Dates.DaysAfter(_host.Clock.GetUtcNow(), 30);
         var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
             new MeetingRequest(_body.Id, "Special Meeting", "Special", start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
         var id = meeting.Meeting.Id;

@@ -35,6 +35,9 @@ public abstract class NoticeFixture
 
     private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings)) { ["Jobs:PollMilliseconds"] = "200" };
 
+    /// <summary>A wall-clock time some days after the host's clock says it is now.</summary>
+    protected DateTime DaysAhead(int days, double hour = 18) => Dates.DaysAfter(Host.Clock.GetUtcNow(), days, hour);
+
     protected static string NewEmail() => $"resident-{Guid.NewGuid():N}@example.org";
 
     /// <summary>Subscribes an address and follows the confirmation link from the e-mail that arrives.</summary>

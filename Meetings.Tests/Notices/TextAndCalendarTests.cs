@@ -33,7 +33,7 @@ public class TextAndCalendarTests : NoticeFixture
         var reply = await Text(Phone, code);
         Assert.That(await reply.Content.ReadAsStringAsync(), Does.Contain("<Message>Subscribed"));
 
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(20));
         await Eventually(() => TextsTo(Phone).Count == 2, "the published notice by text");
         Assert.That(TextsTo(Phone)[1].Form["Body"], Does.Contain("Agenda posted").And.Contain(meeting.AccessCode).And.Contain("Reply STOP"));
 
@@ -53,34 +53,48 @@ public class TextAndCalendarTests : NoticeFixture
     [Test]
     public async Task ASpeakerWhoLeftAPhoneNumber_GetsOneTextWhenTheyAreUpSoon()
     {
+        const string Pat = "+15035550142", Lee = "+15035550143";
         var meeting = await Clerk.DemoMeeting();
         var id = meeting.Meeting.Id;
         var item = meeting.Agenda[2].Id;
         await using var clerk = await LiveClient.ConnectAsync(Host, Demo.Clerk, "clerk", id);
         await using var crowd = new LiveCrowd();
-        for (var i = 0; i < 4; i++) crowd.Add(await LiveClient.ConnectAsync(Host, null, $"resident {i}", id));
+        for (var i = 0; i < 5; i++) crowd.Add(await LiveClient.ConnectAsync(Host, null, $"resident {i}", id));
         await clerk.Do("StartMeeting", id);
         await clerk.Do("OpenItem", id, item);
         await clerk.Do("OpenPublicComment", id, item);
         foreach (var (resident, i) in crowd.Select((r, i) => (r, i)))
             await resident.Invoke<Guid>("SignUpToSpeak", id, resident.ResidentToken,
-                new SignUpRequest(item, $"Speaker {i}", Phone: i == 3 ? "+1 503 555 0142" : null));
-        var queue = (await clerk.WaitUntil(s => s.Speakers.Count == 4, "four speakers")).Speakers;
-        Assert.That(TextsTo("+15035550142"), Is.Empty, "fourth in line: not yet");
+                new SignUpRequest(item, $"Speaker {i}", Phone: i switch { 3 => "+1 503 555 0142", 4 => "+1 503 555 0143", _ => null }));
+        var queue = (await clerk.WaitUntil(s => s.Speakers.Count == 5, "five speakers")).Speakers;
 
+        // Each step a second apart on the host's clock, so the time a text was planned says at which step it was.
+        Host.Clock.Advance(TimeSpan.FromSeconds(1));
         await clerk.Do("StartTurn", id, queue[0].Id);
-        await clerk.Do("EndTurn", id);
-        Assert.That(TextsTo("+15035550142"), Is.Empty, "third in line: not yet");
-        await clerk.Do("StartTurn", id, queue[1].Id);
-        await Eventually(() => TextsTo("+15035550142").Count == 1, "the up-soon text");
-        Assert.That(TextsTo("+15035550142")[0].Form["Body"], Does.Contain("You are up soon to speak on item 3"));
+        await clerk.Do("EndTurn", id); // Pat is third in line
+        Host.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = Host.Clock.GetUtcNow();
+        await clerk.Do("StartTurn", id, queue[1].Id); // Pat is second in line
+        await Eventually(() => TextsTo(Pat).Count == 1, "the up-soon text");
+        Assert.That(TextsTo(Pat)[0].Form["Body"], Does.Contain("You are up soon to speak on item 3"));
+        var planned = UpSoonPlanned(id, queue[3].Id);
+        Assert.That(planned, Has.Count.EqualTo(1));
+        Assert.That(planned[0], Is.EqualTo(second).Within(TimeSpan.FromMilliseconds(500)), "planned once Pat was second in line, not while fourth or third");
 
+        // More changes while Pat waits; then Lee, behind Pat, comes within two places and is texted: every change before it has been handled.
         await clerk.Do("EndTurn", id);
         await clerk.Do("CallNextSpeaker", id, item);
-        await Task.Delay(1000);
-        Assert.That(TextsTo("+15035550142"), Has.Count.EqualTo(1), "one text, not one per change");
+        await clerk.Do("StartTurn", id, queue[2].Id);
+        await Eventually(() => TextsTo(Lee).Count == 1, "Lee's up-soon text");
+        Assert.That(TextsTo(Pat), Has.Count.EqualTo(1), "one text, not one per change");
+        Assert.That(UpSoonPlanned(id, queue[3].Id), Has.Count.EqualTo(1));
         Assert.That(System.Text.Json.JsonSerializer.Serialize(clerk.Snapshot), Does.Not.Contain("5550142"), "the number is never shown");
     }
+
+    /// <summary>When each up-soon text for a speaker was planned (its due time is the moment the queue put them within reach).</summary>
+    private List<DateTimeOffset> UpSoonPlanned(Guid meetingId, Guid entryId) => Host.WithDb(db =>
+        db.Notices.Where(n => n.MeetingId == meetingId && n.EntryId == entryId && n.Kind == Meetings.Server.Notices.NoticeKind.UpSoon)
+            .AsEnumerable().Select(n => n.DueAt).ToList());
 
     [TestCase(null, HttpStatusCode.Unauthorized)]
     [TestCase(Demo.Clerk, HttpStatusCode.Forbidden)]
@@ -97,20 +111,21 @@ public class TextAndCalendarTests : NoticeFixture
     [Test]
     public async Task TheCalendarFeed_HasStableUids_ASequenceThatGrows_Cancellations_AndConferenceLines()
     {
-        var meeting = await Meeting(new DateTime(2027, 6, 7, 18, 30, 0));
+        var local = DaysAhead(20, 18.5);
+        var meeting = await Meeting(local);
         var uid = $"UID:{meeting.Meeting.Id:D}@meetings";
         var first = await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics");
         Assert.That(first, Does.StartWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         var evt = Event(first, uid);
-        Assert.That(evt, Does.Contain("DTSTART:20270608T013000Z").And.Contain("SEQUENCE:0").And.Contain("STATUS:CONFIRMED"));
+        Assert.That(evt, Does.Contain($"DTSTART:{Dates.ICalendar(Dates.Instant(local, "America/Los_Angeles"))}").And.Contain("SEQUENCE:0").And.Contain("STATUS:CONFIRMED"));
         Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch and take part on the web\":{FakeTwilio.PublicBaseUrl}/meetings/{meeting.Meeting.Id}"));
         Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"Dial in, access code {meeting.AccessCode}\":tel:{FakeTwilio.PhoneNumber},,{meeting.AccessCode}%23"));
         Assert.That(first.Split("\r\n").Select(l => System.Text.Encoding.UTF8.GetByteCount(l)), Is.All.LessThanOrEqualTo(75), "folded at 75 octets");
 
         await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{meeting.Meeting.Id}",
-            new MeetingRequest(null, "Budget Study Session", null, new DateTime(2027, 6, 8, 18, 30, 0), "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
+            new MeetingRequest(null, "Budget Study Session", null, local.AddDays(1), "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
         var moved = Event(await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics"), uid);
-        Assert.That(moved, Does.Contain("DTSTART:20270609T013000Z").And.Contain("SEQUENCE:1"));
+        Assert.That(moved, Does.Contain($"DTSTART:{Dates.ICalendar(Dates.Instant(local.AddDays(1), "America/Los_Angeles"))}").And.Contain("SEQUENCE:1"));
 
         await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/cancel", new CancelRequest("No quorum"), HttpStatusCode.OK);
         var cancelled = Event(await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics"), uid);
@@ -137,7 +152,7 @@ public class TextAndCalendarTests : NoticeFixture
         await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions",
             new SubscribeRequest(attacker, VictimPhone), HttpStatusCode.Accepted);
 
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(20));
         await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Published" && n.State == "Sent"), "the notice sent");
 
         Assert.That(SmtpSink.MessagesTo(victim).Count(m => m.Subject?.StartsWith("Agenda posted", StringComparison.Ordinal) == true), Is.EqualTo(1));
