@@ -29,8 +29,6 @@ public class BrowserMeetingTests
         // A debug build of the client is large and a busy machine loads it slowly: every expectation waits as long as an action.
         Assertions.SetDefaultExpectTimeout(Timeout);
         _host = new TestHost();
-        // A shared build machine can take a few seconds to start a page's WebAssembly runtime: expectations wait as long as actions.
-        Assertions.SetDefaultExpectTimeout(Timeout);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
