@@ -173,7 +173,7 @@ public class HubBadInputTests
     }
 
     [Test]
-    public async Task AHugeName_IsRefusedOrClosesTheConnection_AndTheMeetingIsUnchanged_AndANewConnectionWorks()
+    public async Task AMessageOver32KB_ClosesTheConnection_AndTheMeetingIsUnchanged_AndANewConnectionWorks()
     {
         var scene = await MeetingInFullSwing();
         var before = await Version(scene.Id);
@@ -182,17 +182,29 @@ public class HubBadInputTests
         var failure = Assert.ThrowsAsync<HubException>(() => resident.Invoke<Guid>("SignUpToSpeak", scene.Id, resident.ResidentToken,
             new SignUpRequest(scene.ItemA, new string('x', 100_000))));
 
+        Assert.That(failure!.Message, Does.Contain("closed the connection"), "the server hangs up on a message over its 32 KB limit");
         Assert.That(await Version(scene.Id), Is.EqualTo(before), "nothing was recorded");
-        if (!failure!.Message.Contains("closed the connection", StringComparison.Ordinal))
-        {
-            Assert.That(failure.Message, Does.Contain("name"));
-            return;
-        }
-        // The server hung up on a message over its 32 KB limit. Someone connecting afresh is served as usual.
+        // Someone connecting afresh is served as usual.
         await using var again = await LiveClient.ConnectAsync(_host, null, "resident again", scene.Id);
         var entry = await again.Invoke<Guid>("SignUpToSpeak", scene.Id, again.ResidentToken, new SignUpRequest(scene.ItemA, "Pat Resident"));
         Assert.That(entry, Is.Not.EqualTo(Guid.Empty));
         Assert.That(await Version(scene.Id), Is.EqualTo(before + 1));
+    }
+
+    [Test]
+    public async Task ANameJustUnder32KB_IsRefusedForItsLength_AndTheConnectionStaysOpen()
+    {
+        var scene = await MeetingInFullSwing();
+        var before = await Version(scene.Id);
+        await using var resident = await LiveClient.ConnectAsync(_host, null, "resident", _demoMeetingId);
+
+        var refused = Assert.ThrowsAsync<HubException>(() => resident.Invoke<Guid>("SignUpToSpeak", scene.Id, resident.ResidentToken,
+            new SignUpRequest(scene.ItemA, new string('x', 30_000))));
+
+        Assert.That(refused!.Message, Does.Contain("name").And.Contain("at most 80"));
+        Assert.That(await Version(scene.Id), Is.EqualTo(before));
+        Assert.That(resident.Connection.State, Is.EqualTo(HubConnectionState.Connected));
+        Assert.That((await resident.Invoke<CatchUp>("EventsAfter", scene.Id, before)).Snapshot.Sequence, Is.EqualTo(before), "the same connection still answers");
     }
 
     [Test]
@@ -213,18 +225,21 @@ public class HubBadInputTests
     }
 
     /// <summary>
-    /// Asking for a meeting that does not exist must leave nothing behind: the store's cache is walked by the
-    /// watcher every half second, so an entry for a meeting that is not there would fail that pass from then on.
+    /// Asking for a meeting that does not exist must leave nothing behind: the watcher walks every meeting someone
+    /// here is watching, and one that is not there would fail each of its passes from then on.
     /// </summary>
     [Test]
     public async Task JoiningAMeetingThatDoesNotExist_LeavesNothingBehind_ForTheWatcherToTripOn()
     {
         await using var resident = await LiveClient.ConnectAsync(_host, null, "resident", _demoMeetingId);
-        Assert.ThrowsAsync<HubException>(() => resident.Invoke<JoinResult>("Join", Guid.NewGuid(), null));
+        var nowhere = Guid.NewGuid();
+        Assert.ThrowsAsync<HubException>(() => resident.Invoke<JoinResult>("Join", nowhere, null));
 
-        var watcher = _host.Services.GetRequiredService<MeetingWatcher>();
-
-        Assert.That(async () => await watcher.TickAsync(), Throws.Nothing);
+        Assert.That(_host.Services.GetRequiredService<Audience>().Watched, Does.Not.Contain(nowhere).And.Contain(_demoMeetingId),
+            "the refused join is not counted as watching");
+        await _host.Services.GetRequiredService<MeetingWatcher>().TickAsync();
+        Assert.That(_host.Logs.From<MeetingWatcher>().Where(e => e.Message.Contains(nowhere.ToString(), StringComparison.Ordinal)), Is.Empty,
+            "a whole pass of the watcher went by without tripping on it");
     }
 
     [Test]
