@@ -132,7 +132,7 @@ public class BadInputTests
         var other = await _admin.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
             new MeetingRequest(_body.Id, "Other", "Special", Dates.DaysAfter(_host.Clock.GetUtcNow(), 20), "America/Chicago", "Annex"), HttpStatusCode.Created);
         var response = await _admin.DeleteAsync($"/api/meetings/{other.Meeting.Id}/agenda/{_meeting.Agenda[0].Id}");
-        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "an item in the address that this meeting does not have");
         Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("no such agenda item"));
     }
 }

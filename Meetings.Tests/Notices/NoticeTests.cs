@@ -140,6 +140,31 @@ public class NoticeTests : NoticeFixture
         Assert.That(deliveries.Select(d => (d.State, d.Attempts)).ToList(), Has.Count.EqualTo(emails.Count).And.All.EqualTo((DeliveryState.Sent, 1)));
     }
 
+    [TestCase("en", "Reminder: Budget Study Session")]
+    [TestCase("es", "Recordatorio: Budget Study Session")]
+    public async Task AReminder_IsSentWhenTheAppsClockReachesItsTime_WithTheLinkThePhoneNumberAndTheAccessCode(string language, string subject)
+    {
+        var email = await SubscribedByEmail(language);
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        var planned = await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        var dayBefore = planned.Where(n => n.Kind == "Reminder").Min(n => n.DueAt);
+        Assert.That(SmtpSink.MessagesTo(email).Where(m => m.Subject?.StartsWith(subject[..8], StringComparison.Ordinal) == true), Is.Empty, "not at publication");
+
+        // The day before, at the meeting's time: Hangfire's scheduler, on the app's clock, runs the reminder's job.
+        Host.Clock.SetUtcNow(dayBefore);
+        Clerk = await Host.SignInAsync(Demo.Clerk); // weeks have passed: the clerk signs in again
+        var reminder = await SmtpSink.WaitFor(email, m => m.Subject?.StartsWith(subject, StringComparison.Ordinal) == true, "the reminder");
+
+        Assert.That(reminder.TextBody, Does.Contain($"{FakeTwilio.PublicBaseUrl}/meetings/{id}").And.Contain(FakeTwilio.PhoneNumber).And.Contain(meeting.AccessCode));
+        var report = await WaitForReport(id, r => r.Any(n => n.Kind == "Reminder" && n.Sent == 1), "the reminder recorded as sent");
+        Assert.That(report.Where(n => n.Kind == "Reminder").OrderBy(n => n.DueAt).Select(n => (n.State, n.Sent)),
+            Is.EqualTo(new[] { ("Sent", 1), ("Scheduled", 0) }), "the hour-before reminder waits for its own time");
+        var reminderId = Host.WithDb(db => db.Notices.Where(n => n.MeetingId == id && n.Kind == NoticeKind.Reminder).AsEnumerable().MinBy(n => n.DueAt)!.Id);
+        var sentAt = Host.WithDb(db => db.Deliveries.Single(d => d.NoticeId == reminderId).SentAt);
+        Assert.That(sentAt, Is.EqualTo(dayBefore), "sent when the clock said it was time, not before");
+    }
+
     [Test]
     public async Task ScheduledReminders_SurviveARestartOfTheHost()
     {

@@ -1,6 +1,7 @@
 using System.Net;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Notices;
 
@@ -18,6 +19,97 @@ public class TextAndCalendarTests : NoticeFixture
         Twilio.Requests.Where(r => r.Path.EndsWith("/Messages.json", StringComparison.Ordinal) && r.Form["To"] == phone).ToList();
 
     private static Task Eventually(Func<bool> condition, string what) => Wait.Until(condition, what);
+
+    /// <summary>Texts Twilio took (not those it answered with an error).</summary>
+    private List<FakeTwilio.Recorded> TextsTaken(string phone) => TextsTo(phone).Where(t => t.Response is not null).ToList();
+
+    /// <summary>Subscribes a mobile number and confirms it by replying with the code from the confirmation text.</summary>
+    private async Task SubscribedByText(string phone)
+    {
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(Phone: phone), HttpStatusCode.Accepted);
+        await Eventually(() => TextsTo(phone).Count == 1, "the confirmation text");
+        var code = System.Text.RegularExpressions.Regex.Match(TextsTo(phone)[0].Form["Body"], "([0-9]{6})").Groups[1].Value;
+        Assert.That(await (await Text(phone, code)).Content.ReadAsStringAsync(), Does.Contain("<Message>"));
+        Assert.That(Host.WithDb(db => db.Subscribers.Single(s => s.Phone == phone).SmsConfirmedAt), Is.Not.Null);
+    }
+
+    private Guid PublishedNotice(Guid meetingId) =>
+        Host.WithDb(db => db.Notices.Single(n => n.MeetingId == meetingId && n.Kind == Meetings.Server.Notices.NoticeKind.Published).Id);
+
+    [Test]
+    public async Task AFailedText_IsRetriedAfter30SecondsThen2Minutes_OnTheAppsClock_AndOnceThrough_IsSentOnce()
+    {
+        const string Phone = "+15035550166";
+        await SubscribedByText(Phone);
+        Twilio.FailWith = HttpStatusCode.InternalServerError;
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        var notice = PublishedNotice(id);
+        var job = Host.WithDb(db => db.Notices.Single(n => n.Id == notice).JobId)!;
+
+        await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.SingleOrDefault()?.Attempts == 1, "the first attempt failed");
+        await Eventually(() => Retries(job).Count == 1, "a retry scheduled");
+        ClockTo(Retries(job)[0].EnqueueAt);
+        await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.SingleOrDefault()?.Attempts == 2, "the second attempt failed");
+        await Eventually(() => Retries(job).Count == 2, "a second retry scheduled");
+        Assert.That(Retries(job).Select(r => r.Delay.TotalSeconds), Is.EqualTo(new[] { 30, 120 }).Within(1), "growing delays");
+
+        Twilio.FailWith = null;
+        ClockTo(Retries(job)[1].EnqueueAt);
+        var report = await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Sent == 1, "the text sent at the third attempt");
+        Assert.That(report.Single(n => n.Kind == "Published").Problems, Is.Empty);
+        Assert.That(TextsTo(Phone).Count(t => t.Form["Body"].Contains("Agenda posted", StringComparison.Ordinal)), Is.EqualTo(3), "two refused, one taken");
+        Assert.That(TextsTaken(Phone).Count(t => t.Form["Body"].Contains("Agenda posted", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(Host.WithDb(db => db.Deliveries.Single(d => d.NoticeId == notice).Attempts), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task ATextTwilioDoesNotAnswerWithinFiveSeconds_IsMarkedUnknown_AndNeverSentAgain()
+    {
+        const string Phone = "+15035550177";
+        await SubscribedByText(Phone);
+        Twilio.Delay = TimeSpan.FromMinutes(1);
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        await Eventually(() => TextsTo(Phone).Count == 2, "the notice reaches Twilio");
+
+        Network.Advance(TimeSpan.FromSeconds(5));
+        var report = await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.Any(), "the delivery's fate recorded");
+        var problem = report.Single(n => n.Kind == "Published").Problems.Single();
+        Assert.That((problem.Channel, problem.State, problem.Attempts), Is.EqualTo(("Sms", "Unknown", 1)));
+        Assert.That(problem.Error, Does.Contain("not resent"));
+
+        // The notice's job run again (a retry for someone else, or a second server): Twilio may have sent the text, so it is not sent again.
+        Twilio.Delay = TimeSpan.Zero;
+        using (var scope = Host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Meetings.Server.Notices.NoticeJobs>().SendAsync(PublishedNotice(id));
+        Assert.That(TextsTo(Phone), Has.Count.EqualTo(2), "the confirmation and the one try; never a second copy");
+        Assert.That((await Report(id)).Single(n => n.Kind == "Published").Problems.Single().State, Is.EqualTo("Unknown"));
+    }
+
+    [Test]
+    public async Task TheFakeTwilio_RefusesWrongCredentials_AndATextNotFromTheAccountsNumber_AsTwilioDoes()
+    {
+        Host.Dispose();
+        Host = new TestHost(Folder, settings: new Dictionary<string, string?>(Twilio.Settings.Concat(SmtpSink.Settings))
+        {
+            ["Twilio:AuthToken"] = "not-the-token", ["Jobs:PollMilliseconds"] = "200",
+        }, networkClock: Network);
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(Phone: "+15035550155"), HttpStatusCode.Accepted);
+        await Eventually(() => Twilio.Refused.Count == 1, "the confirmation refused for its credentials");
+        Assert.That(Twilio.Requests, Is.Empty);
+
+        using var twilio = new HttpClient { BaseAddress = new Uri(Twilio.BaseUrl) };
+        var fromElsewhere = new HttpRequestMessage(HttpMethod.Post, $"/2010-04-01/Accounts/{FakeTwilio.AccountSid}/Messages.json")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["To"] = "+15035550155", ["From"] = "+15550000000", ["Body"] = "Hi" }),
+        };
+        fromElsewhere.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{FakeTwilio.AccountSid}:{FakeTwilio.AuthToken}")));
+        var refused = await twilio.SendAsync(fromElsewhere);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("21212"));
+    }
 
     [Test]
     public async Task ATextSubscriber_ConfirmsByReplyingTheCode_GetsNotices_AndStopEndsThem()
