@@ -125,8 +125,8 @@ public class TurnAnnouncementTests : PhoneFixture
         Assert.That(outage[0].Exception, Is.Null, "no stack trace for a failure of the far end");
 
         Twilio.FailWith = null;
-        await AfterSync(() => Host.Logs.Lines.Any(l => l.Message.StartsWith("Twilio answers again", StringComparison.Ordinal)), "the recovery logged");
-        var recovery = Host.Logs.Lines.Single(l => l.Message.StartsWith("Twilio answers again", StringComparison.Ordinal));
+        await AfterSync(() => Host.Logs.Entries.Any(l => l.Message.StartsWith("Twilio answers again", StringComparison.Ordinal)), "the recovery logged");
+        var recovery = Host.Logs.Entries.Single(l => l.Message.StartsWith("Twilio answers again", StringComparison.Ordinal));
         var counted = int.Parse(System.Text.RegularExpressions.Regex.Match(recovery.Message, @"after (\d+) failed attempts").Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
         Assert.That(counted, Is.GreaterThanOrEqualTo(10), "the retries are counted, not logged");
         Assert.That(Host.Logs.Warnings.Skip(before).Count(), Is.EqualTo(1));
