@@ -19,10 +19,12 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
     /// <summary>
     /// Published: a notice now. Each reminder offset: a notice that many hours before the start (whole days at the
     /// same local time of day, across daylight saving), unless that time had passed when the agenda was posted.
-    /// Amendments after publication: one amended-agenda notice. Cancelled: a cancellation and no more reminders.
-    /// In session: a text to each speaker who asked for one, once they are close to the front of the queue.
+    /// Amendments after publication (<paramref name="amendedAt"/>: the sequence of the first amending event in the
+    /// change, which names the notice so that handling the same change twice plans it once): one amended-agenda
+    /// notice. Cancelled: a cancellation and no more reminders. In session: a text to each speaker who asked for
+    /// one, once they are close to the front of the queue.
     /// </summary>
-    public static NoticePlan For(Meeting m, IReadOnlyList<MeetingEvent> batch, long firstSequence, DateTimeOffset now)
+    public static NoticePlan For(Meeting m, long? amendedAt, DateTimeOffset now)
     {
         if (m.PublishedAt is not { } published) return None;
         var wanted = new List<WantedNotice> { new($"published:{m.Id:N}", NoticeKind.Published, published) };
@@ -34,10 +36,8 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
                 var due = ReminderDue(m.Start, m.TimeZone, hours);
                 if (due > published) wanted.Add(new($"reminder:{m.Id:N}:{hours}:{m.Start.UtcTicks}", NoticeKind.Reminder, due));
             }
-        if (m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed &&
-            batch.Any(e => e is MeetingRescheduled or AgendaItemAdded { IsAmendment: true } or AgendaItemRevised { IsAmendment: true }
-                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true }))
-            wanted.Add(new($"amended:{m.Id:N}:{firstSequence}", NoticeKind.Amended, now + AmendmentQuietPeriod));
+        if (m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed && amendedAt is { } sequence)
+            wanted.Add(new($"amended:{m.Id:N}:{sequence}", NoticeKind.Amended, now + AmendmentQuietPeriod));
         if (m.Status == MeetingStatus.Live)
             foreach (var item in m.Agenda)
             {
@@ -47,6 +47,12 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
             }
         return new NoticePlan(m.Id, m.Status == MeetingStatus.Cancelled, wanted);
     }
+
+    /// <summary>The first event of a change that amends a posted agenda (or moves the meeting), if any.</summary>
+    public static long? FirstAmendment(IEnumerable<(long Sequence, MeetingEvent Event)> change) =>
+        change.Where(c => c.Event is MeetingRescheduled or AgendaItemAdded { IsAmendment: true } or AgendaItemRevised { IsAmendment: true }
+                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true })
+            .Select(c => (long?)c.Sequence).FirstOrDefault();
 
     public static DateTimeOffset ReminderDue(DateTimeOffset start, string timeZone, int hours)
     {

@@ -1,15 +1,14 @@
 using System.Threading.Channels;
 using Meetings.Server.Data;
-using Meetings.Server.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace Meetings.Server.Phone;
 
 /// <summary>
-/// Keeps each caller's line as the meeting says it should be: open while they have the floor, muted
-/// otherwise. Turn events mark the wanted state; this service then tells Twilio, off the meeting's path,
-/// and keeps trying after a failure (the clerk sees "unmute pending") until it succeeds or the turn ends.
+/// Tells Twilio what each caller's line should be, as <see cref="PhoneFollower"/> marked it from the journal:
+/// off the meeting's path, and again after a failure (the clerk sees "unmute pending") until it succeeds or the
+/// turn ends. Mute and unmute set an absolute state, so sending one twice (a crash before it was marked done) is harmless.
 /// </summary>
 public sealed class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions> options, TimeProvider clock, ILogger<PhoneSync> log) : BackgroundService
 {
@@ -18,37 +17,6 @@ public sealed class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions
     private readonly Channel<bool> _wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
 
     public void Wake() => _wake.Writer.TryWrite(true);
-
-    /// <summary>
-    /// What a committed change means for the phone lines, worked out from the meeting as committed: a phone
-    /// speaker's turn starting or ending changes what their line should be, and the clerk's view changes with the queue.
-    /// </summary>
-    public PhoneChanges Changes(Meeting meeting, IReadOnlyList<MeetingEvent> events)
-    {
-        if (!options.Value.IsConfigured) return PhoneChanges.None;
-        var lines = events.Select(e => e switch
-            {
-                TurnStarted t => (EntryId: t.EntryId, Muted: false),
-                TurnEnded t => (EntryId: t.EntryId, Muted: true),
-                _ => (EntryId: Guid.Empty, Muted: true),
-            })
-            .Where(c => c.EntryId != Guid.Empty && meeting.Entry(c.EntryId).Source == SpeakerSource.Phone).ToList();
-        var queueChanged = lines.Count > 0 || events.Any(e => e is SpeakerSignedUp or SpeakerWithdrawn or SpeakerCalled or SpeakerNoShow or QueueReordered);
-        return queueChanged ? new PhoneChanges(meeting.Id, lines) : PhoneChanges.None;
-    }
-
-    public async Task ApplyAsync(PhoneChanges changes)
-    {
-        if (changes == PhoneChanges.None) return;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
-        foreach (var (entryId, muted) in changes.Lines)
-            await db.PhoneCalls.Where(c => c.EntryId == entryId)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.WantMuted, muted).SetProperty(c => c.MuteApplied, false));
-        if (changes.Lines.Count > 0) Wake();
-        if (await db.PhoneCalls.AnyAsync(c => c.MeetingId == changes.MeetingId))
-            await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(changes.MeetingId);
-    }
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -60,8 +28,11 @@ public sealed class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions
                 await SyncAsync(stoppingToken);
                 using var retry = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var delay = Task.Delay(RetryInterval, clock, retry.Token);
-                await Task.WhenAny(delay, _wake.Reader.ReadAsync(stoppingToken).AsTask());
+                // Waits for the bell without taking it, and stops waiting when the delay wins: a read left pending
+                // would swallow the next wake-up and leave a line waiting for the retry interval.
+                await Task.WhenAny(delay, _wake.Reader.WaitToReadAsync(retry.Token).AsTask());
                 await retry.CancelAsync();
+                _wake.Reader.TryRead(out _);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -99,10 +70,4 @@ public sealed class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions
         foreach (var meetingId in pending.Select(c => c.MeetingId).Distinct())
             await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(meetingId);
     }
-}
-
-/// <summary>The phone lines a change opens or closes (by speaker entry), and whose meeting it was.</summary>
-public sealed record PhoneChanges(Guid MeetingId, IReadOnlyList<(Guid EntryId, bool Muted)> Lines)
-{
-    public static PhoneChanges None { get; } = new(Guid.Empty, []);
 }
