@@ -2,14 +2,17 @@ using System.Text.Json.Serialization;
 using Meetings.Server.Agenda;
 using Meetings.Server.Bodies;
 using Meetings.Server.Data;
+using Meetings.Server.Documents;
 using Meetings.Server.Errors;
 using Meetings.Server.Followers;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Meetings.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -22,6 +25,9 @@ builder.AddFollowers();
 builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
+builder.AddRecords();
+builder.AddMinutes();
+builder.AddDocuments();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -47,6 +53,9 @@ app.MapJournalEndpoints();
 app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
+app.MapExportEndpoints();
+app.MapMinutesEndpoints();
+app.MapDocumentEndpoints();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

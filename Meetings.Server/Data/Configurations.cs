@@ -1,6 +1,7 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Followers;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
@@ -140,5 +141,14 @@ internal sealed class FollowerCheckpointConfiguration : IEntityTypeConfiguration
     {
         checkpoint.HasKey(c => new { c.Follower, c.MeetingId });
         checkpoint.Property(c => c.Follower).HasMaxLength(50);
+    }
+}
+
+internal sealed class MinutesTextConfiguration : IEntityTypeConfiguration<MinutesText>
+{
+    public void Configure(EntityTypeBuilder<MinutesText> text)
+    {
+        text.HasKey(t => new { t.MeetingId, t.Hash });
+        text.Property(t => t.Hash).HasMaxLength(64).IsFixedLength();
     }
 }

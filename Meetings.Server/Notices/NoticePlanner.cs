@@ -19,10 +19,10 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
     /// <summary>
     /// Published: a notice now. Each reminder offset: a notice that many hours before the start (whole days at the
     /// same local time of day, across daylight saving), unless that time had passed when the agenda was posted.
-    /// Amendments after publication (<paramref name="amendedAt"/>: the sequence of the first amending event in the
-    /// change, which names the notice so that handling the same change twice plans it once): one amended-agenda
-    /// notice. Cancelled: a cancellation and no more reminders. In session: a text to each speaker who asked for
-    /// one, once they are close to the front of the queue.
+    /// Amendments after publication (documents added, replaced or removed among them; <paramref name="amendedAt"/>:
+    /// the sequence of the first amending event in the change, which names the notice so that handling the same
+    /// change twice plans it once): one amended-agenda notice. Cancelled: a cancellation and no more reminders.
+    /// In session: a text to each speaker who asked for one, once they are close to the front of the queue.
     /// </summary>
     public static NoticePlan For(Meeting m, long? amendedAt, DateTimeOffset now)
     {
@@ -51,7 +51,8 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
     /// <summary>The first event of a change that amends a posted agenda (or moves the meeting), if any.</summary>
     public static long? FirstAmendment(IEnumerable<(long Sequence, MeetingEvent Event)> change) =>
         change.Where(c => c.Event is MeetingRescheduled or AgendaItemAdded { IsAmendment: true } or AgendaItemRevised { IsAmendment: true }
-                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true })
+                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true }
+                or DocumentAttached { IsAmendment: true } or DocumentRemoved { IsAmendment: true })
             .Select(c => (long?)c.Sequence).FirstOrDefault();
 
     public static DateTimeOffset ReminderDue(DateTimeOffset start, string timeZone, int hours)
