@@ -81,6 +81,9 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
             if (stale.JobId is not null) jobs.Delete(stale.JobId);
             stale.State = NoticeState.Dropped;
         }
+        // A notice stored by a server that died before it handed the job to Hangfire gets its job now (the follower
+        // hands the same change over again). A second job for one notice sends nothing twice: deliveries are claimed.
+        foreach (var orphan in existing.Where(n => n.State == NoticeState.Scheduled && n.JobId is null)) orphan.JobId = Schedule(orphan);
         await db.SaveChangesAsync();
 
         var pendingAmendment = existing.Any(n => n.Kind == NoticeKind.Amended && n.State == NoticeState.Scheduled);
@@ -109,9 +112,15 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
             db.ChangeTracker.Clear();
             return;
         }
-        notice.JobId = want.DueAt <= clock.GetUtcNow()
-            ? jobs.Enqueue<NoticeJobs>(j => j.SendAsync(notice.Id))
-            : jobs.Schedule<NoticeJobs>(j => j.SendAsync(notice.Id), want.DueAt);
+        notice.JobId = Schedule(notice);
         await db.SaveChangesAsync();
+    }
+
+    private string Schedule(Notice notice)
+    {
+        var id = notice.Id;
+        return notice.DueAt <= clock.GetUtcNow()
+            ? jobs.Enqueue<NoticeJobs>(j => j.SendAsync(id))
+            : jobs.Schedule<NoticeJobs>(j => j.SendAsync(id), notice.DueAt);
     }
 }

@@ -58,9 +58,10 @@ public class NoticeTests : NoticeFixture
             .Where(n => n.Kind == "Reminder").Select(n => n.DueAt.UtcDateTime).ToList();
         Assert.That(reminders, Is.EqualTo(new[] { DateTime.Parse(dayBefore, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
             DateTime.Parse(hourBefore, null, System.Globalization.DateTimeStyles.AdjustToUniversal) }));
+        // The notice is stored before its job is handed to Hangfire: wait for the job rather than catch it in between.
         using var scope = Host.Services.CreateScope();
-        var scheduled = scope.ServiceProvider.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100);
-        Assert.That(scheduled.Select(j => j.Value.EnqueueAt), Is.SupersetOf(reminders), "Hangfire holds a job at each reminder time");
+        var monitoring = scope.ServiceProvider.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Wait.Until(() => reminders.All(r => monitoring.ScheduledJobs(0, 100).Any(j => j.Value.EnqueueAt == r)), "Hangfire holding a job at each reminder time");
     }
 
     [Test]
