@@ -1,4 +1,5 @@
 using Meetings.Server.Domain;
+using Meetings.Server.Followers;
 using Meetings.Server.Live;
 using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
@@ -132,6 +133,15 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         delivery.Property(d => d.State).HasConversion<string>().HasMaxLength(10);
         delivery.Property(d => d.Error).HasMaxLength(1000);
         delivery.HasIndex(d => new { d.NoticeId, d.Recipient, d.Channel }).IsUnique();
+    }
+}
+
+internal sealed class FollowerCheckpointConfiguration : IEntityTypeConfiguration<FollowerCheckpoint>
+{
+    public void Configure(EntityTypeBuilder<FollowerCheckpoint> checkpoint)
+    {
+        checkpoint.HasKey(c => new { c.Follower, c.MeetingId });
+        checkpoint.Property(c => c.Follower).HasMaxLength(50);
     }
 }
 

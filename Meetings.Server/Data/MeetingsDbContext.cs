@@ -1,4 +1,5 @@
 using Meetings.Server.Domain;
+using Meetings.Server.Followers;
 using Meetings.Server.Identity;
 using Meetings.Server.Live;
 using Meetings.Server.Minutes;
@@ -23,6 +24,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<FollowerCheckpoint> FollowerCheckpoints => Set<FollowerCheckpoint>();
     public DbSet<MinutesText> MinutesTexts => Set<MinutesText>();
 
     protected override void OnModelCreating(ModelBuilder builder)

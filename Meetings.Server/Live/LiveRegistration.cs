@@ -10,8 +10,6 @@ public static class LiveRegistration
         builder.Services.AddSignalR(o =>
             {
                 o.MaximumReceiveMessageSize = 32 * 1024;
-                // Each update carries the whole meeting; leave room for a burst of them while a client catches its breath.
-                o.StatefulReconnectBufferSize = 2_000_000;
                 o.EnableDetailedErrors = false;
                 o.AddFilter<HubGuards>();
             })
@@ -24,7 +22,12 @@ public static class LiveRegistration
         return builder;
     }
 
-    /// <summary>The live meeting hub at <c>/hubs/meeting</c>, with stateful reconnect.</summary>
+    /// <summary>
+    /// The live meeting hub at <c>/hubs/meeting</c>. Stateful reconnect is not offered: SignalR's MessageBuffer
+    /// (10.0) lets its ack timer flush while a large write is still flushing, which aborts the connection
+    /// ("Concurrent reads or writes are not supported"); and sequence numbers with <c>EventsAfter</c> already make a
+    /// reconnecting client whole, across restarts and instances too, which stateful reconnect cannot.
+    /// </summary>
     public static void MapLive(this WebApplication app) =>
-        app.MapHub<MeetingHub>("/hubs/meeting", o => o.AllowStatefulReconnects = true);
+        app.MapHub<MeetingHub>("/hubs/meeting", o => o.AllowStatefulReconnects = false);
 }

@@ -2,8 +2,6 @@ using System.Collections.Concurrent;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
 using Meetings.Server.Journal;
-using Meetings.Server.Notices;
-using Meetings.Server.Phone;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Meetings.Server.Live;
@@ -12,10 +10,10 @@ namespace Meetings.Server.Live;
 /// The one way anything reaches the people in a meeting: the hub, REST, phone webhooks and jobs all change a
 /// meeting through <see cref="Meetings.MeetingStore"/>, which calls this after the change is committed.
 /// Updates are built at once, from the state as committed, and sent in order on a queue of their own, so a
-/// slow screen never holds up the meeting.
+/// slow screen never holds up the meeting. What else follows from a commit (notices, phone lines) is not done
+/// here but by the journal's followers, which survive a crash.
 /// </summary>
-public sealed class MeetingBroadcaster(
-    IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync phones, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingBroadcaster> log)
+public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> hub, TimeProvider clock, ILogger<MeetingBroadcaster> log)
 {
     private readonly ConcurrentDictionary<Guid, Task> _sending = new();
 
@@ -25,45 +23,31 @@ public sealed class MeetingBroadcaster(
     public static string ClerksGroup(Guid meetingId) => $"clerks:{meetingId:N}";
 
     /// <summary>
-    /// Queues what was just committed for everyone in the meeting, for the phone lines and for the notices.
+    /// Queues what was just committed for everyone in the meeting.
     /// Call it under the meeting's lock: what each needs is taken from the state as committed.
     /// </summary>
-    public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries, IReadOnlyList<MeetingEvent> events)
+    public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var now = clock.GetUtcNow();
         var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, now));
-        var phoneWork = phones.Changes(meeting, entries, events);
-        var notices = NoticePlan.For(meeting, events, entries[0].Sequence, now);
         // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
         _sending.AddOrUpdate(meeting.Id,
-            _ => SendAsync(update, phoneWork, notices, Task.CompletedTask),
-            (_, previous) => SendAsync(update, phoneWork, notices, previous));
+            _ => SendAsync(update, Task.CompletedTask),
+            (_, previous) => SendAsync(update, previous));
         return Task.CompletedTask;
     }
 
-    private async Task SendAsync(MeetingUpdate update, PhoneChanges phoneWork, NoticePlan notices, Task previous)
+    private async Task SendAsync(MeetingUpdate update, Task previous)
     {
         await previous;
-        await Try(() => hub.Clients.Group(Group(update.MeetingId)).MeetingUpdated(update), "sending", update);
-        await Try(() => phones.ApplyAsync(phoneWork), "updating the phone lines for", update);
-        await Try(async () =>
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<NoticePlanner>().ApplyAsync(notices);
-        }, "planning the notices for", update);
-    }
-
-    // Each follow-up stands alone: a screen that cannot be reached must not stop a notice, nor the reverse.
-    private async Task Try(Func<Task> work, string what, MeetingUpdate update)
-    {
         try
         {
-            await work();
+            await hub.Clients.Group(Group(update.MeetingId)).MeetingUpdated(update);
         }
         catch (Exception e)
         {
-            log.LogWarning(e, "{What} update {Sequence} of meeting {MeetingId} failed.", what, update.Snapshot.Sequence, update.MeetingId);
+            log.LogWarning(e, "Sending update {Sequence} of meeting {MeetingId} failed.", update.Snapshot.Sequence, update.MeetingId);
         }
     }
 }

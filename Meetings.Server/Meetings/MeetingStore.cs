@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
+using Meetings.Server.Followers;
 using Meetings.Server.Journal;
 using Meetings.Server.Live;
 
@@ -13,9 +14,10 @@ public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entrie
 /// The one path by which a meeting changes. Each meeting's state is cached on this instance and caught up
 /// from the journal before every command, so commands never replay a whole journal and another instance's
 /// appends are seen. Commands on one meeting run one at a time here; across instances the journal's unique
-/// (meeting, sequence) index decides, and the loser catches up and decides again.
+/// (meeting, sequence) index decides, and the loser catches up and decides again. After a commit, the live
+/// push goes out at once and the journal's followers are woken for everything else that follows from it.
 /// </summary>
-public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, ILogger<MeetingStore> log)
+public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, CommitSignal commits, ILogger<MeetingStore> log)
 {
     private const int Attempts = 5;
     private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
@@ -49,7 +51,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                     var entries = await journal.AppendAsync(meetingId, cached.Last, events, actor, now, ct);
                     foreach (var e in events) meeting.Apply(e);
                     cached.Last = entries[^1];
-                    await broadcaster.PublishAsync(meeting, entries, events);
+                    await broadcaster.PublishAsync(meeting, entries);
+                    commits.Raise(meetingId);
                     return new CommandResult<T>(view(meeting), entries);
                 }
                 catch (JournalConflictException) when (attempt < Attempts)
@@ -88,7 +91,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         try
         {
             var entries = await scope.ServiceProvider.GetRequiredService<MeetingJournal>().AppendAsync(scheduled.MeetingId, null, events, actor, now, ct);
-            await broadcaster.PublishAsync(meeting, entries, events);
+            await broadcaster.PublishAsync(meeting, entries);
+            commits.Raise(scheduled.MeetingId);
             // A new meeting's state is not cached yet, so handing it out is safe.
             return new CommandResult<Meeting>(meeting, entries);
         }
@@ -128,7 +132,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             else
             {
                 foreach (var e in events) cached.Meeting.Apply(e);
-                await broadcaster.PublishAsync(cached.Meeting, missed, events);
+                await broadcaster.PublishAsync(cached.Meeting, missed);
             }
             cached.Last = missed[^1];
         }

@@ -19,10 +19,12 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
     /// <summary>
     /// Published: a notice now. Each reminder offset: a notice that many hours before the start (whole days at the
     /// same local time of day, across daylight saving), unless that time had passed when the agenda was posted.
-    /// Amendments after publication (documents added, replaced or removed among them): one amended-agenda notice. Cancelled: a cancellation and no more reminders.
+    /// Amendments after publication (documents added, replaced or removed among them; <paramref name="amendedAt"/>:
+    /// the sequence of the first amending event in the change, which names the notice so that handling the same
+    /// change twice plans it once): one amended-agenda notice. Cancelled: a cancellation and no more reminders.
     /// In session: a text to each speaker who asked for one, once they are close to the front of the queue.
     /// </summary>
-    public static NoticePlan For(Meeting m, IReadOnlyList<MeetingEvent> batch, long firstSequence, DateTimeOffset now)
+    public static NoticePlan For(Meeting m, long? amendedAt, DateTimeOffset now)
     {
         if (m.PublishedAt is not { } published) return None;
         var wanted = new List<WantedNotice> { new($"published:{m.Id:N}", NoticeKind.Published, published) };
@@ -34,11 +36,8 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
                 var due = ReminderDue(m.Start, m.TimeZone, hours);
                 if (due > published) wanted.Add(new($"reminder:{m.Id:N}:{hours}:{m.Start.UtcTicks}", NoticeKind.Reminder, due));
             }
-        if (m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed &&
-            batch.Any(e => e is MeetingRescheduled or AgendaItemAdded { IsAmendment: true } or AgendaItemRevised { IsAmendment: true }
-                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true }
-                or DocumentAttached { IsAmendment: true } or DocumentRemoved { IsAmendment: true }))
-            wanted.Add(new($"amended:{m.Id:N}:{firstSequence}", NoticeKind.Amended, now + AmendmentQuietPeriod));
+        if (m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed && amendedAt is { } sequence)
+            wanted.Add(new($"amended:{m.Id:N}:{sequence}", NoticeKind.Amended, now + AmendmentQuietPeriod));
         if (m.Status == MeetingStatus.Live)
             foreach (var item in m.Agenda)
             {
@@ -48,6 +47,13 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
             }
         return new NoticePlan(m.Id, m.Status == MeetingStatus.Cancelled, wanted);
     }
+
+    /// <summary>The first event of a change that amends a posted agenda (or moves the meeting), if any.</summary>
+    public static long? FirstAmendment(IEnumerable<(long Sequence, MeetingEvent Event)> change) =>
+        change.Where(c => c.Event is MeetingRescheduled or AgendaItemAdded { IsAmendment: true } or AgendaItemRevised { IsAmendment: true }
+                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true }
+                or DocumentAttached { IsAmendment: true } or DocumentRemoved { IsAmendment: true })
+            .Select(c => (long?)c.Sequence).FirstOrDefault();
 
     public static DateTimeOffset ReminderDue(DateTimeOffset start, string timeZone, int hours)
     {
@@ -75,6 +81,9 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
             if (stale.JobId is not null) jobs.Delete(stale.JobId);
             stale.State = NoticeState.Dropped;
         }
+        // A notice stored by a server that died before it handed the job to Hangfire gets its job now (the follower
+        // hands the same change over again). A second job for one notice sends nothing twice: deliveries are claimed.
+        foreach (var orphan in existing.Where(n => n.State == NoticeState.Scheduled && n.JobId is null)) orphan.JobId = Schedule(orphan);
         await db.SaveChangesAsync();
 
         var pendingAmendment = existing.Any(n => n.Kind == NoticeKind.Amended && n.State == NoticeState.Scheduled);
@@ -103,9 +112,15 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
             db.ChangeTracker.Clear();
             return;
         }
-        notice.JobId = want.DueAt <= clock.GetUtcNow()
-            ? jobs.Enqueue<NoticeJobs>(j => j.SendAsync(notice.Id))
-            : jobs.Schedule<NoticeJobs>(j => j.SendAsync(notice.Id), want.DueAt);
+        notice.JobId = Schedule(notice);
         await db.SaveChangesAsync();
+    }
+
+    private string Schedule(Notice notice)
+    {
+        var id = notice.Id;
+        return notice.DueAt <= clock.GetUtcNow()
+            ? jobs.Enqueue<NoticeJobs>(j => j.SendAsync(id))
+            : jobs.Schedule<NoticeJobs>(j => j.SendAsync(id), notice.DueAt);
     }
 }

@@ -4,9 +4,8 @@ using Hangfire.Dashboard;
 using Hangfire.SqlServer;
 using Hangfire.Storage.SQLite;
 using Meetings.Server.Data;
-using Meetings.Server.Domain;
+using Meetings.Server.Followers;
 using Meetings.Server.Identity;
-using Meetings.Server.Meetings;
 using Microsoft.EntityFrameworkCore;
 
 namespace Meetings.Server.Notices;
@@ -47,7 +46,7 @@ public static class NoticesRegistration
             o.WorkerCount = config.GetValue("Jobs:Workers", 4);
             o.ServerName = $"{Environment.MachineName}:{Environment.ProcessId}:{Guid.NewGuid():N}";
         });
-        builder.Services.AddHostedService<NoticeReconciler>();
+        builder.Services.AddSingleton<IJournalFollower, NoticeFollower>();
 
         builder.Services.AddRateLimiter(o =>
         {
@@ -72,32 +71,6 @@ public static class NoticesRegistration
     private sealed class AdminsOnly : IDashboardAuthorizationFilter
     {
         public bool Authorize(DashboardContext context) => context.GetHttpContext().User.IsInRole(Roles.Admin);
-    }
-}
-
-/// <summary>
-/// At start-up, makes sure every upcoming meeting has the notices it should (a crash between a change and
-/// its notices loses none of the publication, reminder or cancellation notices).
-/// </summary>
-internal sealed class NoticeReconciler(IServiceScopeFactory scopes, MeetingStore store, TimeProvider clock, ILogger<NoticeReconciler> log) : BackgroundService
-{
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        try
-        {
-            await using var scope = scopes.CreateAsyncScope();
-            var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
-            var since = clock.GetUtcNow().AddDays(-1);
-            var upcoming = (await db.Meetings.AsNoTracking().Where(m => m.Status != MeetingStatus.Draft).ToListAsync(stoppingToken))
-                .Where(m => m.Start > since).Select(m => m.Id).ToList();
-            var planner = scope.ServiceProvider.GetRequiredService<NoticePlanner>();
-            foreach (var id in upcoming)
-                await planner.ApplyAsync(await store.ReadAsync(id, m => NoticePlan.For(m, [], m.Version + 1, clock.GetUtcNow()), stoppingToken));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogError(e, "Checking the notices of upcoming meetings failed.");
-        }
     }
 }
 

@@ -19,6 +19,7 @@ public static class PhoneRegistration
         builder.Services.AddSingleton<TwilioHealth>();
         builder.Services.AddSingleton<PhoneSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneSync>());
+        builder.Services.AddSingleton<Followers.IJournalFollower, PhoneFollower>();
         if (!options.IsConfigured)
             Console.WriteLine("Phone participation is off: set Twilio:AccountSid, Twilio:AuthToken, Twilio:PhoneNumber and PublicBaseUrl to turn it on.");
         return builder;

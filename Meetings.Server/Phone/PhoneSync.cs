@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using Meetings.Server.Data;
-using Meetings.Server.Domain;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -8,7 +7,7 @@ namespace Meetings.Server.Phone;
 
 /// <summary>
 /// Keeps each caller's line as the meeting says it should be: open while they have the floor, muted
-/// otherwise. Turn events mark the wanted state; this service then tells Twilio, off the meeting's path,
+/// otherwise. The journal's follower (<see cref="PhoneFollower"/>) marks the wanted state; this service then tells Twilio, off the meeting's path,
 /// and keeps trying after a failure (the clerk sees "unmute pending" or "mute pending", with Twilio's reason)
 /// until it succeeds or the turn ends. It also plays what callers hear alone and places call-backs
 /// (<see cref="PhoneSync"/>'s other part). Twilio's failures are logged once per outage, by <see cref="TwilioHealth"/>.
@@ -21,41 +20,6 @@ public sealed partial class PhoneSync(IServiceScopeFactory scopes, IOptions<Phon
 
     public void Wake() => _wake.Writer.TryWrite(true);
 
-    /// <summary>
-    /// What a committed change means for the phone lines, worked out from the meeting as committed: a speaker's turn
-    /// starting or ending changes what their lines should be (a caller's, a browser's, a call-back's), and the clerk's
-    /// view changes with the queue.
-    /// </summary>
-    public PhoneChanges Changes(Meeting meeting, IReadOnlyList<JournalEntry> entries, IReadOnlyList<MeetingEvent> events)
-    {
-        if (!options.Value.IsConfigured) return PhoneChanges.None;
-        var lines = events.Select(e => e switch
-            {
-                TurnStarted t => (EntryId: t.EntryId, Muted: false),
-                TurnEnded t => (EntryId: t.EntryId, Muted: true),
-                _ => (EntryId: Guid.Empty, Muted: true),
-            })
-            .Where(c => c.EntryId != Guid.Empty).ToList();
-        var numbered = entries.Select((entry, i) => (entry.Sequence, events[i])).ToList();
-        return new PhoneChanges(meeting.Id, lines, numbered);
-    }
-
-    public async Task ApplyAsync(PhoneChanges changes)
-    {
-        if (changes == PhoneChanges.None) return;
-        await using var scope = scopes.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
-        foreach (var (entryId, muted) in changes.Lines)
-            await db.PhoneCalls.Where(c => c.EntryId == entryId)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.WantMuted, muted).SetProperty(c => c.MuteApplied, false));
-        var marked = await CallerAnnouncements.MarkAsync(db, changes.MeetingId, changes.Events);
-        if (changes.Lines.Count > 0 || marked) Wake();
-        var queueChanged = changes.Lines.Count > 0 || marked
-            || changes.Events.Any(e => e.Event is SpeakerSignedUp or SpeakerWithdrawn or SpeakerCalled or SpeakerNoShow or QueueReordered);
-        if (queueChanged && await db.PhoneCalls.AnyAsync(c => c.MeetingId == changes.MeetingId))
-            await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(changes.MeetingId);
-    }
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.IsConfigured) return;
@@ -66,8 +30,11 @@ public sealed partial class PhoneSync(IServiceScopeFactory scopes, IOptions<Phon
                 await SyncAsync(stoppingToken);
                 using var retry = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
                 var delay = Task.Delay(RetryInterval, clock, retry.Token);
-                await Task.WhenAny(delay, _wake.Reader.ReadAsync(stoppingToken).AsTask());
+                // Waits for the bell without taking it, and stops waiting when the delay wins: a read left pending
+                // would swallow the next wake-up and leave a line waiting for the retry interval.
+                await Task.WhenAny(delay, _wake.Reader.WaitToReadAsync(retry.Token).AsTask());
                 await retry.CancelAsync();
+                _wake.Reader.TryRead(out _);
             }
             catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
             {
@@ -111,13 +78,4 @@ public sealed partial class PhoneSync(IServiceScopeFactory scopes, IOptions<Phon
         foreach (var meetingId in changed)
             await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(meetingId);
     }
-}
-
-/// <summary>
-/// The phone lines a change opens or closes (by speaker entry), the events with their sequence numbers (for what
-/// callers hear and who is called), and whose meeting it was.
-/// </summary>
-public sealed record PhoneChanges(Guid MeetingId, IReadOnlyList<(Guid EntryId, bool Muted)> Lines, IReadOnlyList<(long Sequence, MeetingEvent Event)> Events)
-{
-    public static PhoneChanges None { get; } = new(Guid.Empty, [], []);
 }

@@ -64,9 +64,10 @@ public class NoticeTests : NoticeFixture
         var reminders = (await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders"))
             .Where(n => n.Kind == "Reminder").Select(n => n.DueAt.UtcDateTime).ToList();
         Assert.That(reminders, Is.EqualTo(new[] { dayBefore.UtcDateTime, start.AddHours(-1).UtcDateTime }));
+        // The notice is stored before its job is handed to Hangfire: wait for the job rather than catch it in between.
         using var scope = Host.Services.CreateScope();
-        var scheduled = scope.ServiceProvider.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100);
-        Assert.That(scheduled.Select(j => j.Value.EnqueueAt), Is.SupersetOf(reminders), "Hangfire holds a job at each reminder time");
+        var monitoring = scope.ServiceProvider.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Wait.Until(() => reminders.All(r => monitoring.ScheduledJobs(0, 100).Any(j => j.Value.EnqueueAt == r)), "Hangfire holding a job at each reminder time");
     }
 
     [Test]

@@ -33,8 +33,14 @@ public class TextAndCalendarTests : NoticeFixture
         Assert.That(Host.WithDb(db => db.Subscribers.Single(s => s.Phone == phone).SmsConfirmedAt), Is.Not.Null);
     }
 
-    private Guid PublishedNotice(Guid meetingId) =>
-        Host.WithDb(db => db.Notices.Single(n => n.MeetingId == meetingId && n.Kind == Meetings.Server.Notices.NoticeKind.Published).Id);
+    /// <summary>The publication notice and its Hangfire job, once the notice follower has planned them (it runs after the commit).</summary>
+    private async Task<(Guid Id, string Job)> PublishedNotice(Guid meetingId)
+    {
+        (Guid Id, string? Job)? found = null;
+        await Eventually(() => (found = Host.WithDb(db => db.Notices.Where(n => n.MeetingId == meetingId && n.Kind == Meetings.Server.Notices.NoticeKind.Published)
+            .Select(n => new { n.Id, n.JobId }).AsEnumerable().Select(n => (n.Id, n.JobId)).FirstOrDefault())) is { Job: not null }, "the publication notice planned");
+        return (found!.Value.Id, found.Value.Job!);
+    }
 
     [Test]
     public async Task AFailedText_IsRetriedAfter30SecondsThen2Minutes_OnTheAppsClock_AndOnceThrough_IsSentOnce()
@@ -44,8 +50,7 @@ public class TextAndCalendarTests : NoticeFixture
         Twilio.FailWith = HttpStatusCode.InternalServerError;
         var meeting = await Meeting(DaysAhead(20));
         var id = meeting.Meeting.Id;
-        var notice = PublishedNotice(id);
-        var job = Host.WithDb(db => db.Notices.Single(n => n.Id == notice).JobId)!;
+        var (notice, job) = await PublishedNotice(id);
 
         await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.SingleOrDefault()?.Attempts == 1, "the first attempt failed");
         await Eventually(() => Retries(job).Count == 1, "a retry scheduled");
@@ -82,7 +87,7 @@ public class TextAndCalendarTests : NoticeFixture
         // The notice's job run again (a retry for someone else, or a second server): Twilio may have sent the text, so it is not sent again.
         Twilio.Delay = TimeSpan.Zero;
         using (var scope = Host.Services.CreateScope())
-            await scope.ServiceProvider.GetRequiredService<Meetings.Server.Notices.NoticeJobs>().SendAsync(PublishedNotice(id));
+            await scope.ServiceProvider.GetRequiredService<Meetings.Server.Notices.NoticeJobs>().SendAsync((await PublishedNotice(id)).Id);
         Assert.That(TextsTo(Phone), Has.Count.EqualTo(2), "the confirmation and the one try; never a second copy");
         Assert.That((await Report(id)).Single(n => n.Kind == "Published").Problems.Single().State, Is.EqualTo("Unknown"));
     }

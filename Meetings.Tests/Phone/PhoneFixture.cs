@@ -8,8 +8,8 @@ namespace Meetings.Tests.Phone;
 public abstract class PhoneFixture
 {
     protected FakeTwilio Twilio { get; private set; } = null!;
-    protected TestHost Host { get; private set; } = null!;
-    protected LiveClient Clerk { get; private set; } = null!;
+    protected TestHost Host { get; set; } = null!;
+    protected LiveClient Clerk { get; set; } = null!;
     protected MeetingDetail Meeting { get; private set; } = null!;
     protected Guid MeetingId => Meeting.Meeting.Id;
     protected Guid CommentItem => Meeting.Agenda[2].Id;

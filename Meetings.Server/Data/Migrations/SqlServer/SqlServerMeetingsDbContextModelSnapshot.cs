@@ -214,6 +214,23 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.ToTable("Seat");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Followers.FollowerCheckpoint", b =>
+                {
+                    b.Property<string>("Follower")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("Follower", "MeetingId");
+
+                    b.ToTable("FollowerCheckpoints");
+                });
+
             modelBuilder.Entity("Meetings.Server.Identity.MeetingsUser", b =>
                 {
                     b.Property<string>("Id")

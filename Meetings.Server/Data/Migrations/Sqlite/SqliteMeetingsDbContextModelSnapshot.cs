@@ -207,6 +207,23 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.ToTable("Seat");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Followers.FollowerCheckpoint", b =>
+                {
+                    b.Property<string>("Follower")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("Sequence")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Follower", "MeetingId");
+
+                    b.ToTable("FollowerCheckpoints");
+                });
+
             modelBuilder.Entity("Meetings.Server.Identity.MeetingsUser", b =>
                 {
                     b.Property<string>("Id")

@@ -1,0 +1,54 @@
+using Meetings.Server.Data;
+using Meetings.Server.Domain;
+using Meetings.Server.Followers;
+using Meetings.Server.Meetings;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
+
+namespace Meetings.Server.Phone;
+
+/// <summary>
+/// Keeps the phone lines as the journal says they should be. After a change to the floor or the queue it sets
+/// what each caller's line should be from the meeting as it now stands (open while the caller has the floor,
+/// muted otherwise), marks the lines that differ as pending for <see cref="PhoneSync"/> to tell Twilio, and shows
+/// the clerks the callers' new states. It also marks what callers hear alone (the floor, time up, the meeting's
+/// end) and which web speakers are due a call-back, for <see cref="PhoneSync"/> to carry out. Setting a state rather than flipping one makes handling a change twice harmless.
+/// </summary>
+public sealed class PhoneFollower(IServiceScopeFactory scopes, MeetingStore store, PhoneSync sync, IOptions<PhoneOptions> options) : IJournalFollower
+{
+    public string Name => "phone";
+
+    public async Task FollowAsync(FollowedEvents batch, CancellationToken ct)
+    {
+        if (!options.Value.IsConfigured) return;
+        var floorChanged = batch.Events.Any(e => e is TurnStarted or TurnEnded);
+        var queueChanged = floorChanged || batch.Events.Any(e => e is SpeakerSignedUp or SpeakerWithdrawn or SpeakerCalled or SpeakerNoShow or QueueReordered);
+        if (!queueChanged && !batch.Events.Any(e => e is MeetingAdjourned or MeetingCancelled)) return;
+        await using var scope = scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
+        if (!await db.PhoneCalls.AnyAsync(c => c.MeetingId == batch.MeetingId, ct)
+            && !await db.SpeakerContacts.AnyAsync(c => c.MeetingId == batch.MeetingId && c.CallMe, ct)) return;
+        // What callers hear alone, hang-ups at the end and call-backs are keyed on the event's sequence,
+        // so handling a batch again marks nothing twice.
+        var marked = await CallerAnnouncements.MarkAsync(db, batch.MeetingId, batch.Numbered, ct);
+        var calls = await db.PhoneCalls.Where(c => c.MeetingId == batch.MeetingId && c.EntryId != null).ToListAsync(ct);
+        var linesChanged = floorChanged && calls.Count > 0 && await SetLinesAsync(db, batch.MeetingId, calls, ct);
+        if (marked || linesChanged) sync.Wake();
+        if (queueChanged || marked) await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(batch.MeetingId);
+    }
+
+    /// <summary>Marks each line whose wanted state differs from the meeting's as pending; true when any did.</summary>
+    private async Task<bool> SetLinesAsync(MeetingsDbContext db, Guid meetingId, List<PhoneCall> calls, CancellationToken ct)
+    {
+        var speaking = await store.ReadAsync(meetingId, m => m.Speaking?.Id, ct);
+        var changed = false;
+        foreach (var call in calls)
+        {
+            var wantMuted = call.EntryId != speaking;
+            // Compared in the database, so a line another instance already set is left alone (and stays applied).
+            changed |= await db.PhoneCalls.Where(c => c.CallSid == call.CallSid && c.WantMuted != wantMuted)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.WantMuted, wantMuted).SetProperty(c => c.MuteApplied, false), ct) > 0;
+        }
+        return changed;
+    }
+}

@@ -1,0 +1,37 @@
+using Meetings.Server.Followers;
+using Meetings.Tests.Support;
+
+namespace Meetings.Tests.Phone;
+
+/// <summary>The phone lines follow the journal: a server killed between ending a caller's turn and muting the line mutes it after it restarts, once.</summary>
+public class PhoneFollowerCrashTests : PhoneFixture
+{
+    [TestCase(FollowerStage.BeforeActing)]
+    [TestCase(FollowerStage.BeforeCheckpoint)]
+    public async Task AServerKilledAfterATurnEnds_MutesTheCallerAfterItRestarts_ExactlyOnce(FollowerStage killedAt)
+    {
+        await OpenPublicComment();
+        var caller = await CallInWithHandRaised();
+        var entry = (await Clerk.WaitUntil(s => s.Speakers.Count == 1, "the caller")).Speakers.Single();
+        await Clerk.Do("StartTurn", MeetingId, entry.Id);
+        await Eventually(() => Twilio.ParticipantUpdates(caller.CallSid).Count == 1, "the unmute");
+
+        var crash = Crash.Arm(Host, "phone", killedAt);
+        var ended = await Clerk.Do("EndTurn", MeetingId);
+        await crash.Happened();
+        if (killedAt == FollowerStage.BeforeActing)
+            Assert.That(Twilio.ParticipantUpdates(caller.CallSid), Has.Count.EqualTo(1), "killed before the line was touched: still open");
+        else
+            await Eventually(() => Twilio.ParticipantUpdates(caller.CallSid).Count == 2, "the mute, sent before the checkpoint was lost");
+
+        await Clerk.DisposeAsync();
+        Host.Dispose();
+        Host = new TestHost(Host.DataFolder, Host.Clock, Twilio.Settings);
+        Clerk = await LiveClient.ConnectAsync(Host, Demo.Clerk, "clerk", MeetingId);
+
+        await Eventually(() => Crash.Checkpoint(Host, "phone", MeetingId) >= ended.Sequence, "the phone follower past the end of the turn");
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Listening", "the line muted and confirmed");
+        var updates = Twilio.ParticipantUpdates(caller.CallSid);
+        Assert.That(updates.Select(u => u.Form["Muted"]), Is.EqualTo(new[] { "false", "true" }), "one unmute, then exactly one mute");
+    }
+}
