@@ -9,12 +9,14 @@ using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Meetings.Server.Privacy;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
 builder.WebHost.UseStaticWebAssets();
 builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
+builder.AddPrivacy();
 builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddLive();
@@ -25,6 +27,8 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 
 var app = builder.Build();
 await app.MigrateMeetingsDatabaseAsync();
+await app.LoadServerSecretAsync();
+await app.RechainOldJournalsAsync();
 if (await app.RunStartupVerbAsync(args)) return;
 await app.SeedAsync();
 

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
-using Meetings.Server.Journal;
+using Meetings.Server.Moderation;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.AspNetCore.SignalR;
@@ -32,7 +32,7 @@ public sealed class MeetingBroadcaster(
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var now = clock.GetUtcNow();
-        var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, now));
+        var update = new MeetingUpdate(meeting.Id, PublicRecord.Events(entries, meeting), LiveViews.Snapshot(meeting, now));
         var phoneWork = phones.Changes(meeting, events);
         var notices = NoticePlan.For(meeting, events, entries[0].Sequence, now);
         // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.

@@ -11,6 +11,8 @@ public sealed class SpeakerContact
     public Guid EntryId { get; set; }
     public Guid MeetingId { get; set; }
     public string Phone { get; set; } = "";
+    /// <summary>When it was kept: a number younger than a few minutes may belong to a sign-up still being committed.</summary>
+    public DateTimeOffset SavedAt { get; set; }
 
     /// <summary>A phone number in E.164 form (+15551234567); US numbers may omit the +1.</summary>
     public static string? NormalizePhone(string? phone)

@@ -23,6 +23,8 @@ public sealed class PhoneCall
     public bool WantMuted { get; set; } = true;
     /// <summary>Whether Twilio has confirmed <see cref="WantMuted"/>; false while a mute or unmute is pending.</summary>
     public bool MuteApplied { get; set; } = true;
+    /// <summary>Whether the clerk dropped this caller: the call is hung up through Twilio, retried until it is.</summary>
+    public bool DropWanted { get; set; }
     /// <summary>The last conference status callback applied, so repeats and stragglers change nothing.</summary>
     public int LastSequenceNumber { get; set; }
     public DateTimeOffset CalledAt { get; set; }
