@@ -145,7 +145,7 @@ public sealed partial class MeetingHub(
     public async Task<CommandAck> Vote(Guid meetingId, Guid motionId, string choice)
     {
         var seat = await OwnSeatAsync(meetingId);
-        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse(choice, "choice", VoteChoice.Absent) ?? throw Missing("choice")));
+        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse(choice, "choice", VoteChoice.Absent, VoteChoice.NotVoting) ?? throw Missing("choice")));
     }
 
     // The clerk (or an administrator)
@@ -247,7 +247,7 @@ public sealed partial class MeetingHub(
     [Authorize(Policy = Roles.ClerkPolicy)]
     public Task<CommandAck> RecordVoiceVote(Guid meetingId, Guid motionId, IReadOnlyDictionary<Guid, string>? dissent = null)
     {
-        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse(d.Value, "dissent", VoteChoice.Aye, VoteChoice.Absent) ?? throw Missing("dissent"));
+        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse(d.Value, "dissent", VoteChoice.Aye, VoteChoice.Absent, VoteChoice.NotVoting) ?? throw Missing("dissent"));
         return Run(meetingId, (m, now) => m.RecordVoiceVote(now, motionId, parsed));
     }
 
