@@ -70,7 +70,7 @@ public sealed partial class MeetingHub(
         // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.
         if (phone is not null)
         {
-            db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone });
+            db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow() });
             await db.SaveChangesAsync();
         }
         try

@@ -25,6 +25,10 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
     public Task SetMutedAsync(string conferenceSid, string callSid, bool muted) =>
         ParticipantResource.UpdateAsync(new UpdateParticipantOptions(conferenceSid, callSid) { Muted = muted }, Client());
 
+    /// <summary>Hangs up a call (a caller's, or a browser's leg) by setting its status to completed.</summary>
+    public Task HangUpAsync(string callSid) =>
+        CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Status = CallResource.UpdateStatusEnum.Completed }, Client());
+
     public async Task<string> SendSmsAsync(string to, string body) =>
         (await MessageResource.CreateAsync(new CreateMessageOptions(new Twilio.Types.PhoneNumber(to))
         {

@@ -13,8 +13,8 @@ using Microsoft.Extensions.Logging;
 namespace Meetings.Tests.Support;
 
 /// <summary>
-/// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute) and
-/// messages. It records every request and can answer with errors or delays. The server reaches it through
+/// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute), call
+/// updates (hanging up) and messages. It records every request and can answer with errors or delays. The server reaches it through
 /// the real Twilio SDK.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
@@ -47,6 +47,10 @@ public sealed class FakeTwilio : IAsyncDisposable
     public IReadOnlyList<Recorded> ParticipantUpdates(string callSid) =>
         Requests.Where(r => r.Path.EndsWith($"/Participants/{callSid}.json", StringComparison.Ordinal)).ToList();
 
+    /// <summary>The requests that hung up a call.</summary>
+    public IReadOnlyList<Recorded> HangUps(string callSid) =>
+        Requests.Where(r => r.Path.EndsWith($"/Calls/{callSid}.json", StringComparison.Ordinal) && r.Form.GetValueOrDefault("Status") == "completed").ToList();
+
     public static async Task<FakeTwilio> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -57,6 +61,9 @@ public sealed class FakeTwilio : IAsyncDisposable
         app.MapPost("/2010-04-01/Accounts/{account}/Conferences/{conference}/Participants/{call}.json",
             (HttpContext http, string account, string conference, string call) => fake.Answer(http, $$"""
                 {"account_sid":"{{account}}","call_sid":"{{call.Replace(".json", "", StringComparison.Ordinal)}}","conference_sid":"{{conference}}","muted":{{(http.Request.Form["Muted"] == "true" ? "true" : "false")}},"hold":false,"status":"connected"}
+                """));
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls/{call}.json", (HttpContext http, string account, string call) => fake.Answer(http, $$"""
+                {"account_sid":"{{account}}","sid":"{{call.Replace(".json", "", StringComparison.Ordinal)}}","status":"{{http.Request.Form["Status"]}}"}
                 """));
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (HttpContext http, string account) => fake.Answer(http, $$"""
                 {"account_sid":"{{account}}","sid":"SM{{Guid.NewGuid():N}}","to":"{{http.Request.Form["To"]}}","body":"","status":"queued","direction":"outbound-api"}
