@@ -61,6 +61,8 @@ public sealed partial class Meeting
 
     public SpeakerEntry? Speaking => _entries.Values.FirstOrDefault(e => e.State == SpeakerState.Speaking);
 
+    public bool HasEntry(Guid entryId) => _entries.ContainsKey(entryId);
+
     public SpeakerEntry Entry(Guid entryId) =>
         _entries.GetValueOrDefault(entryId) ?? throw new InvalidInputException("entryId", "No such speaker in this meeting.");
 

@@ -4,11 +4,13 @@ namespace Meetings.Server.Privacy;
 
 public static class PrivacyRegistration
 {
-    /// <summary>The server secret and the person keys made with it.</summary>
+    /// <summary>The server secret and the person keys made with it, and the sweep that deletes phone numbers no longer needed.</summary>
     public static IHostApplicationBuilder AddPrivacy(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton<ServerSecret>();
         builder.Services.AddSingleton<PersonKeys>();
+        builder.Services.AddSingleton<ContactSweep>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<ContactSweep>());
         return builder;
     }
 
