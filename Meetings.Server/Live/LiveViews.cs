@@ -24,7 +24,8 @@ public static class LiveViews
         m.RecognizedSeatId,
         m.Motions.Select(x => Motion(x, m.Rules)).ToList(),
         PublicRecord.WrittenComments(m),
-        now);
+        now,
+        MeetingViews.Stream(m));
 
     private static MemberDto Member(SeatInfo seat, SeatAttendance a) =>
         new(seat.Id, seat.Title, seat.MemberName, a.Presence.ToString(), a.RemoteBasis, a.ArrivedAt, a.DepartedAt);

@@ -66,11 +66,15 @@ public sealed partial class MeetingHub(
         if (request is null) throw Missing("request");
         var entryId = Guid.NewGuid();
         var phone = SpeakerContact.NormalizePhone(request.Phone);
+        if (request.CallMe && phone is null) throw new InvalidInputException("phone", "To be called when you are up, give the number to call.");
         var key = keys.Resident(meetingId, residentToken);
         // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.
         if (phone is not null)
         {
-            db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow() });
+            db.SpeakerContacts.Add(new SpeakerContact
+            {
+                EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow(), CallMe = request.CallMe, Language = request.Language == "es" ? "es" : "en",
+            });
             await db.SaveChangesAsync();
         }
         try

@@ -72,7 +72,7 @@ public sealed class ContactSweep(IServiceScopeFactory scopes, MeetingStore store
         {
             try
             {
-                orphans.AddRange(await store.ReadAsync(meeting.Key, m => meeting.Where(c => !m.HasEntry(c.EntryId)).Select(c => c.EntryId).ToList(), ct));
+                orphans.AddRange(await store.ReadAsync(meeting.Key, m => meeting.Where(c => m.FindEntry(c.EntryId) is null).Select(c => c.EntryId).ToList(), ct));
             }
             catch (NotFoundException)
             {

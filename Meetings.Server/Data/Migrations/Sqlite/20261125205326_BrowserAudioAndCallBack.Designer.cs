@@ -12,8 +12,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Meetings.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMeetingsDbContext))]
-    [Migration("20261125205347_RecordAndModeration")]
-    partial class RecordAndModeration
+    [Migration("20261125205326_BrowserAudioAndCallBack")]
+    partial class BrowserAudioAndCallBack
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -34,11 +34,6 @@ namespace Meetings.Server.Data.Migrations.Sqlite
 
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
-
-                    b.Property<int>("ChainVersion")
-                        .ValueGeneratedOnAdd()
-                        .HasColumnType("INTEGER")
-                        .HasDefaultValue(1);
 
                     b.Property<string>("Hash")
                         .IsRequired()
@@ -62,17 +57,12 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("Texts")
-                        .HasColumnType("TEXT");
-
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
-
-                    b.HasIndex("ChainVersion");
 
                     b.HasIndex("MeetingId", "Sequence")
                         .IsUnique();
@@ -158,22 +148,8 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<int?>("QuorumCount")
                         .HasColumnType("INTEGER");
 
-                    b.Property<string>("SilenceCountsAs")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("NotVoting");
-
                     b.Property<int>("SpeakerMinutes")
                         .HasColumnType("INTEGER");
-
-                    b.Property<string>("WrittenComments")
-                        .IsRequired()
-                        .ValueGeneratedOnAdd()
-                        .HasMaxLength(20)
-                        .HasColumnType("TEXT")
-                        .HasDefaultValue("AfterRelease");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Notice", "Meetings.Server.Domain.Body.Notice#NoticeRule", b1 =>
                         {
@@ -308,6 +284,22 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CallBack")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CallBackAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CallMe")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("TEXT");
 
@@ -316,10 +308,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
 
-                    b.Property<long>("SavedAt")
-                        .HasColumnType("INTEGER");
-
                     b.HasKey("EntryId");
+
+                    b.HasIndex("CallBack");
 
                     b.HasIndex("MeetingId");
 
@@ -480,15 +471,19 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Announcement")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CalledAt")
                         .HasColumnType("INTEGER");
 
                     b.Property<string>("ConferenceSid")
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
-
-                    b.Property<bool>("DropWanted")
-                        .HasColumnType("INTEGER");
 
                     b.Property<Guid?>("EntryId")
                         .HasColumnType("TEXT");
@@ -512,13 +507,25 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<int>("LastSequenceNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Leg")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MuteApplied")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("WantMuted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WarnedFor")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("CallSid");
@@ -528,22 +535,6 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.HasIndex("MeetingId");
 
                     b.ToTable("PhoneCalls");
-                });
-
-            modelBuilder.Entity("Meetings.Server.Privacy.ServerSecretRow", b =>
-                {
-                    b.Property<string>("Name")
-                        .HasMaxLength(50)
-                        .HasColumnType("TEXT");
-
-                    b.Property<string>("Value")
-                        .IsRequired()
-                        .HasMaxLength(200)
-                        .HasColumnType("TEXT");
-
-                    b.HasKey("Name");
-
-                    b.ToTable("ServerSecrets", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
