@@ -1,5 +1,6 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
@@ -149,5 +150,14 @@ internal sealed class ServerSecretConfiguration : IEntityTypeConfiguration<Priva
         secret.HasKey(s => s.Name);
         secret.Property(s => s.Name).HasMaxLength(50);
         secret.Property(s => s.Value).HasMaxLength(200);
+    }
+}
+
+internal sealed class MinutesTextConfiguration : IEntityTypeConfiguration<MinutesText>
+{
+    public void Configure(EntityTypeBuilder<MinutesText> text)
+    {
+        text.HasKey(t => new { t.MeetingId, t.Hash });
+        text.Property(t => t.Hash).HasMaxLength(64).IsFixedLength();
     }
 }

@@ -3,7 +3,7 @@ namespace Meetings.Server.Domain;
 public enum MotionState { AwaitingSecond, OnFloor, Voting, Passed, Failed, NoQuorum, Withdrawn }
 
 /// <summary>A change to a closed vote's record, with the reason: a member's choice, or whether they were present at the vote.</summary>
-public sealed record VoteCorrection(Guid SeatId, VoteChoice Choice, string Reason, bool OfAttendance);
+public sealed record CorrectedVote(Guid SeatId, VoteChoice Choice, string Reason, bool OfAttendance);
 
 /// <summary>A motion, its mover and seconder, and the named vote on it.</summary>
 public sealed class Motion
@@ -25,7 +25,7 @@ public sealed class Motion
     public Guid? AmendsMotionId { get; }
     public MotionState State { get; internal set; }
     public Dictionary<Guid, VoteChoice> Votes { get; } = [];
-    public List<VoteCorrection> Corrections { get; } = [];
+    public List<CorrectedVote> Corrections { get; } = [];
     public DateTimeOffset? VoteClosedAt { get; internal set; }
 
     public int Count(VoteChoice choice) => Votes.Values.Count(v => v == choice);
@@ -209,14 +209,14 @@ public sealed partial class Meeting
             case VoteOpened o: _motions[o.MotionId].State = MotionState.Voting; break;
             case VoteCast c: _motions[c.MotionId].Votes[c.SeatId] = c.Choice; break;
             case VoteClosed c: CloseVote(_motions[c.MotionId], c); break;
-            case VoteCorrected c: Correct(_motions[c.MotionId], new VoteCorrection(c.SeatId, c.Choice, c.Reason, false), c.Outcome); break;
-            case VoteAttendanceCorrected c: Correct(_motions[c.MotionId], new VoteCorrection(c.SeatId, c.Choice, c.Reason, true), c.Outcome); break;
+            case VoteCorrected c: Correct(_motions[c.MotionId], new CorrectedVote(c.SeatId, c.Choice, c.Reason, false), c.Outcome); break;
+            case VoteAttendanceCorrected c: Correct(_motions[c.MotionId], new CorrectedVote(c.SeatId, c.Choice, c.Reason, true), c.Outcome); break;
             default: return false;
         }
         return true;
     }
 
-    private void Correct(Motion motion, VoteCorrection correction, VoteOutcome outcome)
+    private void Correct(Motion motion, CorrectedVote correction, VoteOutcome outcome)
     {
         motion.Votes[correction.SeatId] = correction.Choice;
         motion.Corrections.Add(correction);

@@ -76,7 +76,8 @@ public sealed partial class Meeting
                 CalendarRevision++;
                 break;
             default:
-                if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e) && !ApplyStream(e) && !ApplyModeration(e))
+                if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e) && !ApplyStream(e)
+                    && !ApplyMinutes(e) && !ApplyDocuments(e) && !ApplyModeration(e))
                     throw new InvalidOperationException($"No fold for event {e.GetType().Name}.");
                 break;
         }

@@ -8,13 +8,20 @@ namespace Meetings.Server.Moderation;
 /// The one place where what residents typed (speakers' names, written comments) meets the public. Snapshots, the
 /// public journal, catch-up, minutes and exports all take resident free text from here, so what the clerk hid,
 /// replaced or has not yet released never reaches them: a speaker's name as the public may see it, the written
-/// comments the public may read, and each journal event with the texts behind its commitments only while they
+/// comments the public may read (hidden ones and, where the body holds them for release, unreleased ones are left
+/// out of lists and counts alike), and each journal event with the texts behind its commitments only while they
 /// are public. Call it with the meeting's state as current as the entries (or newer), under the meeting's lock.
 /// </summary>
 public static class PublicRecord
 {
+    /// <summary>What a printed record (minutes, exports) shows in place of a name the clerk hid: a dash, in any language.</summary>
+    public const string Withheld = "—";
+
     /// <summary>A speaker's name as the public may see it: null while hidden, the clerk's replacement when replaced.</summary>
     public static string? SpeakerName(SpeakerEntry entry) => entry.PublicName;
+
+    /// <summary>A speaker's name for a printed record: as the public may see it, or <see cref="Withheld"/>.</summary>
+    public static string PrintedName(SpeakerEntry entry) => entry.PublicName ?? Withheld;
 
     public static SpeakerDto Speaker(SpeakerEntry e) => new(
         e.Id, e.ItemId, SpeakerName(e), e.Source.ToString(), e.Stance?.ToString(), e.UsesInterpreter, e.State.ToString(), e.PersonKey,
