@@ -54,16 +54,21 @@ public class HiddenTextTests
         return (id, item);
     }
 
-    /// <summary>Everything the public can get of a meeting: the journal, a fresh viewer's snapshot and catch-up, the meeting's page data.</summary>
+    /// <summary>
+    /// Everything made for the public from a meeting: the journal, a fresh viewer's snapshot and catch-up, the meeting's
+    /// page data, every open-data export, and the minutes (the draft, as the clerk will approve and publish it).
+    /// </summary>
     private async Task<string> EverythingPublic(Guid id)
     {
         var anonymous = _host.Anonymous();
         await using var fresh = await LiveClient.ConnectAsync(_host, null, "a fresh viewer", id);
         var catchUp = await fresh.Invoke<CatchUp>("EventsAfter", id, 0L);
-        return string.Join("\n",
-            await anonymous.GetStringAsync($"/api/meetings/{id}/journal"),
-            await anonymous.GetStringAsync($"/api/meetings/{id}"),
-            JsonSerializer.Serialize(fresh.Joined), JsonSerializer.Serialize(catchUp));
+        var served = new List<string> { JsonSerializer.Serialize(fresh.Joined), JsonSerializer.Serialize(catchUp) };
+        foreach (var path in new[] { "journal", "", "exports/ocd-event", "exports/ocd-votes", "exports/legistar", "exports/votes.csv" })
+            served.Add(await anonymous.GetStringAsync($"/api/meetings/{id}/{path}"));
+        foreach (var format in new[] { "md", "html" })
+            served.Add(await _clerkHttp.GetStringAsync($"/api/meetings/{id}/minutes?draft=true&format={format}"));
+        return string.Join("\n", served);
     }
 
     private async Task<JournalVerification> Verify(Guid id) =>
@@ -78,12 +83,16 @@ public class HiddenTextTests
         await viewer.WaitUntil(s => s.Speakers.Any(e => e.Name == Slur), "the name as given, before the clerk acts");
         Assert.That(await EverythingPublic(id), Does.Contain(Slur), "until the clerk acts, the name is public");
 
+        await _clerk.Do("StartTurn", id, troll);
+        await _clerk.Do("EndTurn", id);
+        Assert.That(await EverythingPublic(id), Does.Contain(Slur), "the minutes list the speaker by the name given");
         var hidden = await _clerk.Do("HideSpeakerName", id, troll, "Not a name");
 
         var after = await viewer.WaitUntil(s => s.Sequence >= hidden.Sequence, "the name hidden");
         Assert.That(after.Speakers.Single().Name, Is.Null);
         Assert.That(JsonSerializer.Serialize(after), Does.Not.Contain(Slur));
         Assert.That(JsonSerializer.Serialize(viewer.Events.Where(e => e.Sequence >= hidden.Sequence)), Does.Not.Contain(Slur), "nor in the live update");
+        await _clerk.Do("Adjourn", id);
         Assert.That(await EverythingPublic(id), Does.Not.Contain(Slur));
         Assert.That((await Verify(id)).Intact, Is.True, "the chain verifies after the redaction");
         // Kept for the official record: the clerk sees it, and the journal keeps it beside the commitment.
@@ -131,6 +140,8 @@ public class HiddenTextTests
         Assert.That(after.WrittenComments.Select(c => c.Text), Is.EqualTo(new[] { "Please add shade trees to the park." }));
         var everything = await EverythingPublic(id);
         Assert.That(everything, Does.Contain("Please add shade trees to the park.").And.Not.Contain(Slur));
+        var minutes = await _clerkHttp.GetStringAsync($"/api/meetings/{id}/minutes?draft=true&format=md");
+        Assert.That(minutes, Does.Contain("Written comments received: 1"), "the minutes count only the comments the public may read");
         var journal = await _host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal");
         Assert.That(journal.Where(e => e.Type == "WrittenCommentSubmitted").Select(e => e.Texts?["text"].Text),
             Is.EqualTo(new[] { "Please add shade trees to the park.", null }), "the released comment's text is served beside its event; the hidden one's is not");
