@@ -23,7 +23,8 @@ public static class CanonicalJson
         return text.ToString();
     }
 
-    private static void Write(StringBuilder text, JsonElement value)
+    /// <summary>Appends the canonical text of a JSON value.</summary>
+    public static void Write(StringBuilder text, JsonElement value)
     {
         switch (value.ValueKind)
         {

@@ -44,8 +44,29 @@ public static class JournalChain
     };
 
     public static string HashOf(Guid meetingId, long sequence, DateTimeOffset at, string actor, string type, string payload, string previousHash) =>
-        Convert.ToHexStringLower(SHA256.HashData(CanonicalJson.Utf8(
-            JsonSerializer.SerializeToElement(Hashed(meetingId, sequence, at, actor, type, payload, previousHash)))));
+        Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(CanonicalForm(meetingId, sequence, at, actor, type, payload, previousHash))));
+
+    /// <summary>
+    /// The RFC 8785 text of <see cref="Hashed"/>, written directly: its members in their canonical order (actor, at,
+    /// meetingId, payload, previousHash, sequence, type), the payload canonicalized. A test holds it equal to the
+    /// general canonicalization of the served object.
+    /// </summary>
+    public static string CanonicalForm(Guid meetingId, long sequence, DateTimeOffset at, string actor, string type, string payload, string previousHash)
+    {
+        using var document = JsonDocument.Parse(payload);
+        var text = new StringBuilder(payload.Length + 256);
+        text.Append("{\"actor\":");
+        CanonicalJson.WriteString(text, actor);
+        text.Append(",\"at\":");
+        CanonicalJson.WriteString(text, AtText(at));
+        text.Append(",\"meetingId\":\"").Append(meetingId.ToString("D")).Append("\",\"payload\":");
+        CanonicalJson.Write(text, document.RootElement);
+        text.Append(",\"previousHash\":");
+        CanonicalJson.WriteString(text, previousHash);
+        text.Append(",\"sequence\":").Append(CanonicalJson.Number(sequence)).Append(",\"type\":");
+        CanonicalJson.WriteString(text, type);
+        return text.Append('}').ToString();
+    }
 
     public static JournalEntry Link(Guid meetingId, long sequence, DateTimeOffset at, string actor, string type, string payload, string previousHash,
         IReadOnlyDictionary<string, SealedText>? texts = null) =>

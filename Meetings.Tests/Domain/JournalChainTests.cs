@@ -157,6 +157,17 @@ public class JournalChainTests
         Assert.That(JournalChain.AtText(at), Is.EqualTo("2026-03-04T18:30:05.120Z"));
     }
 
+    [TestCase("""{"b":[1,2.5e3,{"y":null,"x":true}],"a":"\u00e9\n\"q\"","€":"x","\r":0}""")]
+    [TestCase("{}")]
+    public void TheCanonicalForm_IsTheGeneralCanonicalizationOfTheServedObject(string payload)
+    {
+        var at = new DateTimeOffset(2026, 3, 4, 10, 30, 5, 120, TimeSpan.FromHours(-8));
+        var general = CanonicalJson.Serialize(System.Text.Json.JsonSerializer.SerializeToElement(
+            JournalChain.Hashed(MeetingId, 12345, at, "clerk: Zoë \"Z\"", "SpeakerSignedUp", payload, JournalChain.Genesis)));
+
+        Assert.That(JournalChain.CanonicalForm(MeetingId, 12345, at, "clerk: Zoë \"Z\"", "SpeakerSignedUp", payload, JournalChain.Genesis), Is.EqualTo(general));
+    }
+
     [Test]
     public void TheHash_DependsOnThePayloadsValues_NotOnHowItsJsonIsWritten()
     {
