@@ -70,3 +70,26 @@ public class DropAndBlockTests : PhoneFixture
         _ = other;
     }
 }
+
+/// <summary>A web speaker heard through the browser is dropped the same way: the browser's call into the conference is hung up.</summary>
+public class DropBrowserSpeakerTests : WebSpeakerFixture
+{
+    [Test]
+    public async Task DroppingAWebSpeaker_EndsTheTurn_AndHangsUpTheirBrowsersCall()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await WebSpeaker();
+        await using var _ = resident;
+        var browser = Browser(await TokenFor(resident, entry));
+        await browser.Parsed("/phone/voice/browser");
+        await browser.ConferenceEvent(MeetingId, "participant-join", muted: true);
+        await Clerk.Do("StartTurn", MeetingId, entry);
+
+        await Clerk.Do("DropSpeaker", MeetingId, entry);
+
+        await Eventually(() => Twilio.HangUps(browser.CallSid).Count == 1, "the browser's call hung up");
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Left", "the browser shown as gone");
+        var journal = await Host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{MeetingId}/journal");
+        Assert.That(journal[^1].Payload.GetProperty("reason").GetString(), Is.EqualTo("Dropped"));
+    }
+}
