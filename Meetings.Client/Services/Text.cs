@@ -129,6 +129,10 @@ public sealed class Text(IJSRuntime js)
         ["c.release"] = ("Release", "Publicar"), ["c.releaseOf"] = ("Release the comment of {0}", "Publicar el comentario de {0}"),
         ["c.hideComment"] = ("Hide", "Ocultar"), ["c.hideCommentOf"] = ("Hide the comment of {0}", "Ocultar el comentario de {0}"),
         ["c.comment.Pending"] = ("waiting for release", "en espera"), ["c.comment.Public"] = ("public", "público"), ["c.comment.Hidden"] = ("hidden", "oculto"),
+        ["documents.of"] = ("Documents for item {0}", "Documentos del tema {0}"), ["document.amended"] = ("added after posting", "agregado después de publicar"),
+        ["d.upload"] = ("Add a document", "Agregar un documento"), ["d.item"] = ("Item", "Tema"), ["d.choose"] = ("Choose an item", "Elija un tema"),
+        ["d.title"] = ("Title (optional)", "Título (opcional)"), ["d.file"] = ("File (PDF or office document)", "Archivo (PDF o documento de oficina)"),
+        ["d.missing"] = ("Choose an item and a file.", "Elija un tema y un archivo."), ["d.done"] = ("{0} was added.", "Se agregó {0}."),
         // Minutes
         ["m.title"] = ("Minutes", "Acta"), ["m.preview"] = ("Preview the draft", "Ver el borrador"),
         ["m.afterAdjournment"] = ("Minutes are written once the meeting is adjourned.", "El acta se redacta cuando se levanta la sesión."),
