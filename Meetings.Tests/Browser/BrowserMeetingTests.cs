@@ -29,8 +29,6 @@ public class BrowserMeetingTests
         // A debug build of the client is large and a busy machine loads it slowly: every expectation waits as long as an action.
         Assertions.SetDefaultExpectTimeout(Timeout);
         _host = new TestHost();
-        // The machine is shared: give every expectation the same bound as actions, not Playwright's 5 s.
-        Assertions.SetDefaultExpectTimeout(Timeout);
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()
         {
