@@ -12,6 +12,7 @@ using Meetings.Server.Minutes;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Meetings.Server.Privacy;
 using Meetings.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -19,6 +20,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.WebHost.UseStaticWebAssets();
 builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
+builder.AddPrivacy();
 builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddFollowers();
@@ -33,6 +35,8 @@ builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Ad
 
 var app = builder.Build();
 await app.MigrateMeetingsDatabaseAsync();
+await app.LoadServerSecretAsync();
+await app.RechainOldJournalsAsync();
 if (await app.RunStartupVerbAsync(args)) return;
 await app.SeedAsync();
 

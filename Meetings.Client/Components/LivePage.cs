@@ -45,7 +45,7 @@ public abstract class LivePage : ComponentBase, IAsyncDisposable
                 Announcement = T.Format("announce.item", item.Number, item.Title);
             _item = s.CurrentItemId;
             foreach (var m in s.Motions.Where(m => m.State is "Passed" or "Failed" or "NoQuorum" && _results.Add(m.Id)))
-                Announcement = T.Format("announce.result", T["state." + m.State], T.Format("tally", m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent));
+                Announcement = T.Format("announce.result", T["state." + m.State], T.Format("tally", m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent, m.NotVoting));
             Announce(s);
         }
         InvokeAsync(StateHasChanged);
@@ -64,6 +64,9 @@ public abstract class LivePage : ComponentBase, IAsyncDisposable
         Error = await Live.Do(method, args);
         StateHasChanged();
     }
+
+    /// <summary>A speaker's name as the public may see it, or words saying the clerk withheld it.</summary>
+    protected string SpeakerName(SpeakerDto speaker) => speaker.Name ?? T["name.hidden"];
 
     protected string SeatName(Guid seatId) => Snapshot?.Members.FirstOrDefault(m => m.SeatId == seatId) is { } m ? m.Name ?? m.Title : "?";
 

@@ -1,13 +1,27 @@
 using System.Text.Json;
+using System.Text.Json.Serialization;
 
 namespace Meetings.Client.Contracts;
 
-/// <summary>One event of a meeting's public journal, with its place in the hash chain.</summary>
+/// <summary>
+/// One event of a meeting's public journal, with its place in the hash chain. <c>Hash</c> is the SHA-256 of the
+/// RFC 8785 canonical JSON of <c>{meetingId, sequence, at, actor, type, payload, previousHash}</c> exactly as
+/// served here (<c>at</c> in UTC to the millisecond, such as <c>2026-03-04T18:30:05.120Z</c>). Free text residents
+/// typed sits in the payload only as a commitment (lowercase hex SHA-256 of salt + text); <c>Texts</c> serves the
+/// salt and text beside it, by payload field, outside the hash, and leaves out what the clerk withholds.
+/// </summary>
 public sealed record JournalEventDto(
-    long Sequence, DateTimeOffset At, string Actor, string Type, JsonElement Payload, string PreviousHash, string Hash);
+    Guid MeetingId, long Sequence, string At, string Actor, string Type, JsonElement Payload, string PreviousHash, string Hash,
+    [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] IReadOnlyDictionary<string, JournalText>? Texts = null);
 
-/// <summary>The result of checking a meeting's hash chain from the first event to the last.</summary>
-public sealed record JournalVerification(Guid MeetingId, long Events, bool Intact, long? FirstBrokenSequence);
+/// <summary>The free text behind a commitment in an event's payload: its commitment is SHA-256(salt + text).</summary>
+public sealed record JournalText(string Salt, string Text);
+
+/// <summary>
+/// The result of checking a meeting's hash chain: how many events it has, whether every link holds (else the
+/// first sequence that breaks), the head (the last event's hash and sequence) and the hash rule.
+/// </summary>
+public sealed record JournalVerification(Guid MeetingId, long Events, bool Intact, long? FirstBrokenSequence, string Head, long HeadSequence, int Rule);
 
 /// <summary>A notice and how its deliveries went: sent, failed (with the reason), still sending, or unknown (no answer).</summary>
 public sealed record NoticeReport(

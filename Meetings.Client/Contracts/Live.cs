@@ -54,26 +54,45 @@ public sealed record MemberDto(
 /// A public speaker. Queue order is the order of the list within an item. State is Waiting, OnDeck,
 /// Speaking, Done, Withdrawn or NoShow. While speaking, <c>EndsAt</c> is when the turn ends (clients count
 /// down from it against <c>ServerTime</c>); while paused, <c>EndsAt</c> is null and <c>SecondsLeft</c> holds.
-/// <c>PersonKey</c> lets a resident recognise their own entries (it is what <c>Join</c> returned to them).
+/// <c>PersonKey</c> lets a resident recognise their own entries (it is what <c>Join</c> returned to them; it
+/// differs from meeting to meeting). <c>Name</c> is the name as the public may see it: null when the clerk hid
+/// it, the clerk's replacement when replaced.
 /// </summary>
 public sealed record SpeakerDto(
-    Guid Id, Guid ItemId, string Name, string Source, string? Stance, bool UsesInterpreter, string State, string PersonKey,
+    Guid Id, Guid ItemId, string? Name, string Source, string? Stance, bool UsesInterpreter, string State, string PersonKey,
     int? Seconds, DateTimeOffset? StartedAt, DateTimeOffset? EndsAt, int? SecondsLeft);
 
 public sealed record FloorRequestDto(Guid SeatId, Guid ItemId, DateTimeOffset At);
 
 /// <summary>
 /// A motion and its named vote. State is AwaitingSecond, OnFloor, Voting, Passed, Failed, NoQuorum or
-/// Withdrawn. Votes map seat ids to Aye, Nay, Abstain, Recuse or Absent, visible as they are cast.
+/// Withdrawn. Votes map seat ids to Aye, Nay, Abstain, Recuse, NotVoting (present, not voting) or Absent,
+/// visible as they are cast. <c>SilenceCountsAs</c> is the body's rule for a present member who does not vote
+/// when the vote closes: NotVoting (the default), or Aye, Nay or Abstain where the charter says so.
 /// </summary>
 public sealed record MotionDto(
     Guid Id, Guid ItemId, string Text, Guid MoverSeatId, Guid? SeconderSeatId, string Threshold, Guid? AmendsMotionId,
     string State, IReadOnlyDictionary<Guid, string> Votes, int Ayes, int Nays, int Abstentions, int Recusals, int Absent,
-    IReadOnlyList<VoteCorrectionDto> Corrections);
+    IReadOnlyList<VoteCorrectionDto> Corrections, int NotVoting, string SilenceCountsAs);
 
-public sealed record VoteCorrectionDto(Guid SeatId, string Choice, string Reason);
+/// <summary>A correction of a closed vote: of a member's choice (Kind Vote) or of their presence at the vote (Kind Attendance).</summary>
+public sealed record VoteCorrectionDto(Guid SeatId, string Choice, string Reason, string Kind);
 
 public sealed record WrittenCommentDto(Guid Id, Guid ItemId, string Name, string Text, DateTimeOffset At);
+
+/// <summary>
+/// What the clerk alone sees to moderate (hub method <c>Moderation</c>): every speaker's name as given and as
+/// shown, every written comment with its state (Pending, Public or Hidden), the people blocked, and the body's
+/// rule for written comments (AfterRelease or AtOnce).
+/// </summary>
+public sealed record ModerationView(
+    string WrittenComments, IReadOnlyList<ModeratedSpeaker> Speakers, IReadOnlyList<ModeratedComment> Comments, IReadOnlyList<BlockedPerson> Blocked);
+
+public sealed record ModeratedSpeaker(Guid EntryId, Guid ItemId, string Source, string GivenName, string? PublicName, bool NameHidden, string? Reason, bool Blocked);
+
+public sealed record ModeratedComment(Guid Id, Guid ItemId, string Name, string Text, DateTimeOffset At, string State, string? Reason);
+
+public sealed record BlockedPerson(string PersonKey, string Reason);
 
 /// <summary>A seat's answer in a roll call. Remote attendance needs its legal basis.</summary>
 public sealed record RollCallEntry(Guid SeatId, string Presence, string? RemoteBasis = null);

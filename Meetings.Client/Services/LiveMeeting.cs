@@ -70,6 +70,19 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         }
     }
 
+    /// <summary>Asks the server for something (a view only some may see); null when refused or unreachable.</summary>
+    public async Task<T?> Ask<T>(string method, params object?[] args) where T : class
+    {
+        try
+        {
+            return await _hub!.InvokeCoreAsync<T>(method, args);
+        }
+        catch (Exception e) when (e is Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException or TaskCanceledException)
+        {
+            return null;
+        }
+    }
+
     private void OnUpdate(MeetingUpdate update)
     {
         if (update.Snapshot.Sequence <= _lastEvent) return;

@@ -68,12 +68,24 @@ public static class BodyEndpoints
         await (tracked ? db.Bodies : db.Bodies.AsNoTracking()).Include(b => b.Seats).SingleOrDefaultAsync(b => b.Id == id)
         ?? throw new NotFoundException("No such body.");
 
-    private static void ApplyRules(Body body, BodyRequest r) =>
+    private static void ApplyRules(Body body, BodyRequest r)
+    {
         body.SetRules(r.QuorumCount, r.MotionsNeedSecond ?? true, r.SpeakerMinutes ?? 3,
             r.Notice is { } n ? new NoticeRule(n.Regular, n.Special, n.Emergency, n.ReminderHours ?? "24,1", n.UpSoonAhead ?? 2) : new NoticeRule());
+        body.SetRecordRules(
+            Parse(r.WrittenComments, "writtenComments", CommentRelease.AfterRelease, "Written comments are public AfterRelease or AtOnce."),
+            Parse(r.SilenceCountsAs, "silenceCountsAs", VoteChoice.NotVoting, "Silence counts as NotVoting, Aye, Nay or Abstain."));
+    }
+
+    /// <summary>An enum by its exact name (any case), or the default when omitted; never a number.</summary>
+    private static T Parse<T>(string? value, string field, T omitted, string message) where T : struct, Enum =>
+        value is null ? omitted
+        : Enum.GetNames<T>().FirstOrDefault(n => string.Equals(n, value.Trim(), StringComparison.OrdinalIgnoreCase)) is { } name ? Enum.Parse<T>(name)
+        : throw new InvalidInputException(field, message);
 
     public static BodyDto ToDto(Body b) => new(
         b.Id, b.Name, b.Seats.Select(s => new SeatDto(s.Id, s.Title, s.MemberName, s.OfficialUserId is not null)).ToList(),
         b.ChairSeatId, b.QuorumCount, b.ToRules().QuorumNeeded, b.MotionsNeedSecond, b.SpeakerMinutes,
-        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours, b.Notice.ReminderHours, b.Notice.UpSoonAhead));
+        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours, b.Notice.ReminderHours, b.Notice.UpSoonAhead),
+        b.WrittenComments.ToString(), b.SilenceCountsAs.ToString());
 }

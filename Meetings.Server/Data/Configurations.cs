@@ -15,6 +15,11 @@ internal sealed class BodyConfiguration : IEntityTypeConfiguration<Body>
     {
         body.Property(b => b.Name).HasMaxLength(200);
         body.ComplexProperty(b => b.Notice);
+        // Bodies made before these rules take the defaults; the sentinel is the default, so every other value is written.
+        body.Property(b => b.WrittenComments).HasConversion<string>().HasMaxLength(20)
+            .HasDefaultValue(CommentRelease.AfterRelease).HasSentinel(CommentRelease.AfterRelease);
+        body.Property(b => b.SilenceCountsAs).HasConversion<string>().HasMaxLength(20)
+            .HasDefaultValue(VoteChoice.NotVoting).HasSentinel(VoteChoice.NotVoting);
         body.HasMany(b => b.Seats).WithOne().HasForeignKey("BodyId").OnDelete(DeleteBehavior.Cascade);
         body.Navigation(b => b.Seats).UsePropertyAccessMode(PropertyAccessMode.Field);
     }
@@ -42,6 +47,9 @@ internal sealed class JournalRowConfiguration : IEntityTypeConfiguration<Journal
         row.Property(r => r.Type).HasMaxLength(100);
         row.Property(r => r.PreviousHash).HasMaxLength(64).IsFixedLength();
         row.Property(r => r.Hash).HasMaxLength(64).IsFixedLength();
+        // Rows written before the chain version existed follow the first rule, until re-chained at start-up.
+        row.Property(r => r.ChainVersion).HasDefaultValue(1).HasSentinel(0);
+        row.HasIndex(r => r.ChainVersion);
     }
 }
 
@@ -142,6 +150,17 @@ internal sealed class FollowerCheckpointConfiguration : IEntityTypeConfiguration
     {
         checkpoint.HasKey(c => new { c.Follower, c.MeetingId });
         checkpoint.Property(c => c.Follower).HasMaxLength(50);
+    }
+}
+
+internal sealed class ServerSecretConfiguration : IEntityTypeConfiguration<Privacy.ServerSecretRow>
+{
+    public void Configure(EntityTypeBuilder<Privacy.ServerSecretRow> secret)
+    {
+        secret.ToTable("ServerSecrets");
+        secret.HasKey(s => s.Name);
+        secret.Property(s => s.Name).HasMaxLength(50);
+        secret.Property(s => s.Value).HasMaxLength(200);
     }
 }
 

@@ -46,9 +46,15 @@ public sealed class SqliteMeetingsDbContext(DbContextOptions<SqliteMeetingsDbCon
 
 public sealed class SqlServerMeetingsDbContext(DbContextOptions<SqlServerMeetingsDbContext> options) : MeetingsDbContext(options);
 
-/// <summary>One event of a meeting's journal as stored. (MeetingId, Sequence) is unique: two writers cannot both append the same place.</summary>
+/// <summary>
+/// One event of a meeting's journal as stored. (MeetingId, Sequence) is unique: two writers cannot both append the
+/// same place. <see cref="Texts"/> holds the sealed free text behind the payload's commitments, as JSON
+/// (<c>{"name": {"salt": "…", "text": "…"}}</c>), outside the hash; <see cref="ChainVersion"/> is the hash rule the row follows.
+/// </summary>
 public sealed class JournalRow
 {
+    private static readonly System.Text.Json.JsonSerializerOptions TextsJson = new(System.Text.Json.JsonSerializerDefaults.Web);
+
     public long Id { get; set; }
     public Guid MeetingId { get; set; }
     public long Sequence { get; set; }
@@ -58,14 +64,20 @@ public sealed class JournalRow
     public string Payload { get; set; } = "";
     public string PreviousHash { get; set; } = "";
     public string Hash { get; set; } = "";
+    public string? Texts { get; set; }
+    public int ChainVersion { get; set; } = JournalChain.Version;
 
-    public JournalEntry ToEntry() => new(MeetingId, Sequence, At, Actor, Type, Payload, PreviousHash, Hash);
+    public JournalEntry ToEntry() => new(MeetingId, Sequence, At, Actor, Type, Payload, PreviousHash, Hash,
+        Texts is null ? null : System.Text.Json.JsonSerializer.Deserialize<Dictionary<string, SealedText>>(Texts, TextsJson));
 
     public static JournalRow From(JournalEntry e) => new()
     {
         MeetingId = e.MeetingId, Sequence = e.Sequence, At = e.At, Actor = e.Actor, Type = e.Type,
-        Payload = e.Payload, PreviousHash = e.PreviousHash, Hash = e.Hash,
+        Payload = e.Payload, PreviousHash = e.PreviousHash, Hash = e.Hash, Texts = TextsOf(e),
     };
+
+    public static string? TextsOf(JournalEntry e) =>
+        e.Texts is { Count: > 0 } texts ? System.Text.Json.JsonSerializer.Serialize(texts, TextsJson) : null;
 }
 
 /// <summary>

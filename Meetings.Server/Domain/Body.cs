@@ -33,6 +33,9 @@ public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, in
     });
 }
 
+/// <summary>When residents' written comments become public: once the clerk releases each one, or as soon as they are sent.</summary>
+public enum CommentRelease { AfterRelease, AtOnce }
+
 /// <summary>A seat on a body and who holds it. The member's name is public; the account link is not.</summary>
 public sealed record SeatInfo(Guid Id, string Title, string? MemberName);
 
@@ -46,7 +49,10 @@ public sealed record BodyRules(
     int? QuorumCount,
     bool MotionsNeedSecond,
     int SpeakerMinutes,
-    NoticeRule Notice)
+    NoticeRule Notice,
+    // Meetings scheduled before these rules existed showed comments at once; silence was never meant to be an abstention.
+    CommentRelease WrittenComments = CommentRelease.AtOnce,
+    VoteChoice SilenceCountsAs = VoteChoice.NotVoting)
 {
     /// <summary>Members needed for quorum: the body's fixed number, else a majority of seats.</summary>
     public int QuorumNeeded => QuorumCount ?? Seats.Count / 2 + 1;
@@ -97,6 +103,10 @@ public sealed class Body
     public bool MotionsNeedSecond { get; private set; } = true;
     public int SpeakerMinutes { get; private set; } = 3;
     public NoticeRule Notice { get; private set; } = new();
+    /// <summary>Whether written comments wait for the clerk to release them (the default) or are public at once.</summary>
+    public CommentRelease WrittenComments { get; private set; } = CommentRelease.AfterRelease;
+    /// <summary>How a present member who does not vote is recorded: present, not voting (the default), or as the charter counts silence.</summary>
+    public VoteChoice SilenceCountsAs { get; private set; } = VoteChoice.NotVoting;
 
     private Body() { }
 
@@ -119,6 +129,16 @@ public sealed class Body
         MotionsNeedSecond = motionsNeedSecond;
         SpeakerMinutes = speakerMinutes;
         Notice = notice;
+    }
+
+    /// <summary>How comments and silent members are treated; each is a per-body rule, not a constant.</summary>
+    public void SetRecordRules(CommentRelease writtenComments, VoteChoice silenceCountsAs)
+    {
+        if (!Enum.IsDefined(writtenComments))
+            throw new InvalidInputException("writtenComments", "Written comments are public AfterRelease or AtOnce.");
+        if (silenceCountsAs is not (VoteChoice.NotVoting or VoteChoice.Aye or VoteChoice.Nay or VoteChoice.Abstain))
+            throw new InvalidInputException("silenceCountsAs", "Silence counts as NotVoting, Aye, Nay or Abstain.");
+        (WrittenComments, SilenceCountsAs) = (writtenComments, silenceCountsAs);
     }
 
     public Seat AddSeat(Guid id, string title, string? memberName = null, string? officialUserId = null)
@@ -150,5 +170,5 @@ public sealed class Body
     public Seat? SeatOf(string userId) => _seats.FirstOrDefault(s => s.OfficialUserId == userId);
 
     public BodyRules ToRules() => new(
-        Seats.Select(s => s.ToInfo()).ToList(), ChairSeatId, QuorumCount, MotionsNeedSecond, SpeakerMinutes, Notice);
+        Seats.Select(s => s.ToInfo()).ToList(), ChairSeatId, QuorumCount, MotionsNeedSecond, SpeakerMinutes, Notice, WrittenComments, SilenceCountsAs);
 }

@@ -16,11 +16,13 @@ public enum SpeakerSource { Room, Web, Phone }
 
 public enum Stance { Support, Oppose, Neutral }
 
-public enum VoteChoice { Aye, Nay, Abstain, Recuse, Absent }
+/// <summary>A member's recorded vote. NotVoting: present, but did not vote (unless the body counts silence otherwise).</summary>
+public enum VoteChoice { Aye, Nay, Abstain, Recuse, Absent, NotVoting }
 
 public enum VoteOutcome { Passed, Failed, NoQuorum }
 
-public enum TurnEndReason { Clerk, Expired, SpeakerLeft }
+/// <summary>Why a turn ended. Dropped: the clerk ended it and dropped the speaker's call.</summary>
+public enum TurnEndReason { Clerk, Expired, SpeakerLeft, Dropped }
 
 // Lifecycle
 public sealed record MeetingScheduled(
@@ -56,9 +58,10 @@ public sealed record RollCallTaken(DateTimeOffset At, IReadOnlyList<MemberAttend
 public sealed record MemberArrived(Guid SeatId, Presence Presence, string? RemoteBasis, DateTimeOffset At) : MeetingEvent;
 public sealed record MemberDeparted(Guid SeatId, DateTimeOffset At) : MeetingEvent;
 
-// Public speakers. PersonKey is a hash that tells entries of one person apart, never the person.
+// Public speakers. PersonKey is a keyed hash, per meeting, that tells entries of one person apart, never the person.
+// Free text people type is marked [FreeText]: the journal hashes a salted commitment to it, never the text.
 public sealed record SpeakerSignedUp(
-    Guid EntryId, Guid ItemId, string Name, SpeakerSource Source, string PersonKey,
+    Guid EntryId, Guid ItemId, [property: FreeText] string Name, SpeakerSource Source, string PersonKey,
     Stance? Stance, bool UsesInterpreter, bool WantsText, DateTimeOffset At) : MeetingEvent;
 public sealed record SpeakerWithdrawn(Guid EntryId) : MeetingEvent;
 public sealed record QueueReordered(Guid ItemId, IReadOnlyList<Guid> Order) : MeetingEvent;
@@ -82,6 +85,9 @@ public sealed record VoteClosed(
     Guid MotionId, DateTimeOffset At, IReadOnlyDictionary<Guid, VoteChoice> Votes, VoteOutcome Outcome) : MeetingEvent;
 public sealed record VoteCorrected(
     Guid MotionId, Guid SeatId, VoteChoice Choice, string Reason, VoteOutcome Outcome) : MeetingEvent;
+/// <summary>The record of who was present at a vote is corrected: a member absent becomes present (not voting) or the reverse.</summary>
+public sealed record VoteAttendanceCorrected(
+    Guid MotionId, Guid SeatId, bool Present, VoteChoice Choice, string Reason, VoteOutcome Outcome) : MeetingEvent;
 
 // Members asking for the floor (their own queue, apart from the public's)
 public sealed record MemberAskedToSpeak(Guid SeatId, Guid ItemId, DateTimeOffset At) : MeetingEvent;
@@ -89,7 +95,25 @@ public sealed record MemberRequestWithdrawn(Guid SeatId) : MeetingEvent;
 public sealed record MemberRecognized(Guid SeatId) : MeetingEvent;
 
 // Written public comment on an item
-public sealed record WrittenCommentSubmitted(Guid CommentId, Guid ItemId, string Name, string Text, string PersonKey, DateTimeOffset At) : MeetingEvent;
+public sealed record WrittenCommentSubmitted(
+    Guid CommentId, Guid ItemId, [property: FreeText] string Name, [property: FreeText] string Text, string PersonKey, DateTimeOffset At) : MeetingEvent;
+
+// Moderation by the clerk. The original text stays in the record; the public no longer sees it.
+public sealed record SpeakerNameHidden(Guid EntryId, string Reason) : MeetingEvent;
+public sealed record SpeakerNameReplaced(Guid EntryId, string Name, string Reason) : MeetingEvent;
+public sealed record WrittenCommentHidden(Guid CommentId, string Reason) : MeetingEvent;
+public sealed record WrittenCommentReleased(Guid CommentId) : MeetingEvent;
+/// <summary>The person behind a speaker entry (their person key) may not sign up or comment again in this meeting.</summary>
+public sealed record SpeakerBlocked(Guid EntryId, string PersonKey, string Reason) : MeetingEvent;
+
+// The journal itself
+/// <summary>
+/// Old events were re-chained under the current hash rule. <see cref="OldHead"/> is the hash the last of
+/// them had under rule <see cref="FromRule"/>, and <see cref="OldFirstBrokenLink"/> where that chain was broken, if it was.
+/// </summary>
+public sealed record JournalRechained(int FromRule, long Through, string OldHead, long? OldFirstBrokenLink) : MeetingEvent;
+/// <summary>Recorded at adjournment: this event's previous hash is the journal's head through event <see cref="Through"/>.</summary>
+public sealed record JournalHeadRecorded(long Through) : MeetingEvent;
 
 // Minutes. Their words are kept beside the journal, content-addressed: the journal records each text's
 // SHA-256, so the drafts stay private while every edit and approval is fixed in the chain.

@@ -3,8 +3,24 @@ namespace Meetings.Server.Domain;
 /// <summary>A member waiting to be recognized by the chair on the current item.</summary>
 public sealed record FloorRequest(Guid SeatId, Guid ItemId, DateTimeOffset At);
 
-/// <summary>A resident's written comment on an item, read into the record.</summary>
-public sealed record WrittenComment(Guid Id, Guid ItemId, string Name, string Text, DateTimeOffset At);
+/// <summary>A resident's written comment on an item, read into the record; public once released (or at once, by the body's rule) unless hidden.</summary>
+public sealed class WrittenComment
+{
+    internal WrittenComment(WrittenCommentSubmitted c, long sequence) =>
+        (Id, ItemId, Name, Text, PersonKey, At, Sequence) = (c.CommentId, c.ItemId, c.Name, c.Text, c.PersonKey, c.At, sequence);
+
+    public Guid Id { get; }
+    public Guid ItemId { get; }
+    public string Name { get; }
+    public string Text { get; }
+    public string PersonKey { get; }
+    public DateTimeOffset At { get; }
+    /// <summary>The journal sequence of the submission, whose text is served only while the comment is public.</summary>
+    public long Sequence { get; }
+    public bool Released { get; internal set; }
+    public bool Hidden { get; internal set; }
+    public string? HiddenReason { get; internal set; }
+}
 
 public sealed partial class Meeting
 {
@@ -48,8 +64,10 @@ public sealed partial class Meeting
             "Written comments are taken from publication until adjournment.");
         var item = Item(itemId);
         Require(item.TakesPublicComment, "comment-not-taken", $"Item {item.Number} does not take public comment.");
-        return [new WrittenCommentSubmitted(commentId, itemId, Guard.Text(name, "name", 80), Guard.Text(text, "text", WrittenCommentLimit),
-            Guard.Text(personKey, "personKey", 200), now)];
+        Require(!_writtenComments.Any(c => c.Id == commentId), "comment-unique", "This comment was already received.");
+        var key = Guard.Text(personKey, "personKey", 200);
+        RequireNotBlocked(key);
+        return [new WrittenCommentSubmitted(commentId, itemId, Guard.Text(name, "name", 80), Guard.Text(text, "text", WrittenCommentLimit), key, now)];
     }
 
     /// <summary>A new item starts with no member waiting and none holding the floor.</summary>
@@ -69,7 +87,10 @@ public sealed partial class Meeting
                 _floorRequests.RemoveAll(f => f.SeatId == r.SeatId);
                 RecognizedSeatId = r.SeatId;
                 break;
-            case WrittenCommentSubmitted c: _writtenComments.Add(new WrittenComment(c.CommentId, c.ItemId, c.Name, c.Text, c.At)); break;
+            case WrittenCommentSubmitted c:
+                _writtenComments.Add(new WrittenComment(c, Version + 1));
+                _textAt[Version + 1] = _writtenComments[^1];
+                break;
             default: return false;
         }
         return true;

@@ -2,6 +2,9 @@ namespace Meetings.Server.Domain;
 
 public enum MotionState { AwaitingSecond, OnFloor, Voting, Passed, Failed, NoQuorum, Withdrawn }
 
+/// <summary>A change to a closed vote's record, with the reason: a member's choice, or whether they were present at the vote.</summary>
+public sealed record CorrectedVote(Guid SeatId, VoteChoice Choice, string Reason, bool OfAttendance);
+
 /// <summary>A motion, its mover and seconder, and the named vote on it.</summary>
 public sealed class Motion
 {
@@ -22,7 +25,7 @@ public sealed class Motion
     public Guid? AmendsMotionId { get; }
     public MotionState State { get; internal set; }
     public Dictionary<Guid, VoteChoice> Votes { get; } = [];
-    public List<VoteCorrected> Corrections { get; } = [];
+    public List<CorrectedVote> Corrections { get; } = [];
     public DateTimeOffset? VoteClosedAt { get; internal set; }
 
     public int Count(VoteChoice choice) => Votes.Values.Count(v => v == choice);
@@ -99,21 +102,22 @@ public sealed partial class Meeting
         var motion = Motion(motionId);
         Require(motion.State == MotionState.Voting, "vote-open", "The vote on this motion is not open.");
         RequirePresentMember(seatId);
-        if (!Enum.IsDefined(choice) || choice == VoteChoice.Absent)
+        if (choice is not (VoteChoice.Aye or VoteChoice.Nay or VoteChoice.Abstain or VoteChoice.Recuse))
             throw new InvalidInputException("choice", "A vote is Aye, Nay, Abstain or Recuse.");
         return [new VoteCast(motionId, seatId, choice)];
     }
 
     /// <summary>
-    /// Closes the vote and records every seat: present members who did not vote abstain, absent members
-    /// are absent. A vote closed without quorum decides nothing.
+    /// Closes the vote and records every seat: present members who did not vote as the body counts silence
+    /// (present, not voting, unless its rules say otherwise), absent members as absent. A vote closed without
+    /// quorum decides nothing.
     /// </summary>
     public MeetingEvent[] CloseVoting(DateTimeOffset now, Guid motionId)
     {
         var motion = Motion(motionId);
         Require(motion.State == MotionState.Voting, "vote-open", "The vote on this motion is not open.");
         var votes = _attendance.Values.ToDictionary(a => a.SeatId,
-            a => !a.IsPresent ? VoteChoice.Absent : motion.Votes.GetValueOrDefault(a.SeatId, VoteChoice.Abstain));
+            a => !a.IsPresent ? VoteChoice.Absent : motion.Votes.GetValueOrDefault(a.SeatId, Rules.SilenceCountsAs));
         return [new VoteClosed(motionId, now, votes, Outcome(motion.Threshold, votes))];
     }
 
@@ -129,7 +133,7 @@ public sealed partial class Meeting
         foreach (var (seat, choice) in dissent)
         {
             RequirePresentMember(seat);
-            if (!Enum.IsDefined(choice) || choice is VoteChoice.Absent)
+            if (choice is not (VoteChoice.Nay or VoteChoice.Abstain or VoteChoice.Recuse))
                 throw new InvalidInputException("dissent", "A dissenting vote is Nay, Abstain or Recuse.");
         }
         var votes = _attendance.Values.ToDictionary(a => a.SeatId,
@@ -137,16 +141,44 @@ public sealed partial class Meeting
         return [.. open, new VoteClosed(motionId, now, votes, Outcome(Motion(motionId).Threshold, votes))];
     }
 
-    /// <summary>Corrects one member's recorded vote on a closed vote. The original stays in the journal.</summary>
+    /// <summary>
+    /// Corrects a present member's recorded choice on a closed vote. A member recorded absent cannot gain a vote:
+    /// correct the attendance at the vote first (<see cref="CorrectAttendanceAtVote"/>). The original stays in the journal.
+    /// </summary>
     public MeetingEvent[] CorrectVote(Guid motionId, Guid seatId, VoteChoice choice, string reason)
     {
-        var motion = Motion(motionId);
-        Require(motion.State is MotionState.Passed or MotionState.Failed, "correct-closed-vote", "Only a closed vote can be corrected.");
+        var motion = RequireClosedVote(motionId);
         AttendanceOf(seatId);
-        if (!Enum.IsDefined(choice)) throw new InvalidInputException("choice", "Unknown vote choice.");
+        if (choice is not (VoteChoice.Aye or VoteChoice.Nay or VoteChoice.Abstain or VoteChoice.Recuse or VoteChoice.NotVoting))
+            throw new InvalidInputException("choice", "A corrected vote is Aye, Nay, Abstain, Recuse or NotVoting; absence is corrected as attendance.");
+        Require(motion.Votes[seatId] != VoteChoice.Absent, "absent-at-vote",
+            "This member was recorded absent at the vote; correct the attendance at the vote first.");
         Require(motion.Votes[seatId] != choice, "correction-changes", "The member's vote is already recorded so.");
         var votes = new Dictionary<Guid, VoteChoice>(motion.Votes) { [seatId] = choice };
         return [new VoteCorrected(motionId, seatId, choice, Guard.Text(reason, "reason", 1000), Outcome(motion.Threshold, votes))];
+    }
+
+    /// <summary>
+    /// Corrects whether a member was present at a closed vote. A member found present is recorded as the body counts
+    /// silence (present, not voting by default), and their choice can then be corrected; one found absent loses their vote.
+    /// </summary>
+    public MeetingEvent[] CorrectAttendanceAtVote(Guid motionId, Guid seatId, bool present, string reason)
+    {
+        var motion = RequireClosedVote(motionId);
+        AttendanceOf(seatId);
+        var wasPresent = motion.Votes[seatId] != VoteChoice.Absent;
+        Require(wasPresent != present, "correction-changes", $"The member is already recorded {(present ? "present" : "absent")} at this vote.");
+        var choice = present ? Rules.SilenceCountsAs : VoteChoice.Absent;
+        var votes = new Dictionary<Guid, VoteChoice>(motion.Votes) { [seatId] = choice };
+        return [new VoteAttendanceCorrected(motionId, seatId, present, choice, Guard.Text(reason, "reason", 1000), Outcome(motion.Threshold, votes))];
+    }
+
+    private Motion RequireClosedVote(Guid motionId)
+    {
+        var motion = Motion(motionId);
+        Require(motion.State is MotionState.Passed or MotionState.Failed or MotionState.NoQuorum && motion.VoteClosedAt is not null,
+            "correct-closed-vote", "Only a closed vote can be corrected.");
+        return motion;
     }
 
     /// <summary>
@@ -177,15 +209,18 @@ public sealed partial class Meeting
             case VoteOpened o: _motions[o.MotionId].State = MotionState.Voting; break;
             case VoteCast c: _motions[c.MotionId].Votes[c.SeatId] = c.Choice; break;
             case VoteClosed c: CloseVote(_motions[c.MotionId], c); break;
-            case VoteCorrected c:
-                var motion = _motions[c.MotionId];
-                motion.Votes[c.SeatId] = c.Choice;
-                motion.Corrections.Add(c);
-                SetOutcome(motion, c.Outcome);
-                break;
+            case VoteCorrected c: Correct(_motions[c.MotionId], new CorrectedVote(c.SeatId, c.Choice, c.Reason, false), c.Outcome); break;
+            case VoteAttendanceCorrected c: Correct(_motions[c.MotionId], new CorrectedVote(c.SeatId, c.Choice, c.Reason, true), c.Outcome); break;
             default: return false;
         }
         return true;
+    }
+
+    private void Correct(Motion motion, CorrectedVote correction, VoteOutcome outcome)
+    {
+        motion.Votes[correction.SeatId] = correction.Choice;
+        motion.Corrections.Add(correction);
+        SetOutcome(motion, outcome);
     }
 
     private void CloseVote(Motion motion, VoteClosed c)

@@ -5,13 +5,25 @@ public enum SpeakerState { Waiting, OnDeck, Speaking, Done, Withdrawn, NoShow }
 /// <summary>A public speaker's place in an item's queue, and their turn once given the floor.</summary>
 public sealed class SpeakerEntry
 {
-    internal SpeakerEntry(SpeakerSignedUp s) =>
-        (Id, ItemId, Name, Source, PersonKey, Stance, UsesInterpreter, WantsText, SignedUpAt) =
-        (s.EntryId, s.ItemId, s.Name, s.Source, s.PersonKey, s.Stance, s.UsesInterpreter, s.WantsText, s.At);
+    internal SpeakerEntry(SpeakerSignedUp s, long sequence) =>
+        (Id, ItemId, Name, Source, PersonKey, Stance, UsesInterpreter, WantsText, SignedUpAt, SignedUpSequence) =
+        (s.EntryId, s.ItemId, s.Name, s.Source, s.PersonKey, s.Stance, s.UsesInterpreter, s.WantsText, s.At, sequence);
 
     public Guid Id { get; }
     public Guid ItemId { get; }
+    /// <summary>The name as given: for the official record and the clerk. The public sees <see cref="PublicName"/>.</summary>
     public string Name { get; }
+    /// <summary>The journal sequence of the sign-up, whose text is served only while the name is public.</summary>
+    public long SignedUpSequence { get; }
+    public bool NameHidden { get; internal set; }
+    /// <summary>The name the clerk put in place of the one given, if any.</summary>
+    public string? ReplacedName { get; internal set; }
+    /// <summary>Why the clerk hid or replaced the name.</summary>
+    public string? ModerationReason { get; internal set; }
+    /// <summary>The name as the public may see it: null while hidden, the clerk's replacement, else the name given.</summary>
+    public string? PublicName => NameHidden ? null : ReplacedName ?? Name;
+    /// <summary>Whether the name as given is what the public sees (so its text is served beside the journal).</summary>
+    public bool GivenNameIsPublic => !NameHidden && ReplacedName is null;
     public SpeakerSource Source { get; }
     public string PersonKey { get; }
     public Stance? Stance { get; }
@@ -71,6 +83,7 @@ public sealed partial class Meeting
         if (!Enum.IsDefined(source)) throw new InvalidInputException("source", "Unknown source.");
         if (stance is { } s && !Enum.IsDefined(s)) throw new InvalidInputException("stance", "Stance is Support, Oppose or Neutral.");
         var key = Guard.Text(personKey, "personKey", 200);
+        RequireNotBlocked(key);
         Require(!QueueFor(itemId).Any(e => e.IsActive && e.PersonKey == key), "one-place-per-person",
             $"This person is already in the queue for item {item.Number}.");
         return [new SpeakerSignedUp(entryId, itemId, Guard.Text(name, "name", 80), source, key, stance, usesInterpreter, wantsText, now)];
@@ -116,7 +129,7 @@ public sealed partial class Meeting
         var entry = Entry(entryId);
         Require(entry.State is SpeakerState.Waiting or SpeakerState.OnDeck, "start-waiting-speaker",
             $"A speaker who is {entry.State} cannot be given the floor.");
-        Require(Speaking is null, "one-speaker", $"{Speaking?.Name} has the floor; end that turn first.");
+        Require(Speaking is null, "one-speaker", $"{Speaking?.PublicName ?? "Another speaker"} has the floor; end that turn first.");
         var seconds = (Item(entry.ItemId).MinutesPerSpeaker ?? Rules.SpeakerMinutes) * 60 * (entry.UsesInterpreter ? 2 : 1);
         return [new TurnStarted(entryId, now, seconds, now.AddSeconds(seconds))];
     }
@@ -178,7 +191,8 @@ public sealed partial class Meeting
         switch (e)
         {
             case SpeakerSignedUp s:
-                _entries[s.EntryId] = new SpeakerEntry(s);
+                _entries[s.EntryId] = new SpeakerEntry(s, Version + 1);
+                _textAt[Version + 1] = _entries[s.EntryId];
                 if (!_queues.TryGetValue(s.ItemId, out var queue)) _queues[s.ItemId] = queue = [];
                 queue.Add(s.EntryId);
                 break;

@@ -28,6 +28,9 @@ public sealed partial class Meeting
     /// <summary>The sequence number of the last event applied: the journal position this state reflects.</summary>
     public long Version { get; private set; }
 
+    /// <summary>The sequence of the adjournment, whose hash the journal recorded as its head (see <see cref="JournalHeadRecorded"/>).</summary>
+    public long? AdjournedThrough { get; private set; }
+
     private Meeting() { }
 
     public static Meeting FromHistory(IEnumerable<MeetingEvent> history)
@@ -66,13 +69,15 @@ public sealed partial class Meeting
             case MeetingRecessed: Status = MeetingStatus.Recessed; break;
             case MeetingResumed: Status = MeetingStatus.Live; break;
             case MeetingAdjourned: Status = MeetingStatus.Adjourned; break;
+            case JournalHeadRecorded h: AdjournedThrough = h.Through; break;
+            case JournalRechained: break;
             case MeetingCancelled c:
                 (Status, CancelReason) = (MeetingStatus.Cancelled, c.Reason);
                 CalendarRevision++;
                 break;
             default:
                 if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e) && !ApplyStream(e)
-                    && !ApplyMinutes(e) && !ApplyDocuments(e))
+                    && !ApplyMinutes(e) && !ApplyDocuments(e) && !ApplyModeration(e))
                     throw new InvalidOperationException($"No fold for event {e.GetType().Name}.");
                 break;
         }
@@ -140,12 +145,17 @@ public sealed partial class Meeting
         return [new MeetingResumed(now)];
     }
 
+    /// <summary>
+    /// Adjourns, and records the journal's head at that moment: the event after the adjournment names it, and
+    /// its previous hash is the adjournment's hash, the head printed on the minutes.
+    /// </summary>
     public MeetingEvent[] Adjourn(DateTimeOffset now)
     {
         Require(Status is MeetingStatus.Live or MeetingStatus.Recessed, "adjourn-when-in-session",
             "Only a meeting in session or in recess can be adjourned.");
         Require(OpenVote is null, "adjourn-with-vote-open", "Close the open vote before adjourning.");
-        return [.. EndTurnIfAny(now, TurnEndReason.Clerk), new MeetingAdjourned(now)];
+        MeetingEvent[] closing = [.. EndTurnIfAny(now, TurnEndReason.Clerk), new MeetingAdjourned(now)];
+        return [.. closing, new JournalHeadRecorded(Version + closing.Length)];
     }
 
     public MeetingEvent[] Cancel(DateTimeOffset now, string reason)

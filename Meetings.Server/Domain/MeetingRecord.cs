@@ -92,6 +92,12 @@ public sealed class MeetingRecord
             var motion = Meeting.Motion(c.MotionId);
             _corrections.Add(new VoteCorrection(at, c.MotionId, c.SeatId, motion.Votes[c.SeatId], c.Choice, c.Reason, c.Outcome));
         }
+        // A correction of who was present at the vote reads the same way: from absent to present (not voting), or back.
+        if (e is VoteAttendanceCorrected ac)
+        {
+            var motion = Meeting.Motion(ac.MotionId);
+            _corrections.Add(new VoteCorrection(at, ac.MotionId, ac.SeatId, motion.Votes[ac.SeatId], ac.Choice, ac.Reason, ac.Outcome));
+        }
         Meeting.Apply(e);
         switch (e)
         {

@@ -1,10 +1,9 @@
 using System.Security.Claims;
-using System.Text.Json;
-using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Meetings;
+using Meetings.Server.Moderation;
 
 namespace Meetings.Server.Journal;
 
@@ -14,7 +13,8 @@ public static class JournalEndpoints
 
     /// <summary>
     /// The public journal: <c>GET /api/meetings/{id}/journal?after={seq}</c> returns up to 1000 events after
-    /// <c>seq</c>; <c>GET /api/meetings/{id}/journal/verify</c> checks the hash chain. Drafts stay private.
+    /// <c>seq</c>, each with the texts behind its commitments that the public may read now;
+    /// <c>GET /api/meetings/{id}/journal/verify</c> checks the hash chain (cached per head). Drafts stay private.
     /// </summary>
     public static void MapJournalEndpoints(this WebApplication app)
     {
@@ -22,21 +22,15 @@ public static class JournalEndpoints
         group.MapGet("/", async (Guid id, long? after, ClaimsPrincipal user, MeetingStore store, MeetingJournal journal) =>
         {
             if (after < 0) throw new InvalidInputException("after", "The sequence number cannot be negative.");
-            await RequireVisible(id, user, store);
-            return (await journal.ReadAsync(id, after ?? 0, PageSize)).Select(ToDto);
+            // The entries first, then the state (as new or newer), so a text hidden meanwhile is not served.
+            var entries = await journal.ReadAsync(id, after ?? 0, PageSize);
+            return await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.Events(entries, m) : throw new NotFoundException("No such meeting."));
         });
-        group.MapGet("/verify", async (Guid id, ClaimsPrincipal user, MeetingStore store, MeetingJournal journal) =>
+        group.MapGet("/verify", async (Guid id, ClaimsPrincipal user, MeetingStore store, JournalVerifier verifier) =>
         {
-            var events = await RequireVisible(id, user, store);
-            var broken = await journal.VerifyAsync(id);
-            return new JournalVerification(id, events, broken is null, broken);
+            await RequireVisible(id, user, store);
+            return await verifier.VerifyAsync(id);
         });
-    }
-
-    public static JournalEventDto ToDto(JournalEntry e)
-    {
-        using var payload = JsonDocument.Parse(e.Payload);
-        return new(e.Sequence, e.At, e.Actor, e.Type, payload.RootElement.Clone(), e.PreviousHash, e.Hash);
     }
 
     private static Task<long> RequireVisible(Guid id, ClaimsPrincipal user, MeetingStore store) =>

@@ -26,7 +26,8 @@ public sealed class MeetingJournal(MeetingsDbContext db)
         var (sequence, hash) = (previous?.Sequence ?? 0, previous?.Hash ?? JournalChain.Genesis);
         foreach (var e in events)
         {
-            var entry = JournalChain.Link(meetingId, ++sequence, at, actor.Display, EventSerializer.TypeName(e), EventSerializer.Serialize(e), hash);
+            var (payload, texts) = EventSerializer.Serialize(e);
+            var entry = JournalChain.Link(meetingId, ++sequence, at, actor.Display, EventSerializer.TypeName(e), payload, hash, texts);
             entries.Add(entry);
             hash = entry.Hash;
         }
@@ -59,9 +60,10 @@ public sealed class MeetingJournal(MeetingsDbContext db)
             .OrderBy(r => r.Sequence).Take(max).ToListAsync(ct))
         .Select(r => r.ToEntry()).ToList();
 
-    /// <summary>Checks the whole chain of a meeting: null when intact, else the first sequence whose link is broken.</summary>
-    public async Task<long?> VerifyAsync(Guid meetingId, CancellationToken ct = default) =>
-        JournalChain.FirstBrokenLink(await ReadAsync(meetingId, ct: ct));
+    /// <summary>The last entry of a meeting's journal, or null when it has none: one indexed lookup.</summary>
+    public async Task<JournalEntry?> HeadAsync(Guid meetingId, CancellationToken ct = default) =>
+        (await db.Journal.AsNoTracking().Where(r => r.MeetingId == meetingId)
+            .OrderByDescending(r => r.Sequence).FirstOrDefaultAsync(ct))?.ToEntry();
 
     private Task<bool> HasEntryAsync(Guid meetingId, long sequence, CancellationToken ct) =>
         db.Journal.AsNoTracking().AnyAsync(r => r.MeetingId == meetingId && r.Sequence == sequence, ct);

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
-using Meetings.Server.Journal;
+using Meetings.Server.Moderation;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Meetings.Server.Live;
@@ -30,7 +30,7 @@ public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> h
     {
         if (entries.Count == 0) return Task.CompletedTask;
         var now = clock.GetUtcNow();
-        var update = new MeetingUpdate(meeting.Id, entries.Select(JournalEndpoints.ToDto).ToList(), LiveViews.Snapshot(meeting, now));
+        var update = new MeetingUpdate(meeting.Id, PublicRecord.Events(entries, meeting), LiveViews.Snapshot(meeting, now));
         // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
         _sending.AddOrUpdate(meeting.Id,
             _ => SendAsync(update, Task.CompletedTask),

@@ -5,6 +5,8 @@ using Meetings.Server.Domain;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Meetings;
+using Meetings.Server.Moderation;
+using Meetings.Server.Privacy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
@@ -16,14 +18,15 @@ namespace Meetings.Server.Live;
 /// command through <see cref="MeetingStore"/> (decide, append to the journal, then broadcast) and answers
 /// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
 /// </summary>
-public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, MeetingsDbContext db, Audience audience, TimeProvider clock) : Hub<IMeetingClient>
+public sealed partial class MeetingHub(
+    MeetingStore store, MeetingJournal journal, MeetingsDbContext db, Audience audience, PersonKeys keys, TimeProvider clock) : Hub<IMeetingClient>
 {
     // Everyone
 
     /// <summary>Joins a meeting's live group as a viewer, clerk or official. A resident passes the token their client keeps.</summary>
     public async Task<JoinResult> Join(Guid meetingId, string? residentToken = null)
     {
-        var personKey = residentToken is null ? null : PersonKeys.Resident(residentToken);
+        var personKey = residentToken is null ? null : keys.Resident(meetingId, residentToken);
         var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
             ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
         await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
@@ -44,10 +47,10 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     /// <summary>The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something converges.</summary>
     public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
     {
-        var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
-            ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
-        var events = await journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
-        return new CatchUp(events.Select(JournalEndpoints.ToDto).ToList(), snapshot);
+        // The events first, then the state (as new or newer): the texts served beside them follow the state's moderation.
+        var entries = await journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
+        return await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
+            ? new CatchUp(PublicRecord.Events(entries, m), LiveViews.Snapshot(m, clock.GetUtcNow())) : throw new HubException("No such meeting."));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
@@ -64,13 +67,13 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
         var entryId = Guid.NewGuid();
         var phone = SpeakerContact.NormalizePhone(request.Phone);
         if (request.CallMe && phone is null) throw new InvalidInputException("phone", "To be called when you are up, give the number to call.");
-        var key = PersonKeys.Resident(residentToken);
+        var key = keys.Resident(meetingId, residentToken);
         // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.
         if (phone is not null)
         {
             db.SpeakerContacts.Add(new SpeakerContact
             {
-                EntryId = entryId, MeetingId = meetingId, Phone = phone, CallMe = request.CallMe, Language = request.Language == "es" ? "es" : "en",
+                EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow(), CallMe = request.CallMe, Language = request.Language == "es" ? "es" : "en",
             });
             await db.SaveChangesAsync();
         }
@@ -91,13 +94,13 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     /// <summary>A resident withdraws one of their own sign-ups (and only their own).</summary>
     public Task<CommandAck> WithdrawSignUp(Guid meetingId, string residentToken, Guid entryId)
     {
-        var key = PersonKeys.Resident(residentToken);
+        var key = keys.Resident(meetingId, residentToken);
         return Run(meetingId, (m, _) => m.Entry(entryId).PersonKey == key ? m.Withdraw(entryId)
             : throw new HubException("You can withdraw only your own sign-up."));
     }
 
     public Task<CommandAck> SubmitWrittenComment(Guid meetingId, string residentToken, Guid itemId, string name, string text) =>
-        Run(meetingId, (m, now) => m.SubmitWrittenComment(now, Guid.NewGuid(), itemId, name, text, PersonKeys.Resident(residentToken)));
+        Run(meetingId, (m, now) => m.SubmitWrittenComment(now, Guid.NewGuid(), itemId, name, text, keys.Resident(meetingId, residentToken)));
 
     // Officials of the meeting's body
 
@@ -146,7 +149,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     public async Task<CommandAck> Vote(Guid meetingId, Guid motionId, string choice)
     {
         var seat = await OwnSeatAsync(meetingId);
-        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse(choice, "choice", VoteChoice.Absent) ?? throw Missing("choice")));
+        return await Run(meetingId, (m, _) => m.CastVote(motionId, seat, Parse(choice, "choice", VoteChoice.Absent, VoteChoice.NotVoting) ?? throw Missing("choice")));
     }
 
     // The clerk (or an administrator)
@@ -192,7 +195,7 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     public async Task<Guid> AddRoomSpeaker(Guid meetingId, Guid itemId, string name, string? stance = null, bool usesInterpreter = false)
     {
         var entryId = Guid.NewGuid();
-        var card = PersonKeys.Card(name);
+        var card = keys.Card(meetingId, name);
         await Run(meetingId, (m, now) => m.SignUp(now, entryId, itemId, name ?? "", SpeakerSource.Room, card, Parse<Stance>(stance, "stance"), usesInterpreter, false));
         return entryId;
     }
@@ -248,14 +251,22 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
     [Authorize(Policy = Roles.ClerkPolicy)]
     public Task<CommandAck> RecordVoiceVote(Guid meetingId, Guid motionId, IReadOnlyDictionary<Guid, string>? dissent = null)
     {
-        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse(d.Value, "dissent", VoteChoice.Aye, VoteChoice.Absent) ?? throw Missing("dissent"));
+        var parsed = (dissent ?? new Dictionary<Guid, string>()).ToDictionary(d => d.Key, d => Parse(d.Value, "dissent", VoteChoice.Aye, VoteChoice.Absent, VoteChoice.NotVoting) ?? throw Missing("dissent"));
         return Run(meetingId, (m, now) => m.RecordVoiceVote(now, motionId, parsed));
     }
 
-    /// <summary>Corrects one member's recorded vote on a closed vote; the original stays on the record.</summary>
+    /// <summary>
+    /// Corrects a present member's recorded vote on a closed vote (Aye, Nay, Abstain, Recuse or NotVoting); the
+    /// original stays on the record. A member recorded absent needs <see cref="CorrectAttendanceAtVote"/> first.
+    /// </summary>
     [Authorize(Policy = Roles.ClerkPolicy)]
     public Task<CommandAck> CorrectVote(Guid meetingId, Guid motionId, Guid seatId, string choice, string reason) =>
-        Run(meetingId, (m, _) => m.CorrectVote(motionId, seatId, Parse<VoteChoice>(choice, "choice") ?? throw Missing("choice"), reason));
+        Run(meetingId, (m, _) => m.CorrectVote(motionId, seatId, Parse(choice, "choice", VoteChoice.Absent) ?? throw Missing("choice"), reason ?? ""));
+
+    /// <summary>Corrects whether a member was present at a closed vote; a member found present is recorded as the body counts silence.</summary>
+    [Authorize(Policy = Roles.ClerkPolicy)]
+    public Task<CommandAck> CorrectAttendanceAtVote(Guid meetingId, Guid motionId, Guid seatId, bool present, string reason) =>
+        Run(meetingId, (m, _) => m.CorrectAttendanceAtVote(motionId, seatId, present, reason ?? ""));
 
     // The one path
 

@@ -17,6 +17,8 @@ public sealed class SpeakerContact
     public Guid EntryId { get; set; }
     public Guid MeetingId { get; set; }
     public string Phone { get; set; } = "";
+    /// <summary>When it was kept: a number younger than a few minutes may belong to a sign-up still being committed.</summary>
+    public DateTimeOffset SavedAt { get; set; }
     /// <summary>The language the speaker used on the page (en or es): texts and the call-back are in it.</summary>
     public string Language { get; set; } = "en";
     /// <summary>"Call me when I'm up": the server calls this number when the sign-up goes on deck.</summary>

@@ -1,4 +1,5 @@
 using Meetings.Server.Domain;
+using Meetings.Server.Moderation;
 using Meetings.Server.Records;
 
 namespace Meetings.Server.Minutes;
@@ -35,7 +36,7 @@ public sealed record MinutesTally(MotionState State, int Ayes, int Nays, int Abs
 public sealed record MinutesVote(string Seat, string Name, VoteChoice Choice);
 public sealed record MinutesCorrection(DateTimeOffset At, string Name, VoteChoice From, VoteChoice To, string Reason);
 
-/// <summary>A public speaker who had the floor: the name as given (through <see cref="PublicText"/>), how they took part, their stance and time.</summary>
+/// <summary>A public speaker who had the floor: the name as given (as the public may see it, through <see cref="PublicRecord"/>), how they took part, their stance and time.</summary>
 public sealed record MinutesSpeaker(string Name, SpeakerSource Source, Stance? Stance, DateTimeOffset StartedAt, int SecondsSpoken);
 public sealed record MinutesComment(string Item, string Name, string Text, DateTimeOffset At);
 
@@ -59,7 +60,7 @@ public static class MinutesBuilder
             [.. r.QuorumLog.Select(q => new MinutesQuorum(L(q.At), q.Present, q.Needed))],
             [.. r.Recesses.Select(x => new MinutesRecess(L(x.From), x.To is { } to ? L(to) : null))],
             [.. m.Agenda.Select(i => Item(r, i, Narrative(i.Id)))],
-            [.. PublicText.Comments(m).Select(w => new MinutesComment(m.Item(w.ItemId).Number, PublicText.CommenterName(m, w), PublicText.CommentText(m, w), L(w.At)))]);
+            [.. PublicRecord.Comments(m).Select(w => new MinutesComment(m.Item(w.ItemId).Number, w.Name, w.Text, L(w.At)))]);
     }
 
     private static MinutesItem Item(MeetingRecord r, AgendaItem item, string? narrative)
@@ -70,8 +71,8 @@ public static class MinutesBuilder
             [.. r.Actions.Where(a => a.ItemId == item.Id).Select(a => new MinutesAction(m.Local(a.At), a.Kind))],
             [.. m.Motions.Where(x => x.ItemId == item.Id).Select(x => Motion(r, x))],
             [.. m.QueueFor(item.Id).Where(e => e.Turn is not null)
-                .Select(e => new MinutesSpeaker(PublicText.SpeakerName(m, e), e.Source, e.Stance, m.Local(e.Turn!.StartedAt), r.SecondsSpoken(e.Id)))],
-            PublicText.Comments(m).Count(w => w.ItemId == item.Id));
+                .Select(e => new MinutesSpeaker(PublicRecord.PrintedName(e), e.Source, e.Stance, m.Local(e.Turn!.StartedAt), r.SecondsSpoken(e.Id)))],
+            PublicRecord.Comments(m).Count(w => w.ItemId == item.Id));
     }
 
     private static MinutesMotion Motion(MeetingRecord r, Motion x)

@@ -61,6 +61,7 @@ public sealed class MinutesLayout
         ["vote"] = ("Vote", "Voto"),
         ["vote.Aye"] = ("Aye", "Sí"), ["vote.Nay"] = ("Nay", "No"), ["vote.Abstain"] = ("Abstain", "Abstención"),
         ["vote.Recuse"] = ("Recused", "Se excusó"), ["vote.Absent"] = ("Absent", "Ausente"),
+        ["vote.NotVoting"] = ("Present, not voting", "Presente, no votó"),
         ["result.Passed"] = ("PASSED", "APROBADA"), ["result.Failed"] = ("FAILED", "RECHAZADA"), ["result.NoQuorum"] = ("NO QUORUM: the vote decided nothing", "SIN QUÓRUM: la votación no decidió nada"),
         ["result.Withdrawn"] = ("Withdrawn before a vote.", "Retirada antes de votarse."),
         ["result.pending"] = ("Not put to a vote.", "No se sometió a votación."),

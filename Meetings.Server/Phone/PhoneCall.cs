@@ -33,6 +33,8 @@ public sealed class PhoneCall
     public bool WantMuted { get; set; } = true;
     /// <summary>Whether Twilio has confirmed <see cref="WantMuted"/>; false while a mute or unmute is pending.</summary>
     public bool MuteApplied { get; set; } = true;
+    /// <summary>Whether the clerk dropped this caller: the call is hung up through Twilio, retried until it is.</summary>
+    public bool DropWanted { get; set; }
     /// <summary>Why the last change of the line did not go through (Twilio's answer), while it is pending.</summary>
     public string? Problem { get; set; }
     /// <summary>What this participant is still to hear, alone (one of <see cref="Announcements"/>), if anything.</summary>

@@ -33,8 +33,19 @@ public sealed class PhoneFollower(IServiceScopeFactory scopes, MeetingStore stor
         var marked = await CallerAnnouncements.MarkAsync(db, batch.MeetingId, batch.Numbered, ct);
         var calls = await db.PhoneCalls.Where(c => c.MeetingId == batch.MeetingId && c.EntryId != null).ToListAsync(ct);
         var linesChanged = floorChanged && calls.Count > 0 && await SetLinesAsync(db, batch.MeetingId, calls, ct);
-        if (marked || linesChanged) sync.Wake();
+        var dropped = await DropAsync(db, batch, ct);
+        if (marked || linesChanged || dropped) sync.Wake();
         if (queueChanged || marked) await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(batch.MeetingId);
+    }
+
+    /// <summary>Marks the calls of each speaker the clerk dropped (a caller's, or a browser's leg) to be hung up.</summary>
+    private static async Task<bool> DropAsync(MeetingsDbContext db, FollowedEvents batch, CancellationToken ct)
+    {
+        var dropped = false;
+        foreach (var t in batch.Events.OfType<TurnEnded>().Where(t => t.Reason == TurnEndReason.Dropped))
+            dropped |= await db.PhoneCalls.Where(c => c.MeetingId == batch.MeetingId && c.EntryId == t.EntryId && !c.HungUp && !c.DropWanted)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.DropWanted, true), ct) > 0;
+        return dropped;
     }
 
     /// <summary>Marks each line whose wanted state differs from the meeting's as pending; true when any did.</summary>

@@ -6,6 +6,7 @@ using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Live;
 using Meetings.Server.Meetings;
+using Meetings.Server.Privacy;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
@@ -17,7 +18,7 @@ namespace Meetings.Server.Phone;
 /// line should be open. Callers change the meeting through <see cref="MeetingStore"/> like anyone else.
 /// </summary>
 public sealed class PhoneService(
-    MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync sync, TimeProvider clock)
+    MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync sync, TimeProvider clock, PersonKeys keys)
 {
     private static readonly Actor Caller = new(ActorRole.Resident, "phone caller");
 
@@ -146,13 +147,12 @@ public sealed class PhoneService(
         }
         if (openItem is not { } itemId) return say.CommentClosed;
         var entryId = Guid.NewGuid();
-        // The key is the call, which means nothing outside Twilio; one place per number is checked here, privately.
-        var otherCalls = await db.PhoneCalls.AsNoTracking().Where(c => c.From == call.From && c.CallSid != call.CallSid && c.EntryId != null)
-            .Select(c => c.EntryId!.Value).ToListAsync();
-        if (await store.ReadAsync(call.MeetingId, m => otherCalls.Any(id => m.Entry(id) is { IsActive: true } e && e.ItemId == itemId)))
+        // The key is the number, keyed with the server's secret and this meeting: one place per number, and what a block names.
+        var key = keys.Caller(call.MeetingId, call.From);
+        if (await store.ReadAsync(call.MeetingId, m => m.QueueFor(itemId).Any(e => e.IsActive && e.PersonKey == key)))
             return say.AlreadyInLine;
         var result = await store.ExecuteAsync(call.MeetingId, Caller, (m, now) =>
-            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, PersonKeys.Caller(call.CallSid), null, false, false),
+            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, key, null, false, false),
             m => (m.Item(itemId).Title, Place: PlaceOf(m, entryId) ?? 0));
         call.EntryId = entryId;
         await db.SaveChangesAsync();

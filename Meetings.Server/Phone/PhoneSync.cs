@@ -7,7 +7,7 @@ namespace Meetings.Server.Phone;
 
 /// <summary>
 /// Keeps each caller's line as the meeting says it should be: open while they have the floor, muted
-/// otherwise. The journal's follower (<see cref="PhoneFollower"/>) marks the wanted state; this service then tells Twilio, off the meeting's path,
+/// otherwise. The journal's follower (<see cref="PhoneFollower"/>) marks the wanted state (and the calls the clerk dropped); this service then tells Twilio, off the meeting's path,
 /// and keeps trying after a failure (the clerk sees "unmute pending" or "mute pending", with Twilio's reason)
 /// until it succeeds or the turn ends. It also plays what callers hear alone and places call-backs
 /// (<see cref="PhoneSync"/>'s other part). Twilio's failures are logged once per outage, by <see cref="TwilioHealth"/>.
@@ -75,7 +75,25 @@ public sealed partial class PhoneSync(IServiceScopeFactory scopes, IOptions<Phon
         changed.UnionWith(await AnnounceAsync(db, gateway, health, ct));
         changed.UnionWith(await WarnAsync(db, gateway, health, scope.ServiceProvider.GetRequiredService<Meetings.MeetingStore>(), ct));
         changed.UnionWith(await CallBackAsync(db, gateway, health, scope.ServiceProvider.GetRequiredService<Meetings.MeetingStore>(), ct));
+        changed.UnionWith(await DropAsync(db, gateway, health, ct));
         foreach (var meetingId in changed)
             await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(meetingId);
+    }
+
+    /// <summary>Hangs up every call the clerk dropped that is still up; a call Twilio no longer has counts as gone.</summary>
+    private static async Task<List<Guid>> DropAsync(MeetingsDbContext db, TwilioGateway gateway, TwilioHealth health, CancellationToken ct)
+    {
+        var wanted = await db.PhoneCalls.AsNoTracking().Where(c => c.DropWanted && !c.HungUp).ToListAsync(ct);
+        var gone = new List<Guid>();
+        foreach (var call in wanted)
+        {
+            // Refused means Twilio has no such call in progress: the caller is gone already.
+            var (outcome, _) = await TryAsync(health, "hang up a call", () => gateway.HangUpAsync(call.CallSid), ct);
+            if (outcome is not (Sent.Done or Sent.Refused)) continue;
+            await db.PhoneCalls.Where(c => c.CallSid == call.CallSid)
+                .ExecuteUpdateAsync(x => x.SetProperty(c => c.HungUp, true).SetProperty(c => c.InConference, false), ct);
+            gone.Add(call.MeetingId);
+        }
+        return gone;
     }
 }

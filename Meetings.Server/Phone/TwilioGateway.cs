@@ -55,6 +55,10 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
     public Task RedirectCallAsync(string callSid, string twiml) =>
         CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Twiml = new Twilio.Types.Twiml(twiml) }, Client());
 
+    /// <summary>Hangs up a call (a caller's, or a browser's leg) by setting its status to completed.</summary>
+    public Task HangUpAsync(string callSid) =>
+        CallResource.UpdateAsync(new UpdateCallOptions(callSid) { Status = CallResource.UpdateStatusEnum.Completed }, Client());
+
     public async Task<string> SendSmsAsync(string to, string body) =>
         (await MessageResource.CreateAsync(new CreateMessageOptions(new Twilio.Types.PhoneNumber(to))
         {

@@ -5,6 +5,7 @@ using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Live;
 using Meetings.Server.Meetings;
+using Meetings.Server.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Twilio.Jwt.AccessToken;
@@ -16,7 +17,7 @@ namespace Meetings.Server.Phone;
 /// One per sign-up, for its owner only, while the sign-up is in line; short-lived, outgoing calls only, to the
 /// TwiML App whose voice URL is <c>/phone/voice/browser</c>. The identity names the sign-up and nothing else.
 /// </summary>
-public sealed partial class VoiceTokens(MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, TimeProvider clock)
+public sealed partial class VoiceTokens(MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, PersonKeys keys, TimeProvider clock)
 {
     /// <summary>How long a token lets a browser connect; the page asks for a fresh one before it runs out.</summary>
     public static TimeSpan Lifetime { get; } = TimeSpan.FromMinutes(5);
@@ -35,7 +36,7 @@ public sealed partial class VoiceTokens(MeetingsDbContext db, MeetingStore store
     {
         var o = options.Value;
         if (!o.BrowserAudioEnabled) throw new NotFoundException("Browser audio is not set up on this server; call in by phone instead.");
-        var key = PersonKeys.Resident(residentToken);
+        var key = keys.Resident(meetingId, residentToken);
         await store.ReadAsync(meetingId, m =>
         {
             var entry = m.Status == MeetingStatus.Draft ? null : m.FindEntry(entryId);

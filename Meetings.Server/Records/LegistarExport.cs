@@ -89,6 +89,7 @@ public static class LegistarExport
         VoteChoice.Abstain => "Abstain",
         VoteChoice.Recuse => "Recused",
         VoteChoice.Absent => "Absent",
+        VoteChoice.NotVoting => "Present",
         _ => choice.ToString(),
     };
 }

@@ -1,4 +1,5 @@
 using Meetings.Server.Domain;
+using Meetings.Server.Moderation;
 
 namespace Meetings.Server.Records;
 
@@ -86,13 +87,13 @@ public static class OcdExport
             [new OcdLink(links.MeetingPage(m.Id), "meeting page"), new OcdLink(links.Journal(m.Id), "journal")], extras);
     }
 
-    /// <summary>A recusal is "not voting" with a note saying so; any choice the record may gain later reads "other".</summary>
+    /// <summary>A recusal, and a member present who did not vote, are "not voting" with a note saying which; any choice the record may gain later reads "other".</summary>
     public static string Option(VoteChoice choice) => choice switch
     {
         VoteChoice.Aye => "yes",
         VoteChoice.Nay => "no",
         VoteChoice.Abstain => "abstain",
-        VoteChoice.Recuse => "not voting",
+        VoteChoice.Recuse or VoteChoice.NotVoting => "not voting",
         VoteChoice.Absent => "absent",
         _ => "other",
     };
@@ -101,6 +102,7 @@ public static class OcdExport
     {
         var notes = new List<string>();
         if (choice == VoteChoice.Recuse) notes.Add("recused");
+        if (choice == VoteChoice.NotVoting) notes.Add("present, not voting");
         notes.AddRange(r.Corrections.Where(c => c.MotionId == motion.Id && c.SeatId == seatId)
             .Select(c => $"corrected from {c.From} to {c.To}: {c.Reason}"));
         return string.Join("; ", notes);
@@ -120,7 +122,7 @@ public static class OcdExport
         if (item.Description is { } d) notes.Add(d);
         var speakers = m.QueueFor(item.Id).Count(e => e.Turn is not null);
         if (speakers > 0) notes.Add($"{speakers} public speaker{(speakers == 1 ? "" : "s")}");
-        var written = PublicText.Comments(m).Count(c => c.ItemId == item.Id);
+        var written = PublicRecord.Comments(m).Count(c => c.ItemId == item.Id);
         if (written > 0) notes.Add($"{written} written comment{(written == 1 ? "" : "s")}");
         var motions = m.Motions.Where(x => x.ItemId == item.Id).ToList();
         notes.AddRange(motions.Select(x => $"Motion {RecordFacts.Identifier(m, x)}: {x.Text} ({x.State.ToString().ToLowerInvariant()})"));

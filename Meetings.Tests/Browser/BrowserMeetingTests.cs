@@ -52,6 +52,7 @@ public class BrowserMeetingTests
         var context = await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(Timeout);
         var page = await context.NewPageAsync();
+        page.PageError += (_, e) => TestContext.Progress.WriteLine($"[{path}] page error: {e}");
         if (email is not null)
         {
             await page.GotoAsync("/signin");
@@ -133,11 +134,24 @@ public class BrowserMeetingTests
         await Assertions.Expect(clerk.GetByText("3. Walter Card")).ToBeVisibleAsync();
         await clerk.GetByRole(AriaRole.Button, new() { Name = "Move Walter Card up" }).ClickAsync();
         await Assertions.Expect(clerk.GetByText("2. Walter Card")).ToBeVisibleAsync();
+        // A written comment waits for the clerk; released, every resident sees it.
+        var written = residentA.GetByRole(AriaRole.Region, new() { Name = "Leave a written comment" });
+        await written.GetByLabel("Name as you wish to be called").FillAsync("Rosa Delgado");
+        await written.GetByLabel("Comment").FillAsync("Please keep the branch library open on Sundays.");
+        await written.GetByRole(AriaRole.Button, new() { Name = "Send" }).ClickAsync();
+        await Assertions.Expect(clerk.GetByText("Please keep the branch library open on Sundays.")).ToBeVisibleAsync();
+        await Assertions.Expect(residentB.GetByText("Please keep the branch library open on Sundays.")).ToHaveCountAsync(0);
         await Shot(clerk, "clerk-console");
         await Accessible(clerk, "clerk console");
+        await clerk.GetByRole(AriaRole.Button, new() { Name = "Release the comment of Rosa Delgado" }).ClickAsync();
+        await Assertions.Expect(residentB.GetByText("Please keep the branch library open on Sundays.")).ToBeVisibleAsync();
 
+        // The chamber display names a speaker only once the clerk calls them.
+        await Assertions.Expect(display.GetByText("Rosa Delgado")).ToHaveCountAsync(0);
         await clerk.Locator("body").PressAsync("n");
-        await Timed("start turn (keyboard) → display", () => clerk.Locator("body").PressAsync("s"), display.GetByText("Rosa Delgado"));
+        await Assertions.Expect(display.GetByText("Next: Rosa Delgado")).ToBeVisibleAsync();
+        await Assertions.Expect(display.GetByText("Ana Ruiz")).ToHaveCountAsync(0);
+        await Timed("start turn (keyboard) → display", () => clerk.Locator("body").PressAsync("s"), display.GetByText("Speaking: Rosa Delgado"));
         await Assertions.Expect(display.GetByRole(AriaRole.Timer)).ToHaveTextAsync(new System.Text.RegularExpressions.Regex("^[23]:[0-5][0-9]$"));
         await Assertions.Expect(residentA.GetByRole(AriaRole.Status).Filter(new() { HasText = "It is your turn to speak." })).ToHaveCountAsync(1);
         await Shot(display, "chamber-display-speaker");
@@ -165,7 +179,8 @@ public class BrowserMeetingTests
         await Accessible(mayor, "official tablet");
         await Timed("close vote → display result", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Close the vote" }).ClickAsync(),
             display.GetByText("Adopt the mid-year budget adjustment — Passed"));
-        await Assertions.Expect(display.GetByText("3 aye, 0 nay, 1 abstain, 0 recused, 1 absent", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(display.GetByText("3 aye, 0 nay, 0 abstain, 0 recused, 1 present not voting, 1 absent", new() { Exact = true })).ToBeVisibleAsync();
+        await Assertions.Expect(display.GetByText("A member present who does not vote is recorded as present, not voting.")).ToBeVisibleAsync();
         await Assertions.Expect(residentA.GetByRole(AriaRole.Status).Filter(new() { HasText = "Vote result: Passed." })).ToHaveCountAsync(1);
         await Assertions.Expect(residentA.GetByText("Passed").First).ToBeVisibleAsync();
         await Shot(display, "chamber-display-vote");

@@ -125,10 +125,10 @@ public class FloorAndCommentTests
         test.Do(test.Meeting.SubmitWrittenComment(TestMeeting.At(3), first, test.Items[1], "  Pat Resident ", "Please fund the library.", "key:pat"));
         test.Do(test.Meeting.SubmitWrittenComment(TestMeeting.At(4), second, test.Items[0], "Lee", "Fix Elm Street.", "key:lee"));
 
-        Assert.That(test.Meeting.WrittenComments, Is.EqualTo(new[]
+        Assert.That(test.Meeting.WrittenComments.Select(c => (c.Id, c.ItemId, c.Name, c.Text, c.At)), Is.EqualTo(new[]
         {
-            new WrittenComment(first, test.Items[1], "Pat Resident", "Please fund the library.", TestMeeting.At(3)),
-            new WrittenComment(second, test.Items[0], "Lee", "Fix Elm Street.", TestMeeting.At(4)),
+            (first, test.Items[1], "Pat Resident", "Please fund the library.", TestMeeting.At(3)),
+            (second, test.Items[0], "Lee", "Fix Elm Street.", TestMeeting.At(4)),
         }));
     }
 

@@ -303,8 +303,23 @@ public class LifecycleTests
         Assert.That(events, Is.EqualTo(new MeetingEvent[]
         {
             new TurnEnded(entry, TestMeeting.At(6), TurnEndReason.Clerk), new MeetingAdjourned(TestMeeting.At(6)),
+            new JournalHeadRecorded(test.Meeting.Version - 1),
         }));
         Assert.That(test.Meeting.Speaking, Is.Null);
+    }
+
+    [Test]
+    public void Adjourning_RecordsTheJournalsHead_AsTheEventAfterTheAdjournment()
+    {
+        var test = TestMeeting.InSession();
+        var before = test.Meeting.Version;
+
+        var events = test.Do(test.Meeting.Adjourn(TestMeeting.At(60)));
+
+        Assert.That(events[^2], Is.EqualTo(new MeetingAdjourned(TestMeeting.At(60))));
+        Assert.That(events[^1], Is.EqualTo(new JournalHeadRecorded(before + 1)),
+            "the head recorded is the adjournment's own place in the journal, whose hash the next event links to");
+        Assert.That(test.Meeting.AdjournedThrough, Is.EqualTo(before + 1));
     }
 
     [Test]

@@ -289,7 +289,7 @@ public class MotionAndVoteTests
     // Closing and outcomes
 
     [Test]
-    public void Closing_RecordsAbsentMembersAsAbsent_AndSilentMembersAsAbstaining()
+    public void Closing_RecordsAbsentMembersAsAbsent_AndSilentMembersAsPresentNotVoting()
     {
         var test = TestMeeting.InSession(seats: 5, present: 4);
         var id = test.MoveAndSecond();
@@ -302,7 +302,7 @@ public class MotionAndVoteTests
         var closed = (VoteClosed)test.Do(test.Meeting.CloseVoting(TestMeeting.At(12), id)).Single();
 
         Assert.That(closed.Votes, Has.Count.EqualTo(5), "every seat is on the record");
-        Assert.That(closed.Votes[test.Seats[2]], Is.EqualTo(Abstain), "present but silent");
+        Assert.That(closed.Votes[test.Seats[2]], Is.EqualTo(VoteChoice.NotVoting), "present but silent: present, not voting, not an abstention");
         Assert.That(closed.Votes[test.Seats[3]], Is.EqualTo(VoteChoice.Absent), "left before the vote closed");
         Assert.That(closed.Votes[test.Seats[4]], Is.EqualTo(VoteChoice.Absent), "never arrived");
         Assert.That(test.Meeting.Motion(id).Votes, Is.EquivalentTo(closed.Votes));
@@ -520,5 +520,127 @@ public class MotionAndVoteTests
         var corrected = (VoteCorrected)test.Do(test.Meeting.CorrectVote(id, test.Seats[4], Nay, "Voted nay by hand")).Single();
 
         Assert.That(corrected.Outcome, Is.EqualTo(VoteOutcome.Failed), "turning an abstention into a nay cannot make a motion pass");
+    }
+
+    // Silence, and corrections that respect who was there
+
+    [TestCase(VoteChoice.Aye)]
+    [TestCase(VoteChoice.Abstain)]
+    [TestCase(VoteChoice.Nay)]
+    public void Closing_RecordsSilentMembers_AsTheBodysRuleCountsSilence(VoteChoice silence)
+    {
+        var test = TestMeeting.InSession(seats: 5, rules: b => b.SetRecordRules(CommentRelease.AfterRelease, silence));
+        var id = test.MoveAndSecond();
+
+        var closed = test.Vote(id, Aye, Aye, Nay, null, null);
+
+        Assert.That(closed.Votes[test.Seats[3]], Is.EqualTo(silence));
+        Assert.That(closed.Votes[test.Seats[4]], Is.EqualTo(silence));
+        Assert.That(test.Meeting.Motion(id).Count(silence), Is.EqualTo(silence == Aye ? 4 : silence == Nay ? 3 : 2));
+    }
+
+    [Test]
+    public void SilenceCounted_AsAnythingButAVoteOrNotVoting_IsRefused()
+    {
+        var body = TestMeeting.NewBody(3);
+
+        Assert.That(() => body.SetRecordRules(CommentRelease.AfterRelease, VoteChoice.Absent), Refused.Field("silenceCountsAs"));
+        Assert.That(() => body.SetRecordRules(CommentRelease.AfterRelease, VoteChoice.Recuse), Refused.Field("silenceCountsAs"));
+    }
+
+    [Test]
+    public void PresentNotVoting_CountsTowardQuorum_ButNotTowardVotesCast()
+    {
+        var test = TestMeeting.InSession(seats: 5);
+        var id = test.MoveAndSecond();
+
+        var closed = test.Vote(id, Aye, Aye, Nay, null, null);
+
+        Assert.That(closed.Outcome, Is.EqualTo(VoteOutcome.Passed), "2 ayes to 1 nay of votes cast, with 5 present");
+        Assert.That(test.Meeting.Motion(id).Count(VoteChoice.NotVoting), Is.EqualTo(2));
+    }
+
+    [Test]
+    public void Correction_GivingAnAbsentMemberAVote_IsRefused()
+    {
+        var test = TestMeeting.InSession(seats: 5, present: 4);
+        var id = test.MoveAndSecond();
+        test.Vote(id, Aye, Nay, Nay, Aye);
+        Assert.That(test.Meeting.Motion(id).Votes[test.Seats[4]], Is.EqualTo(VoteChoice.Absent));
+
+        Assert.That(() => test.Meeting.CorrectVote(id, test.Seats[4], Aye, "She says she voted aye"), Refused.Rule("absent-at-vote"));
+        Assert.That(test.Meeting.Motion(id).Count(Aye), Is.EqualTo(2), "the tally keeps 2 ayes and 1 absent");
+        Assert.That(test.Meeting.Motion(id).Count(VoteChoice.Absent), Is.EqualTo(1));
+    }
+
+    [Test]
+    public void Correction_ToAbsent_IsRefused_AbsenceIsCorrectedAsAttendance()
+    {
+        var test = TestMeeting.InSession(seats: 5);
+        var id = test.MoveAndSecond();
+        test.Vote(id, Aye, Aye, Nay, Nay, Aye);
+
+        Assert.That(() => test.Meeting.CorrectVote(id, test.Seats[0], VoteChoice.Absent, "Had left"), Refused.Field("choice"));
+    }
+
+    [Test]
+    public void AnAbsentMember_CanGainAVote_OnceTheAttendanceAtTheVoteIsCorrected()
+    {
+        var test = TestMeeting.InSession(seats: 5, present: 4);
+        var id = test.MoveAndSecond();
+        test.Vote(id, Aye, Nay, Nay, Aye);
+
+        var attendance = (VoteAttendanceCorrected)test.Do(test.Meeting.CorrectAttendanceAtVote(id, test.Seats[4], true, "Was at the dais; the roll was not updated")).Single();
+        var vote = (VoteCorrected)test.Do(test.Meeting.CorrectVote(id, test.Seats[4], Aye, "Voted aye by hand")).Single();
+
+        Assert.That(attendance, Is.EqualTo(new VoteAttendanceCorrected(id, test.Seats[4], true, VoteChoice.NotVoting,
+            "Was at the dais; the roll was not updated", VoteOutcome.Failed)));
+        Assert.That(vote.Outcome, Is.EqualTo(VoteOutcome.Passed), "3 ayes to 2 nays");
+        var motion = test.Meeting.Motion(id);
+        Assert.That(motion.Corrections.Select(c => (c.Choice, c.OfAttendance)), Is.EqualTo(new[] { (VoteChoice.NotVoting, true), (Aye, false) }));
+        Assert.That(motion.Count(VoteChoice.Absent), Is.Zero);
+    }
+
+    [Test]
+    public void AttendanceCorrection_CanGiveAVoteClosedWithoutQuorumItsQuorum()
+    {
+        var test = TestMeeting.InSession(seats: 5, present: 3);
+        var id = test.MoveAndSecond();
+        test.Do(test.Meeting.OpenVoting(TestMeeting.At(40), id));
+        test.Do(test.Meeting.CastVote(id, test.Seats[0], Aye));
+        test.Do(test.Meeting.CastVote(id, test.Seats[1], Aye));
+        test.Do(test.Meeting.MemberDeparts(TestMeeting.At(41), test.Seats[2]));
+        var closed = (VoteClosed)test.Do(test.Meeting.CloseVoting(TestMeeting.At(42), id)).Single();
+        Assert.That(closed.Outcome, Is.EqualTo(VoteOutcome.NoQuorum), "2 of 3 needed");
+
+        var corrected = (VoteAttendanceCorrected)test.Do(test.Meeting.CorrectAttendanceAtVote(id, test.Seats[2], true, "Stepped out after the vote closed")).Single();
+
+        Assert.That(corrected.Outcome, Is.EqualTo(VoteOutcome.Passed));
+        Assert.That(test.Meeting.Motion(id).State, Is.EqualTo(MotionState.Passed));
+    }
+
+    [Test]
+    public void AttendanceCorrection_ToAbsent_TakesAwayTheVote()
+    {
+        var test = TestMeeting.InSession(seats: 5);
+        var id = test.MoveAndSecond();
+        test.Vote(id, Aye, Aye, Nay, Nay, Aye);
+
+        var corrected = (VoteAttendanceCorrected)test.Do(test.Meeting.CorrectAttendanceAtVote(id, test.Seats[4], false, "Had left before the vote")).Single();
+
+        Assert.That(corrected.Choice, Is.EqualTo(VoteChoice.Absent));
+        Assert.That(corrected.Outcome, Is.EqualTo(VoteOutcome.Failed), "2 ayes to 2 nays is a tie");
+    }
+
+    [Test]
+    public void AttendanceCorrection_ThatChangesNothing_IsRefused()
+    {
+        var test = TestMeeting.InSession(seats: 5, present: 4);
+        var id = test.MoveAndSecond();
+        test.Vote(id, Aye, Nay, Nay, Aye);
+
+        Assert.That(() => test.Meeting.CorrectAttendanceAtVote(id, test.Seats[0], true, "Was here"), Refused.Rule("correction-changes"));
+        Assert.That(() => test.Meeting.CorrectAttendanceAtVote(id, test.Seats[4], false, "Was away"), Refused.Rule("correction-changes"));
+        Assert.That(() => test.Meeting.CorrectAttendanceAtVote(id, test.Seats[4], true, " "), Refused.Field("reason"));
     }
 }

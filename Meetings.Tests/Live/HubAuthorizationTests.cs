@@ -4,6 +4,8 @@ using System.Net.Http.Json;
 using System.Reflection;
 using Meetings.Client.Contracts;
 using Meetings.Server.Live;
+using Meetings.Server.Privacy;
+using Microsoft.Extensions.DependencyInjection;
 using Meetings.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -128,6 +130,16 @@ public class HubAuthorizationTests
         new("RecordVoiceVote", Audience.Clerks, Answer.Ack, (t, s) => t.MotionOnFloor(s), s => [s.Id, s.Motion, new Dictionary<Guid, string>()]),
         new("CorrectVote", Audience.Clerks, Answer.Ack, (t, s) => t.VoteRecorded(s),
             s => [s.Id, s.Motion, s.PresentSeat, "Nay", "The member said nay; the clerk misheard."]),
+        new("CorrectAttendanceAtVote", Audience.Clerks, Answer.Ack, (t, s) => t.VoteRecorded(s),
+            s => [s.Id, s.Motion, s.AbsentSeat, true, "She was at the dais; the roll was not updated."]),
+
+        new("Moderation", Audience.Clerks, Answer.Nothing, (t, s) => t.CommentWritten(s), s => [s.Id]),
+        new("HideSpeakerName", Audience.Clerks, Answer.Ack, (t, s) => t.WebSpeakerWaiting(s), s => [s.Id, s.Entry, "A slur, not a name."]),
+        new("ReplaceSpeakerName", Audience.Clerks, Answer.Ack, (t, s) => t.WebSpeakerWaiting(s), s => [s.Id, s.Entry, "Speaker 1", "A slur, not a name."]),
+        new("HideWrittenComment", Audience.Clerks, Answer.Ack, (t, s) => t.CommentWritten(s), s => [s.Id, s.Comment, "Threatens a neighbour by name."]),
+        new("ReleaseWrittenComment", Audience.Clerks, Answer.Ack, (t, s) => t.CommentWritten(s), s => [s.Id, s.Comment]),
+        new("DropSpeaker", Audience.Clerks, Answer.Ack, (t, s) => t.WebSpeakerSpeaking(s), s => [s.Id, s.Entry]),
+        new("BlockSpeaker", Audience.Clerks, Answer.Ack, (t, s) => t.WebSpeakerWaiting(s), s => [s.Id, s.Entry, "Shouted slurs when given the floor."]),
     ];
 
     private static bool IsAllowed(Audience audience, Caller caller) => audience switch
@@ -209,7 +221,7 @@ public class HubAuthorizationTests
                     Caller.OfficialOfThisBody => "Official",
                     _ => "Resident",
                 }));
-                Assert.That(joined.PersonKey, scene.Token is null ? Is.Null : Is.EqualTo(PersonKeys.Resident(scene.Token)));
+                Assert.That(joined.PersonKey, scene.Token is null ? Is.Null : Is.EqualTo(_host.Services.GetRequiredService<PersonKeys>().Resident(scene.Id, scene.Token)));
                 break;
             case Answer.CatchUp:
                 var catchUp = (CatchUp)answer!;
@@ -283,6 +295,7 @@ public class HubAuthorizationTests
         public Guid Entry { get; set; }
         public Guid Entry2 { get; set; }
         public Guid Motion { get; set; }
+        public Guid Comment { get; set; }
         public LiveClient Caller { get; set; } = null!;
         /// <summary>The sequence of each update for this meeting that reached the caller, and someone else who stays in it.</summary>
         public ConcurrentQueue<long> CallerHeard { get; } = new();
@@ -382,6 +395,24 @@ public class HubAuthorizationTests
         await CommentOpen(s);
         // An anonymous caller passes no token; the entry it tries to withdraw belongs to someone who did.
         s.Entry = await _clerk.Invoke<Guid>("SignUpToSpeak", s.Id, s.Token ?? $"someone-else-{Guid.NewGuid():N}", new SignUpRequest(s.ItemA, "Pat Resident"));
+    }
+
+    private async Task WebSpeakerWaiting(Scene s)
+    {
+        await CommentOpen(s);
+        s.Entry = await _clerk.Invoke<Guid>("SignUpToSpeak", s.Id, $"a-resident-{Guid.NewGuid():N}", new SignUpRequest(s.ItemA, "Pat Resident"));
+    }
+
+    private async Task WebSpeakerSpeaking(Scene s)
+    {
+        await WebSpeakerWaiting(s);
+        await Clerk("StartTurn", s.Id, s.Entry);
+    }
+
+    private async Task CommentWritten(Scene s)
+    {
+        await _clerk.Do("SubmitWrittenComment", s.Id, $"a-resident-{Guid.NewGuid():N}", s.ItemA, "Pat Resident", "Please repave Elm Street.");
+        s.Comment = (await _clerk.Invoke<ModerationView>("Moderation", s.Id)).Comments.Single().Id;
     }
 
     private async Task OneWaiting(Scene s)

@@ -111,8 +111,9 @@ public class WholeMeetingTests
         await clerk.Do("CloseVote", id, motion);
         var result = (await display.WaitUntil(s => s.Motions.Single().State is "Passed" or "Failed", "the result")).Motions.Single();
         Assert.That(result.State, Is.EqualTo("Passed"));
-        Assert.That((result.Ayes, result.Nays, result.Recusals, result.Abstentions, result.Absent), Is.EqualTo((2, 0, 1, 1, 1)));
-        Assert.That(result.Votes[Seat("Council Seat 3")], Is.EqualTo("Abstain"), "present without a tablet and silent");
+        Assert.That((result.Ayes, result.Nays, result.Recusals, result.Abstentions, result.NotVoting, result.Absent), Is.EqualTo((2, 0, 1, 0, 1, 1)));
+        Assert.That(result.Votes[Seat("Council Seat 3")], Is.EqualTo("NotVoting"), "present without a tablet and silent: present, not voting");
+        Assert.That(result.SilenceCountsAs, Is.EqualTo("NotVoting"), "the snapshot says which rule applied");
         Assert.That(result.Votes[Seat("Council Seat 4")], Is.EqualTo("Absent"));
         Assert.ThrowsAsync<HubException>(() => okafor.Do("Vote", id, motion, "Nay"));
 

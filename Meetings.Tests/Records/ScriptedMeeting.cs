@@ -143,6 +143,8 @@ public sealed class ScriptedMeeting : IAsyncDisposable
 
         // Item 6: an amendment that fails, then the main motion on a two-thirds vote, abstention and recusal.
         await ana.Do("SubmitWrittenComment", id, ana.ResidentToken, Item("6"), "Ana Written", WrittenComment);
+        // The body holds written comments for release (the default): the clerk releases this one.
+        await clerk.Do("ReleaseWrittenComment", id, (await clerk.Invoke<ModerationView>("Moderation", id)).Comments.Single().Id);
         At(31);
         await clerk.Do("OpenItem", id, Item("6"));
         Budget = await okafor.Invoke<Guid>("Move", id, new MotionRequest("Adopt the mid-year budget adjustment as presented", "TwoThirds"));

@@ -68,22 +68,59 @@ public class JournalStorageTests
         Assert.That(fromA.Agenda.Select(i => i.Id), Is.EqualTo(agenda.Select(i => i.Id)));
     }
 
+    /// <summary>
+    /// The server's own check is cached per head and done in full at most once a minute (so asking cannot load the
+    /// server): an edit behind its back shows once the minute is up. The public verifier in the README checks at once.
+    /// </summary>
     [Test]
-    public async Task EditingAStoredEvent_IsDetected_ByVerifyingTheChain()
+    public async Task EditingAStoredEvent_IsDetected_ByVerifyingTheChain_WithinAMinute()
     {
         using var host = new TestHost();
         var client = host.Anonymous();
         var meeting = await client.DemoMeeting();
         var before = await client.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
         Assert.That(before.Intact, Is.True);
+        var head = host.WithDb(db => db.Journal.Where(r => r.MeetingId == meeting.Meeting.Id).OrderBy(r => r.Sequence).ToList()[^1]);
+        Assert.That((before.Events, before.HeadSequence, before.Head, before.Rule), Is.EqualTo((head.Sequence, head.Sequence, head.Hash, 2)));
 
         host.WithDb(db => db.Database.ExecuteSqlRaw(
             "UPDATE JournalEvents SET Payload = replace(Payload, 'Roll Call', 'Roll Cal') WHERE MeetingId = {0} AND Sequence = 3",
             meeting.Meeting.Id));
-
+        var cached = await client.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
+        host.Clock.Advance(JournalVerifier.FullCheckEvery);
         var after = await client.Get<JournalVerification>($"/api/meetings/{meeting.Meeting.Id}/journal/verify");
+
+        Assert.That(cached, Is.EqualTo(before), "the same head within the minute: the answer already given");
         Assert.That(after.Intact, Is.False);
         Assert.That(after.FirstBrokenSequence, Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task Verifying_AGrowingJournal_ChecksTheNewEventsFromTheLastHeadChecked()
+    {
+        using var host = new TestHost();
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var meeting = await clerk.DemoMeeting();
+        var url = $"/api/meetings/{meeting.Meeting.Id}/journal/verify";
+        var first = await clerk.Get<JournalVerification>(url);
+
+        await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Added", "Action"), HttpStatusCode.Created);
+        var grown = await clerk.Get<JournalVerification>(url);
+        // A forged event appended behind the server's back, linked to nothing: the check of the new events catches it.
+        host.WithDb(db =>
+        {
+            var last = db.Journal.Where(r => r.MeetingId == meeting.Meeting.Id).OrderByDescending(r => r.Sequence).First();
+            db.Journal.Add(new JournalRow
+            {
+                MeetingId = last.MeetingId, Sequence = last.Sequence + 1, At = last.At, Actor = "clerk", Type = "ItemOpened",
+                Payload = "{}", PreviousHash = new string('f', 64), Hash = new string('e', 64),
+            });
+            return db.SaveChanges();
+        });
+        var forged = await clerk.Get<JournalVerification>(url);
+
+        Assert.That((grown.Intact, grown.Events, grown.HeadSequence), Is.EqualTo((true, first.Events + 1, first.HeadSequence + 1)));
+        Assert.That((forged.Intact, forged.FirstBrokenSequence), Is.EqualTo((false, (long?)grown.HeadSequence + 1)));
     }
 
     [Test]

@@ -14,7 +14,7 @@ namespace Meetings.Tests.Support;
 
 /// <summary>
 /// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute,
-/// announcements), calls (placing a call-back, redirecting a call to hang it up) and messages. Like Twilio, it refuses a
+/// announcements), calls (placing a call-back, redirecting a call, hanging one up) and messages. Like Twilio, it refuses a
 /// request without the account's credentials (401) and a text not sent from the account's number (400). It
 /// records every request and can answer with errors or delays. The server reaches it through the real Twilio SDK.
 /// </summary>
@@ -74,6 +74,10 @@ public sealed class FakeTwilio : IAsyncDisposable
     public IReadOnlyList<Recorded> CallUpdates(string callSid) =>
         Requests.Where(r => r.Path.EndsWith($"/Calls/{callSid}.json", StringComparison.Ordinal)).ToList();
 
+    /// <summary>The requests that hung up a call.</summary>
+    public IReadOnlyList<Recorded> HangUps(string callSid) =>
+        Requests.Where(r => r.Path.EndsWith($"/Calls/{callSid}.json", StringComparison.Ordinal) && r.Form.GetValueOrDefault("Status") == "completed").ToList();
+
     public static async Task<FakeTwilio> StartAsync()
     {
         var builder = WebApplication.CreateSlimBuilder();
@@ -89,7 +93,7 @@ public sealed class FakeTwilio : IAsyncDisposable
                 {"account_sid":"{{account}}","sid":"CA{{Guid.NewGuid():N}}","to":"{{http.Request.Form["To"]}}","from":"{{http.Request.Form["From"]}}","status":"queued","direction":"outbound-api"}
                 """));
         app.MapPost("/2010-04-01/Accounts/{account}/Calls/{call}.json", (HttpContext http, string account, string call) => fake.Answer(http, $$"""
-                {"account_sid":"{{account}}","sid":"{{call}}","status":"in-progress"}
+                {"account_sid":"{{account}}","sid":"{{call.Replace(".json", "", StringComparison.Ordinal)}}","status":"{{(http.Request.Form["Status"].Count > 0 ? http.Request.Form["Status"].ToString() : "in-progress")}}"}
                 """));
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (HttpContext http, string account) => fake.Answer(http, $$"""
                 {"account_sid":"{{account}}","sid":"SM{{Guid.NewGuid():N}}","to":"{{http.Request.Form["To"]}}","body":"","status":"queued","direction":"outbound-api"}

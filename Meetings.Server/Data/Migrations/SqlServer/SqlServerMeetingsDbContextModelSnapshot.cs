@@ -39,6 +39,11 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<DateTimeOffset>("At")
                         .HasColumnType("datetimeoffset");
 
+                    b.Property<int>("ChainVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("int")
+                        .HasDefaultValue(1);
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -61,12 +66,17 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<long>("Sequence")
                         .HasColumnType("bigint");
 
+                    b.Property<string>("Texts")
+                        .HasColumnType("nvarchar(max)");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("nvarchar(100)");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ChainVersion");
 
                     b.HasIndex("MeetingId", "Sequence")
                         .IsUnique();
@@ -152,8 +162,22 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<int?>("QuorumCount")
                         .HasColumnType("int");
 
+                    b.Property<string>("SilenceCountsAs")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("NotVoting");
+
                     b.Property<int>("SpeakerMinutes")
                         .HasColumnType("int");
+
+                    b.Property<string>("WrittenComments")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("nvarchar(20)")
+                        .HasDefaultValue("AfterRelease");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Notice", "Meetings.Server.Domain.Body.Notice#NoticeRule", b1 =>
                         {
@@ -333,6 +357,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("nvarchar(16)");
+
+                    b.Property<DateTimeOffset>("SavedAt")
+                        .HasColumnType("datetimeoffset");
 
                     b.HasKey("EntryId");
 
@@ -535,6 +562,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<bool>("DropWanted")
+                        .HasColumnType("bit");
+
                     b.Property<Guid?>("EntryId")
                         .HasColumnType("uniqueidentifier");
 
@@ -585,6 +615,22 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.HasIndex("MeetingId");
 
                     b.ToTable("PhoneCalls");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Privacy.ServerSecretRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("nvarchar(50)");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("nvarchar(200)");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>

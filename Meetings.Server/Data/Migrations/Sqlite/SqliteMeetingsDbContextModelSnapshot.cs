@@ -32,6 +32,11 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<long>("At")
                         .HasColumnType("INTEGER");
 
+                    b.Property<int>("ChainVersion")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("INTEGER")
+                        .HasDefaultValue(1);
+
                     b.Property<string>("Hash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -54,12 +59,17 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<long>("Sequence")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Texts")
+                        .HasColumnType("TEXT");
+
                     b.Property<string>("Type")
                         .IsRequired()
                         .HasMaxLength(100)
                         .HasColumnType("TEXT");
 
                     b.HasKey("Id");
+
+                    b.HasIndex("ChainVersion");
 
                     b.HasIndex("MeetingId", "Sequence")
                         .IsUnique();
@@ -145,8 +155,22 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<int?>("QuorumCount")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("SilenceCountsAs")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("NotVoting");
+
                     b.Property<int>("SpeakerMinutes")
                         .HasColumnType("INTEGER");
+
+                    b.Property<string>("WrittenComments")
+                        .IsRequired()
+                        .ValueGeneratedOnAdd()
+                        .HasMaxLength(20)
+                        .HasColumnType("TEXT")
+                        .HasDefaultValue("AfterRelease");
 
                     b.ComplexProperty(typeof(Dictionary<string, object>), "Notice", "Meetings.Server.Domain.Body.Notice#NoticeRule", b1 =>
                         {
@@ -325,6 +349,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(16)
                         .HasColumnType("TEXT");
+
+                    b.Property<long>("SavedAt")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("EntryId");
 
@@ -525,6 +552,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<bool>("DropWanted")
+                        .HasColumnType("INTEGER");
+
                     b.Property<Guid?>("EntryId")
                         .HasColumnType("TEXT");
 
@@ -575,6 +605,22 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.HasIndex("MeetingId");
 
                     b.ToTable("PhoneCalls");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Privacy.ServerSecretRow", b =>
+                {
+                    b.Property<string>("Name")
+                        .HasMaxLength(50)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Value")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("Name");
+
+                    b.ToTable("ServerSecrets", (string)null);
                 });
 
             modelBuilder.Entity("Microsoft.AspNetCore.Identity.IdentityRole", b =>
