@@ -70,10 +70,10 @@ public static class BodyEndpoints
 
     private static void ApplyRules(Body body, BodyRequest r) =>
         body.SetRules(r.QuorumCount, r.MotionsNeedSecond ?? true, r.SpeakerMinutes ?? 3,
-            r.Notice is { } n ? new NoticeRule(n.Regular, n.Special, n.Emergency, n.ReminderHours ?? "24,1", n.UpSoonAhead ?? 2) : new NoticeRule());
+            r.Notice is { } n ? new NoticeRule(n.Regular, n.Special, n.Emergency, n.ReminderHours ?? "24,1", n.UpSoonAhead ?? 2, n.MeetingMinutes ?? 120) : new NoticeRule());
 
     public static BodyDto ToDto(Body b) => new(
         b.Id, b.Name, b.Seats.Select(s => new SeatDto(s.Id, s.Title, s.MemberName, s.OfficialUserId is not null)).ToList(),
         b.ChairSeatId, b.QuorumCount, b.ToRules().QuorumNeeded, b.MotionsNeedSecond, b.SpeakerMinutes,
-        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours, b.Notice.ReminderHours, b.Notice.UpSoonAhead));
+        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours, b.Notice.ReminderHours, b.Notice.UpSoonAhead, b.Notice.MeetingMinutes));
 }

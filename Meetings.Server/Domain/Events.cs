@@ -34,13 +34,13 @@ public sealed record MeetingResumed(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingAdjourned(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingCancelled(DateTimeOffset At, string Reason) : MeetingEvent;
 
-// Agenda. IsAmendment is true for changes made after publication.
+// Agenda. IsAmendment is true for changes made after publication. EstimatedMinutes came later: older events lack it.
 public sealed record AgendaItemAdded(
     Guid ItemId, Guid? ParentId, int Position, string Title, AgendaItemKind Kind, string? Description,
-    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment) : MeetingEvent;
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment, int? EstimatedMinutes = null) : MeetingEvent;
 public sealed record AgendaItemRevised(
     Guid ItemId, string Title, AgendaItemKind Kind, string? Description,
-    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment) : MeetingEvent;
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment, int? EstimatedMinutes = null) : MeetingEvent;
 public sealed record AgendaItemMoved(Guid ItemId, Guid? ParentId, int Position, bool IsAmendment) : MeetingEvent;
 public sealed record AgendaItemRemoved(Guid ItemId, bool IsAmendment) : MeetingEvent;
 public sealed record ItemOpened(Guid ItemId) : MeetingEvent;

@@ -89,7 +89,8 @@ public sealed partial class Meeting
     // Lifecycle commands
 
     /// <summary>
-    /// Changes the title, time or place. Moving a posted meeting earlier than its notice allows is late notice, as
+    /// Changes the title, time or place; saving them unchanged changes nothing (no event, no notice, no new calendar
+    /// revision). Moving a posted meeting earlier than its notice allows is late notice, as
     /// publishing late is: refused unless a reason is given.
     /// </summary>
     public MeetingEvent[] Reschedule(string title, DateTimeOffset start, string timeZone, string location, DateTimeOffset now, string? lateNoticeReason = null)
@@ -99,10 +100,11 @@ public sealed partial class Meeting
         var zone = CheckTimeZone(timeZone);
         var deadline = start.ToUniversalTime() - Rules.Notice.For(Kind);
         var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
+        var (newTitle, newLocation) = (Guard.Text(title, "title", 200), Guard.Text(location, "location", 300));
+        if ((newTitle, start.ToUniversalTime(), zone, newLocation) == (Title, Start, TimeZone, Location)) return [];
         var late = Status == MeetingStatus.Published && start.ToUniversalTime() != Start && now > deadline;
         if (late) CheckNotice(deadline, now, reason, zone);
-        return [new MeetingRescheduled(Guard.Text(title, "title", 200), start.ToUniversalTime(), zone, Guard.Text(location, "location", 300),
-            late ? reason : null)];
+        return [new MeetingRescheduled(newTitle, start.ToUniversalTime(), zone, newLocation, late ? reason : null)];
     }
 
     /// <summary>

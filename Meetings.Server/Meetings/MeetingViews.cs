@@ -17,7 +17,7 @@ public static class MeetingViews
         new(Summary(m), m.AccessCode, m.Agenda.Select(Item).ToList(), m.CurrentItemId, m.PublishedAt, m.LateNoticeReason, m.CancelReason, m.Version);
 
     public static AgendaItemDto Item(AgendaItem i) =>
-        new(i.Id, i.ParentId, i.Number, i.Title, i.Kind.ToString(), i.Description, i.TakesPublicComment, i.MinutesPerSpeaker, i.Amended, i.CommentOpen);
+        new(i.Id, i.ParentId, i.Number, i.Title, i.Kind.ToString(), i.Description, i.TakesPublicComment, i.MinutesPerSpeaker, i.Amended, i.CommentOpen, i.EstimatedMinutes);
 
     private static DateTime LocalOf(DateTimeOffset instant, string timeZone) =>
         TimeZoneInfo.ConvertTime(instant, TimeZoneInfo.FindSystemTimeZoneById(timeZone)).DateTime;

@@ -155,6 +155,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                             b1.Property<int>("EmergencyHours")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("MeetingMinutes")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("RegularHours")
                                 .HasColumnType("INTEGER");
 
@@ -374,6 +377,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("Through")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
