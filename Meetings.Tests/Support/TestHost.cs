@@ -21,10 +21,13 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public const string Password = Meetings.Server.Meetings.DemoSeed.Password;
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly string _environment;
 
-    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
+    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
+        string environment = "Testing")
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        _environment = environment;
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -51,7 +54,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("Data:Folder", DataFolder);
         builder.UseSetting("Demo:Seed", "true");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
