@@ -5,6 +5,7 @@ using Meetings.Server.Data;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
+using Meetings.Server.Languages;
 using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
@@ -13,6 +14,7 @@ using Meetings.Server.Phone;
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
 builder.WebHost.UseStaticWebAssets();
+builder.AddLanguages();
 builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
 builder.AddProblemHandling();
@@ -45,6 +47,7 @@ app.MapJournalEndpoints();
 app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
+app.MapLanguages();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

@@ -121,7 +121,7 @@ public sealed partial class Meeting
 
     private void RequireAgendaOpen() =>
         Require(Status is not (MeetingStatus.Adjourned or MeetingStatus.Cancelled), "agenda-closed",
-            $"The agenda of a {Status} meeting cannot change.");
+            $"The agenda of {Described} cannot change.");
 
     private static void CheckItem(AgendaItemKind kind, int? minutesPerSpeaker, int? estimatedMinutes)
     {

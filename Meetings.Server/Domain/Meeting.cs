@@ -113,7 +113,7 @@ public sealed partial class Meeting
     /// </summary>
     public MeetingEvent[] Publish(DateTimeOffset now, string? lateNoticeReason = null)
     {
-        Require(Status == MeetingStatus.Draft, "publish-from-draft", $"Only a draft can be published; this meeting is {Status}.");
+        Require(Status == MeetingStatus.Draft, "publish-from-draft", $"Only a draft can be published; this is {Described}.");
         Require(_items.Count > 0, "publish-with-agenda", "A meeting cannot be published with an empty agenda.");
         var deadline = Start - Rules.Notice.For(Kind);
         var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
@@ -124,7 +124,7 @@ public sealed partial class Meeting
     public MeetingEvent[] StartMeeting(DateTimeOffset now)
     {
         Require(Status == MeetingStatus.Published, "start-when-published",
-            Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"A {Status} meeting cannot be started.");
+            Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"{Capitalized(Described)} cannot be started.");
         return [new MeetingStarted(now)];
     }
 
@@ -175,13 +175,26 @@ public sealed partial class Meeting
 
     private void RequireInSession() =>
         Require(Status == MeetingStatus.Live, "in-session",
-            Status == MeetingStatus.Recessed ? "The meeting is in recess." : $"The meeting is not in session ({Status}).");
+            Status == MeetingStatus.Recessed ? "The meeting is in recess." : $"The meeting is not in session: this is {Described}.");
 
     private static string CheckTimeZone(string timeZone) => LocalTime.Zone(timeZone).Id;
 
     /// <summary>The meeting's local time for a moment, in its own time zone.</summary>
     public DateTimeOffset Local(DateTimeOffset moment) =>
         TimeZoneInfo.ConvertTime(moment, TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
+
+    /// <summary>The meeting as a clerk would name it in a sentence: "an adjourned meeting", "a meeting in session".</summary>
+    private string Described => Status switch
+    {
+        MeetingStatus.Draft => "a draft meeting",
+        MeetingStatus.Published => "a published meeting that has not started",
+        MeetingStatus.Live => "a meeting in session",
+        MeetingStatus.Recessed => "a meeting in recess",
+        MeetingStatus.Adjourned => "an adjourned meeting",
+        _ => "a cancelled meeting",
+    };
+
+    private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Describe(TimeSpan span) =>
         span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{Math.Max(1, (int)Math.Ceiling(span.TotalMinutes))} min";

@@ -48,8 +48,9 @@ public static class NoticeEndpoints
     /// public address, or without one the address the feed was fetched at.
     /// </summary>
     private static async Task<IResult> Calendar(Guid id, HttpRequest request, MeetingsDbContext db, MeetingStore store, PublicAddress address,
-        IOptions<Phone.PhoneOptions> phone, TimeProvider clock)
+        IOptions<Phone.PhoneOptions> phone, Languages.Languages languages, TimeProvider clock)
     {
+        var say = languages.Default;
         var site = address.BaseUrl ?? $"{request.Scheme}://{request.Host}";
         var body = await db.Bodies.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("No such body.");
         var meetingIds = await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft).Select(m => m.Id).ToListAsync();
@@ -83,18 +84,21 @@ public static class NoticeEndpoints
             // A cancelled meeting has nothing to join.
             if (m.Status != MeetingStatus.Cancelled)
             {
-                Line($"DESCRIPTION:{Escape($"Agenda and web participation: {link}" +
-                    (phone.Value.PhoneNumber is { } n ? $"\nBy phone: {n}, access code {m.AccessCode} followed by #" : ""))}");
+                Line($"DESCRIPTION:{Escape(say.Format("calendar.web", link) +
+                    (phone.Value.PhoneNumber is { } n ? "\n" + say.Format("calendar.phone", n, m.AccessCode) : ""))}");
                 // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
-                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch and take part on the web\":{link}");
+                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"{Quoted(say["calendar.webLabel"])}\":{link}");
                 if (phone.Value.PhoneNumber is { } number)
-                    Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"Dial in, access code {m.AccessCode}\":tel:{number},,{m.AccessCode}%23");
+                    Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"{Quoted(say.Format("calendar.phoneLabel", m.AccessCode))}\":tel:{number},,{m.AccessCode}%23");
             }
             Line("END:VEVENT");
         }
         Line("END:VCALENDAR");
         return Results.Text(ics.ToString(), "text/calendar; charset=utf-8");
     }
+
+    /// <summary>A quoted parameter value cannot hold a double quote (RFC 5545 section 3.1).</summary>
+    private static string Quoted(string text) => text.Replace("\"", "'", StringComparison.Ordinal);
 
     private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 

@@ -15,7 +15,7 @@ namespace Meetings.Server.Notices;
 /// </summary>
 public sealed class NoticeJobs(
     MeetingsDbContext db, MeetingStore store, MeetingJournal journal, EmailSender email, TwilioGateway twilio, NoticeContent content,
-    PublicAddress address, IOptions<PhoneOptions> phone, IOptions<SmtpOptions> smtp, TimeProvider clock, ILogger<NoticeJobs> log)
+    PublicAddress address, Languages.Languages languages, IOptions<PhoneOptions> phone, IOptions<SmtpOptions> smtp, TimeProvider clock, ILogger<NoticeJobs> log)
 {
     /// <summary>Sends a notice. Failed deliveries make the job fail, so Hangfire retries it (with growing delays) and only they are sent again.</summary>
     [AutomaticRetry(Attempts = 6, DelaysInSeconds = [30, 120, 600, 1800, 3600, 7200])]
@@ -49,7 +49,7 @@ public sealed class NoticeJobs(
         foreach (var (recipient, channel, to, language, unsubscribe) in await RecipientsAsync(notice, meeting))
         {
             if (!await ClaimAsync(notice.Id, recipient, channel)) continue;
-            var text = content.Write(notice.Kind, meeting, language, itemNumber, changes);
+            var text = content.Write(notice.Kind, meeting, languages.For(language), itemNumber, changes);
             var (state, error) = await DeliverAsync(channel, to, language, text, unsubscribe);
             await db.Deliveries.Where(d => d.NoticeId == notice.Id && d.Recipient == recipient && d.Channel == channel)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, state).SetProperty(d => d.Error, error)
@@ -128,8 +128,9 @@ public sealed class NoticeJobs(
     {
         try
         {
-            if (channel == Channel.Email) await email.SendAsync(to, text.Subject, $"{text.Body}\n\n{NoticeContent.EmailFooter(language, unsubscribe!)}\n", unsubscribe!);
-            else await twilio.SendSmsAsync(to, $"{text.Sms} {NoticeContent.SmsFooter(language)}");
+            var say = languages.For(language);
+            if (channel == Channel.Email) await email.SendAsync(to, text.Subject, $"{text.Body}\n\n{say.Format("notice.footer.email", unsubscribe)}\n", unsubscribe!);
+            else await twilio.SendSmsAsync(to, $"{text.Sms} {say.Format("notice.footer.sms")}");
             return (DeliveryState.Sent, null);
         }
         catch (Twilio.Exceptions.ApiException e)
@@ -157,13 +158,10 @@ public sealed class NoticeJobs(
         if (s?.Email is null || s.EmailConfirmedAt is not null || !smtp.Value.IsConfigured) return;
         if (address.Problem is { } problem) throw new InvalidOperationException(problem);
         var body = await BodyNameAsync(s.BodyId);
-        var es = s.Language == "es";
-        await email.SendAsync(s.Email,
-            es ? $"Confirme su suscripción a los avisos de {body}" : $"Confirm your subscription to notices of {body}",
-            (es ? $"Para recibir por correo los avisos de {body}, abra este enlace: {content.ConfirmUrl(s.Token)}\nSi no lo pidió, ignore este mensaje."
-                : $"To receive notices of {body} by e-mail, open this link: {content.ConfirmUrl(s.Token)}\nIf you did not ask for this, ignore this message.")
-            + $"\n\n{NoticeContent.EmailFooter(s.Language, content.UnsubscribeUrl(s.Token))}\n",
-            content.UnsubscribeUrl(s.Token));
+        var say = languages.For(s.Language);
+        var unsubscribe = content.UnsubscribeUrl(s.Token);
+        await email.SendAsync(s.Email, say.Format("notice.confirm.subject", body),
+            $"{say.Format("notice.confirm.body", body, content.ConfirmUrl(s.Token))}\n\n{say.Format("notice.footer.email", unsubscribe)}\n", unsubscribe);
     }
 
     /// <summary>The text half of the double opt-in: a code to reply with. Not retried, so a slow answer never means two texts.</summary>
@@ -173,9 +171,7 @@ public sealed class NoticeJobs(
         var s = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subscriberId);
         if (s?.Phone is null || s.SmsConfirmedAt is not null || !phone.Value.IsConfigured) return;
         var body = await BodyNameAsync(s.BodyId);
-        await twilio.SendSmsAsync(s.Phone, s.Language == "es"
-            ? $"Para recibir avisos de {body} por mensaje de texto, responda {s.SmsCode}. Responda STOP para no recibir más."
-            : $"To get notices of {body} by text, reply {s.SmsCode}. Reply STOP to stop.");
+        await twilio.SendSmsAsync(s.Phone, languages.For(s.Language).Format("notice.confirm.sms", body, s.SmsCode));
     }
 
     private Task<string> BodyNameAsync(Guid bodyId) => db.Bodies.AsNoTracking().Where(b => b.Id == bodyId).Select(b => b.Name).SingleAsync();

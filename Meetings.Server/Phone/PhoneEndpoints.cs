@@ -55,29 +55,33 @@ public static class PhoneEndpoints
         return await next(context);
     }
 
-    /// <summary>A call arrives: greet, offer Spanish, ask for the access code.</summary>
-    private static IResult Voice()
+    /// <summary>A call arrives: greet, offer each other language (in that language, with its key), ask for the access code.</summary>
+    private static IResult Voice(Languages.Languages languages)
     {
-        var say = Prompts.English;
+        var say = new Prompts(languages.Default);
         var response = new VoiceResponse();
-        var gather = AskForDigits("/phone/voice/code?lang=en&attempt=1");
-        gather.Say(say.Welcome, language: Say.LanguageEnum.EnUs).Say(say.EnterCode, language: Say.LanguageEnum.EnUs);
-        response.Append(gather).Redirect(new Uri("/phone/voice/code?lang=en&attempt=1", UriKind.Relative));
+        var first = $"/phone/voice/code?lang={say.Language}&attempt=1";
+        var gather = AskForDigits(first);
+        gather.Say(say.Welcome, language: say.Voice).Say(say.EnterCode, language: say.Voice);
+        foreach (var other in languages.All.Skip(1).Where(l => l.Digit is not null).Select(l => new Prompts(l)))
+            gather.Say(other.Choose, language: other.Voice);
+        response.Append(gather).Redirect(new Uri(first, UriKind.Relative));
         return Twiml(response);
     }
 
     /// <summary>Checks the access code: three tries, then goodbye. The chamber's moderator code joins unmuted.</summary>
-    private static async Task<IResult> Code(HttpRequest request, string? lang, int? attempt, PhoneService phones, TimeProvider clock)
+    private static async Task<IResult> Code(HttpRequest request, string? lang, int? attempt, PhoneService phones, Languages.Languages languages, TimeProvider clock)
     {
         var form = await request.ReadFormAsync();
         var digits = form["Digits"].ToString().Trim();
-        var say = Prompts.For(lang);
+        var say = new Prompts(languages.For(lang));
         var tries = Math.Clamp(attempt ?? 1, 1, MaxCodeAttempts);
         var response = new VoiceResponse();
 
-        if (say == Prompts.English && digits == "2")
+        if (say.Language == languages.Default.Code && languages.All.Skip(1).FirstOrDefault(l => l.Digit == digits) is { } chosen)
         {
-            response.Append(AskForDigits("/phone/voice/code?lang=es&attempt=1").Say(Prompts.Spanish.EnterCode, language: Language(Prompts.Spanish)));
+            var other = new Prompts(chosen);
+            response.Append(AskForDigits($"/phone/voice/code?lang={other.Language}&attempt=1").Say(other.EnterCode, language: other.Voice));
             return Twiml(response);
         }
         if (digits.Length > 0 && await phones.FindByModeratorCodeAsync(digits) is { } chamber)
@@ -107,14 +111,14 @@ public static class PhoneEndpoints
     /// After the caller presses *: gather one digit, act on it, and return them to the meeting: *9 hand up or
     /// down, *6 open the line only while they have the floor, *1 where things stand, *0 the commands again.
     /// </summary>
-    private static async Task<IResult> Star(HttpRequest request, string? lang, PhoneService phones)
+    private static async Task<IResult> Star(HttpRequest request, string? lang, PhoneService phones, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
         var call = await phones.FindCallAsync(form["CallSid"].ToString());
         var response = new VoiceResponse();
         // The Dial also ends when the caller hangs up; the conference callback records that.
         if (call is null || form["CallStatus"] == "completed") return Twiml(response);
-        var say = Prompts.For(lang ?? call.Language);
+        var say = new Prompts(languages.For(lang ?? call.Language));
         var digit = form["Digits"].ToString();
         if (digit.Length == 0 && !form.ContainsKey("Digits"))
         {
@@ -169,7 +173,7 @@ public static class PhoneEndpoints
     private static Gather AskForDigits(string action) =>
         new(input: [Gather.InputEnum.Dtmf], finishOnKey: "#", timeout: 10, action: new Uri(action, UriKind.Relative));
 
-    private static Say.LanguageEnum Language(Prompts say) => say == Prompts.Spanish ? Say.LanguageEnum.EsMx : Say.LanguageEnum.EnUs;
+    private static Say.LanguageEnum Language(Prompts say) => say.Voice;
 
     private static IResult Twiml(VoiceResponse response) => Results.Content(response.ToString(), "text/xml");
 }

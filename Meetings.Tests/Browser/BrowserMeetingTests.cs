@@ -34,6 +34,8 @@ public class BrowserMeetingTests
             Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
         });
         Directory.CreateDirectory(Path.Combine(Artifacts, "screenshots"));
+        // A shared, busy machine can take more than Playwright's five seconds to bring up a WebAssembly page.
+        Assertions.SetDefaultExpectTimeout(Timeout);
     }
 
     [OneTimeTearDown]
@@ -101,6 +103,11 @@ public class BrowserMeetingTests
         await Assertions.Expect(clerk.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Clerk console");
         await Assertions.Expect(residentA.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Regular Meeting of the City Council");
         await Assertions.Expect(display.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("Regular Meeting");
+        await Assertions.Expect(residentA.GetByRole(AriaRole.Heading, new() { Name = "Motions and votes" })).ToHaveCountAsync(0);
+        Assert.That(await residentB.EvaluateAsync<string[]>(TitlesBesideNumbers), Is.Empty, "at 360 px, long titles wrap beside their numbers");
+        var narrowDisplay = await Open($"/display/{id}", width: 360, height: 740);
+        await Assertions.Expect(narrowDisplay.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync();
+        Assert.That(await narrowDisplay.EvaluateAsync<int>("document.documentElement.scrollWidth"), Is.LessThanOrEqualTo(360), "the chamber display fits 360 px");
 
         // Call to order and roll call.
         await Timed("call to order → display", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Call to order" }).ClickAsync(),
@@ -143,6 +150,7 @@ public class BrowserMeetingTests
         await Shot(residentB, "resident-phone-360px-spanish");
         await Accessible(residentA, "resident view");
         await Accessible(residentB, "resident view, 360 px, Spanish");
+        await NoEnglishLeft(residentB, "resident view, Spanish");
         await clerk.GetByRole(AriaRole.Button, new() { Name = "End turn (E)" }).ClickAsync();
         await Assertions.Expect(display.GetByText("Rosa Delgado")).ToHaveCountAsync(0);
 
@@ -166,7 +174,11 @@ public class BrowserMeetingTests
         await Assertions.Expect(display.GetByText("3 aye, 0 nay, 1 abstain, 0 recused, 1 absent", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(residentA.GetByRole(AriaRole.Status).Filter(new() { HasText = "Vote result: Passed." })).ToHaveCountAsync(1);
         await Assertions.Expect(residentA.GetByText("Passed").First).ToBeVisibleAsync();
+        await Assertions.Expect(residentA.GetByRole(AriaRole.Heading, new() { Name = "Motions and votes" })).ToBeVisibleAsync();
         await Shot(display, "chamber-display-vote");
+        var spanishDisplay = await Open($"/display/{id}?lang=es");
+        await Assertions.Expect(spanishDisplay.GetByText("En sesión", new() { Exact = false })).ToBeVisibleAsync();
+        await NoEnglishLeft(spanishDisplay, "chamber display, Spanish");
         await Accessible(display, "chamber display");
 
         await Timed("adjourn → resident", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Adjourn" }).ClickAsync(), residentA.GetByText("Adjourned"));
@@ -179,6 +191,28 @@ public class BrowserMeetingTests
         var signin = await Open("/signin");
         await Accessible(signin, "sign-in");
     }
+
+    /// <summary>
+    /// A Spanish view shows no English word: none of the English words whose Spanish differs appears on it (the meeting's
+    /// own data, its title and agenda, is what the clerk wrote and stays as written).
+    /// </summary>
+    private static async Task NoEnglishLeft(IPage page, string view)
+    {
+        var folder = Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "Meetings.Server", "Languages");
+        var english = Languages.LanguageFilesTests.Read(Path.Combine(folder, "Words.resx"));
+        var spanish = Languages.LanguageFilesTests.Read(Path.Combine(folder, "Words.es.resx"));
+        var text = await page.InnerTextAsync("body");
+        var left = english.Where(w => w.Value.Length >= 4 && !w.Value.Contains('{', StringComparison.Ordinal) && w.Value != spanish[w.Key] &&
+                                      text.Contains(w.Value, StringComparison.Ordinal)).Select(w => $"{w.Key}: {w.Value}").ToList();
+        Assert.That(left, Is.Empty, $"{view} shows English words");
+    }
+
+    /// <summary>Agenda items whose title starts on a lower line than their number.</summary>
+    private const string TitlesBesideNumbers = """
+        [...document.querySelectorAll('ol.agenda li')].filter(li =>
+          li.querySelector('.title').getBoundingClientRect().top - li.querySelector('.number').getBoundingClientRect().top > 4)
+          .map(li => li.textContent)
+        """;
 
     private static async Task Vote(IPage official, string choice)
     {

@@ -369,4 +369,13 @@ public class LifecycleTests
         Assert.That(test.Meeting.Reschedule("Regular meeting", TestMeeting.Start, TestMeeting.Zone, "Library", TestMeeting.OnTime), Has.Length.EqualTo(1),
             "a real change is still an event");
     }
+
+    [TestCase(MeetingStatus.Adjourned, "An adjourned meeting cannot be started.")]
+    [TestCase(MeetingStatus.Cancelled, "A cancelled meeting cannot be started.")]
+    [TestCase(MeetingStatus.Live, "A meeting in session cannot be started.")]
+    public void StartingAMeetingThatCannotStart_IsRefused_InAPlainSentence(MeetingStatus status, string message)
+    {
+        var test = TestMeeting.InStatus(status);
+        Assert.That(() => test.Meeting.StartMeeting(TestMeeting.Start), Throws.TypeOf<MeetingRuleException>().With.Message.EqualTo(message));
+    }
 }

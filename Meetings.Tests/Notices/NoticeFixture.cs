@@ -33,7 +33,12 @@ public abstract class NoticeFixture
     /// <summary>A host on this test's database (a second one acts as another app instance).</summary>
     protected TestHost NewHost() => new(Folder, settings: Settings);
 
-    private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings)) { ["Jobs:PollMilliseconds"] = "200" };
+    private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings).Concat(_more ??= MoreSettings())) { ["Jobs:PollMilliseconds"] = "200" };
+
+    private IReadOnlyDictionary<string, string?>? _more;
+
+    /// <summary>Settings a fixture adds to every host it starts.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings() => new Dictionary<string, string?>();
 
     protected static string NewEmail() => $"resident-{Guid.NewGuid():N}@example.org";
 
