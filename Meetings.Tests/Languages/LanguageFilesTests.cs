@@ -50,6 +50,8 @@ public partial class LanguageFilesTests
         var literal = Regex.Matches(code, @"T(?:\.Format\(|\[)""([^""]+)""").Select(m => m.Groups[1].Value).Where(k => !k.EndsWith('.')).Distinct().ToList();
         Assert.That(literal, Has.Count.GreaterThan(100), "the scan finds the words");
         Assert.That(literal.Where(k => !english.ContainsKey(k)), Is.Empty, "words the views use but the files lack");
+        Assert.That(literal.Where(k => new[] { "notice.", "change.", "phone.", "page.", "calendar." }.Any(p => k.StartsWith(p, StringComparison.Ordinal))),
+            Is.Empty, "words under the server's own prefixes are not sent to browsers");
 
         // Words looked up by a state's name: every state the server sends has its word.
         string[] Names(string prefix, params string[] values) => [.. values.Select(v => prefix + v)];

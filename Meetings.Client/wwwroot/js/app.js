@@ -12,9 +12,10 @@ window.meetings = {
   },
   shortcuts: dotnet => {
     const handler = e => {
-      if (e.target.closest('input, textarea, select') || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.key === 'Escape') { dotnet.invokeMethodAsync('Shortcut', 'escape'); return; }
+      if (e.target.closest('input, textarea, select, summary') || e.ctrlKey || e.metaKey || e.altKey) return;
       const key = e.key.toLowerCase();
-      if ('nsped+'.includes(key)) { e.preventDefault(); dotnet.invokeMethodAsync('Shortcut', key); }
+      if (key.length === 1 && 'nsped+tr?'.includes(key)) { e.preventDefault(); dotnet.invokeMethodAsync('Shortcut', key); }
     };
     document.addEventListener('keydown', handler);
     return { dispose: () => document.removeEventListener('keydown', handler) };
