@@ -42,6 +42,15 @@ if [ -z "$trx" ]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# Name each failed test with the first lines of its message, so a red run says what broke.
+/usr/bin/python3 - "$trx" <<'PY'
+import html, re, sys
+trx = open(sys.argv[1], encoding="utf-8").read()
+for name, message in re.findall(r'<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?<Message>(.*?)</Message>', trx, re.S):
+    print(f"FAILED {html.unescape(name)}")
+    for line in html.unescape(message).splitlines()[:6]:
+        print(f"    {line}")
+PY
 counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
 passed=$(counter passed); failed=$(counter failed); errors=$(counter error)
 skipped=$(( $(counter notExecuted) ))

@@ -34,6 +34,9 @@ public sealed record MeetingResumed(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingAdjourned(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingCancelled(DateTimeOffset At, string Reason) : MeetingEvent;
 
+/// <summary>The livestream and closed-caption addresses shown beside the agenda (null: none).</summary>
+public sealed record StreamChanged(string? StreamUrl, string? CaptionsUrl) : MeetingEvent;
+
 // Agenda. IsAmendment is true for changes made after publication. EstimatedMinutes came later: older events lack it.
 public sealed record AgendaItemAdded(
     Guid ItemId, Guid? ParentId, int Position, string Title, AgendaItemKind Kind, string? Description,

@@ -7,10 +7,10 @@ namespace Meetings.Server.Notices;
 /// <summary>What a notice says about its meeting: the facts, read from the meeting when the notice goes out.</summary>
 public sealed record MeetingFacts(
     Guid Id, string BodyName, string Title, MeetingStatus Status, DateTimeOffset Start, string TimeZone, string Location,
-    string AccessCode, string? CancelReason)
+    string AccessCode, string? CancelReason, string? StreamUrl = null, string? CaptionsUrl = null)
 {
     public static MeetingFacts Of(Meeting m) =>
-        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason);
+        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason, m.StreamUrl, m.CaptionsUrl);
 }
 
 /// <summary>A notice written out for one language: a subject and text for e-mail, and a short text message.</summary>
@@ -39,7 +39,9 @@ public sealed class NoticeContent(PublicAddress address, IConfiguration config)
         var when = say.When(m.Start, m.TimeZone);
         // A cancelled meeting has nothing to join: no link to take part, no phone line.
         var cancelled = kind == NoticeKind.Cancelled;
-        var web = cancelled ? "" : " " + say.Format("notice.join.web", MeetingUrl(m.Id, say.Code));
+        var web = cancelled ? "" : " " + say.Format("notice.join.web", MeetingUrl(m.Id, say.Code))
+            + (m.StreamUrl is { } stream ? " " + say.Format("notice.watch.stream", stream) : "")
+            + (m.CaptionsUrl is { } captions ? " " + say.Format("notice.watch.captions", captions) : "");
         var join = cancelled || PhoneNumber is null ? "" : " " + say.Format("notice.join.phone", PhoneNumber, m.AccessCode);
         var details = say.Format("notice.details", m.BodyName, m.Title, when, m.Location) + web + join;
         var list = string.Concat((changes ?? []).Select(c => $"\n- {Describe(c, say)}"));

@@ -44,8 +44,9 @@ public static class NoticeEndpoints
     /// <summary>
     /// RFC 5545 events for a body's posted meetings: a stable UID, a SEQUENCE that grows when the meeting
     /// changes, STATUS:CANCELLED when cancelled, times in UTC (the end from the agenda's estimated length, or the
-    /// body's usual meeting length), and RFC 7986 CONFERENCE lines for the web link and the dial-in. Links use the
-    /// public address, or without one the address the feed was fetched at.
+    /// body's usual meeting length), and RFC 7986 CONFERENCE lines for the web page, the livestream and the dial-in,
+    /// each with the features it really offers. Links use the public address, or without one the address the feed
+    /// was fetched at.
     /// </summary>
     private static async Task<IResult> Calendar(Guid id, HttpRequest request, MeetingsDbContext db, MeetingStore store, PublicAddress address,
         IOptions<Phone.PhoneOptions> phone, Languages.Languages languages, TimeProvider clock)
@@ -66,7 +67,7 @@ public static class NoticeEndpoints
         {
             var m = await store.ReadAsync(meetingId, x => new
             {
-                x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode,
+                x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode, x.StreamUrl, x.CaptionsUrl,
                 Length = x.EstimatedLength ?? TimeSpan.FromMinutes(x.Rules.Notice.MeetingMinutes),
             });
             var link = $"{site}/meetings/{m.Id}";
@@ -85,11 +86,17 @@ public static class NoticeEndpoints
             if (m.Status != MeetingStatus.Cancelled)
             {
                 Line($"DESCRIPTION:{Escape(say.Format("calendar.web", link) +
+                    (m.StreamUrl is { } watch ? "\n" + say.Format("calendar.stream", watch) : "") +
+                    (m.CaptionsUrl is { } captions ? "\n" + say.Format("calendar.captions", captions) : "") +
                     (phone.Value.PhoneNumber is { } n ? "\n" + say.Format("calendar.phone", n, m.AccessCode) : ""))}");
+                // FEATURE says what each address really offers (RFC 7986): the page carries audio only when speakers can be
+                // heard from the browser; video only where there is a stream; the phone line is audio.
                 // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
-                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"{Quoted(say["calendar.webLabel"])}\":{link}");
-                if (phone.Value.PhoneNumber is { } number)
-                    Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"{Quoted(say.Format("calendar.phoneLabel", m.AccessCode))}\":tel:{number},,{m.AccessCode}%23");
+                Line($"CONFERENCE;VALUE=URI;{(phone.Value.BrowserAudioEnabled ? "FEATURE=AUDIO;" : "")}LABEL=\"{Quoted(say["calendar.webLabel"])}\":{link}");
+                if (m.StreamUrl is { } stream)
+                    Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"{Quoted(say["calendar.streamLabel"])}\":{stream}");
+                if (phone.Value.IsConfigured && phone.Value.PhoneNumber is { } number)
+                    Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"{Quoted(say.Format("calendar.phoneLabel", m.AccessCode))}\":tel:{number},,{m.AccessCode}%23");
             }
             Line("END:VEVENT");
         }

@@ -292,6 +292,22 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<string>("CallBack")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
+                    b.Property<int>("CallBackAttempts")
+                        .HasColumnType("int");
+
+                    b.Property<bool>("CallMe")
+                        .HasColumnType("bit");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("nvarchar(8)");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("uniqueidentifier");
 
@@ -301,6 +317,8 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .HasColumnType("nvarchar(16)");
 
                     b.HasKey("EntryId");
+
+                    b.HasIndex("CallBack");
 
                     b.HasIndex("MeetingId");
 
@@ -466,6 +484,13 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .HasMaxLength(64)
                         .HasColumnType("nvarchar(64)");
 
+                    b.Property<string>("Announcement")
+                        .HasMaxLength(40)
+                        .HasColumnType("nvarchar(40)");
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("bit");
+
                     b.Property<DateTimeOffset>("CalledAt")
                         .HasColumnType("datetimeoffset");
 
@@ -495,14 +520,26 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<int>("LastSequenceNumber")
                         .HasColumnType("int");
 
+                    b.Property<string>("Leg")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("nvarchar(10)");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("uniqueidentifier");
 
                     b.Property<bool>("MuteApplied")
                         .HasColumnType("bit");
 
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("nvarchar(300)");
+
                     b.Property<bool>("WantMuted")
                         .HasColumnType("bit");
+
+                    b.Property<DateTimeOffset?>("WarnedFor")
+                        .HasColumnType("datetimeoffset");
 
                     b.HasKey("CallSid");
 

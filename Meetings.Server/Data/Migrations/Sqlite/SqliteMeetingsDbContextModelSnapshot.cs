@@ -284,6 +284,22 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CallBack")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CallBackAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CallMe")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("TEXT");
 
@@ -293,6 +309,8 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasColumnType("TEXT");
 
                     b.HasKey("EntryId");
+
+                    b.HasIndex("CallBack");
 
                     b.HasIndex("MeetingId");
 
@@ -456,6 +474,13 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Announcement")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CalledAt")
                         .HasColumnType("INTEGER");
 
@@ -485,13 +510,25 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<int>("LastSequenceNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Leg")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MuteApplied")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("WantMuted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WarnedFor")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("CallSid");
