@@ -7,9 +7,11 @@ using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Languages;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Meetings.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -22,6 +24,8 @@ builder.AddMeetings();
 builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
+builder.AddRecords();
+builder.AddMinutes();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -48,6 +52,8 @@ app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
 app.MapLanguages();
+app.MapExportEndpoints();
+app.MapMinutesEndpoints();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

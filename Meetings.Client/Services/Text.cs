@@ -29,6 +29,10 @@ public sealed class Text(HttpClient http, IJSRuntime js) : IStringLocalizer
 
     public string Format(string key, params object?[] args) => string.Format(Culture, this[key].Value, args);
 
+    /// <summary>A meeting's local time in this language's words and order, with its time zone as people say it.</summary>
+    public string When(DateTime local, string timeZone) =>
+        Format("format.when", local, _words.TryGetValue($"zone.{timeZone}", out var zone) ? zone : timeZone);
+
     /// <summary>The languages to offer besides the current one.</summary>
     public IEnumerable<LanguageInfo> Others => Languages.Where(l => l.Code != Language);
 

@@ -1,5 +1,6 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
@@ -130,5 +131,14 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         delivery.Property(d => d.State).HasConversion<string>().HasMaxLength(10);
         delivery.Property(d => d.Error).HasMaxLength(1000);
         delivery.HasIndex(d => new { d.NoticeId, d.Recipient, d.Channel }).IsUnique();
+    }
+}
+
+internal sealed class MinutesTextConfiguration : IEntityTypeConfiguration<MinutesText>
+{
+    public void Configure(EntityTypeBuilder<MinutesText> text)
+    {
+        text.HasKey(t => new { t.MeetingId, t.Hash });
+        text.Property(t => t.Hash).HasMaxLength(64).IsFixedLength();
     }
 }

@@ -1,6 +1,7 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Identity;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -22,6 +23,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<MinutesText> MinutesTexts => Set<MinutesText>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

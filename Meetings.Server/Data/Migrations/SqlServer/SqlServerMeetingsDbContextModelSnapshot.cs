@@ -325,6 +325,25 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.ToTable("SpeakerContacts");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Minutes.MinutesText", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("MeetingId", "Hash");
+
+                    b.ToTable("MinutesTexts");
+                });
+
             modelBuilder.Entity("Meetings.Server.Notices.Delivery", b =>
                 {
                     b.Property<long>("Id")

@@ -317,6 +317,25 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.ToTable("SpeakerContacts");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Minutes.MinutesText", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MeetingId", "Hash");
+
+                    b.ToTable("MinutesTexts");
+                });
+
             modelBuilder.Entity("Meetings.Server.Notices.Delivery", b =>
                 {
                     b.Property<long>("Id")

@@ -12,7 +12,7 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Meetings.Server.Data.Migrations.Sqlite
 {
     [DbContext(typeof(SqliteMeetingsDbContext))]
-    [Migration("20261125215252_ChangeNoticesAndMeetingLength")]
+    [Migration("20261125222313_ChangeNoticesAndMeetingLength")]
     partial class ChangeNoticesAndMeetingLength
     {
         /// <inheritdoc />
@@ -318,6 +318,25 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.HasIndex("MeetingId");
 
                     b.ToTable("SpeakerContacts");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Minutes.MinutesText", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MeetingId", "Hash");
+
+                    b.ToTable("MinutesTexts");
                 });
 
             modelBuilder.Entity("Meetings.Server.Notices.Delivery", b =>

@@ -13,8 +13,8 @@ using Microsoft.EntityFrameworkCore.Storage.ValueConversion;
 namespace Meetings.Server.Data.Migrations.SqlServer
 {
     [DbContext(typeof(SqlServerMeetingsDbContext))]
-    [Migration("20261125215330_ChangeNoticesAndMeetingLengthSqlServer")]
-    partial class ChangeNoticesAndMeetingLengthSqlServer
+    [Migration("20261125214757_MinutesTextsSqlServer")]
+    partial class MinutesTextsSqlServer
     {
         /// <inheritdoc />
         protected override void BuildTargetModel(ModelBuilder modelBuilder)
@@ -163,9 +163,6 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                             b1.IsRequired();
 
                             b1.Property<int>("EmergencyHours")
-                                .HasColumnType("int");
-
-                            b1.Property<int>("MeetingMinutes")
                                 .HasColumnType("int");
 
                             b1.Property<int>("RegularHours")
@@ -328,6 +325,25 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.ToTable("SpeakerContacts");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Minutes.MinutesText", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("nchar(64)")
+                        .IsFixedLength();
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("nvarchar(max)");
+
+                    b.HasKey("MeetingId", "Hash");
+
+                    b.ToTable("MinutesTexts");
+                });
+
             modelBuilder.Entity("Meetings.Server.Notices.Delivery", b =>
                 {
                     b.Property<long>("Id")
@@ -408,9 +424,6 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
-
-                    b.Property<long?>("Through")
-                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 
