@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Meetings.Server.Agenda;
 using Meetings.Server.Bodies;
 using Meetings.Server.Data;
+using Meetings.Server.Documents;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
@@ -26,6 +27,7 @@ builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();
 builder.AddMinutes();
+builder.AddDocuments();
 builder.Services.AddOpenApi();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -54,6 +56,7 @@ app.MapNotices();
 app.MapLanguages();
 app.MapExportEndpoints();
 app.MapMinutesEndpoints();
+app.MapDocumentEndpoints();
 app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
 app.MapFallbackToFile("index.html");
 

@@ -13,6 +13,8 @@ public sealed record ItemRemoved(string Number, string Title) : MeetingChange;
 public sealed record ItemReworded(string Number, string From, string To) : MeetingChange;
 public sealed record ItemRevised(string Number, string Title) : MeetingChange;
 public sealed record ItemMoved(string From, string To, string Title) : MeetingChange;
+public sealed record ItemDocumentAdded(string Number, string Title) : MeetingChange;
+public sealed record ItemDocumentRemoved(string Number, string Title) : MeetingChange;
 
 /// <summary>
 /// What changed in a posted meeting between two points of its journal, as residents need to hear it: the state before
@@ -43,6 +45,14 @@ public static class MeetingChanges
                 changes.Add(new ItemMoved(previous.Number, item.Number, item.Title));
         }
         changes.AddRange(was.Values.Select(i => new ItemRemoved(i.Number, i.Title)));
+
+        // Documents, by the number of their item now (or, for an item removed with them, as it was).
+        string NumberOf(Guid itemId) => now.Agenda.FirstOrDefault(i => i.Id == itemId)?.Number ?? old.Item(itemId).Number;
+        var had = old.Documents.Select(d => d.Id).ToHashSet();
+        var has = now.Documents.Select(d => d.Id).ToHashSet();
+        changes.AddRange(now.Documents.Where(d => !had.Contains(d.Id)).Select(d => new ItemDocumentAdded(NumberOf(d.ItemId), d.Title)));
+        changes.AddRange(old.Documents.Where(d => !has.Contains(d.Id) && now.Agenda.Any(i => i.Id == d.ItemId))
+            .Select(d => new ItemDocumentRemoved(NumberOf(d.ItemId), d.Title)));
         return changes;
     }
 }

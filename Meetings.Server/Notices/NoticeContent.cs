@@ -7,11 +7,15 @@ namespace Meetings.Server.Notices;
 /// <summary>What a notice says about its meeting: the facts, read from the meeting when the notice goes out.</summary>
 public sealed record MeetingFacts(
     Guid Id, string BodyName, string Title, MeetingStatus Status, DateTimeOffset Start, string TimeZone, string Location,
-    string AccessCode, string? CancelReason, string? StreamUrl = null, string? CaptionsUrl = null)
+    string AccessCode, string? CancelReason, string? StreamUrl = null, string? CaptionsUrl = null, IReadOnlyList<NoticeDocument>? Documents = null)
 {
     public static MeetingFacts Of(Meeting m) =>
-        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason, m.StreamUrl, m.CaptionsUrl);
+        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason, m.StreamUrl, m.CaptionsUrl,
+            [.. m.Documents.Select(d => new NoticeDocument(m.Item(d.ItemId).Number, d.Title, d.Id))]);
 }
+
+/// <summary>An agenda document as a notice links to it.</summary>
+public sealed record NoticeDocument(string ItemNumber, string Title, Guid Id);
 
 /// <summary>A notice written out for one language: a subject and text for e-mail, and a short text message.</summary>
 public sealed record NoticeText(string Subject, string Body, string Sms);
@@ -61,7 +65,15 @@ public sealed class NoticeContent(PublicAddress address, IConfiguration config)
             NoticeKind.Amended => $"{subject}. {say.Format("notice.changes", changes?.Count ?? 0)}{web}",
             _ => $"{subject}. {details}",
         };
-        return new NoticeText(subject, $"{lead}\n\n{details}", sms);
+        return new NoticeText(subject, $"{lead}\n\n{details}{Documents(kind, m, say)}", sms);
+    }
+
+    /// <summary>The agenda's documents, each with its address, in e-mails about the agenda (texts stay short).</summary>
+    private string Documents(NoticeKind kind, MeetingFacts m, Language say)
+    {
+        if (kind is not (NoticeKind.Published or NoticeKind.Reminder or NoticeKind.Amended or NoticeKind.Moved) || m.Documents is not { Count: > 0 } documents) return "";
+        var lines = documents.Select(d => say.Format("notice.document", d.ItemNumber, d.Title, $"{BaseUrl}/api/meetings/{m.Id}/documents/{d.Id}"));
+        return $"\n\n{say["notice.documents"]}\n{string.Join('\n', lines)}\n{say.Format("notice.packet", $"{BaseUrl}/api/meetings/{m.Id}/packet")}";
     }
 
     private static string Describe(MeetingChange change, Language say) => change switch
@@ -74,6 +86,8 @@ public sealed class NoticeContent(PublicAddress address, IConfiguration config)
         ItemReworded w => say.Format("change.reworded", w.Number, w.From, w.To),
         ItemRevised v => say.Format("change.revised", v.Number, v.Title),
         ItemMoved mv => say.Format("change.itemMoved", mv.From, mv.To, mv.Title),
+        ItemDocumentAdded d => say.Format("change.documentAdded", d.Number, d.Title),
+        ItemDocumentRemoved d => say.Format("change.documentRemoved", d.Number, d.Title),
         _ => throw new ArgumentOutOfRangeException(nameof(change), change, "A change with no words."),
     };
 }

@@ -48,4 +48,21 @@ public class MeetingChangesTests
 
         Assert.That(MeetingChanges.Between(test.History, before), Is.Empty);
     }
+
+    [Test]
+    public void DocumentsAddedOrRemoved_AreListedWithTheirItemsNumber()
+    {
+        var test = TestMeeting.Draft().Publish();
+        var staleReport = Guid.NewGuid();
+        test.Do(test.Meeting.AttachDocument(TestMeeting.OnTime, staleReport, test.Items[1], "Old staff report", "old.pdf", "application/pdf", 1000, new string('a', 64), null));
+        var before = test.History.Count;
+        test.Do(test.Meeting.AttachDocument(TestMeeting.OnTime, Guid.NewGuid(), test.Items[2], "Resolution 2026-14", "resolution.pdf", "application/pdf", 2000, new string('b', 64), null));
+        test.Do(test.Meeting.RemoveDocument(TestMeeting.OnTime, staleReport));
+
+        Assert.That(MeetingChanges.Between(test.History, before), Is.EqualTo(new MeetingChange[]
+        {
+            new ItemDocumentAdded("3", "Resolution 2026-14"),
+            new ItemDocumentRemoved("2", "Old staff report"),
+        }));
+    }
 }

@@ -151,7 +151,7 @@ public class MinutesTests
         Assert.That(legistar.GetProperty("EventItems").EnumerateArray().First(i => i.GetProperty("EventItemAgendaNumber").GetString() == "6")
             .GetProperty("EventItemMinutesNote").GetString(), Is.EqualTo(second));
         var ocd = await anonymous.Get<System.Text.Json.JsonElement>($"/api/meetings/{M.Id}/exports/ocd-event");
-        Assert.That(ocd.GetProperty("documents")[0].GetProperty("note").GetString(), Is.EqualTo("Minutes, version 2"));
+        Assert.That(ocd.GetProperty("documents").EnumerateArray().Select(d => d.GetProperty("note").GetString()), Does.Contain("Minutes, version 2"));
 
         // A stored version altered behind the journal's back is refused, not shown.
         fork.WithDb(db => db.MinutesTexts.Where(t => t.Hash == v1.DocumentHash)
