@@ -201,6 +201,31 @@ public class DocumentTests
     }
 
     [Test]
+    public async Task BadUploads_GetAClearRefusal_AndChangeNothing()
+    {
+        using var host = new TestHost();
+        var meeting = await host.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda.Single(i => i.Number == "6").Id);
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var url = $"/api/meetings/{id}/agenda/{item}/documents";
+        var before = (await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count;
+
+        await ApiClient.Expect(await Upload(clerk, id, item, [], "empty.pdf"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await Upload(clerk, id, item, Pdf("x"), "x.pdf", new string('t', 201)), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await Upload(clerk, id, item, Pdf("x"), "x.pdf", replaces: Guid.NewGuid()), HttpStatusCode.BadRequest);
+        var noFile = new MultipartFormDataContent { { new StringContent("A title"), "title" } };
+        await ApiClient.Expect(await clerk.PostAsync(url, noFile), HttpStatusCode.BadRequest);
+        var badReplaces = new MultipartFormDataContent { { new ByteArrayContent(Pdf("x")), "file", "x.pdf" }, { new StringContent("not-a-guid"), "replaces" } };
+        await ApiClient.Expect(await clerk.PostAsync(url, badReplaces), HttpStatusCode.BadRequest);
+        var json = await clerk.PostAsync(url, new StringContent("{\"file\":\"x\"}", Encoding.UTF8, "application/json"));
+        Assert.That((int)json.StatusCode, Is.InRange(400, 499), await json.Content.ReadAsStringAsync());
+        await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{id}/documents/{Guid.NewGuid()}"), HttpStatusCode.NotFound);
+        await ApiClient.Expect(await clerk.DeleteAsync($"/api/meetings/{id}/documents/{Guid.NewGuid()}"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await host.Anonymous().GetAsync($"/api/meetings/{Guid.NewGuid()}/packet"), HttpStatusCode.NotFound);
+        Assert.That((await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count, Is.EqualTo(before));
+    }
+
+    [Test]
     public async Task ReplacingADocument_KeepsItsPlace_AndRemovingOneTakesItAway_BothRecordedAsAmendments()
     {
         using var host = new TestHost();
@@ -276,33 +301,52 @@ public class DocumentTests
     }
 }
 
-/// <summary>The resident's view in Debian's Chromium lists an item's documents under it, as links that download them.</summary>
+/// <summary>In Debian's Chromium: the clerk adds a document from the console, and the resident's view lists it under its item.</summary>
 [NonParallelizable]
 public class DocumentListTests
 {
     [Test]
-    public async Task TheResidentView_ListsEachDocumentUnderItsItem()
+    public async Task TheClerkAddsADocumentFromTheConsole_AndTheResidentViewListsItUnderItsItem()
     {
         const string chromium = "/usr/bin/chromium";
         Assert.That(File.Exists(chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
         using var host = new TestHost();
         var meeting = await host.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
         var item = meeting.Agenda.Single(i => i.Number == "6");
-        var form = new MultipartFormDataContent { { new ByteArrayContent(DocumentTests.Pdf("report")), "file", "report.pdf" }, { new StringContent("Staff report"), "title" } };
-        await ApiClient.Expect(await (await host.SignInAsync(Demo.Clerk)).PostAsync($"/api/meetings/{meeting.Meeting.Id}/agenda/{item.Id}/documents", form), HttpStatusCode.Created);
+        var file = Path.Combine(TestHost.NewFolder(), "report.pdf");
+        await File.WriteAllBytesAsync(file, DocumentTests.Pdf("report"));
 
         using var playwright = await Microsoft.Playwright.Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(new() { ExecutablePath = chromium, Headless = true, Args = ["--no-sandbox", "--disable-gpu"] });
-        var page = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
-        page.SetDefaultTimeout(20_000);
-        await page.GotoAsync($"/meetings/{meeting.Meeting.Id}");
+        var clerk = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        clerk.SetDefaultTimeout(20_000);
+        await clerk.GotoAsync("/signin");
+        await clerk.GetByLabel("E-mail").FillAsync(Demo.Clerk);
+        await clerk.GetByLabel("Password").FillAsync(TestHost.Password);
+        await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
+        await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
+        await clerk.GotoAsync($"/clerk/{id}");
         // The WebAssembly client can take longer than five seconds to start on a busy machine.
-        await Microsoft.Playwright.Assertions.Expect(page.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Level = 1 }))
-            .ToBeVisibleAsync(new() { Timeout = 30_000 });
-        var list = page.GetByRole(Microsoft.Playwright.AriaRole.List, new() { Name = "Documents for item 6" });
-        var link = list.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Staff report" });
-        await Microsoft.Playwright.Assertions.Expect(link).ToHaveAttributeAsync("href", $"/api/meetings/{meeting.Meeting.Id}/documents/" +
-            (await host.Anonymous().Get<MeetingDetail>($"/api/meetings/{meeting.Meeting.Id}")).Agenda.Single(i => i.Id == item.Id).Documents![0].Id);
+        await Microsoft.Playwright.Assertions.Expect(clerk.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await clerk.Locator("summary", new() { HasText = "Add a document" }).ClickAsync();
+        var form = clerk.GetByRole(Microsoft.Playwright.AriaRole.Form, new() { Name = "Add a document" });
+        await form.GetByLabel("Item").SelectOptionAsync(item.Id.ToString());
+        await form.GetByLabel("Title (optional)").FillAsync("Staff report");
+        await form.GetByLabel("File (PDF or office document)").SetInputFilesAsync(file);
+        await form.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Add a document" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(clerk.GetByRole(Microsoft.Playwright.AriaRole.Status).Filter(new() { HasText = "report.pdf was added." })).ToBeVisibleAsync();
+
+        var document = (await host.Anonymous().Get<MeetingDetail>($"/api/meetings/{id}")).Agenda.Single(i => i.Id == item.Id).Documents!.Single();
+        Assert.That((document.Title, document.FileName, document.Sha256), Is.EqualTo(("Staff report", "report.pdf", Convert.ToHexStringLower(SHA256.HashData(DocumentTests.Pdf("report"))))));
+        var resident = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        resident.SetDefaultTimeout(20_000);
+        await resident.GotoAsync($"/meetings/{id}");
+        // The WebAssembly client can take longer than five seconds to start on a busy machine.
+        await Microsoft.Playwright.Assertions.Expect(resident.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var list = resident.GetByRole(Microsoft.Playwright.AriaRole.List, new() { Name = "Documents for item 6" });
+        await Microsoft.Playwright.Assertions.Expect(list.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Staff report" }))
+            .ToHaveAttributeAsync("href", $"/api/meetings/{id}/documents/{document.Id}");
         await Microsoft.Playwright.Assertions.Expect(list).ToContainTextAsync("(PDF, 1 KB)");
     }
 }

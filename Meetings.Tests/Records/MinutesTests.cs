@@ -89,6 +89,11 @@ public class MinutesTests
         Assert.That(md, Does.Contain(@"\<script\>alert(1)\</script\> \*not bold\* \| a pipe"));
         await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{M.Id}/minutes?format=doc"), HttpStatusCode.BadRequest);
         await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{M.Id}/minutes?lang=fr"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{M.Id}/minutes?version=abc"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{M.Id}/minutes?version=1&draft=true"), HttpStatusCode.BadRequest);
+        await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{M.Id}/minutes?version=0"), HttpStatusCode.NotFound);
+        await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{Guid.NewGuid()}/minutes"), HttpStatusCode.NotFound);
+        await ApiClient.Expect(await clerk.PutAsync($"/api/meetings/{M.Id}/minutes/narrative", new StringContent("not json", Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
     }
 
     [Test]
