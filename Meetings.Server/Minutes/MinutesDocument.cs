@@ -59,7 +59,7 @@ public static class MinutesBuilder
             [.. r.QuorumLog.Select(q => new MinutesQuorum(L(q.At), q.Present, q.Needed))],
             [.. r.Recesses.Select(x => new MinutesRecess(L(x.From), x.To is { } to ? L(to) : null))],
             [.. m.Agenda.Select(i => Item(r, i, Narrative(i.Id)))],
-            [.. m.WrittenComments.Select(w => new MinutesComment(m.Item(w.ItemId).Number, PublicText.CommenterName(m, w), PublicText.CommentText(m, w), L(w.At)))]);
+            [.. PublicText.Comments(m).Select(w => new MinutesComment(m.Item(w.ItemId).Number, PublicText.CommenterName(m, w), PublicText.CommentText(m, w), L(w.At)))]);
     }
 
     private static MinutesItem Item(MeetingRecord r, AgendaItem item, string? narrative)
@@ -71,7 +71,7 @@ public static class MinutesBuilder
             [.. m.Motions.Where(x => x.ItemId == item.Id).Select(x => Motion(r, x))],
             [.. m.QueueFor(item.Id).Where(e => e.Turn is not null)
                 .Select(e => new MinutesSpeaker(PublicText.SpeakerName(m, e), e.Source, e.Stance, m.Local(e.Turn!.StartedAt), r.SecondsSpoken(e.Id)))],
-            m.WrittenComments.Count(w => w.ItemId == item.Id));
+            PublicText.Comments(m).Count(w => w.ItemId == item.Id));
     }
 
     private static MinutesMotion Motion(MeetingRecord r, Motion x)

@@ -120,7 +120,7 @@ public static class OcdExport
         if (item.Description is { } d) notes.Add(d);
         var speakers = m.QueueFor(item.Id).Count(e => e.Turn is not null);
         if (speakers > 0) notes.Add($"{speakers} public speaker{(speakers == 1 ? "" : "s")}");
-        var written = m.WrittenComments.Count(c => c.ItemId == item.Id);
+        var written = PublicText.Comments(m).Count(c => c.ItemId == item.Id);
         if (written > 0) notes.Add($"{written} written comment{(written == 1 ? "" : "s")}");
         var motions = m.Motions.Where(x => x.ItemId == item.Id).ToList();
         notes.AddRange(motions.Select(x => $"Motion {RecordFacts.Identifier(m, x)}: {x.Text} ({x.State.ToString().ToLowerInvariant()})"));

@@ -11,6 +11,9 @@ public static class PublicText
 {
     public static string SpeakerName(Meeting meeting, SpeakerEntry entry) => entry.Name;
 
+    /// <summary>The written comments the public may read, in the order they came.</summary>
+    public static IEnumerable<WrittenComment> Comments(Meeting meeting) => meeting.WrittenComments;
+
     public static string CommenterName(Meeting meeting, WrittenComment comment) => comment.Name;
 
     public static string CommentText(Meeting meeting, WrittenComment comment) => comment.Text;
