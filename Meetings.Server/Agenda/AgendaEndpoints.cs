@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
+using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Meetings;
 
@@ -24,13 +25,17 @@ public static class AgendaEndpoints
         });
         group.MapPut("/{itemId:guid}", (Guid id, Guid itemId, AgendaItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
             MeetingEndpoints.Run(store, id, user, (m, _) =>
-                m.ReviseItem(itemId, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker, r.EstimatedMinutes)));
+                InTheAddress(m, itemId).ReviseItem(itemId, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker, r.EstimatedMinutes)));
         group.MapPost("/{itemId:guid}/move", (Guid id, Guid itemId, MoveItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
             MeetingEndpoints.Run(store, id, user, (m, _) =>
-                m.MoveItem(itemId, r.ParentId, r.Position ?? throw new InvalidInputException("position", "The position is required."))));
+                InTheAddress(m, itemId).MoveItem(itemId, r.ParentId, r.Position ?? throw new InvalidInputException("position", "The position is required."))));
         group.MapDelete("/{itemId:guid}", (Guid id, Guid itemId, ClaimsPrincipal user, MeetingStore store) =>
-            MeetingEndpoints.Run(store, id, user, (m, _) => m.RemoveItem(itemId)));
+            MeetingEndpoints.Run(store, id, user, (m, _) => InTheAddress(m, itemId).RemoveItem(itemId)));
     }
+
+    /// <summary>An item named in the address that this meeting does not have is not found (404), like an unknown meeting.</summary>
+    private static Meeting InTheAddress(Meeting meeting, Guid itemId) =>
+        meeting.Agenda.Any(i => i.Id == itemId) ? meeting : throw new NotFoundException("This meeting has no such agenda item.");
 
     private static AgendaItemKind ParseKind(string? kind) =>
         Enum.TryParse<AgendaItemKind>(kind, true, out var k) && Enum.IsDefined(k) ? k

@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Microsoft.AspNetCore.SignalR;
@@ -9,12 +8,12 @@ namespace Meetings.Server.Live;
 /// Wraps every hub call: anonymous callers are rate-limited per connection and per address, and every
 /// refusal becomes a HubException with words a clerk can read. Nothing unhandled escapes to the client.
 /// </summary>
-internal sealed class HubGuards(ILogger<HubGuards> log) : IHubFilter, IDisposable
+internal sealed class HubGuards(ILogger<HubGuards> log, TimeProvider clock) : IHubFilter
 {
     // Generous for a person, tight for a script: 20 commands in a burst, then 2 a second per connection.
     // An address may be a whole library or city hall behind one router, so it gets ten times that.
-    private readonly PartitionedRateLimiter<string> _perConnection = Buckets(20, 2);
-    private readonly PartitionedRateLimiter<string> _perAddress = Buckets(200, 20);
+    private readonly TokenBuckets _perConnection = new(20, 2, clock);
+    private readonly TokenBuckets _perAddress = new(200, 20, clock);
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
@@ -39,23 +38,7 @@ internal sealed class HubGuards(ILogger<HubGuards> log) : IHubFilter, IDisposabl
         }
     }
 
-    private bool Allowed(HubCallerContext caller)
-    {
-        using var byConnection = _perConnection.AttemptAcquire(caller.ConnectionId);
-        if (!byConnection.IsAcquired) return false;
-        using var byAddress = _perAddress.AttemptAcquire(caller.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown");
-        return byAddress.IsAcquired;
-    }
-
-    private static PartitionedRateLimiter<string> Buckets(int burst, int perSecond) =>
-        PartitionedRateLimiter.Create<string, string>(key => RateLimitPartition.GetTokenBucketLimiter(key, _ => new TokenBucketRateLimiterOptions
-        {
-            TokenLimit = burst, TokensPerPeriod = perSecond, ReplenishmentPeriod = TimeSpan.FromSeconds(1), QueueLimit = 0, AutoReplenishment = true,
-        }));
-
-    public void Dispose()
-    {
-        _perConnection.Dispose();
-        _perAddress.Dispose();
-    }
+    private bool Allowed(HubCallerContext caller) =>
+        _perConnection.TryTake(caller.ConnectionId) &&
+        _perAddress.TryTake(caller.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown");
 }

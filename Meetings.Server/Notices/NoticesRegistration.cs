@@ -34,9 +34,11 @@ public static class NoticesRegistration
         builder.Services.AddSingleton<JobStorage>(services =>
         {
             Hangfire.Logging.LogProvider.SetCurrentLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>()));
+            // SQL Server keeps its own clock, shared by every instance; SQLite has none, so its schedule follows the app's.
             return string.Equals(config["Database:Provider"], "SqlServer", StringComparison.OrdinalIgnoreCase)
                 ? new SqlServerStorage(config.GetConnectionString("Meetings"), new SqlServerStorageOptions { QueuePollInterval = poll })
-                : new SQLiteStorage(jobsFile, new SQLiteStorageOptions { QueuePollInterval = poll });
+                : new JobStorageOnTheAppClock(new SQLiteStorage(jobsFile, new SQLiteStorageOptions { QueuePollInterval = poll }),
+                    services.GetRequiredService<TimeProvider>());
         });
         builder.Services.AddHangfire((services, c) => c.SetDataCompatibilityLevel(CompatibilityLevel.Version_180)
             .UseSimpleAssemblyNameTypeSerializer().UseRecommendedSerializerSettings()

@@ -17,6 +17,19 @@ public sealed class PhoneOptions
     /// <summary>Where Twilio's REST API is (https://api.twilio.com when unset); tests point it at a stand-in on loopback.</summary>
     public string? ApiBaseUrl { get; set; }
 
+    public const string ApiBaseUrlRule =
+        "Twilio:ApiBaseUrl must be an https address: every request to it carries the account's credentials. " +
+        "Plain http is taken only for a stand-in on this machine (localhost, 127.0.0.1, ::1) or in Development.";
+
+    /// <summary>
+    /// <c>Twilio:ApiBaseUrl</c> redirects every call to Twilio, with the account's credentials: outside Development
+    /// it must be https, or a stand-in on loopback whose traffic never leaves the machine.
+    /// </summary>
+    public static bool ApiBaseUrlIsSafe(string? apiBaseUrl, bool development) =>
+        string.IsNullOrWhiteSpace(apiBaseUrl) ||
+        Uri.TryCreate(apiBaseUrl, UriKind.Absolute, out var uri) &&
+        (uri.Scheme == Uri.UriSchemeHttps || uri.Scheme == Uri.UriSchemeHttp && (development || uri.IsLoopback));
+
     /// <summary>The API key that signs browsers' access tokens (an SK… sid and its secret).</summary>
     public string? ApiKeySid { get; set; }
     public string? ApiKeySecret { get; set; }

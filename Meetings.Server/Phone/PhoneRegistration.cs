@@ -7,6 +7,10 @@ public static class PhoneRegistration
     {
         var options = PhoneOptions.From(builder.Configuration);
         builder.Services.Configure<PhoneOptions>(o => PhoneOptions.From(builder.Configuration).CopyTo(o));
+        var development = builder.Environment.IsDevelopment();
+        builder.Services.AddOptions<PhoneOptions>()
+            .Validate(o => PhoneOptions.ApiBaseUrlIsSafe(o.ApiBaseUrl, development), PhoneOptions.ApiBaseUrlRule)
+            .ValidateOnStart();
         TwilioGateway.Register(builder.Services);
         builder.Services.AddScoped<TwilioGateway>();
         builder.Services.AddScoped<PhoneService>();

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Http.Resilience;
 using Microsoft.Extensions.Options;
 using Polly;
@@ -15,6 +16,12 @@ namespace Meetings.Server.Phone;
 public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions> options)
 {
     public const string HttpClientName = "twilio";
+
+    /// <summary>
+    /// The clock of the calls' timeouts, retries and circuit breaker: real time, even when a test fakes the meeting
+    /// clock (a meeting's minutes and the network's seconds are separate); a test of the timeouts gives it one of its own.
+    /// </summary>
+    public const string NetworkClock = "twilio-network";
 
     private TwilioRestClient Client()
     {
@@ -35,11 +42,11 @@ public sealed class TwilioGateway(IHttpClientFactory http, IOptions<PhoneOptions
     public static void Register(IServiceCollection services)
     {
         services.AddTransient<ApiBaseHandler>();
+        services.TryAddKeyedSingleton(NetworkClock, TimeProvider.System);
         services.AddHttpClient(HttpClientName)
-            .AddResilienceHandler("twilio", pipeline =>
+            .AddResilienceHandler("twilio", (pipeline, context) =>
             {
-                // Network time is real time, even when a test fakes the meeting clock.
-                pipeline.TimeProvider = TimeProvider.System;
+                pipeline.TimeProvider = context.ServiceProvider.GetRequiredKeyedService<TimeProvider>(NetworkClock);
                 pipeline.AddTimeout(TimeSpan.FromSeconds(20));
                 pipeline.AddRetry(new HttpRetryStrategyOptions
                 {

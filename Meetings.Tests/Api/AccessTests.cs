@@ -47,7 +47,7 @@ public class AccessTests
         var body = await _host.Anonymous().DemoBody();
         object? payload = url switch
         {
-            "/api/meetings" => new MeetingRequest(body.Id, "Study Session", "Special", DateTime.UtcNow.AddDays(30), "America/Los_Angeles", "Room 2"),
+            "/api/meetings" => new MeetingRequest(body.Id, "Study Session", "Special", Dates.DaysAfter(_host.Clock.GetUtcNow(), 30), "America/Los_Angeles", "Room 2"),
             "/api/bodies" => new BodyRequest($"Planning Commission {Guid.NewGuid():N}"),
             "/api/users" => new CreateUserRequest($"{Guid.NewGuid():N}@city.gov", "New Clerk", "a-long-password-1", "Clerk"),
             "/api/meetings/{meeting}/agenda" => new AgendaItemRequest("Added", "Discussion"),
@@ -122,7 +122,7 @@ public class AccessTests
         Assert.That(body.SpeakerMinutes, Is.EqualTo(2));
 
         var meeting = await admin.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
-            new MeetingRequest(body.Id, "Regular Meeting", "Regular", DateTime.UtcNow.AddDays(14), "America/Denver", "Hearing Room"), HttpStatusCode.Created);
+            new MeetingRequest(body.Id, "Regular Meeting", "Regular", Dates.DaysAfter(_host.Clock.GetUtcNow(), 14), "America/Denver", "Hearing Room"), HttpStatusCode.Created);
         var journal = await admin.GetStringAsync($"/api/meetings/{meeting.Meeting.Id}/journal");
         Assert.That(journal, Does.Contain("Ana Commissioner"));
         Assert.That(journal, Does.Not.Contain(official.Id));

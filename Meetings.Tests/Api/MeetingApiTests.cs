@@ -21,8 +21,8 @@ public class MeetingApiTests
         return (clerk, await clerk.DemoBody());
     }
 
-    private static MeetingRequest Request(BodyDto body, DateTime? start = null, string title = "Special Meeting", string kind = "Special") =>
-        new(body.Id, title, kind, start ?? DateTime.UtcNow.AddDays(10).Date.AddHours(18), "America/Los_Angeles", "Council Chambers");
+    private MeetingRequest Request(BodyDto body, DateTime? start = null, string title = "Special Meeting", string kind = "Special") =>
+        new(body.Id, title, kind, start ?? Dates.DaysAfter(_host.Clock.GetUtcNow(), 10), "America/Los_Angeles", "Council Chambers");
 
     [Test]
     public async Task Healthz_AnswersOk_WhenTheDatabaseAnswers()
@@ -58,11 +58,12 @@ public class MeetingApiTests
     public async Task Clerk_SchedulesAMeeting_InLocalTime_AndItStaysADraftHiddenFromThePublic()
     {
         var (clerk, body) = await Clerk();
-        var created = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings", Request(body, new DateTime(2027, 3, 10, 18, 30, 0)), HttpStatusCode.Created);
+        var winterEvening = Dates.NextStandardTimeDay("America/Los_Angeles", _host.Clock.GetUtcNow().AddDays(10)).AddHours(18.5);
+        var created = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings", Request(body, winterEvening), HttpStatusCode.Created);
 
         Assert.That(created.Meeting.Status, Is.EqualTo("Draft"));
-        Assert.That(created.Meeting.Start, Is.EqualTo(new DateTimeOffset(2027, 3, 11, 2, 30, 0, TimeSpan.Zero)), "18:30 PST (before the change of March 14) is 02:30 UTC");
-        Assert.That(created.Meeting.LocalStart, Is.EqualTo(new DateTime(2027, 3, 10, 18, 30, 0)));
+        Assert.That(created.Meeting.Start, Is.EqualTo(new DateTimeOffset(winterEvening.AddHours(8), TimeSpan.Zero)), "18:30 Pacific standard time is 02:30 UTC the next day");
+        Assert.That(created.Meeting.LocalStart, Is.EqualTo(winterEvening));
         var anonymous = _host.Anonymous();
         Assert.That((await anonymous.GetAsync($"/api/meetings/{created.Meeting.Id}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
         Assert.That((await anonymous.GetAsync($"/api/meetings/{created.Meeting.Id}/journal")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound));

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
@@ -33,6 +34,7 @@ public class HubAuthorizationTests
     private LiveClient _mayor = null!;
     private LiveClient _admin = null!;
     private LiveClient _otherOfficial = null!;
+    private LiveClient _observer = null!;
     private Guid _demoMeetingId;
 
     private Guid Seat(string title) => _body.Seats.Single(s => s.Title == title).Id;
@@ -57,13 +59,14 @@ public class HubAuthorizationTests
         _mayor = await LiveClient.ConnectAsync(_host, Demo.Mayor, "mayor", _demoMeetingId);
         _admin = await LiveClient.ConnectAsync(_host, Demo.Admin, "admin", _demoMeetingId);
         _otherOfficial = await LiveClient.ConnectAsync(_host, OtherOfficialEmail, "other body's official", _demoMeetingId);
+        _observer = await LiveClient.ConnectAsync(_host, Demo.Admin, "someone else in the meeting", _demoMeetingId);
         Assert.That(_otherOfficial.Joined!.Role, Is.EqualTo("Viewer"), "the other body's official holds no seat here, and brought no resident token");
     }
 
     [OneTimeTearDown]
     public async Task StopHost()
     {
-        foreach (var client in new[] { _clerk, _mayor, _admin, _otherOfficial })
+        foreach (var client in new[] { _clerk, _mayor, _admin, _otherOfficial, _observer })
             if (client is not null) await client.DisposeAsync();
         _public?.Dispose();
         _clerkHttp?.Dispose();
@@ -76,13 +79,14 @@ public class HubAuthorizationTests
     // The table: every hub method, who it is for, what it answers, how to set up a meeting where it would succeed,
     // and its arguments in that meeting.
 
-    private sealed record Command(string Name, Audience For, Answer Answers, Func<HubAuthorizationTests, Scene, Task> Prepare, Func<Scene, object?[]> Args);
+    private sealed record Command(string Name, Audience For, Answer Answers, Func<HubAuthorizationTests, Scene, Task> Prepare, Func<Scene, object?[]> Args,
+        Func<HubAuthorizationTests, Scene, Task>? Then = null);
 
     private static readonly Command[] Commands =
     [
         new("Join", Audience.Everyone, Answer.Joined, (_, _) => Task.CompletedTask, s => [s.Id, s.Token]),
         new("EventsAfter", Audience.Everyone, Answer.CatchUp, (_, _) => Task.CompletedTask, s => [s.Id, 0L]),
-        new("Leave", Audience.Everyone, Answer.Nothing, (_, _) => Task.CompletedTask, s => [s.Id]),
+        new("Leave", Audience.Everyone, Answer.Nothing, (t, s) => t.Listening(s), s => [s.Id], (t, s) => t.NoLongerHears(s)),
 
         new("SignUpToSpeak", Audience.TokenHolders, Answer.Guid, (t, s) => t.CommentOpen(s),
             s => [s.Id, s.Token, new SignUpRequest(s.ItemA, "Pat Resident", "Support")]),
@@ -156,6 +160,9 @@ public class HubAuthorizationTests
         var scene = await NewMeeting();
         await using var fresh = caller is Caller.Anonymous or Caller.Resident
             ? await LiveClient.ConnectAsync(_host, null, caller.ToString(), _demoMeetingId) : null;
+        // Anonymous calls are rate-limited per address on the host's clock, and every case calls from this machine:
+        // let a tenth of a second pass per newcomer, as it would between people, so the address's allowance keeps up.
+        if (fresh is not null) _host.Clock.Advance(TimeSpan.FromMilliseconds(100));
         var connection = caller switch
         {
             Caller.OfficialOfThisBody => _mayor,
@@ -164,6 +171,7 @@ public class HubAuthorizationTests
             Caller.Admin => _admin,
             _ => fresh!,
         };
+        scene.Caller = connection;
         scene.Token = caller switch
         {
             Caller.Anonymous => null,
@@ -212,6 +220,7 @@ public class HubAuthorizationTests
                 Assert.That(after, Is.EqualTo(before));
                 break;
         }
+        if (command.Then is not null) await command.Then(this, scene);
     }
 
     [Test]
@@ -274,11 +283,16 @@ public class HubAuthorizationTests
         public Guid Entry { get; set; }
         public Guid Entry2 { get; set; }
         public Guid Motion { get; set; }
+        public LiveClient Caller { get; set; } = null!;
+        /// <summary>The sequence of each update for this meeting that reached the caller, and someone else who stays in it.</summary>
+        public ConcurrentQueue<long> CallerHeard { get; } = new();
+        public ConcurrentQueue<long> OthersHeard { get; } = new();
+        public List<IDisposable> Listeners { get; } = [];
     }
 
     private async Task<Scene> NewMeeting()
     {
-        var start = DateTime.SpecifyKind(DateTime.UtcNow.AddDays(30).Date.AddHours(18), DateTimeKind.Unspecified);
+        var start = Dates.DaysAfter(_host.Clock.GetUtcNow(), 30);
         var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
             new MeetingRequest(_body.Id, "Special Meeting", "Special", start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
         var id = meeting.Meeting.Id;
@@ -328,6 +342,27 @@ public class HubAuthorizationTests
         await Started(s);
         await Clerk("OpenItem", s.Id, s.ItemA);
         await Clerk("TakeRollCall", s.Id, s.Roll);
+    }
+
+    /// <summary>The caller and someone else have joined the meeting, and the caller has heard its first change.</summary>
+    private async Task Listening(Scene s)
+    {
+        s.Listeners.Add(s.Caller.Connection.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), u => { if (u.MeetingId == s.Id) s.CallerHeard.Enqueue(u.Snapshot.Sequence); }));
+        s.Listeners.Add(_observer.Connection.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), u => { if (u.MeetingId == s.Id) s.OthersHeard.Enqueue(u.Snapshot.Sequence); }));
+        await s.Caller.Invoke<JoinResult>("Join", s.Id, s.Token);
+        await _observer.Invoke<JoinResult>("Join", s.Id, null);
+        var started = await Started(s);
+        await Wait.Until(() => s.CallerHeard.Contains(started.Sequence), "the caller hears the meeting before leaving");
+    }
+
+    /// <summary>After Leave, a change reaches the others in the meeting, and not the caller.</summary>
+    private async Task NoLongerHears(Scene s)
+    {
+        var opened = await Clerk("OpenItem", s.Id, s.ItemA);
+        await Wait.Until(() => s.OthersHeard.Contains(opened.Sequence), "the change reaches someone still in the meeting");
+        await s.Caller.Invoke<CatchUp>("EventsAfter", s.Id, opened.Sequence); // a round trip: an update sent to the caller would be here first
+        foreach (var listener in s.Listeners) listener.Dispose();
+        Assert.That(s.CallerHeard, Does.Not.Contain(opened.Sequence), "nothing more arrives after Leave");
     }
 
     private async Task InRecess(Scene s)

@@ -1,6 +1,7 @@
 using System.Net;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Notices;
 
@@ -8,6 +9,9 @@ namespace Meetings.Tests.Notices;
 public abstract class NoticeFixture
 {
     protected FakeTwilio Twilio { get; private set; } = null!;
+
+    /// <summary>The clock of the server's calls to Twilio and of the fake's delays: it moves only when a test moves it.</summary>
+    protected Microsoft.Extensions.Time.Testing.FakeTimeProvider Network { get; private set; } = null!;
     protected TestHost Host { get; set; } = null!;
     protected HttpClient Clerk { get; set; } = null!;
     protected BodyDto Body { get; private set; } = null!;
@@ -17,6 +21,8 @@ public abstract class NoticeFixture
     public async Task StartHost()
     {
         Twilio = await FakeTwilio.StartAsync();
+        Network = new Microsoft.Extensions.Time.Testing.FakeTimeProvider();
+        Twilio.Clock = Network;
         Folder = TestHost.NewFolder();
         Host = NewHost();
         Clerk = await Host.SignInAsync(Demo.Clerk);
@@ -31,7 +37,7 @@ public abstract class NoticeFixture
     }
 
     /// <summary>A host on this test's database (a second one acts as another app instance).</summary>
-    protected TestHost NewHost() => new(Folder, settings: Settings);
+    protected TestHost NewHost() => new(Folder, settings: Settings, networkClock: Network);
 
     private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings).Concat(_more ??= MoreSettings())) { ["Jobs:PollMilliseconds"] = "200" };
 
@@ -39,6 +45,9 @@ public abstract class NoticeFixture
 
     /// <summary>Settings a fixture adds to every host it starts.</summary>
     protected virtual IReadOnlyDictionary<string, string?> MoreSettings() => new Dictionary<string, string?>();
+
+    /// <summary>A wall-clock time some days after the host's clock says it is now.</summary>
+    protected DateTime DaysAhead(int days, double hour = 18) => Dates.DaysAfter(Host.Clock.GetUtcNow(), days, hour);
 
     protected static string NewEmail() => $"resident-{Guid.NewGuid():N}@example.org";
 
@@ -71,6 +80,23 @@ public abstract class NoticeFixture
             new MeetingRequest(Body.Id, "Budget Study Session", kind, localStart, zone, "Council Chambers"), HttpStatusCode.Created);
         await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Call to Order", "Procedural"), HttpStatusCode.Created);
         return publish ? await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), HttpStatusCode.OK) : meeting;
+    }
+
+    /// <summary>How Hangfire scheduled each retry of a job: the delay from the failure to the next attempt, and when that attempt is due.</summary>
+    protected List<(TimeSpan Delay, DateTime EnqueueAt)> Retries(string jobId)
+    {
+        using var scope = Host.Services.CreateScope();
+        var history = scope.ServiceProvider.GetRequiredService<Hangfire.JobStorage>().GetMonitoringApi().JobDetails(jobId).History;
+        return history.Where(h => h.StateName == "Scheduled" && h.Reason?.StartsWith("Retry attempt", StringComparison.Ordinal) == true)
+            .Select(h => (EnqueueAt: Hangfire.Common.JobHelper.DeserializeDateTime(h.Data["EnqueueAt"]), ScheduledAt: Hangfire.Common.JobHelper.DeserializeDateTime(h.Data["ScheduledAt"])))
+            .Select(r => (r.EnqueueAt - r.ScheduledAt, r.EnqueueAt)).OrderBy(r => r.EnqueueAt).ToList();
+    }
+
+    /// <summary>Moves the host's clock to <paramref name="instant"/> (never back): Hangfire's schedule follows it.</summary>
+    protected void ClockTo(DateTime instant)
+    {
+        var target = new DateTimeOffset(DateTime.SpecifyKind(instant, DateTimeKind.Utc));
+        if (target > Host.Clock.GetUtcNow()) Host.Clock.SetUtcNow(target);
     }
 
     protected Task<List<NoticeReport>> Report(Guid meetingId) => Clerk.Get<List<NoticeReport>>($"/api/meetings/{meetingId}/notices");

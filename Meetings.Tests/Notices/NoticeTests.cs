@@ -18,7 +18,7 @@ public class NoticeTests : NoticeFixture
         var unconfirmed = NewEmail();
         await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(unconfirmed), HttpStatusCode.Accepted);
 
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(20));
 
         var notice = (await SmtpSink.WaitFor(email, 2)).Single(m => m.Subject?.StartsWith("Agenda", StringComparison.Ordinal) == true);
         Assert.That(notice.Subject, Is.EqualTo("Agenda posted: Budget Study Session"));
@@ -42,22 +42,28 @@ public class NoticeTests : NoticeFixture
     public async Task ASpanishSubscriber_GetsNoticesInSpanish()
     {
         var email = await SubscribedByEmail("es");
-        await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        await Meeting(DaysAhead(20));
         var notice = (await SmtpSink.WaitFor(email, 2)).Single(m => m.Subject?.StartsWith("Agenda", StringComparison.Ordinal) == true);
         Assert.That(notice.Subject, Is.EqualTo("Agenda publicada: Budget Study Session"));
         Assert.That(notice.TextBody, Does.Contain("Para participar por teléfono").And.Contain("Se publicó la agenda"));
     }
 
-    [TestCase("America/Los_Angeles", "2027-03-15T18:00:00", "2027-03-15T01:00:00Z", "2027-03-16T00:00:00Z")] // DST began March 14
-    [TestCase("Europe/Berlin", "2027-03-29T19:00:00", "2027-03-28T17:00:00Z", "2027-03-29T16:00:00Z")]     // DST began March 28
-    [TestCase("America/New_York", "2027-11-08T19:00:00", "2027-11-08T00:00:00Z", "2027-11-08T23:00:00Z")]  // DST ended November 7
-    public async Task Reminders_FallADayBeforeAtTheSameLocalTime_AndAnHourBefore_AcrossDaylightSaving(string zone, string local, string dayBefore, string hourBefore)
+    [TestCase("America/Los_Angeles", 18)]
+    [TestCase("Europe/Berlin", 19)]
+    [TestCase("America/New_York", 19)]
+    public async Task Reminders_FallADayBeforeAtTheSameLocalTime_AndAnHourBefore_AcrossDaylightSaving(string zone, int hour)
     {
-        var meeting = await Meeting(DateTime.Parse(local, System.Globalization.CultureInfo.InvariantCulture), zone);
+        // The evening of the next day the clocks change (far enough ahead for 72 hours' notice): the day before
+        // had the other offset, so "the same time the day before" is 23 or 25 hours earlier, not 24.
+        var local = Dates.NextClockChange(zone, Host.Clock.GetUtcNow().AddDays(5)).AddHours(hour);
+        var start = Dates.Instant(local, zone);
+        var dayBefore = Dates.Instant(local.AddDays(-1), zone);
+        Assert.That((start - dayBefore).TotalHours, Is.EqualTo(23).Or.EqualTo(25), "the day before is on the other side of the change");
+
+        var meeting = await Meeting(local, zone);
         var reminders = (await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders"))
             .Where(n => n.Kind == "Reminder").Select(n => n.DueAt.UtcDateTime).ToList();
-        Assert.That(reminders, Is.EqualTo(new[] { DateTime.Parse(dayBefore, null, System.Globalization.DateTimeStyles.AdjustToUniversal),
-            DateTime.Parse(hourBefore, null, System.Globalization.DateTimeStyles.AdjustToUniversal) }));
+        Assert.That(reminders, Is.EqualTo(new[] { dayBefore.UtcDateTime, start.AddHours(-1).UtcDateTime }));
         using var scope = Host.Services.CreateScope();
         var scheduled = scope.ServiceProvider.GetRequiredService<JobStorage>().GetMonitoringApi().ScheduledJobs(0, 100);
         Assert.That(scheduled.Select(j => j.Value.EnqueueAt), Is.SupersetOf(reminders), "Hangfire holds a job at each reminder time");
@@ -67,15 +73,16 @@ public class NoticeTests : NoticeFixture
     public async Task Rescheduling_MovesThePendingReminders_AndCancelling_DropsThemAndSendsACancellation()
     {
         var email = await SubscribedByEmail();
-        var meeting = await Meeting(new DateTime(2027, 5, 10, 18, 0, 0));
+        var meeting = await Meeting(DaysAhead(20));
         await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
 
+        var later = DaysAhead(22, 17);
         await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{meeting.Meeting.Id}",
-            new MeetingRequest(null, "Budget Study Session", null, new DateTime(2027, 5, 12, 17, 0, 0), "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
+            new MeetingRequest(null, "Budget Study Session", null, later, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
         var moved = await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder" && n.State == "Scheduled") == 2 &&
             r.Count(n => n.Kind == "Reminder" && n.State == "Dropped") == 2, "the reminders moved");
         Assert.That(moved.Where(n => n.Kind == "Reminder" && n.State == "Scheduled").Select(n => n.DueAt),
-            Is.EqualTo(new[] { new DateTimeOffset(2027, 5, 12, 0, 0, 0, TimeSpan.Zero), new DateTimeOffset(2027, 5, 12, 23, 0, 0, TimeSpan.Zero) }));
+            Is.EqualTo(new[] { Dates.Instant(later.AddDays(-1), "America/Los_Angeles"), Dates.Instant(later, "America/Los_Angeles").AddHours(-1) }));
 
         await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/cancel", new CancelRequest("The budget is not ready"), HttpStatusCode.OK);
         var cancelled = await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Cancelled" && n.Sent == 1), "the cancellation sent");
@@ -94,7 +101,7 @@ public class NoticeTests : NoticeFixture
     [Test]
     public async Task AnAgendaAmendedAfterPublication_GetsOneAmendedNotice_ForSeveralEdits()
     {
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(30).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(30));
         foreach (var title in new[] { "Budget hearing", "Staff report", "Closed session" })
             await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest(title, "Discussion"), HttpStatusCode.Created);
         var report = await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Amended"), "an amended notice");
@@ -104,34 +111,64 @@ public class NoticeTests : NoticeFixture
     }
 
     [Test]
-    public async Task ADeliveryJobRunTwice_AndOnTwoServersAtOnce_SendsEachNoticeOnce()
+    public async Task ADeliveryJob_RunTwiceOnEachOfTwoServersAtOnce_BeforeAnythingIsClaimed_SendsEachNoticeOnce()
     {
-        var email = await SubscribedByEmail();
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
-        await SmtpSink.WaitFor(email, 2);
-        Guid published;
-        using (var scope = Host.Services.CreateScope())
-            published = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Notices.Single(n => n.MeetingId == meeting.Meeting.Id && n.Kind == NoticeKind.Published).Id;
+        var emails = new List<string>();
+        for (var i = 0; i < 2; i++) emails.AddRange(await Task.WhenAll(Enumerable.Range(0, 4).Select(_ => SubscribedByEmail())));
+        var meeting = await Meeting(DaysAhead(20));
+        await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        // A reminder days ahead: no job has touched it, so no delivery of it is claimed yet.
+        var reminder = Host.WithDb(db => db.Notices.Where(n => n.MeetingId == meeting.Meeting.Id && n.Kind == NoticeKind.Reminder).AsEnumerable().MinBy(n => n.DueAt)!.Id);
+        Assert.That(Host.WithDb(db => db.Deliveries.Count(d => d.NoticeId == reminder)), Is.Zero);
 
+        // Four runs of its job, two on each server, held at a gate until all are ready and then let go together: they race for every delivery.
         using var second = NewHost();
-        await Task.WhenAll(RunJob(Host, published), RunJob(second, published), RunJob(Host, published));
-        await Task.Delay(500);
+        var gate = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var runs = new[] { Host, second, Host, second }.Select(host => Task.Run(async () =>
+        {
+            using var scope = host.Services.CreateScope();
+            var job = scope.ServiceProvider.GetRequiredService<NoticeJobs>();
+            await gate.Task;
+            await job.SendAsync(reminder);
+        })).ToList();
+        gate.SetResult();
+        await Task.WhenAll(runs);
 
-        Assert.That(SmtpSink.MessagesTo(email), Has.Count.EqualTo(2), "the confirmation and one notice");
-        var report = await Report(meeting.Meeting.Id);
-        Assert.That(report.Single(n => n.Kind == "Published").Sent, Is.EqualTo(1));
+        foreach (var email in emails)
+            Assert.That(SmtpSink.MessagesTo(email).Count(m => m.Subject?.StartsWith("Reminder", StringComparison.Ordinal) == true), Is.EqualTo(1), email);
+        var deliveries = Host.WithDb(db => db.Deliveries.Where(d => d.NoticeId == reminder).ToList());
+        Assert.That(deliveries.Select(d => (d.State, d.Attempts)).ToList(), Has.Count.EqualTo(emails.Count).And.All.EqualTo((DeliveryState.Sent, 1)));
     }
 
-    private static async Task RunJob(TestHost host, Guid noticeId)
+    [TestCase("en", "Reminder: Budget Study Session")]
+    [TestCase("es", "Recordatorio: Budget Study Session")]
+    public async Task AReminder_IsSentWhenTheAppsClockReachesItsTime_WithTheLinkThePhoneNumberAndTheAccessCode(string language, string subject)
     {
-        using var scope = host.Services.CreateScope();
-        await scope.ServiceProvider.GetRequiredService<NoticeJobs>().SendAsync(noticeId);
+        var email = await SubscribedByEmail(language);
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        var planned = await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        var dayBefore = planned.Where(n => n.Kind == "Reminder").Min(n => n.DueAt);
+        Assert.That(SmtpSink.MessagesTo(email).Where(m => m.Subject?.StartsWith(subject[..8], StringComparison.Ordinal) == true), Is.Empty, "not at publication");
+
+        // The day before, at the meeting's time: Hangfire's scheduler, on the app's clock, runs the reminder's job.
+        Host.Clock.SetUtcNow(dayBefore);
+        Clerk = await Host.SignInAsync(Demo.Clerk); // weeks have passed: the clerk signs in again
+        var reminder = await SmtpSink.WaitFor(email, m => m.Subject?.StartsWith(subject, StringComparison.Ordinal) == true, "the reminder");
+
+        Assert.That(reminder.TextBody, Does.Contain($"{FakeTwilio.PublicBaseUrl}/meetings/{id}").And.Contain(FakeTwilio.PhoneNumber).And.Contain(meeting.AccessCode));
+        var report = await WaitForReport(id, r => r.Any(n => n.Kind == "Reminder" && n.Sent == 1), "the reminder recorded as sent");
+        Assert.That(report.Where(n => n.Kind == "Reminder").OrderBy(n => n.DueAt).Select(n => (n.State, n.Sent)),
+            Is.EqualTo(new[] { ("Sent", 1), ("Scheduled", 0) }), "the hour-before reminder waits for its own time");
+        var reminderId = Host.WithDb(db => db.Notices.Where(n => n.MeetingId == id && n.Kind == NoticeKind.Reminder).AsEnumerable().MinBy(n => n.DueAt)!.Id);
+        var sentAt = Host.WithDb(db => db.Deliveries.Single(d => d.NoticeId == reminderId).SentAt);
+        Assert.That(sentAt, Is.EqualTo(dayBefore), "sent when the clock said it was time, not before");
     }
 
     [Test]
     public async Task ScheduledReminders_SurviveARestartOfTheHost()
     {
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(40).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(40));
         var before = await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
         Host.Dispose();
         Host = NewHost();
@@ -154,7 +191,7 @@ public class NoticeTests : NoticeFixture
             ["Smtp:Host"] = "127.0.0.1", ["Smtp:Port"] = "1", ["Smtp:Security"] = "None", ["Jobs:PollMilliseconds"] = "200",
         });
         Clerk = await Host.SignInAsync(Demo.Clerk);
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(20));
         var report = await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Published" && n.Failed == 1), "a failed delivery");
         var problem = report.Single(n => n.Kind == "Published").Problems.Single();
         Assert.That((problem.Channel, problem.State, problem.Attempts), Is.EqualTo(("Email", "Failed", 1)));

@@ -1,6 +1,7 @@
 using System.Net;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Notices;
 
@@ -19,6 +20,97 @@ public class TextAndCalendarTests : NoticeFixture
 
     private static Task Eventually(Func<bool> condition, string what) => Wait.Until(condition, what);
 
+    /// <summary>Texts Twilio took (not those it answered with an error).</summary>
+    private List<FakeTwilio.Recorded> TextsTaken(string phone) => TextsTo(phone).Where(t => t.Response is not null).ToList();
+
+    /// <summary>Subscribes a mobile number and confirms it by replying with the code from the confirmation text.</summary>
+    private async Task SubscribedByText(string phone)
+    {
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(Phone: phone), HttpStatusCode.Accepted);
+        await Eventually(() => TextsTo(phone).Count == 1, "the confirmation text");
+        var code = System.Text.RegularExpressions.Regex.Match(TextsTo(phone)[0].Form["Body"], "([0-9]{6})").Groups[1].Value;
+        Assert.That(await (await Text(phone, code)).Content.ReadAsStringAsync(), Does.Contain("<Message>"));
+        Assert.That(Host.WithDb(db => db.Subscribers.Single(s => s.Phone == phone).SmsConfirmedAt), Is.Not.Null);
+    }
+
+    private Guid PublishedNotice(Guid meetingId) =>
+        Host.WithDb(db => db.Notices.Single(n => n.MeetingId == meetingId && n.Kind == Meetings.Server.Notices.NoticeKind.Published).Id);
+
+    [Test]
+    public async Task AFailedText_IsRetriedAfter30SecondsThen2Minutes_OnTheAppsClock_AndOnceThrough_IsSentOnce()
+    {
+        const string Phone = "+15035550166";
+        await SubscribedByText(Phone);
+        Twilio.FailWith = HttpStatusCode.InternalServerError;
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        var notice = PublishedNotice(id);
+        var job = Host.WithDb(db => db.Notices.Single(n => n.Id == notice).JobId)!;
+
+        await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.SingleOrDefault()?.Attempts == 1, "the first attempt failed");
+        await Eventually(() => Retries(job).Count == 1, "a retry scheduled");
+        ClockTo(Retries(job)[0].EnqueueAt);
+        await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.SingleOrDefault()?.Attempts == 2, "the second attempt failed");
+        await Eventually(() => Retries(job).Count == 2, "a second retry scheduled");
+        Assert.That(Retries(job).Select(r => r.Delay.TotalSeconds), Is.EqualTo(new[] { 30, 120 }).Within(1), "growing delays");
+
+        Twilio.FailWith = null;
+        ClockTo(Retries(job)[1].EnqueueAt);
+        var report = await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Sent == 1, "the text sent at the third attempt");
+        Assert.That(report.Single(n => n.Kind == "Published").Problems, Is.Empty);
+        Assert.That(TextsTo(Phone).Count(t => t.Form["Body"].Contains("Agenda posted", StringComparison.Ordinal)), Is.EqualTo(3), "two refused, one taken");
+        Assert.That(TextsTaken(Phone).Count(t => t.Form["Body"].Contains("Agenda posted", StringComparison.Ordinal)), Is.EqualTo(1));
+        Assert.That(Host.WithDb(db => db.Deliveries.Single(d => d.NoticeId == notice).Attempts), Is.EqualTo(3));
+    }
+
+    [Test]
+    public async Task ATextTwilioDoesNotAnswerWithinFiveSeconds_IsMarkedUnknown_AndNeverSentAgain()
+    {
+        const string Phone = "+15035550177";
+        await SubscribedByText(Phone);
+        Twilio.Delay = TimeSpan.FromMinutes(1);
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        await Eventually(() => TextsTo(Phone).Count == 2, "the notice reaches Twilio");
+
+        Network.Advance(TimeSpan.FromSeconds(5));
+        var report = await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.Any(), "the delivery's fate recorded");
+        var problem = report.Single(n => n.Kind == "Published").Problems.Single();
+        Assert.That((problem.Channel, problem.State, problem.Attempts), Is.EqualTo(("Sms", "Unknown", 1)));
+        Assert.That(problem.Error, Does.Contain("not resent"));
+
+        // The notice's job run again (a retry for someone else, or a second server): Twilio may have sent the text, so it is not sent again.
+        Twilio.Delay = TimeSpan.Zero;
+        using (var scope = Host.Services.CreateScope())
+            await scope.ServiceProvider.GetRequiredService<Meetings.Server.Notices.NoticeJobs>().SendAsync(PublishedNotice(id));
+        Assert.That(TextsTo(Phone), Has.Count.EqualTo(2), "the confirmation and the one try; never a second copy");
+        Assert.That((await Report(id)).Single(n => n.Kind == "Published").Problems.Single().State, Is.EqualTo("Unknown"));
+    }
+
+    [Test]
+    public async Task TheFakeTwilio_RefusesWrongCredentials_AndATextNotFromTheAccountsNumber_AsTwilioDoes()
+    {
+        Host.Dispose();
+        Host = new TestHost(Folder, settings: new Dictionary<string, string?>(Twilio.Settings.Concat(SmtpSink.Settings))
+        {
+            ["Twilio:AuthToken"] = "not-the-token", ["Jobs:PollMilliseconds"] = "200",
+        }, networkClock: Network);
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(Phone: "+15035550155"), HttpStatusCode.Accepted);
+        await Eventually(() => Twilio.Refused.Count == 1, "the confirmation refused for its credentials");
+        Assert.That(Twilio.Requests, Is.Empty);
+
+        using var twilio = new HttpClient { BaseAddress = new Uri(Twilio.BaseUrl) };
+        var fromElsewhere = new HttpRequestMessage(HttpMethod.Post, $"/2010-04-01/Accounts/{FakeTwilio.AccountSid}/Messages.json")
+        {
+            Content = new FormUrlEncodedContent(new Dictionary<string, string> { ["To"] = "+15035550155", ["From"] = "+15550000000", ["Body"] = "Hi" }),
+        };
+        fromElsewhere.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Basic",
+            Convert.ToBase64String(System.Text.Encoding.UTF8.GetBytes($"{FakeTwilio.AccountSid}:{FakeTwilio.AuthToken}")));
+        var refused = await twilio.SendAsync(fromElsewhere);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("21212"));
+    }
+
     [Test]
     public async Task ATextSubscriber_ConfirmsByReplyingTheCode_GetsNotices_AndStopEndsThem()
     {
@@ -33,7 +125,7 @@ public class TextAndCalendarTests : NoticeFixture
         var reply = await Text(Phone, code);
         Assert.That(await reply.Content.ReadAsStringAsync(), Does.Contain("<Message>Subscribed"));
 
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(20));
         await Eventually(() => TextsTo(Phone).Count == 2, "the published notice by text");
         Assert.That(TextsTo(Phone)[1].Form["Body"], Does.Contain("Agenda posted").And.Contain(meeting.AccessCode).And.Contain("Reply STOP"));
 
@@ -53,34 +145,48 @@ public class TextAndCalendarTests : NoticeFixture
     [Test]
     public async Task ASpeakerWhoLeftAPhoneNumber_GetsOneTextWhenTheyAreUpSoon()
     {
+        const string Pat = "+15035550142", Lee = "+15035550143";
         var meeting = await Clerk.DemoMeeting();
         var id = meeting.Meeting.Id;
         var item = meeting.Agenda[2].Id;
         await using var clerk = await LiveClient.ConnectAsync(Host, Demo.Clerk, "clerk", id);
         await using var crowd = new LiveCrowd();
-        for (var i = 0; i < 4; i++) crowd.Add(await LiveClient.ConnectAsync(Host, null, $"resident {i}", id));
+        for (var i = 0; i < 5; i++) crowd.Add(await LiveClient.ConnectAsync(Host, null, $"resident {i}", id));
         await clerk.Do("StartMeeting", id);
         await clerk.Do("OpenItem", id, item);
         await clerk.Do("OpenPublicComment", id, item);
         foreach (var (resident, i) in crowd.Select((r, i) => (r, i)))
             await resident.Invoke<Guid>("SignUpToSpeak", id, resident.ResidentToken,
-                new SignUpRequest(item, $"Speaker {i}", Phone: i == 3 ? "+1 503 555 0142" : null));
-        var queue = (await clerk.WaitUntil(s => s.Speakers.Count == 4, "four speakers")).Speakers;
-        Assert.That(TextsTo("+15035550142"), Is.Empty, "fourth in line: not yet");
+                new SignUpRequest(item, $"Speaker {i}", Phone: i switch { 3 => "+1 503 555 0142", 4 => "+1 503 555 0143", _ => null }));
+        var queue = (await clerk.WaitUntil(s => s.Speakers.Count == 5, "five speakers")).Speakers;
 
+        // Each step a second apart on the host's clock, so the time a text was planned says at which step it was.
+        Host.Clock.Advance(TimeSpan.FromSeconds(1));
         await clerk.Do("StartTurn", id, queue[0].Id);
-        await clerk.Do("EndTurn", id);
-        Assert.That(TextsTo("+15035550142"), Is.Empty, "third in line: not yet");
-        await clerk.Do("StartTurn", id, queue[1].Id);
-        await Eventually(() => TextsTo("+15035550142").Count == 1, "the up-soon text");
-        Assert.That(TextsTo("+15035550142")[0].Form["Body"], Does.Contain("You are up soon to speak on item 3"));
+        await clerk.Do("EndTurn", id); // Pat is third in line
+        Host.Clock.Advance(TimeSpan.FromSeconds(1));
+        var second = Host.Clock.GetUtcNow();
+        await clerk.Do("StartTurn", id, queue[1].Id); // Pat is second in line
+        await Eventually(() => TextsTo(Pat).Count == 1, "the up-soon text");
+        Assert.That(TextsTo(Pat)[0].Form["Body"], Does.Contain("You are up soon to speak on item 3"));
+        var planned = UpSoonPlanned(id, queue[3].Id);
+        Assert.That(planned, Has.Count.EqualTo(1));
+        Assert.That(planned[0], Is.EqualTo(second).Within(TimeSpan.FromMilliseconds(500)), "planned once Pat was second in line, not while fourth or third");
 
+        // More changes while Pat waits; then Lee, behind Pat, comes within two places and is texted: every change before it has been handled.
         await clerk.Do("EndTurn", id);
         await clerk.Do("CallNextSpeaker", id, item);
-        await Task.Delay(1000);
-        Assert.That(TextsTo("+15035550142"), Has.Count.EqualTo(1), "one text, not one per change");
+        await clerk.Do("StartTurn", id, queue[2].Id);
+        await Eventually(() => TextsTo(Lee).Count == 1, "Lee's up-soon text");
+        Assert.That(TextsTo(Pat), Has.Count.EqualTo(1), "one text, not one per change");
+        Assert.That(UpSoonPlanned(id, queue[3].Id), Has.Count.EqualTo(1));
         Assert.That(System.Text.Json.JsonSerializer.Serialize(clerk.Snapshot), Does.Not.Contain("5550142"), "the number is never shown");
     }
+
+    /// <summary>When each up-soon text for a speaker was planned (its due time is the moment the queue put them within reach).</summary>
+    private List<DateTimeOffset> UpSoonPlanned(Guid meetingId, Guid entryId) => Host.WithDb(db =>
+        db.Notices.Where(n => n.MeetingId == meetingId && n.EntryId == entryId && n.Kind == Meetings.Server.Notices.NoticeKind.UpSoon)
+            .AsEnumerable().Select(n => n.DueAt).ToList());
 
     [TestCase(null, HttpStatusCode.Unauthorized)]
     [TestCase(Demo.Clerk, HttpStatusCode.Forbidden)]
@@ -97,20 +203,21 @@ public class TextAndCalendarTests : NoticeFixture
     [Test]
     public async Task TheCalendarFeed_HasStableUids_ASequenceThatGrows_Cancellations_AndConferenceLines()
     {
-        var meeting = await Meeting(new DateTime(2027, 6, 7, 18, 30, 0));
+        var local = DaysAhead(20, 18.5);
+        var meeting = await Meeting(local);
         var uid = $"UID:{meeting.Meeting.Id:D}@meetings";
         var first = await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics");
         Assert.That(first, Does.StartWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         var evt = Event(first, uid);
-        Assert.That(evt, Does.Contain("DTSTART:20270608T013000Z").And.Contain("SEQUENCE:0").And.Contain("STATUS:CONFIRMED"));
+        Assert.That(evt, Does.Contain($"DTSTART:{Dates.ICalendar(Dates.Instant(local, "America/Los_Angeles"))}").And.Contain("SEQUENCE:0").And.Contain("STATUS:CONFIRMED"));
         Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=AUDIO;LABEL=\"Follow and take part on the web\":{FakeTwilio.PublicBaseUrl}/meetings/{meeting.Meeting.Id}"));
         Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"Dial in, access code {meeting.AccessCode}\":tel:{FakeTwilio.PhoneNumber},,{meeting.AccessCode}%23"));
         Assert.That(first.Split("\r\n").Select(l => System.Text.Encoding.UTF8.GetByteCount(l)), Is.All.LessThanOrEqualTo(75), "folded at 75 octets");
 
         await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{meeting.Meeting.Id}",
-            new MeetingRequest(null, "Budget Study Session", null, new DateTime(2027, 6, 8, 18, 30, 0), "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
+            new MeetingRequest(null, "Budget Study Session", null, local.AddDays(1), "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
         var moved = Event(await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics"), uid);
-        Assert.That(moved, Does.Contain("DTSTART:20270609T013000Z").And.Contain("SEQUENCE:1"));
+        Assert.That(moved, Does.Contain($"DTSTART:{Dates.ICalendar(Dates.Instant(local.AddDays(1), "America/Los_Angeles"))}").And.Contain("SEQUENCE:1"));
 
         await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/cancel", new CancelRequest("No quorum"), HttpStatusCode.OK);
         var cancelled = Event(await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics"), uid);
@@ -160,7 +267,7 @@ public class TextAndCalendarTests : NoticeFixture
         await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions",
             new SubscribeRequest(attacker, VictimPhone), HttpStatusCode.Accepted);
 
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(20));
         await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Published" && n.State == "Sent"), "the notice sent");
 
         Assert.That(SmtpSink.MessagesTo(victim).Count(m => m.Subject?.StartsWith("Agenda posted", StringComparison.Ordinal) == true), Is.EqualTo(1));

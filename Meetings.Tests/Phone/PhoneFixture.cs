@@ -71,5 +71,12 @@ public abstract class PhoneFixture
         return await clerk.Get<PhoneStatus>($"/api/meetings/{MeetingId}/phone");
     }
 
+    /// <summary>The meeting as the clerk's screen shows it once it has every change committed so far: a later check of "nothing happened" then means it.</summary>
+    protected async Task<MeetingSnapshot> ClerkCaughtUp()
+    {
+        var version = (await Host.Anonymous().Get<MeetingDetail>($"/api/meetings/{MeetingId}")).Version;
+        return await Clerk.WaitForSequence(version);
+    }
+
     protected static Task Eventually(Func<bool> condition, string what) => Wait.Until(condition, what);
 }

@@ -14,8 +14,9 @@ namespace Meetings.Tests.Support;
 
 /// <summary>
 /// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute,
-/// announcements), calls (placing a call-back, redirecting a call to hang it up) and messages. It records every
-/// request and can answer with errors or delays. The server reaches it through the real Twilio SDK.
+/// announcements), calls (placing a call-back, redirecting a call to hang it up) and messages. Like Twilio, it refuses a
+/// request without the account's credentials (401) and a text not sent from the account's number (400). It
+/// records every request and can answer with errors or delays. The server reaches it through the real Twilio SDK.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
 {
@@ -36,7 +37,16 @@ public sealed class FakeTwilio : IAsyncDisposable
     /// <summary>While set, every request is answered with this status (a Twilio outage).</summary>
     public HttpStatusCode? FailWith { get; set; }
 
+    /// <summary>With <see cref="FailWith"/>, a Retry-After header asking the caller to wait this long.</summary>
+    public TimeSpan? RetryAfter { get; set; }
+
+    /// <summary>How long each answer takes, on <see cref="Clock"/> (a test's fake network clock, or real time).</summary>
     public TimeSpan Delay { get; set; }
+
+    public TimeProvider Clock { get; set; } = TimeProvider.System;
+
+    /// <summary>Requests refused for their credentials or their sender.</summary>
+    public ConcurrentQueue<Recorded> Refused { get; } = new();
 
     public string BaseUrl => _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
 
@@ -91,12 +101,33 @@ public sealed class FakeTwilio : IAsyncDisposable
     private async Task<IResult> Answer(HttpContext http, string json)
     {
         var form = await http.Request.ReadFormAsync();
-        Requests.Enqueue(new Recorded(http.Request.Method, http.Request.Path, form.ToDictionary(f => f.Key, f => f.Value.ToString()),
-            http.Request.Headers.Authorization.ToString(), FailWith is null ? json : null));
-        if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
-        return FailWith is { } status
-            ? Results.Json(new { code = 20500, message = "Service unavailable", status = (int)status }, statusCode: (int)status)
-            : Results.Content(json, "application/json");
+        var recorded = new Recorded(http.Request.Method, http.Request.Path, form.ToDictionary(f => f.Key, f => f.Value.ToString()),
+            http.Request.Headers.Authorization.ToString(), FailWith is null ? json : null);
+        if (Problem(http, recorded) is { } refusal)
+        {
+            Refused.Enqueue(recorded);
+            return refusal;
+        }
+        // The wait starts before the request is recorded, so a test that sees the request can move the clock past it.
+        var answer = Delay > TimeSpan.Zero ? Task.Delay(Delay, Clock, http.RequestAborted) : Task.CompletedTask;
+        Requests.Enqueue(recorded);
+        try { await answer; }
+        catch (OperationCanceledException) { return Results.Empty; } // the caller gave up
+        if (FailWith is not { } status) return Results.Content(json, "application/json");
+        if (RetryAfter is { } wait) http.Response.Headers.RetryAfter = ((int)wait.TotalSeconds).ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Results.Json(new { code = 20500, message = "Service unavailable", status = (int)status }, statusCode: (int)status);
+    }
+
+    /// <summary>What Twilio would refuse: another account, wrong credentials, or a text not from the account's number.</summary>
+    private static IResult? Problem(HttpContext http, Recorded request)
+    {
+        var expected = "Basic " + Convert.ToBase64String(Encoding.UTF8.GetBytes($"{AccountSid}:{AuthToken}"));
+        if (!http.Request.Path.StartsWithSegments($"/2010-04-01/Accounts/{AccountSid}", StringComparison.Ordinal) || request.Authorization != expected)
+            return Results.Json(new { code = 20003, message = "Authenticate", status = 401 }, statusCode: 401);
+        if (request.Path.EndsWith("/Messages.json", StringComparison.Ordinal) &&
+            (request.Form.GetValueOrDefault("From") != PhoneNumber || string.IsNullOrEmpty(request.Form.GetValueOrDefault("To")) || string.IsNullOrEmpty(request.Form.GetValueOrDefault("Body"))))
+            return Results.Json(new { code = 21212, message = "The 'From' number is not a valid phone number of this account.", status = 400 }, statusCode: 400);
+        return null;
     }
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();

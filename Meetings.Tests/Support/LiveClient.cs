@@ -93,7 +93,7 @@ public sealed class LiveClient : IAsyncDisposable
         bool gap;
         lock (_gate)
         {
-            if (update.Snapshot.Sequence <= LastEventSequenceUnlocked) return; // a repeat
+            if (update.MeetingId != MeetingId || update.Snapshot.Sequence <= LastEventSequenceUnlocked) return; // another meeting, or a repeat
             gap = update.Events[0].Sequence > LastEventSequenceUnlocked + 1;
             if (!gap)
             {

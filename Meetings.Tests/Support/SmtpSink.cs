@@ -53,6 +53,13 @@ public static class SmtpSink
         }
     }
 
+    /// <summary>Waits, at most fifteen seconds, for one message to an address that is <paramref name="what"/>.</summary>
+    public static async Task<MimeMessage> WaitFor(string address, Func<MimeMessage, bool> which, string what)
+    {
+        await Wait.Until(() => MessagesTo(address).Any(which), $"{what} to {address}");
+        return MessagesTo(address).Single(which);
+    }
+
     private static (int, string)? FromEnvironment() =>
         int.TryParse(Environment.GetEnvironmentVariable("MEETINGS_TEST_SMTP_PORT"), out var port) &&
         Environment.GetEnvironmentVariable("MEETINGS_TEST_MAILDIR") is { Length: > 0 } dir ? (port, dir) : null;

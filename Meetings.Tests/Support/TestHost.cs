@@ -8,6 +8,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace Meetings.Tests.Support;
@@ -21,11 +22,14 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public const string Password = Meetings.Server.Meetings.DemoSeed.Password;
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly FakeTimeProvider? _networkClock;
     private readonly string _environment;
 
+    /// <param name="networkClock">When given, the clock of the calls to Twilio (their timeouts, retries and circuit breaker); real time otherwise.</param>
     public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
-        string environment = "Testing")
+        FakeTimeProvider? networkClock = null, string environment = "Testing")
     {
+        _networkClock = networkClock;
         _settings = settings ?? new Dictionary<string, string?>();
         _environment = environment;
         DataFolder = dataFolder ?? NewFolder();
@@ -50,6 +54,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; }
 
+    /// <summary>What the server logged at Warning and above.</summary>
+    public LogSink Logs { get; } = new();
+
     public static string NewFolder() => Directory.CreateTempSubdirectory("meetings-test-").FullName;
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
@@ -58,7 +65,12 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseSetting("Data:Folder", DataFolder);
         builder.UseSetting("Demo:Seed", "true");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            if (_networkClock is not null) services.AddKeyedSingleton<TimeProvider>(Meetings.Server.Phone.TwilioGateway.NetworkClock, _networkClock);
+        });
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
     /// <summary>A client signed in with cookies as one of the demo accounts (see DemoSeed).</summary>
