@@ -12,6 +12,7 @@ builder.Services.AddScoped(_ => new HttpClient { BaseAddress = baseAddress });
 builder.Services.AddScoped<Api>();
 builder.Services.AddScoped<Session>();
 builder.Services.AddScoped<Text>();
+builder.Services.AddScoped<Microsoft.Extensions.Localization.IStringLocalizer>(sp => sp.GetRequiredService<Text>());
 builder.Services.AddTransient(sp => new LiveMeeting(sp.GetRequiredService<Microsoft.JSInterop.IJSRuntime>(), baseAddress));
 
 var host = builder.Build();

@@ -30,7 +30,7 @@ public abstract class LivePage : ComponentBase, IAsyncDisposable
         }
         catch (Exception e) when (e is Microsoft.AspNetCore.SignalR.HubException or HttpRequestException)
         {
-            Error = "This meeting could not be opened.";
+            Error = T["open.failed"];
         }
     }
 

@@ -2,9 +2,10 @@ namespace Meetings.Client.Contracts;
 
 /// <summary>
 /// Hours of notice before each kind of meeting; reminder offsets in hours before the start ("24,1");
-/// how many places ahead a speaker is texted that they are up soon.
+/// how many places ahead a speaker is texted that they are up soon; how long a meeting lasts in the calendar when its agenda
+/// has no estimates (minutes, default 120).
 /// </summary>
-public sealed record NoticeHours(int Regular, int Special, int Emergency, string? ReminderHours = null, int? UpSoonAhead = null);
+public sealed record NoticeHours(int Regular, int Special, int Emergency, string? ReminderHours = null, int? UpSoonAhead = null, int? MeetingMinutes = null);
 
 /// <summary>A seat on a body and the member who holds it.</summary>
 public sealed record SeatDto(Guid Id, string Title, string? MemberName, bool HasOfficialAccount);

@@ -29,3 +29,9 @@ public sealed record NoticeReport(
 
 /// <summary>A delivery that did not go through. Recipients are not named.</summary>
 public sealed record DeliveryProblem(string Channel, string State, int Attempts, string? Error);
+
+/// <summary>
+/// Whether notices go out (<c>GET /api/notices/status</c>, for clerks): <c>Problem</c> says, in words for the clerk, why
+/// they do not (such as PublicBaseUrl not set); <c>Email</c> and <c>Texts</c> say which channels are configured.
+/// </summary>
+public sealed record NoticeStatus(string? Problem, bool Email, bool Texts);

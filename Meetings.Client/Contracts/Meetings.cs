@@ -5,10 +5,11 @@ public sealed record MeetingSummary(
     Guid Id, Guid BodyId, string BodyName, string Title, string Kind, string Status,
     DateTimeOffset Start, string TimeZone, DateTime LocalStart, string Location);
 
-/// <summary>An agenda item; <c>Number</c> is as printed (1, 2, 4.a). <c>Documents</c> are its staff reports, resolutions and slides.</summary>
+/// <summary>An agenda item; <c>Number</c> is as printed (1, 2, 4.a). <c>Documents</c> are its staff reports, resolutions and slides; <c>EstimatedMinutes</c> is the clerk's estimate of its length, if given.</summary>
 public sealed record AgendaItemDto(
     Guid Id, Guid? ParentId, string Number, string Title, string Kind, string? Description,
-    bool TakesPublicComment, int? MinutesPerSpeaker, bool Amended, bool CommentOpen, IReadOnlyList<DocumentDto>? Documents = null);
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool Amended, bool CommentOpen, IReadOnlyList<DocumentDto>? Documents = null,
+    int? EstimatedMinutes = null);
 
 /// <summary>
 /// A document on an agenda item. <c>Url</c> downloads it (public once the agenda is posted); <c>Amended</c> is true for a
@@ -44,10 +45,13 @@ public sealed record PublishRequest(string? LateNoticeReason = null);
 
 public sealed record CancelRequest(string? Reason);
 
-/// <summary>Adds or revises an agenda item. Kind is Procedural, PublicComment, Consent, PublicHearing, Action, Discussion or ClosedSession.</summary>
+/// <summary>
+/// Adds or revises an agenda item. Kind is Procedural, PublicComment, Consent, PublicHearing, Action, Discussion or ClosedSession.
+/// <c>EstimatedMinutes</c> (1–600) is how long the item is expected to take; the calendar's end time is the sum of the estimates.
+/// </summary>
 public sealed record AgendaItemRequest(
     string? Title, string? Kind, string? Description = null, bool? TakesPublicComment = null, int? MinutesPerSpeaker = null,
-    Guid? ParentId = null, int? Position = null);
+    Guid? ParentId = null, int? Position = null, int? EstimatedMinutes = null);
 
 /// <summary>Moves an item: under another item (one level) or to the top level, at a zero-based position.</summary>
 public sealed record MoveItemRequest(Guid? ParentId, int? Position);

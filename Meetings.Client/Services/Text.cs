@@ -1,218 +1,62 @@
 using System.Globalization;
+using System.Net.Http.Json;
+using Meetings.Client.Contracts;
+using Microsoft.Extensions.Localization;
 using Microsoft.JSInterop;
 
 namespace Meetings.Client.Services;
 
-/// <summary>The words on the screen, in English or Spanish; the choice is kept in this browser.</summary>
-public sealed class Text(IJSRuntime js)
+/// <summary>
+/// The words on the screen, from the server's language files (<c>GET /api/languages/{code}</c>), so the web, mails,
+/// texts and the phone say the same things. The language is the one a link asks for (<c>?lang=</c>), else the person's
+/// last choice, else the browser's; a choice is kept in this browser and in a cookie the server's pages read too.
+/// </summary>
+public sealed class Text(HttpClient http, IJSRuntime js) : IStringLocalizer
 {
-    private static readonly Dictionary<string, (string En, string Es)> Words = new()
-    {
-        ["app"] = ("Public Meetings", "Reuniones Públicas"),
-        ["skip"] = ("Skip to content", "Ir al contenido"),
-        ["meetings"] = ("Meetings", "Reuniones"),
-        ["upcoming"] = ("Upcoming meetings", "Próximas reuniones"),
-        ["past"] = ("Past meetings", "Reuniones anteriores"),
-        ["none"] = ("None.", "Ninguna."),
-        ["signin"] = ("Sign in", "Iniciar sesión"),
-        ["signout"] = ("Sign out", "Cerrar sesión"),
-        ["signin.title"] = ("Sign in for clerks, officials and administrators", "Acceso para secretarios, funcionarios y administradores"),
-        ["signin.note"] = ("Residents do not need an account to watch or to speak.", "Los residentes no necesitan cuenta para ver ni para hablar."),
-        ["signin.failed"] = ("The e-mail or password is not right, or the account is locked for a while.", "El correo o la contraseña no son correctos, o la cuenta está bloqueada por un tiempo."),
-        ["signin.error"] = ("Signing in did not work; please try again.", "No se pudo iniciar sesión; inténtelo de nuevo."),
-        ["email"] = ("E-mail", "Correo electrónico"),
-        ["password"] = ("Password", "Contraseña"),
-        ["language"] = ("Español", "English"),
-        ["agenda"] = ("Agenda", "Agenda"),
-        ["join"] = ("How to take part", "Cómo participar"),
-        ["join.web"] = ("On the web: this page shows the meeting live; sign up here to speak when public comment opens.", "En la web: esta página muestra la reunión en vivo; inscríbase aquí para hablar cuando se abran los comentarios."),
-        ["join.phone"] = ("By phone: call {0} and enter access code {1}. Press *9 to raise your hand.", "Por teléfono: llame al {0} y marque el código {1}. Oprima *9 para levantar la mano."),
-        ["join.browser"] = ("From this browser: when it is your turn, you can be heard through this page (you need a microphone).", "Desde este navegador: cuando sea su turno, se le puede escuchar por esta página (necesita un micrófono)."),
-        ["join.callback"] = ("By a call-back: when you sign up, leave your number and ask to be called when it is your turn.", "Con una llamada: al inscribirse, deje su número y pida que le llamen cuando sea su turno."),
-        ["join.room"] = ("In person: {0}. Fill in a speaker card for the clerk.", "En persona: {0}. Llene una tarjeta para hablar y entréguela al secretario."),
-        ["status"] = ("Status", "Estado"),
-        ["status.Draft"] = ("Draft", "Borrador"), ["status.Published"] = ("Scheduled", "Programada"), ["status.Live"] = ("In session", "En sesión"),
-        ["status.Recessed"] = ("In recess", "En receso"), ["status.Adjourned"] = ("Adjourned", "Terminada"), ["status.Cancelled"] = ("Cancelled", "Cancelada"),
-        ["current"] = ("Now", "Ahora"),
-        ["current.item"] = ("Current item", "Tema actual"),
-        ["no.item"] = ("No item yet.", "Todavía no hay tema."),
-        ["comment.open"] = ("Public comment is open", "Se reciben comentarios del público"),
-        ["comment.closed"] = ("Public comment is not open", "No se reciben comentarios ahora"),
-        ["speaking"] = ("Speaking", "Hablando"),
-        ["nobody.speaking"] = ("Nobody has the floor.", "Nadie tiene la palabra."),
-        ["time.left"] = ("Time left", "Tiempo restante"),
-        ["paused"] = ("Paused", "En pausa"),
-        ["signup"] = ("Sign up to speak", "Inscribirse para hablar"),
-        ["name"] = ("Name as you wish to be called", "Nombre con el que desea que le llamen"),
-        ["stance"] = ("Your position (optional)", "Su posición (opcional)"),
-        ["stance.none"] = ("Not saying", "Prefiero no decir"), ["stance.Support"] = ("Support", "A favor"), ["stance.Oppose"] = ("Oppose", "En contra"), ["stance.Neutral"] = ("Neutral", "Neutral"),
-        ["interpreter"] = ("I will use an interpreter (twice the time)", "Usaré intérprete (el doble de tiempo)"),
-        ["phone.optional"] = ("Mobile number for a text when you are next (optional, never shown)", "Celular para avisarle por texto cuando le toque (opcional, nunca se muestra)"),
-        ["callme"] = ("Call me at this number when I'm up (you press 1 to join)", "Llámenme a este número cuando me toque (oprima 1 para unirse)"),
-        ["voice.title"] = ("Speak from this browser", "Hablar desde este navegador"),
-        ["voice.intro"] = ("You can be heard through this page. Join now to listen; your microphone stays muted until the clerk gives you the floor.",
-                           "Se le puede escuchar por esta página. Únase ahora para escuchar; su micrófono seguirá silenciado hasta que el secretario le dé la palabra."),
-        ["voice.test"] = ("Test your microphone", "Probar su micrófono"),
-        ["voice.testing"] = ("Say a few words…", "Diga unas palabras…"),
-        ["voice.level"] = ("Microphone level", "Nivel del micrófono"),
-        ["voice.ok"] = ("Your microphone works.", "Su micrófono funciona."),
-        ["voice.silent"] = ("We heard nothing. Check that the right microphone is chosen and not muted, then test again.",
-                            "No escuchamos nada. Revise que esté elegido el micrófono correcto y que no esté silenciado, y vuelva a probar."),
-        ["voice.denied"] = ("Your browser did not let this page use your microphone, so you cannot be heard from here. To allow it, select the icon at the left of the address bar (a lock or a microphone), set Microphone to Allow, then try again.",
-                            "Su navegador no permitió que esta página use su micrófono, así que no se le puede escuchar desde aquí. Para permitirlo, elija el icono a la izquierda de la barra de direcciones (un candado o un micrófono), ponga Micrófono en Permitir y vuelva a intentarlo."),
-        ["voice.nomic"] = ("No microphone was found. Connect one (or a headset) and try again.", "No se encontró ningún micrófono. Conecte uno (o unos audífonos con micrófono) y vuelva a intentarlo."),
-        ["voice.join"] = ("Join by browser audio", "Unirse con el audio del navegador"),
-        ["voice.rejoin"] = ("Join again", "Volver a unirse"),
-        ["voice.leave"] = ("Leave the audio", "Salir del audio"),
-        ["voice.connecting"] = ("Connecting…", "Conectando…"),
-        ["voice.reconnecting"] = ("The connection is unsteady; reconnecting…", "La conexión es inestable; reconectando…"),
-        ["voice.listening"] = ("Listening in the browser. You are muted until the clerk gives you the floor.", "Escuchando en el navegador. Está silenciado hasta que el secretario le dé la palabra."),
-        ["voice.floor"] = ("You have the floor", "Tiene la palabra"),
-        ["voice.floorNote"] = ("Your microphone is on. Speak now.", "Su micrófono está activado. Hable ahora."),
-        ["voice.dropped"] = ("The audio connection ended.", "Terminó la conexión de audio."),
-        ["voice.failed"] = ("Browser audio did not work ({0}). Try again.", "El audio del navegador no funcionó ({0}). Vuelva a intentarlo."),
-        ["voice.phone"] = ("Or call {0} and enter code {1}.", "O llame al {0} y marque el código {1}."),
-        ["signup.done"] = ("You are in line. Your place: {0}.", "Está en la fila. Su lugar: {0}."),
-        ["withdraw"] = ("Withdraw", "Retirarse"),
-        ["queue"] = ("Speakers", "Oradores"),
-        ["speaker.Waiting"] = ("Waiting", "En espera"), ["speaker.OnDeck"] = ("Next", "Sigue"), ["speaker.Speaking"] = ("Speaking", "Hablando"),
-        ["speaker.Done"] = ("Done", "Terminó"), ["speaker.Withdrawn"] = ("Withdrawn", "Se retiró"), ["speaker.NoShow"] = ("Not present", "No se presentó"),
-        ["your.turn"] = ("It is your turn to speak.", "Es su turno de hablar."),
-        ["you"] = ("you", "usted"),
-        ["watch"] = ("Watch the meeting", "Ver la reunión"),
-        ["watch.frame"] = ("Livestream of the meeting", "Transmisión en vivo de la reunión"),
-        ["watch.link"] = ("Open the livestream", "Abrir la transmisión en vivo"),
-        ["watch.captions"] = ("Live captions", "Subtítulos en vivo"),
-        ["written"] = ("Leave a written comment", "Dejar un comentario escrito"),
-        ["written.text"] = ("Comment", "Comentario"),
-        ["send"] = ("Send", "Enviar"),
-        ["sent"] = ("Thank you; your comment is on the record. The clerk may review it before it is shown here.", "Gracias; su comentario quedó registrado. El secretario puede revisarlo antes de mostrarlo aquí."),
-        ["written.list"] = ("Written comments", "Comentarios escritos"),
-        ["name.hidden"] = ("Name withheld", "Nombre reservado"),
-        ["display.next"] = ("Next", "Sigue"),
-        ["motions"] = ("Motions and votes", "Mociones y votaciones"),
-        ["member"] = ("Member", "Miembro"),
-        ["vote"] = ("Vote", "Voto"),
-        ["announce.item"] = ("Now on item {0}: {1}", "Ahora en el tema {0}: {1}"),
-        ["announce.result"] = ("Vote result: {0}. {1}", "Resultado de la votación: {0}. {1}"),
-        ["moved.by"] = ("Moved by {0}", "Propuesta por {0}"),
-        ["seconded.by"] = ("seconded by {0}", "secundada por {0}"),
-        ["result"] = ("Result", "Resultado"),
-        ["state.AwaitingSecond"] = ("Awaiting a second", "Espera apoyo"), ["state.OnFloor"] = ("On the floor", "En discusión"), ["state.Voting"] = ("Voting", "En votación"),
-        ["state.Passed"] = ("Passed", "Aprobada"), ["state.Failed"] = ("Failed", "Rechazada"), ["state.NoQuorum"] = ("No quorum", "Sin quórum"), ["state.Withdrawn"] = ("Withdrawn", "Retirada"),
-        ["vote.Aye"] = ("Aye", "Sí"), ["vote.Nay"] = ("Nay", "No"), ["vote.Abstain"] = ("Abstain", "Abstención"), ["vote.Recuse"] = ("Recused", "Se excusa"), ["vote.Absent"] = ("Absent", "Ausente"),
-        ["vote.NotVoting"] = ("Present, not voting", "Presente, no votó"),
-        ["tally"] = ("{0} aye, {1} nay, {2} abstain, {3} recused, {5} present not voting, {4} absent", "{0} sí, {1} no, {2} abstenciones, {3} excusados, {5} presentes sin votar, {4} ausentes"),
-        ["silence.NotVoting"] = ("A member present who does not vote is recorded as present, not voting.", "Un miembro presente que no vota se registra como presente sin votar."),
-        ["silence.Aye"] = ("By this body's rules, a member present who does not vote is counted as aye.", "Según las reglas de este órgano, un miembro presente que no vota cuenta como sí."),
-        ["silence.Nay"] = ("By this body's rules, a member present who does not vote is counted as nay.", "Según las reglas de este órgano, un miembro presente que no vota cuenta como no."),
-        ["silence.Abstain"] = ("By this body's rules, a member present who does not vote is counted as abstaining.", "Según las reglas de este órgano, un miembro presente que no vota cuenta como abstención."),
-        ["quorum"] = ("Quorum", "Quórum"),
-        ["quorum.text"] = ("{0} of {1} needed present", "{0} presentes de {1} necesarios"),
-        ["reconnecting"] = ("Connection lost. Reconnecting; you will catch up automatically.", "Se perdió la conexión. Reconectando; se pondrá al día automáticamente."),
-        ["offline"] = ("Offline. Reload the page to reconnect.", "Sin conexión. Recargue la página para reconectar."),
-        ["not.allowed"] = ("This page ({0}) needs you to sign in with the right account.", "Esta página ({0}) requiere iniciar sesión con la cuenta adecuada."),
-        ["loading"] = ("Loading…", "Cargando…"),
-        ["display"] = ("Chamber display", "Pantalla de la sala"),
-        ["clerk.console"] = ("Clerk console", "Consola del secretario"),
-        ["official.tablet"] = ("Official's tablet", "Tableta del funcionario"),
-        // Clerk console
-        ["c.start"] = ("Call to order", "Abrir la sesión"), ["c.recess"] = ("Recess", "Receso"), ["c.resume"] = ("Resume", "Reanudar"), ["c.adjourn"] = ("Adjourn", "Levantar la sesión"),
-        ["c.keys"] = ("Keys: N call next · S start the turn · P pause or resume · E end the turn · + add 30 seconds",
-                      "Teclas: N llamar al siguiente · S iniciar el turno · P pausar o reanudar · E terminar el turno · + sumar 30 segundos"),
-        ["c.speaker"] = ("Speaker", "Orador"), ["c.resumeTurn"] = ("Resume (P)", "Reanudar (P)"), ["c.pause"] = ("Pause (P)", "Pausar (P)"),
-        ["c.extend"] = ("+30 s (+)", "+30 s (+)"), ["c.end"] = ("End turn (E)", "Terminar turno (E)"), ["c.interpreterShort"] = ("interpreter", "intérprete"),
-        ["c.queueFor"] = ("Queue for {0}", "Fila para {0}"), ["c.queue"] = ("Queue", "Fila"),
-        ["c.openComment"] = ("Open public comment", "Abrir comentarios del público"), ["c.closeComment"] = ("Close public comment", "Cerrar comentarios del público"),
-        ["c.next"] = ("Call next (N)", "Llamar al siguiente (N)"), ["c.queueLabel"] = ("Speaker queue", "Fila de oradores"),
-        ["c.up"] = ("Move {0} up", "Subir a {0}"), ["c.down"] = ("Move {0} down", "Bajar a {0}"),
-        ["c.startTurn"] = ("Start turn", "Dar la palabra"), ["c.noShow"] = ("No-show", "No se presentó"),
-        ["c.cardName"] = ("Name on the speaker card", "Nombre en la tarjeta"), ["c.position"] = ("Position", "Posición"), ["c.interpreter"] = ("Interpreter", "Intérprete"),
-        ["c.addCard"] = ("Add card", "Agregar tarjeta"), ["c.card"] = ("Speaker card", "Tarjeta de orador"),
-        ["c.roll"] = ("Roll call", "Pase de lista"), ["c.presence"] = ("Presence", "Asistencia"), ["c.basis"] = ("Legal basis if remote", "Fundamento legal si es remota"),
-        ["c.InRoom"] = ("In the room", "En la sala"), ["c.Remote"] = ("Remote", "Remota"), ["c.Absent"] = ("Absent", "Ausente"),
-        ["c.presenceOf"] = ("Presence of {0}", "Asistencia de {0}"), ["c.basisFor"] = ("Legal basis for {0}", "Fundamento legal para {0}"),
-        ["c.recordRoll"] = ("Record roll call", "Registrar el pase de lista"),
-        ["c.motions"] = ("Motions", "Mociones"), ["c.movedBy"] = ("Moved by", "Propuesta por"), ["c.motion"] = ("Motion", "Moción"), ["c.needs"] = ("Needs", "Requiere"),
-        ["c.Majority"] = ("Majority of votes cast", "Mayoría de los votos emitidos"), ["c.MajorityOfSeats"] = ("Majority of seats", "Mayoría de los escaños"), ["c.TwoThirds"] = ("Two-thirds", "Dos tercios"),
-        ["c.recordMotion"] = ("Record motion", "Registrar la moción"), ["c.secondedBy"] = ("Seconded by {0}", "Apoyada por {0}"),
-        ["c.openVote"] = ("Open the vote", "Abrir la votación"), ["c.closeVote"] = ("Close the vote", "Cerrar la votación"),
-        ["c.phone"] = ("Phone", "Teléfono"), ["c.phoneOff"] = ("Phone participation is off (Twilio is not configured).", "La participación por teléfono está desactivada (Twilio no está configurado)."),
-        ["c.phoneLine"] = ("{0} listening by phone · line {1} · code {2} · chamber code {3}", "{0} escuchando por teléfono · línea {1} · código {2} · código de la sala {3}"),
-        ["c.stream"] = ("Livestream", "Transmisión en vivo"), ["c.streamUrl"] = ("Stream address (https)", "Dirección de la transmisión (https)"),
-        ["c.captionsUrl"] = ("Live captions address (https, optional)", "Dirección de los subtítulos (https, opcional)"),
-        ["c.saveStream"] = ("Save the stream", "Guardar la transmisión"), ["c.streamSaved"] = ("Saved.", "Guardado."),
-        ["line.browser"] = ("listening in the browser", "escuchando en el navegador"), ["line.connected"] = ("connected", "conectado"),
-        ["line.onThePhone"] = ("on the phone (call-back)", "al teléfono (devolución de llamada)"), ["line.speaking"] = ("line open", "línea abierta"),
-        ["line.Listening"] = ("listening", "escuchando"), ["line.HandRaised"] = ("hand raised", "mano levantada"), ["line.OnDeck"] = ("next", "sigue"),
-        ["line.unmutePending"] = ("unmute pending", "activación pendiente"), ["line.mutePending"] = ("mute pending", "silencio pendiente"),
-        ["line.dropped"] = ("dropped", "desconectado"), ["line.calling"] = ("calling back…", "llamando…"), ["line.didNotAnswer"] = ("did not answer", "no contestó"),
-        ["line.left"] = ("hung up", "colgó"),
-        ["line.unmutePendingNote"] = ("Unmute pending: {0}.", "Activación pendiente: {0}."), ["line.noAnswerYet"] = ("waiting for Twilio", "esperando a Twilio"),
-        ["line.askStarSix"] = ("Ask the caller to press *6.", "Pida a quien llama que oprima *6."),
-        ["line.droppedNote"] = ("The speaker's browser dropped.", "El navegador del orador se desconectó."),
-        ["line.callNextInstead"] = ("Call next instead", "Llamar al siguiente"), ["line.tryAgain"] = ("Call again", "Volver a llamar"),
-        ["c.notices"] = ("Notices", "Avisos"), ["c.notice"] = ("Notice", "Aviso"), ["c.due"] = ("Due", "Para"), ["c.sent"] = ("Sent", "Enviados"), ["c.failed"] = ("Failed", "Fallidos"),
-        ["c.noNotices"] = ("No notices yet.", "Todavía no hay avisos."), ["c.takeUp"] = ("Take up {0}", "Tratar {0}"),
-        ["c.drop"] = ("End and drop the call", "Terminar y colgar"),
-        ["c.moderation"] = ("Moderation", "Moderación"), ["c.reason"] = ("Reason (goes on the record)", "Motivo (queda en el acta)"),
-        ["c.showAs"] = ("Show a name as", "Mostrar un nombre como"), ["c.speakersLabel"] = ("Speakers to moderate", "Oradores a moderar"),
-        ["c.hideName"] = ("Hide name", "Ocultar nombre"), ["c.hideNameOf"] = ("Hide name of {0}", "Ocultar nombre de {0}"),
-        ["c.replaceName"] = ("Replace", "Reemplazar"), ["c.replaceNameOf"] = ("Replace the name of {0}", "Reemplazar el nombre de {0}"),
-        ["c.block"] = ("Block", "Bloquear"), ["c.blockOf"] = ("Block {0} from signing up again", "Bloquear a {0} para que no vuelva a inscribirse"),
-        ["c.blocked"] = ("blocked", "bloqueado"), ["c.shownAs"] = ("shown as {0}", "se muestra como {0}"),
-        ["c.comments"] = ("Written comments", "Comentarios escritos"), ["c.noComments"] = ("No written comments.", "No hay comentarios escritos."),
-        ["c.release"] = ("Release", "Publicar"), ["c.releaseOf"] = ("Release the comment of {0}", "Publicar el comentario de {0}"),
-        ["c.hideComment"] = ("Hide", "Ocultar"), ["c.hideCommentOf"] = ("Hide the comment of {0}", "Ocultar el comentario de {0}"),
-        ["c.comment.Pending"] = ("waiting for release", "en espera"), ["c.comment.Public"] = ("public", "público"), ["c.comment.Hidden"] = ("hidden", "oculto"),
-        ["documents.of"] = ("Documents for item {0}", "Documentos del tema {0}"), ["document.amended"] = ("added after posting", "agregado después de publicar"),
-        ["d.upload"] = ("Add a document", "Agregar un documento"), ["d.item"] = ("Item", "Tema"), ["d.choose"] = ("Choose an item", "Elija un tema"),
-        ["d.title"] = ("Title (optional)", "Título (opcional)"), ["d.file"] = ("File (PDF or office document)", "Archivo (PDF o documento de oficina)"),
-        ["d.missing"] = ("Choose an item and a file.", "Elija un tema y un archivo."), ["d.done"] = ("{0} was added.", "Se agregó {0}."),
-        // Minutes
-        ["m.title"] = ("Minutes", "Acta"), ["m.preview"] = ("Preview the draft", "Ver el borrador"),
-        ["m.afterAdjournment"] = ("Minutes are written once the meeting is adjourned.", "El acta se redacta cuando se levanta la sesión."),
-        ["m.facts"] = ("Attendance, motions, votes, speakers and times come from the meeting's record and cannot be edited here; write the narrative of each item.",
-                       "La asistencia, las mociones, los votos, los oradores y las horas vienen del registro de la sesión y no se editan aquí; escriba la narración de cada tema."),
-        ["m.general"] = ("The meeting as a whole", "La sesión en general"), ["m.narrativeOf"] = ("Narrative", "Narración"),
-        ["m.narrativeFor"] = ("Narrative for item {0}", "Narración del tema {0}"), ["m.save"] = ("Save", "Guardar"), ["m.saved"] = ("Saved.", "Guardado."),
-        ["m.approve"] = ("Approval", "Aprobación"), ["m.approveFirst"] = ("Approve the minutes", "Aprobar el acta"),
-        ["m.approveCorrection"] = ("Approve the corrected minutes", "Aprobar el acta corregida"),
-        ["m.correction"] = ("What changed, and why (required for a correction)", "Qué cambió y por qué (necesario para una corrección)"),
-        ["m.versions"] = ("Approved versions", "Versiones aprobadas"), ["m.noVersions"] = ("None yet.", "Ninguna todavía."),
-        ["m.version"] = ("Version {0}, approved {1}", "Versión {0}, aprobada el {1}"), ["m.approved"] = ("Version {0} approved.", "Versión {0} aprobada."),
-        ["m.unavailable"] = ("The minutes could not be loaded.", "No se pudo cargar el acta."), ["m.open"] = ("Minutes", "Acta"),
-        // Official's tablet
-        ["o.ask"] = ("Ask to speak", "Pedir la palabra"), ["o.waiting"] = ("You are waiting to be recognized (number {0}).", "Espera que le den la palabra (número {0})."),
-        ["o.withdraw"] = ("Withdraw request", "Retirar la solicitud"), ["o.recognized"] = ("The chair has recognized you.", "La presidencia le dio la palabra."),
-        ["o.vote"] = ("Vote: {0}", "Votación: {0}"), ["o.yourVote"] = ("Your vote:", "Su voto:"), ["o.notCast"] = ("not cast yet", "todavía no emitido"),
-        ["o.confirmQ"] = ("Cast your vote as {0} on “{1}”?", "¿Votar {0} sobre «{1}»?"), ["o.confirmLabel"] = ("Confirm: vote {0} on {1}", "Confirmar: votar {0} sobre {1}"),
-        ["o.confirm"] = ("Confirm {0}", "Confirmar {0}"), ["o.cancel"] = ("Cancel", "Cancelar"), ["o.voteLabel"] = ("Vote {0} on the motion: {1}", "Votar {0} sobre la moción: {1}"),
-        ["o.make"] = ("Make a motion", "Presentar una moción"), ["o.move"] = ("Move", "Proponer"), ["o.secondLabel"] = ("Second the motion: {0}", "Apoyar la moción: {0}"),
-        ["o.second"] = ("Second", "Apoyar"), ["o.withdrawMotion"] = ("Withdraw my motion", "Retirar mi moción"),
-        ["o.noSeat"] = ("You do not hold a seat on {0}.", "Usted no ocupa un escaño en {0}."), ["o.recorded"] = ("Your vote, {0}, is recorded.", "Su voto, {0}, quedó registrado."),
-    };
+    private Dictionary<string, string> _words = [];
 
     public string Language { get; private set; } = "en";
+    public IReadOnlyList<LanguageInfo> Languages { get; private set; } = [];
+    public CultureInfo Culture { get; private set; } = CultureInfo.GetCultureInfo("en-US");
     public event Action? Changed;
 
-    public string this[string key] => Words.TryGetValue(key, out var w) ? (Language == "es" ? w.Es : w.En) : key;
+    public LocalizedString this[string name] =>
+        _words.TryGetValue(name, out var word) ? new(name, word) : new(name, name, resourceNotFound: true);
 
-    public string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, this[key], args);
+    public LocalizedString this[string name, params object[] arguments] => new(name, Format(name, arguments));
 
-    public CultureInfo Culture => CultureInfo.GetCultureInfo(Language == "es" ? "es-MX" : "en-US");
+    public IEnumerable<LocalizedString> GetAllStrings(bool includeParentCultures) => _words.Select(w => new LocalizedString(w.Key, w.Value));
+
+    public string Format(string key, params object?[] args) => string.Format(Culture, this[key].Value, args);
+
+    /// <summary>A meeting's local time in this language's words and order, with its time zone as people say it.</summary>
+    public string When(DateTime local, string timeZone) =>
+        Format("format.when", local, _words.TryGetValue($"zone.{timeZone}", out var zone) ? zone : timeZone);
+
+    /// <summary>The languages to offer besides the current one.</summary>
+    public IEnumerable<LanguageInfo> Others => Languages.Where(l => l.Code != Language);
 
     public async Task LoadAsync()
     {
-        Language = await js.InvokeAsync<string?>("localStorage.getItem", "meetings.lang") == "es" ? "es" : "en";
-        await js.InvokeVoidAsync("meetings.setLang", Language);
+        var list = await http.GetFromJsonAsync<LanguageList>("api/languages", Api.Json);
+        Languages = list?.Languages ?? [];
+        var asked = await js.InvokeAsync<string?>("meetings.askedLanguage");
+        await UseAsync(Languages.Any(l => l.Code == asked) ? asked! : list?.Current ?? "en", keep: asked is not null);
     }
 
-    public async Task ToggleAsync()
+    public async Task ChooseAsync(string code)
     {
-        Language = Language == "es" ? "en" : "es";
-        await js.InvokeVoidAsync("localStorage.setItem", "meetings.lang", Language);
-        await js.InvokeVoidAsync("meetings.setLang", Language);
+        await UseAsync(code, keep: true);
         Changed?.Invoke();
+    }
+
+    private async Task UseAsync(string code, bool keep)
+    {
+        _words = await http.GetFromJsonAsync<Dictionary<string, string>>($"api/languages/{Uri.EscapeDataString(code)}", Api.Json) ?? [];
+        Language = code;
+        var culture = Languages.FirstOrDefault(l => l.Code == code)?.Culture ?? code;
+        try { Culture = CultureInfo.GetCultureInfo(culture); }
+        catch (CultureNotFoundException) { Culture = CultureInfo.InvariantCulture; }
+        await js.InvokeVoidAsync("meetings.setLang", code, keep);
     }
 }

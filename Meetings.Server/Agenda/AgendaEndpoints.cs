@@ -20,12 +20,12 @@ public static class AgendaEndpoints
         {
             var itemId = Guid.NewGuid();
             var meeting = await MeetingEndpoints.Run(store, id, user, (m, _) =>
-                m.AddItem(itemId, r.ParentId, r.Position, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker));
+                m.AddItem(itemId, r.ParentId, r.Position, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker, r.EstimatedMinutes));
             return Results.Created($"/api/meetings/{id}/agenda/{itemId}", meeting);
         });
         group.MapPut("/{itemId:guid}", (Guid id, Guid itemId, AgendaItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
             MeetingEndpoints.Run(store, id, user, (m, _) =>
-                InTheAddress(m, itemId).ReviseItem(itemId, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker)));
+                InTheAddress(m, itemId).ReviseItem(itemId, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker, r.EstimatedMinutes)));
         group.MapPost("/{itemId:guid}/move", (Guid id, Guid itemId, MoveItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
             MeetingEndpoints.Run(store, id, user, (m, _) =>
                 InTheAddress(m, itemId).MoveItem(itemId, r.ParentId, r.Position ?? throw new InvalidInputException("position", "The position is required."))));

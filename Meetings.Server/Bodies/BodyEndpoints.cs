@@ -71,7 +71,7 @@ public static class BodyEndpoints
     private static void ApplyRules(Body body, BodyRequest r)
     {
         body.SetRules(r.QuorumCount, r.MotionsNeedSecond ?? true, r.SpeakerMinutes ?? 3,
-            r.Notice is { } n ? new NoticeRule(n.Regular, n.Special, n.Emergency, n.ReminderHours ?? "24,1", n.UpSoonAhead ?? 2) : new NoticeRule());
+            r.Notice is { } n ? new NoticeRule(n.Regular, n.Special, n.Emergency, n.ReminderHours ?? "24,1", n.UpSoonAhead ?? 2, n.MeetingMinutes ?? 120) : new NoticeRule());
         body.SetRecordRules(
             Parse(r.WrittenComments, "writtenComments", CommentRelease.AfterRelease, "Written comments are public AfterRelease or AtOnce."),
             Parse(r.SilenceCountsAs, "silenceCountsAs", VoteChoice.NotVoting, "Silence counts as NotVoting, Aye, Nay or Abstain."));
@@ -86,6 +86,6 @@ public static class BodyEndpoints
     public static BodyDto ToDto(Body b) => new(
         b.Id, b.Name, b.Seats.Select(s => new SeatDto(s.Id, s.Title, s.MemberName, s.OfficialUserId is not null)).ToList(),
         b.ChairSeatId, b.QuorumCount, b.ToRules().QuorumNeeded, b.MotionsNeedSecond, b.SpeakerMinutes,
-        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours, b.Notice.ReminderHours, b.Notice.UpSoonAhead),
+        new NoticeHours(b.Notice.RegularHours, b.Notice.SpecialHours, b.Notice.EmergencyHours, b.Notice.ReminderHours, b.Notice.UpSoonAhead, b.Notice.MeetingMinutes),
         b.WrittenComments.ToString(), b.SilenceCountsAs.ToString());
 }

@@ -5,9 +5,11 @@ public enum MeetingKind { Regular, Special, Emergency }
 /// <summary>
 /// Hours of public notice a body must give before each kind of meeting; when subscribers are reminded
 /// (<see cref="ReminderHours"/>, hours before the start, comma-separated; whole days fall at the same local
-/// time of day); and how many places ahead a speaker who asked for a text is told they are up soon.
+/// time of day); how many places ahead a speaker who asked for a text is told they are up soon; and how long a meeting
+/// lasts in the calendar when its agenda has no estimates (<see cref="MeetingMinutes"/>).
 /// </summary>
-public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, int EmergencyHours = 1, string ReminderHours = "24,1", int UpSoonAhead = 2)
+public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, int EmergencyHours = 1, string ReminderHours = "24,1", int UpSoonAhead = 2,
+    int MeetingMinutes = 120)
 {
     /// <summary>The reminder offsets, largest first.</summary>
     public IReadOnlyList<int> Reminders =>
@@ -18,6 +20,8 @@ public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, in
     {
         if (RegularHours < 0 || SpecialHours < 0 || EmergencyHours < 0)
             throw new InvalidInputException("notice", "Notice hours cannot be negative.");
+        if (MeetingMinutes is < 15 or > 1440)
+            throw new InvalidInputException("meetingMinutes", "A meeting's usual length is between 15 minutes and 24 hours.");
         if (UpSoonAhead is < 1 or > 10)
             throw new InvalidInputException("upSoonAhead", "Speakers are told they are up soon 1 to 10 places ahead.");
         var parts = ReminderHours.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);

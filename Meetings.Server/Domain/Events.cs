@@ -39,13 +39,13 @@ public sealed record MeetingCancelled(DateTimeOffset At, string Reason) : Meetin
 /// <summary>The livestream and closed-caption addresses shown beside the agenda (null: none).</summary>
 public sealed record StreamChanged(string? StreamUrl, string? CaptionsUrl) : MeetingEvent;
 
-// Agenda. IsAmendment is true for changes made after publication.
+// Agenda. IsAmendment is true for changes made after publication. EstimatedMinutes came later: older events lack it.
 public sealed record AgendaItemAdded(
     Guid ItemId, Guid? ParentId, int Position, string Title, AgendaItemKind Kind, string? Description,
-    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment) : MeetingEvent;
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment, int? EstimatedMinutes = null) : MeetingEvent;
 public sealed record AgendaItemRevised(
     Guid ItemId, string Title, AgendaItemKind Kind, string? Description,
-    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment) : MeetingEvent;
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool IsAmendment, int? EstimatedMinutes = null) : MeetingEvent;
 public sealed record AgendaItemMoved(Guid ItemId, Guid? ParentId, int Position, bool IsAmendment) : MeetingEvent;
 public sealed record AgendaItemRemoved(Guid ItemId, bool IsAmendment) : MeetingEvent;
 public sealed record ItemOpened(Guid ItemId) : MeetingEvent;

@@ -15,6 +15,8 @@ public sealed class AgendaItem
     public int? MinutesPerSpeaker { get; internal set; }
     public bool Amended { get; internal set; }
     public bool CommentOpen { get; internal set; }
+    /// <summary>How long the clerk expects the item to take, if they said: the agenda's estimated length is their sum.</summary>
+    public int? EstimatedMinutes { get; internal set; }
     internal List<Guid> Children { get; } = [];
 }
 
@@ -34,25 +36,34 @@ public sealed partial class Meeting
 
     public MeetingEvent[] AddItem(
         Guid itemId, Guid? parentId, int? position, string title, AgendaItemKind kind, string? description,
-        bool takesPublicComment, int? minutesPerSpeaker)
+        bool takesPublicComment, int? minutesPerSpeaker, int? estimatedMinutes = null)
     {
         RequireAgendaOpen();
         Require(!_items.ContainsKey(itemId), "item-unique", "An agenda item with this id already exists.");
-        CheckItem(kind, minutesPerSpeaker);
+        CheckItem(kind, minutesPerSpeaker, estimatedMinutes);
         var siblings = CheckParent(parentId);
         return [new AgendaItemAdded(itemId, parentId, CheckPosition(position, siblings.Count), Guard.Text(title, "title", 300),
-            kind, Guard.OptionalText(description, "description", 4000), takesPublicComment, minutesPerSpeaker, IsAmendment)];
+            kind, Guard.OptionalText(description, "description", 4000), takesPublicComment, minutesPerSpeaker, IsAmendment, estimatedMinutes)];
     }
 
+    /// <summary>Changes an item's wording or details. Saving it unchanged changes nothing, so nobody is told it was amended.</summary>
     public MeetingEvent[] ReviseItem(
-        Guid itemId, string title, AgendaItemKind kind, string? description, bool takesPublicComment, int? minutesPerSpeaker)
+        Guid itemId, string title, AgendaItemKind kind, string? description, bool takesPublicComment, int? minutesPerSpeaker,
+        int? estimatedMinutes = null)
     {
         RequireAgendaOpen();
-        Item(itemId);
-        CheckItem(kind, minutesPerSpeaker);
-        return [new AgendaItemRevised(itemId, Guard.Text(title, "title", 300), kind,
-            Guard.OptionalText(description, "description", 4000), takesPublicComment, minutesPerSpeaker, IsAmendment)];
+        var item = Item(itemId);
+        CheckItem(kind, minutesPerSpeaker, estimatedMinutes);
+        var revised = new AgendaItemRevised(itemId, Guard.Text(title, "title", 300), kind,
+            Guard.OptionalText(description, "description", 4000), takesPublicComment, minutesPerSpeaker, IsAmendment, estimatedMinutes);
+        var unchanged = (item.Title, item.Kind, item.Description, item.TakesPublicComment, item.MinutesPerSpeaker, item.EstimatedMinutes) ==
+            (revised.Title, revised.Kind, revised.Description, revised.TakesPublicComment, revised.MinutesPerSpeaker, revised.EstimatedMinutes);
+        return unchanged ? [] : [revised];
     }
+
+    /// <summary>The agenda's estimated length: the sum of the items' estimates, or null when no item has one.</summary>
+    public TimeSpan? EstimatedLength =>
+        _items.Values.Any(i => i.EstimatedMinutes is not null) ? TimeSpan.FromMinutes(_items.Values.Sum(i => i.EstimatedMinutes ?? 0)) : null;
 
     public MeetingEvent[] MoveItem(Guid itemId, Guid? parentId, int position)
     {
@@ -110,13 +121,15 @@ public sealed partial class Meeting
 
     private void RequireAgendaOpen() =>
         Require(Status is not (MeetingStatus.Adjourned or MeetingStatus.Cancelled), "agenda-closed",
-            $"The agenda of a {Status} meeting cannot change.");
+            $"The agenda of {Described} cannot change.");
 
-    private static void CheckItem(AgendaItemKind kind, int? minutesPerSpeaker)
+    private static void CheckItem(AgendaItemKind kind, int? minutesPerSpeaker, int? estimatedMinutes)
     {
         if (!Enum.IsDefined(kind)) throw new InvalidInputException("kind", "Unknown agenda item kind.");
         if (minutesPerSpeaker is < 1 or > 60)
             throw new InvalidInputException("minutesPerSpeaker", "Minutes per speaker must be between 1 and 60.");
+        if (estimatedMinutes is < 1 or > 600)
+            throw new InvalidInputException("estimatedMinutes", "An item's estimated length must be between 1 and 600 minutes.");
     }
 
     private List<Guid> CheckParent(Guid? parentId)
@@ -140,12 +153,12 @@ public sealed partial class Meeting
         {
             case AgendaItemAdded a:
                 var item = new AgendaItem(a.ItemId) { Amended = a.IsAmendment };
-                Revise(item, a.Title, a.Kind, a.Description, a.TakesPublicComment, a.MinutesPerSpeaker);
+                Revise(item, a.Title, a.Kind, a.Description, a.TakesPublicComment, a.MinutesPerSpeaker, a.EstimatedMinutes);
                 _items[a.ItemId] = item;
                 Place(item, a.ParentId, a.Position);
                 break;
             case AgendaItemRevised r:
-                Revise(_items[r.ItemId], r.Title, r.Kind, r.Description, r.TakesPublicComment, r.MinutesPerSpeaker);
+                Revise(_items[r.ItemId], r.Title, r.Kind, r.Description, r.TakesPublicComment, r.MinutesPerSpeaker, r.EstimatedMinutes);
                 _items[r.ItemId].Amended |= r.IsAmendment;
                 break;
             case AgendaItemMoved m:
@@ -169,9 +182,9 @@ public sealed partial class Meeting
         return true;
     }
 
-    private static void Revise(AgendaItem item, string title, AgendaItemKind kind, string? description, bool comment, int? minutes) =>
-        (item.Title, item.Kind, item.Description, item.TakesPublicComment, item.MinutesPerSpeaker) =
-        (title, kind, description, comment, minutes);
+    private static void Revise(AgendaItem item, string title, AgendaItemKind kind, string? description, bool comment, int? minutes, int? estimate) =>
+        (item.Title, item.Kind, item.Description, item.TakesPublicComment, item.MinutesPerSpeaker, item.EstimatedMinutes) =
+        (title, kind, description, comment, minutes, estimate);
 
     private void Place(AgendaItem item, Guid? parentId, int position)
     {

@@ -95,7 +95,8 @@ public sealed partial class Meeting
     // Lifecycle commands
 
     /// <summary>
-    /// Changes the title, time or place. Moving a posted meeting earlier than its notice allows is late notice, as
+    /// Changes the title, time or place; saving them unchanged changes nothing (no event, no notice, no new calendar
+    /// revision). Moving a posted meeting earlier than its notice allows is late notice, as
     /// publishing late is: refused unless a reason is given.
     /// </summary>
     public MeetingEvent[] Reschedule(string title, DateTimeOffset start, string timeZone, string location, DateTimeOffset now, string? lateNoticeReason = null)
@@ -105,10 +106,11 @@ public sealed partial class Meeting
         var zone = CheckTimeZone(timeZone);
         var deadline = start.ToUniversalTime() - Rules.Notice.For(Kind);
         var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
+        var (newTitle, newLocation) = (Guard.Text(title, "title", 200), Guard.Text(location, "location", 300));
+        if ((newTitle, start.ToUniversalTime(), zone, newLocation) == (Title, Start, TimeZone, Location)) return [];
         var late = Status == MeetingStatus.Published && start.ToUniversalTime() != Start && now > deadline;
         if (late) CheckNotice(deadline, now, reason, zone);
-        return [new MeetingRescheduled(Guard.Text(title, "title", 200), start.ToUniversalTime(), zone, Guard.Text(location, "location", 300),
-            late ? reason : null)];
+        return [new MeetingRescheduled(newTitle, start.ToUniversalTime(), zone, newLocation, late ? reason : null)];
     }
 
     /// <summary>
@@ -117,7 +119,7 @@ public sealed partial class Meeting
     /// </summary>
     public MeetingEvent[] Publish(DateTimeOffset now, string? lateNoticeReason = null)
     {
-        Require(Status == MeetingStatus.Draft, "publish-from-draft", $"Only a draft can be published; this meeting is {Status}.");
+        Require(Status == MeetingStatus.Draft, "publish-from-draft", $"Only a draft can be published; this is {Described}.");
         Require(_items.Count > 0, "publish-with-agenda", "A meeting cannot be published with an empty agenda.");
         var deadline = Start - Rules.Notice.For(Kind);
         var reason = Guard.OptionalText(lateNoticeReason, "reason", 1000);
@@ -128,7 +130,7 @@ public sealed partial class Meeting
     public MeetingEvent[] StartMeeting(DateTimeOffset now)
     {
         Require(Status == MeetingStatus.Published, "start-when-published",
-            Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"A {Status} meeting cannot be started.");
+            Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"{Capitalized(Described)} cannot be started.");
         return [new MeetingStarted(now)];
     }
 
@@ -184,13 +186,26 @@ public sealed partial class Meeting
 
     private void RequireInSession() =>
         Require(Status == MeetingStatus.Live, "in-session",
-            Status == MeetingStatus.Recessed ? "The meeting is in recess." : $"The meeting is not in session ({Status}).");
+            Status == MeetingStatus.Recessed ? "The meeting is in recess." : $"The meeting is not in session: this is {Described}.");
 
     private static string CheckTimeZone(string timeZone) => LocalTime.Zone(timeZone).Id;
 
     /// <summary>The meeting's local time for a moment, in its own time zone.</summary>
     public DateTimeOffset Local(DateTimeOffset moment) =>
         TimeZoneInfo.ConvertTime(moment, TimeZoneInfo.FindSystemTimeZoneById(TimeZone));
+
+    /// <summary>The meeting as a clerk would name it in a sentence: "an adjourned meeting", "a meeting in session".</summary>
+    private string Described => Status switch
+    {
+        MeetingStatus.Draft => "a draft meeting",
+        MeetingStatus.Published => "a published meeting that has not started",
+        MeetingStatus.Live => "a meeting in session",
+        MeetingStatus.Recessed => "a meeting in recess",
+        MeetingStatus.Adjourned => "an adjourned meeting",
+        _ => "a cancelled meeting",
+    };
+
+    private static string Capitalized(string text) => char.ToUpperInvariant(text[0]) + text[1..];
 
     private static string Describe(TimeSpan span) =>
         span.TotalHours >= 1 ? $"{(int)span.TotalHours} h {span.Minutes} min" : $"{Math.Max(1, (int)Math.Ceiling(span.TotalMinutes))} min";

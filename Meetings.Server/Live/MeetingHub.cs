@@ -33,7 +33,8 @@ public sealed partial class MeetingHub(
         audience.Joined(meetingId, Context.ConnectionId);
         if (Context.User!.IsClerk()) await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
         var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.Meeting.BodyId) : null;
-        var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : "Resident";
+        // Someone who brings a token may sign up and comment; without one they only watch.
+        var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : personKey is not null ? "Resident" : "Viewer";
         return new JoinResult(snapshot, role, seat, personKey);
     }
 

@@ -21,7 +21,7 @@ public static class MeetingViews
 
     public static AgendaItemDto Item(Meeting m, AgendaItem i) =>
         new(i.Id, i.ParentId, i.Number, i.Title, i.Kind.ToString(), i.Description, i.TakesPublicComment, i.MinutesPerSpeaker, i.Amended, i.CommentOpen,
-            [.. m.DocumentsOf(i.Id).Select(d => Document(m.Id, d))]);
+            [.. m.DocumentsOf(i.Id).Select(d => Document(m.Id, d))], i.EstimatedMinutes);
 
     /// <summary>A document as listed; its address is relative to the server, as the client's are.</summary>
     public static DocumentDto Document(Guid meetingId, AgendaDocument d) =>

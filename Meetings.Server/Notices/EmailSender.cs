@@ -17,9 +17,13 @@ public sealed class SmtpOptions
     public bool IsConfigured => !string.IsNullOrWhiteSpace(Host);
 }
 
-/// <summary>Sends e-mail through SMTP with MailKit. Each message carries a one-click unsubscribe (RFC 8058).</summary>
-public sealed class EmailSender(Microsoft.Extensions.Options.IOptions<SmtpOptions> options)
+/// <summary>
+/// Sends e-mail through SMTP with MailKit. Each message carries a one-click unsubscribe (RFC 8058) and a Message-Id in
+/// the public host's domain (not this machine's name, which mail filters distrust).
+/// </summary>
+public sealed class EmailSender(Microsoft.Extensions.Options.IOptions<SmtpOptions> options, PublicAddress address)
 {
+    /// <summary>Sends a message whose body already ends with its footer (how to stop these e-mails, in the reader's language).</summary>
     public async Task SendAsync(string to, string subject, string body, string unsubscribeUrl, CancellationToken ct = default)
     {
         var o = options.Value;
@@ -28,9 +32,10 @@ public sealed class EmailSender(Microsoft.Extensions.Options.IOptions<SmtpOption
         message.From.Add(MailboxAddress.Parse(o.From));
         message.To.Add(MailboxAddress.Parse(to));
         message.Subject = subject;
+        message.MessageId = MimeKit.Utils.MimeUtils.GenerateMessageId(address.Host);
         message.Headers.Add("List-Unsubscribe", $"<{unsubscribeUrl}>");
         message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
-        message.Body = new TextPart("plain") { Text = $"{body}\n\nTo stop these e-mails: {unsubscribeUrl}\n" };
+        message.Body = new TextPart("plain") { Text = body };
 
         using var smtp = new SmtpClient { Timeout = 30_000 };
         await smtp.ConnectAsync(o.Host!, o.Port, o.Security, ct);

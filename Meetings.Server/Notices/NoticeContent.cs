@@ -1,5 +1,6 @@
-using System.Globalization;
+using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
+using Meetings.Server.Languages;
 
 namespace Meetings.Server.Notices;
 
@@ -19,57 +20,74 @@ public sealed record NoticeDocument(string ItemNumber, string Title, Guid Id);
 /// <summary>A notice written out for one language: a subject and text for e-mail, and a short text message.</summary>
 public sealed record NoticeText(string Subject, string Body, string Sms);
 
-/// <summary>Writes notices in English or Spanish, with the web link, the livestream and captions, the phone line and the access code.</summary>
-public sealed class NoticeContent(string publicBaseUrl, string? phoneNumber)
+/// <summary>
+/// Writes notices in the reader's language (its words from the language files), with the web link (opening the page in
+/// that language), the phone line and the access code. Times are the meeting's local time, with its time zone as people say it.
+/// </summary>
+public sealed class NoticeContent(PublicAddress address, IConfiguration config)
 {
-    public string MeetingUrl(Guid meetingId) => $"{publicBaseUrl}/meetings/{meetingId}";
+    private string BaseUrl => address.BaseUrl ?? throw new InvalidOperationException(PublicAddress.Missing);
 
-    public string UnsubscribeUrl(string token) => $"{publicBaseUrl}/api/subscriptions/unsubscribe?token={Uri.EscapeDataString(token)}";
+    private string? PhoneNumber => config["Twilio:PhoneNumber"] is { Length: > 0 } n ? PhoneNumbers.Display(n) : null;
 
-    public string ConfirmUrl(string token) => $"{publicBaseUrl}/api/subscriptions/confirm?token={Uri.EscapeDataString(token)}";
+    /// <summary>The meeting's page; with a language, it opens in that language.</summary>
+    public string MeetingUrl(Guid meetingId, string? language = null) =>
+        $"{BaseUrl}/meetings/{meetingId}" + (language is null ? "" : $"?lang={language}");
 
-    public NoticeText Write(NoticeKind kind, MeetingFacts m, string language, string? itemNumber = null)
+    public string UnsubscribeUrl(string token) => $"{BaseUrl}/api/subscriptions/unsubscribe?token={Uri.EscapeDataString(token)}";
+
+    public string ConfirmUrl(string token) => $"{BaseUrl}/api/subscriptions/confirm?token={Uri.EscapeDataString(token)}";
+
+    public NoticeText Write(NoticeKind kind, MeetingFacts m, Language say, string? itemNumber = null, IReadOnlyList<MeetingChange>? changes = null)
     {
-        var es = language == "es";
-        var culture = CultureInfo.GetCultureInfo(es ? "es-MX" : "en-US");
-        var local = TimeZoneInfo.ConvertTime(m.Start, LocalTime.Zone(m.TimeZone));
-        var when = local.ToString(es ? "dddd d 'de' MMMM 'a las' h:mm tt" : "dddd, MMMM d 'at' h:mm tt", culture);
-        var join = phoneNumber is null ? "" : es
-            ? $" Para participar por teléfono, llame al {phoneNumber} y marque el código {m.AccessCode}."
-            : $" To take part by phone, call {phoneNumber} and enter access code {m.AccessCode}.";
-        var watch = (m.StreamUrl, m.CaptionsUrl, es) switch
+        var when = say.When(m.Start, m.TimeZone);
+        // A cancelled meeting has nothing to join: no link to take part, no phone line.
+        var cancelled = kind == NoticeKind.Cancelled;
+        var web = cancelled ? "" : " " + say.Format("notice.join.web", MeetingUrl(m.Id, say.Code))
+            + (m.StreamUrl is { } stream ? " " + say.Format("notice.watch.stream", stream) : "")
+            + (m.CaptionsUrl is { } captions ? " " + say.Format("notice.watch.captions", captions) : "");
+        var join = cancelled || PhoneNumber is null ? "" : " " + say.Format("notice.join.phone", PhoneNumber, m.AccessCode);
+        var details = say.Format("notice.details", m.BodyName, m.Title, when, m.Location) + web + join;
+        var list = string.Concat((changes ?? []).Select(c => $"\n- {Describe(c, say)}"));
+        var lead = kind switch
         {
-            (null, null, _) => "",
-            (_, _, true) => (m.StreamUrl is { } s ? $" Transmisión en vivo: {s}." : "") + (m.CaptionsUrl is { } c ? $" Subtítulos en vivo: {c}." : ""),
-            _ => (m.StreamUrl is { } s ? $" Watch live: {s}." : "") + (m.CaptionsUrl is { } c ? $" Live captions: {c}." : ""),
+            NoticeKind.Moved when changes?.OfType<MeetingMoved>().FirstOrDefault() is { } move =>
+                say.Format("notice.Moved.lead", say.When(move.From, m.TimeZone), say.When(move.To, m.TimeZone)) + list,
+            NoticeKind.Amended => say.Format("notice.Amended.lead") + list,
+            NoticeKind.Cancelled => say.Format("notice.Cancelled.lead", m.CancelReason),
+            NoticeKind.UpSoon => say.Format("notice.UpSoon.lead", itemNumber),
+            _ => say.Format($"notice.{kind}.lead"),
         };
-        var details = es
-            ? $"{m.BodyName}: {m.Title}, el {when} ({m.TimeZone}), en {m.Location}. Agenda y participación en línea: {MeetingUrl(m.Id)}.{watch}{join}"
-            : $"{m.BodyName}: {m.Title}, {when} ({m.TimeZone}), at {m.Location}. Agenda and web participation: {MeetingUrl(m.Id)}.{watch}{join}";
-        var (subject, lead) = (kind, es) switch
+        var subject = say.Format($"notice.{kind}.subject", m.Title, when);
+        var sms = kind switch
         {
-            (NoticeKind.Published, false) => ($"Agenda posted: {m.Title}", "The agenda has been posted."),
-            (NoticeKind.Published, true) => ($"Agenda publicada: {m.Title}", "Se publicó la agenda."),
-            (NoticeKind.Reminder, false) => ($"Reminder: {m.Title}, {when}", "A reminder of the upcoming meeting."),
-            (NoticeKind.Reminder, true) => ($"Recordatorio: {m.Title}, {when}", "Recordatorio de la próxima reunión."),
-            (NoticeKind.Amended, false) => ($"Amended agenda: {m.Title}", "The agenda has been amended; please review the changes."),
-            (NoticeKind.Amended, true) => ($"Agenda modificada: {m.Title}", "La agenda fue modificada; revise los cambios."),
-            (NoticeKind.Cancelled, false) => ($"Cancelled: {m.Title}", $"This meeting has been cancelled. {m.CancelReason}"),
-            (NoticeKind.Cancelled, true) => ($"Cancelada: {m.Title}", $"Esta reunión fue cancelada. {m.CancelReason}"),
-            (_, false) => ($"You're up soon: {m.Title}", $"You are up soon to speak on item {itemNumber}. Please be ready."),
-            (_, true) => ($"Pronto le toca: {m.Title}", $"Pronto le toca hablar sobre el tema {itemNumber}. Esté listo, por favor."),
+            NoticeKind.UpSoon => $"{m.Title}: {lead}",
+            NoticeKind.Amended => $"{subject}. {say.Format("notice.changes", changes?.Count ?? 0)}{web}",
+            _ => $"{subject}. {details}",
         };
-        var sms = kind == NoticeKind.UpSoon ? $"{m.Title}: {lead}" : $"{subject}. {details}";
-        return new NoticeText(subject, $"{lead}\n\n{details}{Documents(kind, m, es)}", sms);
+        return new NoticeText(subject, $"{lead}\n\n{details}{Documents(kind, m, say)}", sms);
     }
 
     /// <summary>The agenda's documents, each with its address, in e-mails about the agenda (texts stay short).</summary>
-    private string Documents(NoticeKind kind, MeetingFacts m, bool es)
+    private string Documents(NoticeKind kind, MeetingFacts m, Language say)
     {
-        if (kind is not (NoticeKind.Published or NoticeKind.Reminder or NoticeKind.Amended) || m.Documents is not { Count: > 0 } documents) return "";
-        var lines = documents.Select(d => es
-            ? $"- Tema {d.ItemNumber}, {d.Title}: {publicBaseUrl}/api/meetings/{m.Id}/documents/{d.Id}"
-            : $"- Item {d.ItemNumber}, {d.Title}: {publicBaseUrl}/api/meetings/{m.Id}/documents/{d.Id}");
-        return $"\n\n{(es ? "Documentos" : "Documents")}:\n{string.Join('\n', lines)}\n{(es ? "Todo en un archivo" : "All in one file")}: {publicBaseUrl}/api/meetings/{m.Id}/packet";
+        if (kind is not (NoticeKind.Published or NoticeKind.Reminder or NoticeKind.Amended or NoticeKind.Moved) || m.Documents is not { Count: > 0 } documents) return "";
+        var lines = documents.Select(d => say.Format("notice.document", d.ItemNumber, d.Title, $"{BaseUrl}/api/meetings/{m.Id}/documents/{d.Id}"));
+        return $"\n\n{say["notice.documents"]}\n{string.Join('\n', lines)}\n{say.Format("notice.packet", $"{BaseUrl}/api/meetings/{m.Id}/packet")}";
     }
+
+    private static string Describe(MeetingChange change, Language say) => change switch
+    {
+        MeetingMoved m => say.Format("change.moved", say.When(m.From, m.TimeZone), say.When(m.To, m.TimeZone)),
+        PlaceChanged p => say.Format("change.place", p.From, p.To),
+        TitleChanged t => say.Format("change.title", t.From, t.To),
+        ItemAdded a => say.Format("change.added", a.Number, a.Title),
+        ItemRemoved r => say.Format("change.removed", r.Number, r.Title),
+        ItemReworded w => say.Format("change.reworded", w.Number, w.From, w.To),
+        ItemRevised v => say.Format("change.revised", v.Number, v.Title),
+        ItemMoved mv => say.Format("change.itemMoved", mv.From, mv.To, mv.Title),
+        ItemDocumentAdded d => say.Format("change.documentAdded", d.Number, d.Title),
+        ItemDocumentRemoved d => say.Format("change.documentRemoved", d.Number, d.Title),
+        _ => throw new ArgumentOutOfRangeException(nameof(change), change, "A change with no words."),
+    };
 }

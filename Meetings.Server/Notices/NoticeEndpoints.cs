@@ -20,6 +20,8 @@ public static class NoticeEndpoints
     public static void MapNoticeEndpoints(this WebApplication app)
     {
         app.MapGet("/api/meetings/{id:guid}/notices", Report).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
+        app.MapGet("/api/notices/status", (PublicAddress address, IOptions<SmtpOptions> smtp, IOptions<Phone.PhoneOptions> phone) =>
+            new NoticeStatus(address.Problem, smtp.Value.IsConfigured, phone.Value.IsConfigured)).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
         app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices");
     }
 
@@ -41,12 +43,16 @@ public static class NoticeEndpoints
 
     /// <summary>
     /// RFC 5545 events for a body's posted meetings: a stable UID, a SEQUENCE that grows when the meeting
-    /// changes, STATUS:CANCELLED when cancelled, times in UTC, and RFC 7986 CONFERENCE lines for the web
-    /// page, the livestream and the dial-in, each with the features it really offers.
+    /// changes, STATUS:CANCELLED when cancelled, times in UTC (the end from the agenda's estimated length, or the
+    /// body's usual meeting length), and RFC 7986 CONFERENCE lines for the web page, the livestream and the dial-in,
+    /// each with the features it really offers. Links use the public address, or without one the address the feed
+    /// was fetched at.
     /// </summary>
-    private static async Task<IResult> Calendar(Guid id, MeetingsDbContext db, MeetingStore store, NoticeContent content,
-        IOptions<Phone.PhoneOptions> phone, TimeProvider clock)
+    private static async Task<IResult> Calendar(Guid id, HttpRequest request, MeetingsDbContext db, MeetingStore store, PublicAddress address,
+        IOptions<Phone.PhoneOptions> phone, Languages.Languages languages, TimeProvider clock)
     {
+        var say = languages.Default;
+        var site = address.BaseUrl ?? $"{request.Scheme}://{request.Host}";
         var body = await db.Bodies.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("No such body.");
         var meetingIds = await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft).Select(m => m.Id).ToListAsync();
         var ics = new StringBuilder();
@@ -59,35 +65,47 @@ public static class NoticeEndpoints
         Line($"X-WR-CALNAME:{Escape(body.Name)}");
         foreach (var meetingId in meetingIds)
         {
-            var m = await store.ReadAsync(meetingId, x => new { x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode, x.StreamUrl, x.CaptionsUrl });
+            var m = await store.ReadAsync(meetingId, x => new
+            {
+                x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode, x.StreamUrl, x.CaptionsUrl,
+                Length = x.EstimatedLength ?? TimeSpan.FromMinutes(x.Rules.Notice.MeetingMinutes),
+            });
+            var link = $"{site}/meetings/{m.Id}";
             var stamp = Utc(clock.GetUtcNow());
             Line("BEGIN:VEVENT");
             Line($"UID:{m.Id:D}@meetings");
             Line($"DTSTAMP:{stamp}");
             Line($"DTSTART:{Utc(m.Start)}");
-            Line($"DTEND:{Utc(m.Start.AddHours(2))}");
+            Line($"DTEND:{Utc(m.Start + m.Length)}");
             Line($"SEQUENCE:{m.CalendarRevision}");
             Line($"STATUS:{(m.Status == MeetingStatus.Cancelled ? "CANCELLED" : "CONFIRMED")}");
             Line($"SUMMARY:{Escape($"{m.BodyName}: {m.Title}")}");
             Line($"LOCATION:{Escape(m.Location)}");
-            Line($"URL:{content.MeetingUrl(m.Id)}");
-            Line($"DESCRIPTION:{Escape($"Agenda and web participation: {content.MeetingUrl(m.Id)}" +
-                (m.StreamUrl is { } watch ? $"\nWatch live: {watch}" : "") +
-                (m.CaptionsUrl is { } captions ? $"\nLive captions: {captions}" : "") +
-                (phone.Value.PhoneNumber is { } n ? $"\nBy phone: {n}, access code {m.AccessCode}" : ""))}");
-            // FEATURE says what each address really offers (RFC 7986): the page carries audio only when speakers can be
-            // heard from the browser; video only where there is a stream; the phone line is audio.
-            // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
-            Line($"CONFERENCE;VALUE=URI;{(phone.Value.BrowserAudioEnabled ? "FEATURE=AUDIO;" : "")}LABEL=\"Follow and take part on the web\":{content.MeetingUrl(m.Id)}");
-            if (m.StreamUrl is { } stream)
-                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch the livestream\":{stream}");
-            if (phone.Value.IsConfigured && phone.Value.PhoneNumber is { } number)
-                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"Dial in, access code {m.AccessCode}\":tel:{number},,{m.AccessCode}%23");
+            Line($"URL:{link}");
+            // A cancelled meeting has nothing to join.
+            if (m.Status != MeetingStatus.Cancelled)
+            {
+                Line($"DESCRIPTION:{Escape(say.Format("calendar.web", link) +
+                    (m.StreamUrl is { } watch ? "\n" + say.Format("calendar.stream", watch) : "") +
+                    (m.CaptionsUrl is { } captions ? "\n" + say.Format("calendar.captions", captions) : "") +
+                    (phone.Value.PhoneNumber is { } n ? "\n" + say.Format("calendar.phone", n, m.AccessCode) : ""))}");
+                // FEATURE says what each address really offers (RFC 7986): the page carries audio only when speakers can be
+                // heard from the browser; video only where there is a stream; the phone line is audio.
+                // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
+                Line($"CONFERENCE;VALUE=URI;{(phone.Value.BrowserAudioEnabled ? "FEATURE=AUDIO;" : "")}LABEL=\"{Quoted(say["calendar.webLabel"])}\":{link}");
+                if (m.StreamUrl is { } stream)
+                    Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"{Quoted(say["calendar.streamLabel"])}\":{stream}");
+                if (phone.Value.IsConfigured && phone.Value.PhoneNumber is { } number)
+                    Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"{Quoted(say.Format("calendar.phoneLabel", m.AccessCode))}\":tel:{number},,{m.AccessCode}%23");
+            }
             Line("END:VEVENT");
         }
         Line("END:VCALENDAR");
         return Results.Text(ics.ToString(), "text/calendar; charset=utf-8");
     }
+
+    /// <summary>A quoted parameter value cannot hold a double quote (RFC 5545 section 3.1).</summary>
+    private static string Quoted(string text) => text.Replace("\"", "'", StringComparison.Ordinal);
 
     private static string Utc(DateTimeOffset t) => t.UtcDateTime.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
 

@@ -1,6 +1,7 @@
 using Hangfire;
 using Meetings.Server.Data;
 using Meetings.Server.Domain;
+using Meetings.Server.Journal;
 using Meetings.Server.Meetings;
 using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
@@ -13,8 +14,8 @@ namespace Meetings.Server.Notices;
 /// once: every delivery is claimed under its unique (notice, recipient, channel) key before it is sent.
 /// </summary>
 public sealed class NoticeJobs(
-    MeetingsDbContext db, MeetingStore store, EmailSender email, TwilioGateway twilio, NoticeContent content,
-    IOptions<PhoneOptions> phone, IOptions<SmtpOptions> smtp, TimeProvider clock, ILogger<NoticeJobs> log)
+    MeetingsDbContext db, MeetingStore store, MeetingJournal journal, EmailSender email, TwilioGateway twilio, NoticeContent content,
+    PublicAddress address, Languages.Languages languages, IOptions<PhoneOptions> phone, IOptions<SmtpOptions> smtp, TimeProvider clock, ILogger<NoticeJobs> log)
 {
     /// <summary>Sends a notice. Failed deliveries make the job fail, so Hangfire retries it (with growing delays) and only they are sent again.</summary>
     [AutomaticRetry(Attempts = 6, DelaysInSeconds = [30, 120, 600, 1800, 3600, 7200])]
@@ -22,6 +23,19 @@ public sealed class NoticeJobs(
     {
         var notice = await db.Notices.FindAsync(noticeId);
         if (notice is null || notice.State == NoticeState.Dropped) return;
+        // Links that lead nowhere help nobody: wait (Hangfire retries) until the public address is set.
+        if (address.Problem is { } problem) throw new InvalidOperationException(problem);
+        IReadOnlyList<MeetingChange>? changes = null;
+        if (notice.Kind is NoticeKind.Amended or NoticeKind.Moved)
+        {
+            changes = await ChangesAsync(notice);
+            if (changes.Count == 0)
+            {
+                notice.State = NoticeState.Dropped;
+                await db.SaveChangesAsync();
+                return;
+            }
+        }
         var (meeting, itemNumber) = await store.ReadAsync(notice.MeetingId, m =>
             (MeetingFacts.Of(m), notice.EntryId is { } e ? m.Item(m.Entry(e).ItemId).Number : null));
         if (meeting.Status == MeetingStatus.Cancelled && notice.Kind != NoticeKind.Cancelled)
@@ -32,11 +46,11 @@ public sealed class NoticeJobs(
         }
 
         var failures = 0;
-        foreach (var (recipient, channel, address, language, unsubscribe) in await RecipientsAsync(notice, meeting))
+        foreach (var (recipient, channel, to, language, unsubscribe) in await RecipientsAsync(notice, meeting))
         {
             if (!await ClaimAsync(notice.Id, recipient, channel)) continue;
-            var text = content.Write(notice.Kind, meeting, language, itemNumber);
-            var (state, error) = await DeliverAsync(channel, address, text, unsubscribe);
+            var text = content.Write(notice.Kind, meeting, languages.For(language), itemNumber, changes);
+            var (state, error) = await DeliverAsync(channel, to, language, text, unsubscribe);
             await db.Deliveries.Where(d => d.NoticeId == notice.Id && d.Recipient == recipient && d.Channel == channel)
                 .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, state).SetProperty(d => d.Error, error)
                     .SetProperty(d => d.SentAt, state == DeliveryState.Sent ? clock.GetUtcNow() : null));
@@ -45,6 +59,33 @@ public sealed class NoticeJobs(
         notice.State = NoticeState.Sent;
         await db.SaveChangesAsync();
         if (failures > 0) throw new InvalidOperationException($"{failures} deliveries of notice {notice.Key} failed; they will be retried.");
+    }
+
+    /// <summary>
+    /// What a change notice tells: the changes since the one before it, through the journal's end when its sending began
+    /// (recorded, so a retry tells the same). A change that moves the meeting makes it a notice that the meeting moved.
+    /// </summary>
+    private async Task<IReadOnlyList<MeetingChange>> ChangesAsync(Notice notice)
+    {
+        var entries = await journal.ReadAsync(notice.MeetingId);
+        if (notice.Through is null)
+        {
+            notice.Through = entries[^1].Sequence;
+            await db.SaveChangesAsync();
+        }
+        var told = await db.Notices.AsNoTracking()
+            .Where(n => n.MeetingId == notice.MeetingId && n.Id != notice.Id && n.Through != null && n.Through < notice.Through)
+            .MaxAsync(n => n.Through);
+        var published = entries.First(e => e.Type == nameof(MeetingPublished)).Sequence;
+        var history = entries.TakeWhile(e => e.Sequence <= notice.Through).Select(EventSerializer.Deserialize).ToList();
+        var changes = MeetingChanges.Between(history, (int)Math.Max(told ?? 0, published));
+        var kind = changes.Any(c => c is MeetingMoved) ? NoticeKind.Moved : NoticeKind.Amended;
+        if (notice.Kind != kind)
+        {
+            notice.Kind = kind;
+            await db.SaveChangesAsync();
+        }
+        return changes;
     }
 
     private async Task<List<(string Recipient, Channel Channel, string Address, string Language, string? Unsubscribe)>> RecipientsAsync(Notice notice, MeetingFacts meeting)
@@ -83,12 +124,13 @@ public sealed class NoticeJobs(
         }
     }
 
-    private async Task<(DeliveryState, string?)> DeliverAsync(Channel channel, string address, NoticeText text, string? unsubscribe)
+    private async Task<(DeliveryState, string?)> DeliverAsync(Channel channel, string to, string language, NoticeText text, string? unsubscribe)
     {
         try
         {
-            if (channel == Channel.Email) await email.SendAsync(address, text.Subject, text.Body, unsubscribe!);
-            else await twilio.SendSmsAsync(address, text.Sms + " Reply STOP to stop.");
+            var say = languages.For(language);
+            if (channel == Channel.Email) await email.SendAsync(to, text.Subject, $"{text.Body}\n\n{say.Format("notice.footer.email", unsubscribe)}\n", unsubscribe!);
+            else await twilio.SendSmsAsync(to, $"{text.Sms} {say.Format("notice.footer.sms")}");
             return (DeliveryState.Sent, null);
         }
         catch (Twilio.Exceptions.ApiException e)
@@ -99,7 +141,7 @@ public sealed class NoticeJobs(
         catch (Exception e) when (channel == Channel.Sms)
         {
             // No answer from Twilio: the text may or may not have gone out. Sending it again could send it twice.
-            log.LogWarning(e, "A text to {Recipient} may not have been sent; not retrying it.", address[^4..]);
+            log.LogWarning(e, "A text to {Recipient} may not have been sent; not retrying it.", to[^4..]);
             return (DeliveryState.Unknown, $"No answer from Twilio ({e.GetType().Name}); not resent, to avoid a duplicate.");
         }
         catch (Exception e)
@@ -114,13 +156,12 @@ public sealed class NoticeJobs(
     {
         var s = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subscriberId);
         if (s?.Email is null || s.EmailConfirmedAt is not null || !smtp.Value.IsConfigured) return;
+        if (address.Problem is { } problem) throw new InvalidOperationException(problem);
         var body = await BodyNameAsync(s.BodyId);
-        var es = s.Language == "es";
-        await email.SendAsync(s.Email,
-            es ? $"Confirme su suscripción a los avisos de {body}" : $"Confirm your subscription to notices of {body}",
-            es ? $"Para recibir por correo los avisos de {body}, abra este enlace: {content.ConfirmUrl(s.Token)}\nSi no lo pidió, ignore este mensaje."
-               : $"To receive notices of {body} by e-mail, open this link: {content.ConfirmUrl(s.Token)}\nIf you did not ask for this, ignore this message.",
-            content.UnsubscribeUrl(s.Token));
+        var say = languages.For(s.Language);
+        var unsubscribe = content.UnsubscribeUrl(s.Token);
+        await email.SendAsync(s.Email, say.Format("notice.confirm.subject", body),
+            $"{say.Format("notice.confirm.body", body, content.ConfirmUrl(s.Token))}\n\n{say.Format("notice.footer.email", unsubscribe)}\n", unsubscribe);
     }
 
     /// <summary>The text half of the double opt-in: a code to reply with. Not retried, so a slow answer never means two texts.</summary>
@@ -130,9 +171,7 @@ public sealed class NoticeJobs(
         var s = await db.Subscribers.AsNoTracking().FirstOrDefaultAsync(x => x.Id == subscriberId);
         if (s?.Phone is null || s.SmsConfirmedAt is not null || !phone.Value.IsConfigured) return;
         var body = await BodyNameAsync(s.BodyId);
-        await twilio.SendSmsAsync(s.Phone, s.Language == "es"
-            ? $"Para recibir avisos de {body} por mensaje de texto, responda {s.SmsCode}. Responda STOP para no recibir más."
-            : $"To get notices of {body} by text, reply {s.SmsCode}. Reply STOP to stop.");
+        await twilio.SendSmsAsync(s.Phone, languages.For(s.Language).Format("notice.confirm.sms", body, s.SmsCode));
     }
 
     private Task<string> BodyNameAsync(Guid bodyId) => db.Bodies.AsNoTracking().Where(b => b.Id == bodyId).Select(b => b.Name).SingleAsync();

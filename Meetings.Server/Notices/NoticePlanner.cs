@@ -19,9 +19,9 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
     /// <summary>
     /// Published: a notice now. Each reminder offset: a notice that many hours before the start (whole days at the
     /// same local time of day, across daylight saving), unless that time had passed when the agenda was posted.
-    /// Amendments after publication (documents added, replaced or removed among them; <paramref name="amendedAt"/>:
-    /// the sequence of the first amending event in the change, which names the notice so that handling the same
-    /// change twice plans it once): one amended-agenda notice. Cancelled: a cancellation and no more reminders.
+    /// Changes after publication (agenda, documents, time, place; <paramref name="amendedAt"/>: the sequence of the
+    /// first such event in the change, which names the notice so that handling the same change twice plans it once):
+    /// one change notice, after a quiet period so several edits make one. Cancelled: a cancellation and no more reminders.
     /// In session: a text to each speaker who asked for one, once they are close to the front of the queue.
     /// </summary>
     public static NoticePlan For(Meeting m, long? amendedAt, DateTimeOffset now)
@@ -76,7 +76,7 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
         var existing = await db.Notices.Where(n => n.MeetingId == plan.MeetingId).ToListAsync();
         var wantedKeys = plan.Wanted.Select(w => w.Key).ToHashSet();
         foreach (var stale in existing.Where(n => n.State == NoticeState.Scheduled && !wantedKeys.Contains(n.Key) &&
-                     (n.Kind == NoticeKind.Reminder || plan.Cancelled && n.Kind is NoticeKind.Amended or NoticeKind.UpSoon)))
+                     (n.Kind == NoticeKind.Reminder || plan.Cancelled && n.Kind is NoticeKind.Amended or NoticeKind.Moved or NoticeKind.UpSoon)))
         {
             if (stale.JobId is not null) jobs.Delete(stale.JobId);
             stale.State = NoticeState.Dropped;
@@ -86,7 +86,8 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
         foreach (var orphan in existing.Where(n => n.State == NoticeState.Scheduled && n.JobId is null)) orphan.JobId = Schedule(orphan);
         await db.SaveChangesAsync();
 
-        var pendingAmendment = existing.Any(n => n.Kind == NoticeKind.Amended && n.State == NoticeState.Scheduled);
+        // A change notice not yet being sent will tell of this change too (it reads the journal when it goes out).
+        var pendingAmendment = existing.Any(n => n.Kind is NoticeKind.Amended or NoticeKind.Moved && n.State == NoticeState.Scheduled && n.Through is null);
         foreach (var want in plan.Wanted.Where(w => existing.All(n => n.Key != w.Key)))
         {
             if (want.Kind == NoticeKind.Amended && pendingAmendment) continue;

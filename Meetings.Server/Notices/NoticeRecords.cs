@@ -1,6 +1,7 @@
 namespace Meetings.Server.Notices;
 
-public enum NoticeKind { Published, Reminder, Amended, Cancelled, UpSoon }
+/// <summary>Amended: the agenda, place or title changed. Moved: the meeting's time changed (and maybe more).</summary>
+public enum NoticeKind { Published, Reminder, Amended, Cancelled, UpSoon, Moved }
 
 public enum NoticeState { Scheduled, Sent, Dropped }
 
@@ -49,6 +50,11 @@ public sealed class Notice
     public string? JobId { get; set; }
     /// <summary>For "you're up soon": the speaker it is for.</summary>
     public Guid? EntryId { get; set; }
+    /// <summary>
+    /// For a change notice, once its sending has begun: the last journal sequence it tells of. The next change notice
+    /// tells of what came after, so each change is told once, and a retry tells the same.
+    /// </summary>
+    public long? Through { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }
 

@@ -20,7 +20,9 @@ public static class NoticesRegistration
     {
         var config = builder.Configuration;
         builder.Services.Configure<SmtpOptions>(config.GetSection("Smtp"));
-        builder.Services.AddSingleton(new NoticeContent(config["PublicBaseUrl"]?.TrimEnd('/') ?? "http://localhost:5000", config["Twilio:PhoneNumber"]));
+        builder.Services.AddSingleton<PublicAddress>();
+        builder.Services.AddSingleton<NoticeContent>();
+        builder.Services.AddHostedService<PublicAddressCheck>();
         builder.Services.AddScoped<EmailSender>();
         builder.Services.AddScoped<NoticeJobs>();
         builder.Services.AddScoped<NoticePlanner>();

@@ -5,6 +5,7 @@ using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
+using Meetings.Server.Languages;
 using Meetings.Server.Live;
 using Microsoft.EntityFrameworkCore;
 
@@ -28,14 +29,19 @@ public static class SubscriptionEndpoints
         var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireRateLimiting(RateLimit);
         group.MapGet("/confirm", ConfirmEmail);
         group.MapPost("/confirm-sms", ConfirmSms);
-        group.MapGet("/unsubscribe", (string? token) => Page("Unsubscribe",
-            $"<form method=\"post\" action=\"/api/subscriptions/unsubscribe?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">Stop e-mail notices</button></form>"));
+        group.MapGet("/unsubscribe", async (string? token, MeetingsDbContext db, Languages.Languages languages) =>
+        {
+            var say = languages.For((await FindAsync(db, token))?.Language);
+            return Page(say, say["page.unsubscribe.title"],
+                $"<form method=\"post\" action=\"/api/subscriptions/unsubscribe?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">{WebUtility.HtmlEncode(say["page.unsubscribe.button"])}</button></form>");
+        });
         group.MapPost("/unsubscribe", Unsubscribe).DisableAntiforgery();
         app.MapPost("/phone/sms", InboundText).WithTags("Subscriptions").ExcludeFromDescription()
             .AddEndpointFilter(Phone.PhoneEndpoints.CheckSignature).DisableAntiforgery();
     }
 
-    private static async Task<IResult> Subscribe(Guid id, SubscribeRequest request, MeetingsDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
+    private static async Task<IResult> Subscribe(Guid id, SubscribeRequest request, MeetingsDbContext db, IBackgroundJobClient jobs, TimeProvider clock,
+        Languages.Languages languages)
     {
         if (!await db.Bodies.AnyAsync(b => b.Id == id)) throw new NotFoundException("No such body.");
         var email = request.Email?.Trim() is { Length: > 0 } e ? e : null;
@@ -43,12 +49,9 @@ public static class SubscriptionEndpoints
             throw new InvalidInputException("email", "That does not look like an e-mail address.");
         var phone = SpeakerContact.NormalizePhone(request.Phone);
         if (email is null && phone is null) throw new InvalidInputException("email", "Give an e-mail address, a mobile number, or both.");
-        var language = request.Language?.Trim().ToLowerInvariant() switch
-        {
-            null or "" or "en" => "en",
-            "es" => "es",
-            _ => throw new InvalidInputException("language", "The language is en (English) or es (Spanish)."),
-        };
+        var language = string.IsNullOrWhiteSpace(request.Language) ? languages.Default.Code
+            : languages.Has(request.Language) ? languages.For(request.Language).Code
+            : throw new InvalidInputException("language", $"The language is one of {string.Join(", ", languages.All.Select(l => $"{l.Code} ({l.Name})"))}.");
 
         // One row per address, found by that address alone: asking again can resend a confirmation or change the
         // language, never move a confirmed address to someone else's e-mail or number.
@@ -83,13 +86,18 @@ public static class SubscriptionEndpoints
         if (subscriber.Phone is not null && subscriber.SmsConfirmedAt is null) jobs.Enqueue<NoticeJobs>(j => j.ConfirmTextAsync(subscriber.Id));
     }
 
-    private static async Task<IResult> ConfirmEmail(string? token, MeetingsDbContext db, TimeProvider clock)
+    private static async Task<IResult> ConfirmEmail(string? token, HttpRequest request, MeetingsDbContext db, TimeProvider clock, Languages.Languages languages)
     {
         var s = await FindAsync(db, token);
-        if (s?.Email is null) return Page("Link not valid", "This confirmation link is not valid. Please subscribe again.", 404);
+        if (s?.Email is null)
+        {
+            var asked = languages.FromRequest(request);
+            return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid.confirm"]), 404);
+        }
         s.EmailConfirmedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync();
-        return Page("Subscribed", $"You will receive notices at {WebUtility.HtmlEncode(s.Email)}. Every e-mail has a link to stop them.");
+        var say = languages.For(s.Language);
+        return Page(say, say["page.subscribed.title"], WebUtility.HtmlEncode(say.Format("page.subscribed", s.Email)));
     }
 
     private static async Task<IResult> ConfirmSms(ConfirmSmsRequest request, MeetingsDbContext db, TimeProvider clock)
@@ -99,17 +107,22 @@ public static class SubscriptionEndpoints
         return confirmed > 0 ? Results.NoContent() : throw new InvalidInputException("code", "That code does not match; check the text we sent.");
     }
 
-    private static async Task<IResult> Unsubscribe(string? token, MeetingsDbContext db, TimeProvider clock)
+    private static async Task<IResult> Unsubscribe(string? token, HttpRequest request, MeetingsDbContext db, TimeProvider clock, Languages.Languages languages)
     {
         var s = await FindAsync(db, token);
-        if (s is null) return Page("Link not valid", "This link is not valid.", 404);
+        if (s is null)
+        {
+            var asked = languages.FromRequest(request);
+            return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid"]), 404);
+        }
         s.EmailStoppedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync();
-        return Page("Unsubscribed", "You will no longer receive e-mail notices.");
+        var say = languages.For(s.Language);
+        return Page(say, say["page.unsubscribed.title"], WebUtility.HtmlEncode(say["page.unsubscribed"]));
     }
 
     /// <summary>A text to the meeting line: STOP (and its synonyms) stops every text notice to that number; START resumes; the code confirms.</summary>
-    private static async Task<IResult> InboundText(HttpRequest request, MeetingsDbContext db, TimeProvider clock)
+    private static async Task<IResult> InboundText(HttpRequest request, MeetingsDbContext db, TimeProvider clock, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
         var from = form["From"].ToString();
@@ -121,7 +134,7 @@ public static class SubscriptionEndpoints
         else if (StartWords.Contains(word))
             await db.Subscribers.Where(s => s.Phone == from && s.SmsConfirmedAt != null).ExecuteUpdateAsync(x => x.SetProperty(s => s.SmsStoppedAt, (DateTimeOffset?)null));
         else if (await ConfirmCodeAsync(db, from, word, now) > 0)
-            reply = "Subscribed. Reply STOP to stop.";
+            reply = languages.For(await db.Subscribers.Where(s => s.Phone == from).Select(s => s.Language).FirstOrDefaultAsync())["notice.subscribed.sms"];
         var twiml = new Twilio.TwiML.MessagingResponse();
         if (reply is not null) twiml.Message(reply);
         return Results.Content(twiml.ToString(), "text/xml");
@@ -135,8 +148,10 @@ public static class SubscriptionEndpoints
     private static Task<Subscriber?> FindAsync(MeetingsDbContext db, string? token) =>
         string.IsNullOrEmpty(token) || token.Length > 64 ? Task.FromResult<Subscriber?>(null) : db.Subscribers.FirstOrDefaultAsync(s => s.Token == token);
 
-    private static IResult Page(string title, string html, int status = 200) => Results.Content(
-        $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title></head>" +
-        $"<body style=\"font-family:system-ui;max-width:40rem;margin:2rem auto;padding:0 1rem\"><h1>{title}</h1><p>{html}</p></body></html>",
-        "text/html", statusCode: status);
+    /// <summary>A small page in the reader's language; <paramref name="html"/> is already encoded.</summary>
+    private static IResult Page(Language say, string title, string html, int status = 200) => Results.Content(
+        $"<!DOCTYPE html><html lang=\"{say.Code}\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{WebUtility.HtmlEncode(title)}</title>" +
+        "<link rel=\"stylesheet\" href=\"/css/app.css\"></head>" +
+        $"<body><main><h1>{WebUtility.HtmlEncode(title)}</h1><p>{html}</p></main></body></html>",
+        "text/html; charset=utf-8", statusCode: status);
 }

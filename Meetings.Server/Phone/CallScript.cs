@@ -22,7 +22,8 @@ public sealed class CallScript(IOptions<PhoneOptions> options)
 
     /// <summary>A sentence in the language's own voice.</summary>
     public Say Say(string text, Prompts say) =>
-        new(text, voice: say == Prompts.Spanish ? options.Value.SpanishVoice : options.Value.EnglishVoice, language: say.Tag);
+        options.Value.VoiceFor(say.Language) is { } voice ? new(text, voice: voice, language: say.Tag)
+        : new(text, language: say.Tag); // no voice named: Twilio's own voice for the language
 
     /// <summary>Says something, then hangs up.</summary>
     public VoiceResponse Farewell(string text, Prompts say) => new VoiceResponse().Append(Say(text, say)).Hangup();

@@ -72,25 +72,27 @@ public static class PhoneEndpoints
     /// A call arrives: greet in English, offer Spanish in a Spanish voice, ask for the access code. On silence the
     /// greeting is said once more, then the code is asked for on its own.
     /// </summary>
-    private static IResult Greeting(int? repeat, CallScript script)
+    private static IResult Greeting(int? repeat, CallScript script, Languages.Languages languages)
     {
-        var say = Prompts.English;
+        var say = languages.Prompts(null);
         var response = new VoiceResponse();
-        var gather = CallScript.Gather("/phone/voice/code?lang=en&attempt=1");
-        gather.Append(script.Say(Prompts.Welcome, say)).Append(script.Say(Prompts.ForSpanish, Prompts.Spanish)).Append(script.Say(say.EnterCode, say));
+        var gather = CallScript.Gather($"/phone/voice/code?lang={say.Language}&attempt=1");
+        gather.Append(script.Say(say.Welcome, say));
+        foreach (var other in languages.Offered()) gather.Append(script.Say(other.Choose, other));
+        gather.Append(script.Say(say.EnterCode, say));
         response.Append(gather);
-        return CallScript.Result(CallScript.Redirect(response, repeat is > 0 ? "/phone/voice/code?lang=en&attempt=1&silent=1" : "/phone/voice?repeat=1"));
+        return CallScript.Result(CallScript.Redirect(response, repeat is > 0 ? $"/phone/voice/code?lang={say.Language}&attempt=1&silent=1" : "/phone/voice?repeat=1"));
     }
 
     /// <summary>
     /// Checks the access code: three wrong codes, or no code after two more asks, end with a goodbye. The chamber's
     /// moderator code joins unmuted and starts the conference. A meeting that has ended says so.
     /// </summary>
-    private static async Task<IResult> Code(HttpRequest request, string? lang, int? attempt, int? silent, PhoneService phones, CallScript script, TimeProvider clock)
+    private static async Task<IResult> Code(HttpRequest request, string? lang, int? attempt, int? silent, PhoneService phones, CallScript script, TimeProvider clock, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
         var digits = form["Digits"].ToString().Trim();
-        var say = Prompts.For(lang);
+        var say = languages.Prompts(lang);
         var tries = Math.Clamp(attempt ?? 1, 1, MaxCodeAttempts);
         var response = new VoiceResponse();
 
@@ -101,8 +103,8 @@ public static class PhoneEndpoints
             if (silences > MaxSilentAsks) return CallScript.Result(script.Farewell(say.NoCode, say));
             return CallScript.Result(AskForCode(response, script, say, tries, silences + 1));
         }
-        if (say == Prompts.English && digits == "2")
-            return CallScript.Result(AskForCode(response, script, Prompts.Spanish, 1, 1));
+        if (say.Language == languages.Default.Code && languages.Offered().FirstOrDefault(p => p.Digit == digits) is { } chosen)
+            return CallScript.Result(AskForCode(response, script, chosen, 1, 1));
         if (await phones.FindByModeratorCodeAsync(digits) is { } chamber)
             return CallScript.Result(script.JoinConference(response, chamber.Id, muted: false, keypadLanguage: null, startsConference: true, label: "chamber"));
         if (await phones.FindByCodeAsync(digits) is not { } meeting)
@@ -132,14 +134,14 @@ public static class PhoneEndpoints
     /// down, *6 open the line only while they have the floor, *1 where things stand, *0 the commands again.
     /// Pressing nothing returns them to the meeting too. After adjournment, the caller hears that it has ended.
     /// </summary>
-    private static async Task<IResult> Star(HttpRequest request, string? lang, PhoneService phones, CallScript script)
+    private static async Task<IResult> Star(HttpRequest request, string? lang, PhoneService phones, CallScript script, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
         var call = await phones.FindCallAsync(form["CallSid"].ToString());
         var response = new VoiceResponse();
         // The Dial also ends when the caller hangs up; the conference callback records that.
         if (call is null || form["CallStatus"] == "completed") return CallScript.Result(response);
-        var say = Prompts.For(lang ?? call.Language);
+        var say = languages.Prompts(lang ?? call.Language);
         switch ((await phones.FindMeetingAsync(call.MeetingId))?.Status)
         {
             case MeetingStatus.Adjourned: return CallScript.Result(script.Farewell(say.Ended, say));
@@ -180,10 +182,10 @@ public static class PhoneEndpoints
     /// A web speaker's browser calling through the TwiML App. Twilio vouches for the token's identity (the sign-up),
     /// so the browser is placed in the meeting's conference, muted unless the speaker has the floor, labelled by entry.
     /// </summary>
-    private static async Task<IResult> Browser(HttpRequest request, PhoneService phones, CallScript script, TimeProvider clock)
+    private static async Task<IResult> Browser(HttpRequest request, PhoneService phones, CallScript script, TimeProvider clock, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
-        var say = Prompts.For(form["lang"].ToString());
+        var say = languages.Prompts(form["lang"].ToString());
         if (!VoiceTokens.TryRead(form["From"].ToString(), out var meetingId, out var entryId)
             || await phones.FindMeetingAsync(meetingId) is not { Status: MeetingStatus.Live or MeetingStatus.Recessed or MeetingStatus.Published })
             return CallScript.Result(script.Farewell(say.NotInLine, say));
@@ -198,10 +200,10 @@ public static class PhoneEndpoints
     /// on (the clerk sees "did not answer"); a person hears who is calling and why, and presses 1 to join. Silence
     /// repeats it once, then says goodbye.
     /// </summary>
-    private static async Task<IResult> CallBack(HttpRequest request, Guid entry, string? lang, int? attempt, PhoneService phones, CallScript script)
+    private static async Task<IResult> CallBack(HttpRequest request, Guid entry, string? lang, int? attempt, PhoneService phones, CallScript script, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
-        var say = Prompts.For(lang);
+        var say = languages.Prompts(lang);
         var callSid = form["CallSid"].ToString();
         if (form["AnsweredBy"].ToString() is var by && (by.StartsWith("machine", StringComparison.Ordinal) || by == "fax"))
         {
@@ -219,10 +221,10 @@ public static class PhoneEndpoints
     }
 
     /// <summary>1 joins the meeting, muted, with the keypad, exactly as a caller who dialled in; any other key asks again.</summary>
-    private static async Task<IResult> CallBackJoin(HttpRequest request, Guid entry, string? lang, PhoneService phones, CallScript script)
+    private static async Task<IResult> CallBackJoin(HttpRequest request, Guid entry, string? lang, PhoneService phones, CallScript script, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
-        var say = Prompts.For(lang);
+        var say = languages.Prompts(lang);
         if (form["Digits"].ToString() != "1")
             return CallScript.Result(CallScript.Redirect(new VoiceResponse(), $"/phone/voice/callback?entry={entry}&lang={say.Language}&attempt=2"));
         if (await phones.CallBackJoinedAsync(form["CallSid"].ToString(), entry) is not { } joined)
@@ -233,9 +235,9 @@ public static class PhoneEndpoints
     }
 
     /// <summary>What one participant hears alone, fetched by Twilio from the participant's announce URL.</summary>
-    private static IResult Announce(string? what, string? lang, int? seconds, CallScript script)
+    private static IResult Announce(string? what, string? lang, int? seconds, CallScript script, Languages.Languages languages)
     {
-        var say = Prompts.For(lang);
+        var say = languages.Prompts(lang);
         var text = what switch
         {
             Announcements.Floor => say.Floor(Math.Max(seconds ?? 0, 1)),

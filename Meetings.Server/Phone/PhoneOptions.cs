@@ -46,6 +46,16 @@ public sealed class PhoneOptions
     /// <summary>The text-to-speech voice for Spanish (<c>Phone:Voice:es</c>): a Spanish voice, so Spanish is not read with an English accent.</summary>
     public string SpanishVoice { get; set; } = "Polly.Mia";
 
+    /// <summary>The voices of other languages (<c>Phone:Voice:{code}</c>); a language with none is spoken by Twilio's default voice for it.</summary>
+    public Dictionary<string, string> OtherVoices { get; set; } = [];
+
+    public string? VoiceFor(string language) => language switch
+    {
+        "en" => EnglishVoice,
+        "es" => SpanishVoice,
+        _ => OtherVoices.GetValueOrDefault(language),
+    };
+
     public bool IsConfigured =>
         !string.IsNullOrWhiteSpace(AccountSid) && !string.IsNullOrWhiteSpace(AuthToken) && !string.IsNullOrWhiteSpace(PublicBaseUrl);
 
@@ -63,10 +73,12 @@ public sealed class PhoneOptions
         options.BrowserLimit = configuration.GetValue("Phone:BrowserLimit", options.BrowserLimit);
         options.EnglishVoice = configuration["Phone:Voice:en"] is { Length: > 0 } en ? en : options.EnglishVoice;
         options.SpanishVoice = configuration["Phone:Voice:es"] is { Length: > 0 } es ? es : options.SpanishVoice;
+        foreach (var voice in configuration.GetSection("Phone:Voice").GetChildren().Where(v => v.Key is not ("en" or "es") && v.Value is { Length: > 0 }))
+            options.OtherVoices[voice.Key] = voice.Value!;
         return options;
     }
 
     public void CopyTo(PhoneOptions o) =>
-        (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl, o.ApiKeySid, o.ApiKeySecret, o.TwimlAppSid, o.BrowserLimit, o.EnglishVoice, o.SpanishVoice) =
-        (AccountSid, AuthToken, PhoneNumber, PublicBaseUrl, ApiBaseUrl, ApiKeySid, ApiKeySecret, TwimlAppSid, BrowserLimit, EnglishVoice, SpanishVoice);
+        (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl, o.ApiKeySid, o.ApiKeySecret, o.TwimlAppSid, o.BrowserLimit, o.EnglishVoice, o.SpanishVoice, o.OtherVoices) =
+        (AccountSid, AuthToken, PhoneNumber, PublicBaseUrl, ApiBaseUrl, ApiKeySid, ApiKeySecret, TwimlAppSid, BrowserLimit, EnglishVoice, SpanishVoice, OtherVoices);
 }

@@ -66,7 +66,7 @@ public sealed partial class PhoneSync
             if (!ending && (!call.InConference || call.ConferenceSid is null)) continue;
             var claim = db.PhoneCalls.Where(c => c.CallSid == call.CallSid && c.AnnouncementFor == call.AnnouncementFor);
             if (await claim.Where(c => c.Announcement == what).ExecuteUpdateAsync(s => s.SetProperty(c => c.Announcement, (string?)null), ct) == 0) continue;
-            var say = Prompts.For(call.Language);
+            var say = languages.Prompts(call.Language);
             var (outcome, _) = ending
                 ? await TryAsync(health, "end a call", () => gateway.RedirectCallAsync(call.CallSid,
                     new CallScript(options).Farewell(what == Announcements.MeetingEnded ? say.Ended : say.Cancelled, say).ToString()), ct)

@@ -12,7 +12,7 @@ namespace Meetings.Server.Phone;
 /// until it succeeds or the turn ends. It also plays what callers hear alone and places call-backs
 /// (<see cref="PhoneSync"/>'s other part). Twilio's failures are logged once per outage, by <see cref="TwilioHealth"/>.
 /// </summary>
-public sealed partial class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions> options, TimeProvider clock, ILogger<PhoneSync> log) : BackgroundService
+public sealed partial class PhoneSync(IServiceScopeFactory scopes, IOptions<PhoneOptions> options, Languages.Languages languages, TimeProvider clock, ILogger<PhoneSync> log) : BackgroundService
 {
     public static TimeSpan RetryInterval { get; } = TimeSpan.FromSeconds(1);
 

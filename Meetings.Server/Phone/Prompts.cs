@@ -1,94 +1,96 @@
 using System.Globalization;
+using Meetings.Server.Languages;
+using Language = Meetings.Server.Languages.Language;
 
 namespace Meetings.Server.Phone;
 
 /// <summary>
-/// What callers hear, in English and Spanish. Short sentences: people listen once, on a phone. Dates and times
-/// are said in the language's own order and culture; the # key is named as callers know it.
+/// What callers hear, in their language's words (the <c>phone.*</c> words of its language file) and order. Short
+/// sentences: people listen once, on a phone. Dates and times are said in the language's own order and culture.
 /// </summary>
-public sealed record Prompts(string Language, string Tag, CultureInfo Culture)
+public sealed class Prompts(Language language)
 {
-    public static Prompts English { get; } = new("en", "en-US", CultureInfo.GetCultureInfo("en-US"));
-    public static Prompts Spanish { get; } = new("es", "es-MX", CultureInfo.GetCultureInfo("es-MX"));
+    /// <summary>The language's code, carried in the webhook addresses so each answer is in the caller's language.</summary>
+    public string Language => language.Code;
 
-    public static Prompts For(string? language) => language == "es" ? Spanish : English;
+    /// <summary>Twilio's &lt;Say language&gt; for it, such as es-MX.</summary>
+    public string Tag => language.Voice;
 
-    private bool Es => Language == "es";
+    public CultureInfo Culture => language.Culture;
+
+    /// <summary>The key that chooses this language at the greeting, if it has one.</summary>
+    public string? Digit => language.Digit;
 
     // Greeting and access code
 
-    public static string Welcome => "Welcome to the public meeting line.";
-    /// <summary>Said in Spanish, by the Spanish voice, inside the English greeting.</summary>
-    public static string ForSpanish => "Para español, oprima 2 y luego la tecla numeral.";
-    public string EnterCode => Es ? "Marque el código de acceso de la reunión y luego la tecla numeral."
-        : "Please enter the meeting access code, followed by the pound key.";
-    public string WrongCode => Es ? "Ese código no corresponde a ninguna reunión." : "That code does not match a meeting.";
-    public string Goodbye => Es ? "No pudimos encontrar la reunión. Consulte el código en la agenda publicada. Adiós."
-        : "We could not find the meeting. Please check the access code on the posted agenda. Goodbye.";
-    public string NoCode => Es ? "No escuchamos ningún código. Consulte el código en la agenda publicada y vuelva a llamar. Adiós."
-        : "We did not hear an access code. Please check the code on the posted agenda and call again. Goodbye.";
+    public string Welcome => language["phone.welcome"];
+    /// <summary>"Para español, oprima 2 y luego la tecla numeral.": said in the language itself, inside the greeting.</summary>
+    public string Choose => language.Format("phone.choose", language.Digit);
+    public string EnterCode => language["phone.enterCode"];
+    public string WrongCode => language["phone.wrongCode"];
+    public string Goodbye => language["phone.goodbye"];
+    public string NoCode => language["phone.noCode"];
 
     // Joining
 
-    public string NotStarted(string title, DateTimeOffset localStart) => Es
-        ? $"{title} comienza el {localStart.ToString("dddd d 'de' MMMM 'a las' h:mm tt", Culture)}. Por favor espere; escuchará la reunión cuando comience."
-        : $"{title} starts on {localStart.ToString("dddd, MMMM d 'at' h:mm tt", Culture)}. Please hold; you will hear the meeting when it begins.";
-    public string Joining(string title) => Es ? $"Se está uniendo a {title}. Su micrófono está silenciado." : $"You are joining {title}. Your line is muted.";
-    public string Ended => Es ? "La reunión ha terminado. Gracias por llamar." : "The meeting has ended. Thank you for calling.";
-    public string Cancelled => Es ? "Esta reunión fue cancelada. Gracias por llamar." : "This meeting was cancelled. Thank you for calling.";
+    public string NotStarted(string title, DateTimeOffset localStart) =>
+        language.Format("phone.notStarted", title, language.Format("format.spoken", localStart));
+    public string Joining(string title) => language.Format("phone.joining", title);
+    public string Ended => language["phone.ended"];
+    public string Cancelled => language["phone.cancelled"];
 
     // The keypad
 
-    public string Keypad => Es
-        ? "Durante la reunión, oprima asterisco y luego 9 para levantar o bajar la mano para hablar; asterisco 6 para activar su micrófono cuando le den la palabra; asterisco 1 para oír el tema actual y su lugar en la fila; asterisco 0 para repetir estas instrucciones."
-        : "During the meeting, press star then 9 to raise or lower your hand to speak; star 6 to unmute when you are given the floor; star 1 to hear the current item and your place in line; star 0 to repeat these instructions.";
-    public string ChooseKey => Es
-        ? "Oprima 9 para levantar o bajar la mano, 6 para activar su micrófono cuando tenga la palabra, 1 para oír el tema actual y su lugar en la fila, o 0 para volver a oír las instrucciones. Si no oprime nada, volverá a la reunión."
-        : "Press 9 to raise or lower your hand, 6 to unmute when you have the floor, 1 to hear the current item and your place in line, or 0 to hear the instructions again. If you press nothing, you go back to the meeting.";
-    public string HandRaised(string item, int place) => Es ? $"Su mano está levantada para {item}. Usted es el número {place} en la fila." : $"Your hand is raised for {item}. You are number {place} in line.";
-    public string AlreadyInLine => Es ? "Ya está en la fila desde otra llamada." : "You are already in line from another call.";
-    public string NotNow => Es ? "Eso no se puede hacer en este momento." : "That cannot be done right now.";
-    public string HandLowered => Es ? "Bajó la mano." : "Your hand is lowered.";
-    public string CommentClosed => Es ? "En este momento no se reciben comentarios del público." : "Public comment is not open right now.";
-    public string YouHaveTheFloor => Es ? "Tiene la palabra. Su micrófono está activado." : "You have the floor. You are unmuted.";
-    public string NotYourTurn => Es ? "Todavía no tiene la palabra. Permanecerá silenciado hasta que se la den." : "You do not have the floor yet. You will stay muted until you are given it.";
-    public string CurrentItem(string? item) => item is null
-        ? (Es ? "Todavía no se trata ningún tema." : "No item is under consideration yet.")
-        : (Es ? $"El tema actual es {item}." : $"The current item is {item}.");
-    public string Place(int? place) => place is { } p
-        ? (Es ? $"Usted es el número {p} en la fila." : $"You are number {p} in line.")
-        : (Es ? "No está en la fila para hablar." : "You are not in line to speak.");
+    public string Keypad => language["phone.keypad"];
+    public string ChooseKey => language["phone.chooseKey"];
+    public string HandRaised(string item, int place) => language.Format("phone.handRaised", item, place);
+    public string AlreadyInLine => language["phone.alreadyInLine"];
+    public string NotNow => language["phone.notNow"];
+    public string HandLowered => language["phone.handLowered"];
+    public string CommentClosed => language["phone.commentClosed"];
+    public string YouHaveTheFloor => language["phone.youHaveTheFloor"];
+    public string NotYourTurn => language["phone.notYourTurn"];
+    public string CurrentItem(string? item) => item is null ? language["phone.noItem"] : language.Format("phone.currentItem", item);
+    public string Place(int? place) => place is { } p ? language.Format("phone.place", p) : language["phone.notInLine"];
 
     // A turn, said to the speaker alone
 
-    public string Floor(int seconds) => Es ? $"Tiene la palabra. Tiene {Duration(seconds)}." : $"You have the floor. You have {Duration(seconds)}.";
-    public string ThirtySecondsLeft => Es ? "Le quedan 30 segundos." : "30 seconds left.";
-    public string TimeIsUp => Es ? "Se acabó su tiempo. Gracias." : "Your time is up. Thank you.";
-    public string TurnEnded => Es ? "Terminó su turno. Gracias." : "Your turn has ended. Thank you.";
+    public string Floor(int seconds) => language.Format("phone.floor", Duration(seconds));
+    public string ThirtySecondsLeft => language["phone.thirtySecondsLeft"];
+    public string TimeIsUp => language["phone.timeIsUp"];
+    public string TurnEnded => language["phone.turnEnded"];
 
     // Calling a web resident back
 
-    public string CallingBack(string body, string title, string item) => Es
-        ? $"Hola. Le llama {body} por {title}. Pidió que le llamáramos cuando le tocara hablar sobre el tema {item}. Usted sigue. Oprima 1 para unirse a la reunión."
-        : $"Hello. This is {body} calling about {title}. You asked us to call when it is your turn to speak on item {item}. You are next. Press 1 to join the meeting.";
-    public string CallBackMissed => Es ? "No escuchamos el 1. El secretario sabrá que no pudo unirse. Adiós." : "We did not hear 1. The clerk will know you could not join. Goodbye.";
+    public string CallingBack(string body, string title, string item) => language.Format("phone.callingBack", body, title, item);
+    public string CallBackMissed => language["phone.callBackMissed"];
 
     // From the browser
 
-    public string BrowserJoining(string title) => Es ? $"Está conectado a {title}. Su micrófono está silenciado hasta que le den la palabra." : $"You are connected to {title}. Your microphone is muted until you are given the floor.";
-    public string BrowserFull => Es ? "Hay demasiadas personas conectadas desde la web. Por favor llame por teléfono." : "Too many people are connected from the web right now. Please call in by phone instead.";
-    public string NotInLine => Es ? "Su turno para hablar ya no está en la fila. Adiós." : "Your place in line is no longer open. Goodbye.";
+    public string BrowserJoining(string title) => language.Format("phone.browserJoining", title);
+    public string BrowserFull => language["phone.browserFull"];
+    public string NotInLine => language["phone.browserNotInLine"];
 
     private string Duration(int seconds)
     {
         var (minutes, rest) = (seconds / 60, seconds % 60);
-        string Minutes(int m) => Es ? (m == 1 ? "1 minuto" : $"{m} minutos") : (m == 1 ? "1 minute" : $"{m} minutes");
-        string Seconds(int s) => Es ? (s == 1 ? "1 segundo" : $"{s} segundos") : (s == 1 ? "1 second" : $"{s} seconds");
+        string Minutes(int m) => m == 1 ? language["phone.minute"] : language.Format("phone.minutes", m);
+        string Seconds(int s) => s == 1 ? language["phone.second"] : language.Format("phone.seconds", s);
         return (minutes, rest) switch
         {
             (0, _) => Seconds(rest),
             (_, 0) => Minutes(minutes),
-            _ => $"{Minutes(minutes)} {(Es ? "y" : "and")} {Seconds(rest)}",
+            _ => language.Format("phone.minutesAndSeconds", Minutes(minutes), Seconds(rest)),
         };
     }
+}
+
+public static class PromptsOfLanguages
+{
+    /// <summary>The prompts in a language by its code; the default language for none or one not configured.</summary>
+    public static Prompts Prompts(this Languages.Languages languages, string? code) => new(languages.For(code));
+
+    /// <summary>The other languages a caller may choose at the greeting, each with its key.</summary>
+    public static IEnumerable<Prompts> Offered(this Languages.Languages languages) =>
+        languages.All.Skip(1).Where(l => l.Digit is not null).Select(l => new Prompts(l));
 }

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 using System.IO.Compression;
 using System.Net;
 using System.Net.Http.Headers;
@@ -103,18 +105,25 @@ public class DocumentTests
     [Test]
     public void Notices_LinkEachDocumentAndThePacket_InEmailsAboutTheAgenda_NotInTexts()
     {
-        var content = new NoticeContent("https://meetings.example.gov", "+15550100100");
+        var config = new Microsoft.Extensions.Configuration.ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["PublicBaseUrl"] = "https://meetings.example.gov", ["Twilio:PhoneNumber"] = "+15550100100",
+        }).Build();
+        var content = new NoticeContent(new PublicAddress(config, new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Production" },
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()), config);
+        var languages = new Meetings.Server.Languages.Languages(Meetings.Server.Languages.Languages.Defaults,
+            [Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "Meetings.Server", "Languages")]);
         var meetingId = Guid.NewGuid();
         var documentId = Guid.NewGuid();
         var facts = new MeetingFacts(meetingId, "Harbor City Council", "Regular Meeting", Meetings.Server.Domain.MeetingStatus.Published,
             TimeProvider.System.GetUtcNow().AddDays(30), "America/Los_Angeles", "City Hall", "482913", null,
             Documents: [new NoticeDocument("6", "Staff report", documentId)]);
-        var amended = content.Write(NoticeKind.Amended, facts, "en");
+        var amended = content.Write(NoticeKind.Amended, facts, languages.For("en"));
         Assert.That(amended.Body, Does.Contain($"- Item 6, Staff report: https://meetings.example.gov/api/meetings/{meetingId}/documents/{documentId}"));
         Assert.That(amended.Body, Does.Contain($"All in one file: https://meetings.example.gov/api/meetings/{meetingId}/packet"));
         Assert.That(amended.Sms, Does.Not.Contain("/documents/"));
-        Assert.That(content.Write(NoticeKind.Published, facts, "es").Body, Does.Contain("Documentos:\n- Tema 6, Staff report: "));
-        Assert.That(content.Write(NoticeKind.Cancelled, facts, "en").Body, Does.Not.Contain("/documents/"));
+        Assert.That(content.Write(NoticeKind.Published, facts, languages.For("es")).Body, Does.Contain("Documentos:\n- Tema 6, Staff report: "));
+        Assert.That(content.Write(NoticeKind.Cancelled, facts, languages.For("en")).Body, Does.Not.Contain("/documents/"));
     }
 
     [Test]
@@ -318,6 +327,9 @@ public class DocumentListTests
         await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign in" }).ClickAsync();
         await clerk.GetByRole(Microsoft.Playwright.AriaRole.Button, new() { Name = "Sign out" }).WaitForAsync();
         await clerk.GotoAsync($"/clerk/{id}");
+        // The WebAssembly client can take longer than five seconds to start on a busy machine.
+        await Microsoft.Playwright.Assertions.Expect(clerk.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        await clerk.Locator("summary", new() { HasText = "Add a document" }).ClickAsync();
         var form = clerk.GetByRole(Microsoft.Playwright.AriaRole.Form, new() { Name = "Add a document" });
         await form.GetByLabel("Item").SelectOptionAsync(item.Id.ToString());
         await form.GetByLabel("Title (optional)").FillAsync("Staff report");
@@ -330,6 +342,8 @@ public class DocumentListTests
         var resident = await browser.NewPageAsync(new() { BaseURL = host.BaseAddress.ToString() });
         resident.SetDefaultTimeout(20_000);
         await resident.GotoAsync($"/meetings/{id}");
+        // The WebAssembly client can take longer than five seconds to start on a busy machine.
+        await Microsoft.Playwright.Assertions.Expect(resident.GetByRole(Microsoft.Playwright.AriaRole.Heading, new() { Level = 1 })).ToBeVisibleAsync(new() { Timeout = 30_000 });
         var list = resident.GetByRole(Microsoft.Playwright.AriaRole.List, new() { Name = "Documents for item 6" });
         await Microsoft.Playwright.Assertions.Expect(list.GetByRole(Microsoft.Playwright.AriaRole.Link, new() { Name = "Staff report" }))
             .ToHaveAttributeAsync("href", $"/api/meetings/{id}/documents/{document.Id}");

@@ -254,4 +254,27 @@ public class AgendaTests
             Throws.TypeOf<MeetingRuleException>().With.Property(nameof(MeetingRuleException.Rule)).EqualTo("comment-not-taken")
                 .And.Message.Contains("Item 3"));
     }
+
+    [Test]
+    public void Revising_WithTheSameValues_ChangesNothing()
+    {
+        var test = TestMeeting.Published();
+
+        Assert.That(test.Meeting.ReviseItem(test.Items[1], "Budget hearing", AgendaItemKind.PublicHearing, "Fiscal year 2026", true, 2), Is.Empty);
+        Assert.That(test.Meeting.ReviseItem(test.Items[1], "Budget hearing", AgendaItemKind.PublicHearing, "Fiscal year 2026", true, 3), Has.Length.EqualTo(1));
+    }
+
+    [Test]
+    public void TheEstimatedLength_IsTheSumOfTheItemsEstimates_OrUnknownWithoutAny()
+    {
+        var test = TestMeeting.Draft();
+        Assert.That(test.Meeting.EstimatedLength, Is.Null);
+
+        test.Do(test.Meeting.ReviseItem(test.Items[0], "Public comment", AgendaItemKind.PublicComment, null, true, null, estimatedMinutes: 30));
+        test.Do(test.Meeting.AddItem(Guid.NewGuid(), null, null, "Staff report", AgendaItemKind.Discussion, null, false, null, estimatedMinutes: 45));
+
+        Assert.That(test.Meeting.EstimatedLength, Is.EqualTo(TimeSpan.FromMinutes(75)));
+        Assert.That(() => test.Meeting.AddItem(Guid.NewGuid(), null, null, "Too long", AgendaItemKind.Discussion, null, false, null, estimatedMinutes: 601),
+            Refused.Field("estimatedMinutes"));
+    }
 }

@@ -370,4 +370,27 @@ public class LifecycleTests
     }
 
     private sealed record UnknownEvent : MeetingEvent;
+
+    [Test]
+    public void Rescheduling_WithTheSameTitleTimeAndPlace_ChangesNothing()
+    {
+        var test = TestMeeting.Published();
+        var revision = test.Meeting.CalendarRevision;
+
+        var events = test.Meeting.Reschedule("Regular meeting", TestMeeting.Start, TestMeeting.Zone, "Council Chambers", TestMeeting.OnTime);
+
+        Assert.That(events, Is.Empty);
+        Assert.That(test.Meeting.CalendarRevision, Is.EqualTo(revision));
+        Assert.That(test.Meeting.Reschedule("Regular meeting", TestMeeting.Start, TestMeeting.Zone, "Library", TestMeeting.OnTime), Has.Length.EqualTo(1),
+            "a real change is still an event");
+    }
+
+    [TestCase(MeetingStatus.Adjourned, "An adjourned meeting cannot be started.")]
+    [TestCase(MeetingStatus.Cancelled, "A cancelled meeting cannot be started.")]
+    [TestCase(MeetingStatus.Live, "A meeting in session cannot be started.")]
+    public void StartingAMeetingThatCannotStart_IsRefused_InAPlainSentence(MeetingStatus status, string message)
+    {
+        var test = TestMeeting.InStatus(status);
+        Assert.That(() => test.Meeting.StartMeeting(TestMeeting.Start), Throws.TypeOf<MeetingRuleException>().With.Message.EqualTo(message));
+    }
 }

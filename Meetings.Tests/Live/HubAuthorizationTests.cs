@@ -62,7 +62,7 @@ public class HubAuthorizationTests
         _admin = await LiveClient.ConnectAsync(_host, Demo.Admin, "admin", _demoMeetingId);
         _otherOfficial = await LiveClient.ConnectAsync(_host, OtherOfficialEmail, "other body's official", _demoMeetingId);
         _observer = await LiveClient.ConnectAsync(_host, Demo.Admin, "someone else in the meeting", _demoMeetingId);
-        Assert.That(_otherOfficial.Joined!.Role, Is.EqualTo("Resident"), "the other body's official holds no seat here");
+        Assert.That(_otherOfficial.Joined!.Role, Is.EqualTo("Viewer"), "the other body's official holds no seat here, and brought no resident token");
     }
 
     [OneTimeTearDown]
@@ -219,7 +219,7 @@ public class HubAuthorizationTests
                 {
                     Caller.Clerk or Caller.Admin => "Clerk",
                     Caller.OfficialOfThisBody => "Official",
-                    _ => "Resident",
+                    _ => scene.Token is null ? "Viewer" : "Resident",
                 }));
                 Assert.That(joined.PersonKey, scene.Token is null ? Is.Null : Is.EqualTo(_host.Services.GetRequiredService<PersonKeys>().Resident(scene.Id, scene.Token)));
                 break;

@@ -39,7 +39,12 @@ public abstract class NoticeFixture
     /// <summary>A host on this test's database (a second one acts as another app instance).</summary>
     protected TestHost NewHost() => new(Folder, settings: Settings, networkClock: Network);
 
-    private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings)) { ["Jobs:PollMilliseconds"] = "200" };
+    private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings).Concat(_more ??= MoreSettings())) { ["Jobs:PollMilliseconds"] = "200" };
+
+    private IReadOnlyDictionary<string, string?>? _more;
+
+    /// <summary>Settings a fixture adds to every host it starts.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> MoreSettings() => new Dictionary<string, string?>();
 
     /// <summary>A wall-clock time some days after the host's clock says it is now.</summary>
     protected DateTime DaysAhead(int days, double hour = 18) => Dates.DaysAfter(Host.Clock.GetUtcNow(), days, hour);

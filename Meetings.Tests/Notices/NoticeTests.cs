@@ -23,7 +23,7 @@ public class NoticeTests : NoticeFixture
         var notice = (await SmtpSink.WaitFor(email, 2)).Single(m => m.Subject?.StartsWith("Agenda", StringComparison.Ordinal) == true);
         Assert.That(notice.Subject, Is.EqualTo("Agenda posted: Budget Study Session"));
         Assert.That(notice.TextBody, Does.Contain($"{FakeTwilio.PublicBaseUrl}/meetings/{meeting.Meeting.Id}")
-            .And.Contain(FakeTwilio.PhoneNumber).And.Contain($"access code {meeting.AccessCode}").And.Contain("Council Chambers"));
+            .And.Contain(PhoneNumbers.Display(FakeTwilio.PhoneNumber)).And.Contain($"access code {meeting.AccessCode} followed by #").And.Contain("Council Chambers"));
         Assert.That(notice.Headers["List-Unsubscribe-Post"], Is.EqualTo("List-Unsubscribe=One-Click"));
         var unsubscribe = LinkIn(notice.TextBody ?? "", "/api/subscriptions/unsubscribe?token=");
         Assert.That(notice.Headers["List-Unsubscribe"], Is.EqualTo($"<{unsubscribe}>"));

@@ -35,6 +35,13 @@ public static class ApiClient
         return await client.Get<MeetingDetail>($"/api/meetings/{list.Single(m => m.BodyName == "Harbor City Council" && m.Status == "Published").Id}");
     }
 
+    /// <summary>The demo council's meeting, whatever its status now.</summary>
+    public static async Task<MeetingDetail> DemoMeetingAnyState(this HttpClient client)
+    {
+        var list = await client.Get<List<MeetingSummary>>("/api/meetings");
+        return await client.Get<MeetingDetail>($"/api/meetings/{list.First(m => m.BodyName == "Harbor City Council").Id}");
+    }
+
     public static async Task<BodyDto> DemoBody(this HttpClient client) =>
         (await client.Get<List<BodyDto>>("/api/bodies")).Single(b => b.Name == "Harbor City Council");
 }

@@ -23,13 +23,15 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly FakeTimeProvider? _networkClock;
+    private readonly string _environment;
 
     /// <param name="networkClock">When given, the clock of the calls to Twilio (their timeouts, retries and circuit breaker); real time otherwise.</param>
     public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
-        FakeTimeProvider? networkClock = null)
+        FakeTimeProvider? networkClock = null, string environment = "Testing")
     {
         _networkClock = networkClock;
         _settings = settings ?? new Dictionary<string, string?>();
+        _environment = environment;
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -59,7 +61,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
-        builder.UseEnvironment("Testing");
+        builder.UseEnvironment(_environment);
         builder.UseSetting("Data:Folder", DataFolder);
         builder.UseSetting("Demo:Seed", "true");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);

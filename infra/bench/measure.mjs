@@ -35,6 +35,29 @@ for (const url of urls.filter(u => u.startsWith(base) && !u.includes('/hubs/')))
 }
 console.log(`resident first visit, bodies with Brotli: ${(brotli / 1024 / 1024).toFixed(2)} MB`);
 
+// 1b. The same first visit on a weak phone connection, as Chromium throttles it (1.6 Mbit/s down, 750 kbit/s up,
+// 150 ms round trip): when the meeting's title shows, how many bytes (as sent, compressed) came before it, and the
+// whole visit. A fresh browser, so nothing is cached.
+{
+  const slow = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
+  const context = await slow.newContext({ viewport: { width: 360, height: 740 } });
+  const p = await context.newPage();
+  const cdp = await context.newCDPSession(p);
+  await cdp.send('Network.enable');
+  await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+  await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
+  let sent = 0;
+  cdp.on('Network.loadingFinished', e => { sent += e.encodedDataLength; });
+  const t0 = Date.now();
+  await p.goto(`${base}/meetings/${meeting.id}`, { waitUntil: 'commit' });
+  await p.getByRole('heading', { level: 1 }).filter({ hasText: meeting.title }).waitFor({ timeout: 120_000 });
+  const shown = Date.now() - t0, before = sent;
+  await p.waitForLoadState('networkidle', { timeout: 120_000 });
+  console.log(`resident first visit, throttled (1.6 Mbit/s, 150 ms): title shown after ${(shown / 1000).toFixed(1)} s with ${(before / 1024).toFixed(0)} KB before it; ` +
+    `${(sent / 1024 / 1024).toFixed(2)} MB in all by ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  await slow.close();
+}
+
 // 2. TwiML answers: a call arriving, signed as Twilio signs it; 500 sequential requests.
 const url = 'https://meetings.example.gov/phone/voice';
 const form = { AccountSid: 'AC00000000000000000000000000000001', CallSid: 'CA1', From: '+15035550100', To: '+15550100100' };

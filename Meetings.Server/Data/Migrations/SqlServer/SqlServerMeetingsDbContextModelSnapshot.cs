@@ -186,6 +186,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                             b1.Property<int>("EmergencyHours")
                                 .HasColumnType("int");
 
+                            b1.Property<int>("MeetingMinutes")
+                                .HasColumnType("int");
+
                             b1.Property<int>("RegularHours")
                                 .HasColumnType("int");
 
@@ -469,6 +472,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("nvarchar(20)");
+
+                    b.Property<long?>("Through")
+                        .HasColumnType("bigint");
 
                     b.HasKey("Id");
 

@@ -179,6 +179,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                             b1.Property<int>("EmergencyHours")
                                 .HasColumnType("INTEGER");
 
+                            b1.Property<int>("MeetingMinutes")
+                                .HasColumnType("INTEGER");
+
                             b1.Property<int>("RegularHours")
                                 .HasColumnType("INTEGER");
 
@@ -459,6 +462,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .IsRequired()
                         .HasMaxLength(20)
                         .HasColumnType("TEXT");
+
+                    b.Property<long?>("Through")
+                        .HasColumnType("INTEGER");
 
                     b.HasKey("Id");
 
