@@ -9,10 +9,12 @@ using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Meetings.Server.Security;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
 builder.WebHost.UseStaticWebAssets();
+builder.AddSecurity();
 builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
 builder.AddProblemHandling();
@@ -28,10 +30,12 @@ await app.MigrateMeetingsDatabaseAsync();
 if (await app.RunStartupVerbAsync(args)) return;
 await app.SeedAsync();
 
+app.UseSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseBodyLimits();
 app.UseRateLimiter();
 
 app.MapStaticAssets();
@@ -45,8 +49,7 @@ app.MapJournalEndpoints();
 app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
-app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
-app.MapFallbackToFile("index.html");
+app.MapClientPages();
 
 await app.RunAsync();
 

@@ -65,7 +65,8 @@ public static class NoticeEndpoints
             Line($"UID:{m.Id:D}@meetings");
             Line($"DTSTAMP:{stamp}");
             Line($"DTSTART:{Utc(m.Start)}");
-            Line($"DTEND:{Utc(m.Start.AddHours(2))}");
+            // A start stored before starts were checked could sit at the end of time; the end must not overflow past it.
+            Line($"DTEND:{Utc(m.Start < DateTimeOffset.MaxValue.AddHours(-2) ? m.Start.AddHours(2) : m.Start)}");
             Line($"SEQUENCE:{m.CalendarRevision}");
             Line($"STATUS:{(m.Status == MeetingStatus.Cancelled ? "CANCELLED" : "CONFIRMED")}");
             Line($"SUMMARY:{Escape($"{m.BodyName}: {m.Title}")}");

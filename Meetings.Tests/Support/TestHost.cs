@@ -21,10 +21,14 @@ public sealed class TestHost : WebApplicationFactory<Program>
     public const string Password = Meetings.Server.Meetings.DemoSeed.Password;
 
     private readonly IReadOnlyDictionary<string, string?> _settings;
+    private readonly Action<IServiceCollection>? _services;
 
-    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <param name="services">Changes to the server's services for this test only (an interceptor that fills the disk, say).</param>
+    public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? services = null)
     {
         _settings = settings ?? new Dictionary<string, string?>();
+        _services = services;
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -55,7 +59,11 @@ public sealed class TestHost : WebApplicationFactory<Program>
         builder.UseSetting("Data:Folder", DataFolder);
         builder.UseSetting("Demo:Seed", "true");
         foreach (var (key, value) in _settings) builder.UseSetting(key, value);
-        builder.ConfigureTestServices(services => services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock)));
+        builder.ConfigureTestServices(services =>
+        {
+            services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
+            _services?.Invoke(services);
+        });
     }
 
     /// <summary>A client signed in with cookies as one of the demo accounts (see DemoSeed).</summary>
