@@ -22,7 +22,7 @@ builder.AddMeetings();
 builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
-builder.Services.AddOpenApi();
+builder.AddApiDocument();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();

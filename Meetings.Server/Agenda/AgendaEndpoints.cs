@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
+using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Meetings;
 
@@ -14,14 +15,14 @@ public static class AgendaEndpoints
     /// </summary>
     public static void MapAgendaEndpoints(this WebApplication app)
     {
-        var group = app.MapGroup("/api/meetings/{id:guid}/agenda").WithTags("Agenda").RequireAuthorization(Roles.ClerkPolicy);
+        var group = app.MapGroup("/api/meetings/{id:guid}/agenda").WithTags("Agenda").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         group.MapPost("/", async (Guid id, AgendaItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
         {
             var itemId = Guid.NewGuid();
             var meeting = await MeetingEndpoints.Run(store, id, user, (m, _) =>
                 m.AddItem(itemId, r.ParentId, r.Position, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker));
             return Results.Created($"/api/meetings/{id}/agenda/{itemId}", meeting);
-        });
+        }).Produces<MeetingDetail>(StatusCodes.Status201Created);
         group.MapPut("/{itemId:guid}", (Guid id, Guid itemId, AgendaItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
             MeetingEndpoints.Run(store, id, user, (m, _) =>
                 m.ReviseItem(itemId, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker)));

@@ -111,6 +111,6 @@ public static class UserEndpoints
         {
             var user = await accounts.CreateAsync(request);
             return Results.Created($"/api/users/{user.Id}", user);
-        });
+        }).Produces<UserInfo>(StatusCodes.Status201Created).MeetsRules();
     }
 }

@@ -22,8 +22,8 @@ public static class MeetingEndpoints
         group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, MeetingStore store) =>
             await store.ReadAsync(id, m => Visible(m, user) ? MeetingViews.Detail(m) : throw new NotFoundException("No such meeting.")));
 
-        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy);
-        clerk.MapPost("/", Schedule);
+        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
+        clerk.MapPost("/", Schedule).Produces<MeetingDetail>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound);
         clerk.MapPut("/{id:guid}", (Guid id, MeetingRequest r, ClaimsPrincipal user, MeetingStore store) =>
         {
             RequireAdminForLateNotice(r.LateNoticeReason, user);

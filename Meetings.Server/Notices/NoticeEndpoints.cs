@@ -20,7 +20,7 @@ public static class NoticeEndpoints
     public static void MapNoticeEndpoints(this WebApplication app)
     {
         app.MapGet("/api/meetings/{id:guid}/notices", Report).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
-        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices");
+        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices").Produces<string>(StatusCodes.Status200OK, "text/calendar");
     }
 
     private static async Task<IEnumerable<NoticeReport>> Report(Guid id, MeetingsDbContext db)

@@ -24,13 +24,14 @@ public static class SubscriptionEndpoints
     /// </summary>
     public static void MapSubscriptionEndpoints(this WebApplication app)
     {
-        app.MapPost("/api/bodies/{id:guid}/subscriptions", Subscribe).WithTags("Subscriptions").RequireRateLimiting(RateLimit);
+        app.MapPost("/api/bodies/{id:guid}/subscriptions", Subscribe).WithTags("Subscriptions").RequireRateLimiting(RateLimit)
+            .Produces<SubscribeResult>(StatusCodes.Status202Accepted);
         var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireRateLimiting(RateLimit);
-        group.MapGet("/confirm", ConfirmEmail);
-        group.MapPost("/confirm-sms", ConfirmSms);
+        group.MapGet("/confirm", ConfirmEmail).ProducesPage();
+        group.MapPost("/confirm-sms", ConfirmSms).Produces(StatusCodes.Status204NoContent);
         group.MapGet("/unsubscribe", (string? token) => Page("Unsubscribe",
-            $"<form method=\"post\" action=\"/api/subscriptions/unsubscribe?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">Stop e-mail notices</button></form>"));
-        group.MapPost("/unsubscribe", Unsubscribe).DisableAntiforgery();
+            $"<form method=\"post\" action=\"/api/subscriptions/unsubscribe?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">Stop e-mail notices</button></form>")).ProducesPage();
+        group.MapPost("/unsubscribe", Unsubscribe).DisableAntiforgery().ProducesPage();
         app.MapPost("/phone/sms", InboundText).WithTags("Subscriptions").ExcludeFromDescription()
             .AddEndpointFilter(Phone.PhoneEndpoints.CheckSignature).DisableAntiforgery();
     }
@@ -134,6 +135,10 @@ public static class SubscriptionEndpoints
 
     private static Task<Subscriber?> FindAsync(MeetingsDbContext db, string? token) =>
         string.IsNullOrEmpty(token) || token.Length > 64 ? Task.FromResult<Subscriber?>(null) : db.Subscribers.FirstOrDefaultAsync(s => s.Token == token);
+
+    /// <summary>An HTML page for a person who opened a link: 200, or 404 when the link's token is not (or no longer) valid.</summary>
+    private static RouteHandlerBuilder ProducesPage(this RouteHandlerBuilder builder) =>
+        builder.Produces<string>(StatusCodes.Status200OK, "text/html").Produces<string>(StatusCodes.Status404NotFound, "text/html");
 
     private static IResult Page(string title, string html, int status = 200) => Results.Content(
         $"<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width\"><title>{title}</title></head>" +

@@ -43,6 +43,8 @@ public static class BodyLimits
         if (http.Request.ContentLength > limit)
         {
             http.RequestServices.GetRequiredService<RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", $"413 body of {http.Request.ContentLength} bytes");
+            // The unread body stays on the wire: this connection cannot carry another request.
+            http.Response.Headers.Connection = "close";
             await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
                 title: $"The request is too large: at most {limit / 1024} KB here.").ExecuteAsync(http);
             return;
