@@ -125,3 +125,14 @@ internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
         delivery.HasIndex(d => new { d.NoticeId, d.Recipient, d.Channel }).IsUnique();
     }
 }
+
+internal sealed class WebhookReceiptConfiguration : IEntityTypeConfiguration<WebhookReceipt>
+{
+    public void Configure(EntityTypeBuilder<WebhookReceipt> receipt)
+    {
+        receipt.HasKey(r => r.Token);
+        receipt.Property(r => r.Token).HasMaxLength(128);
+        receipt.Property(r => r.ContentType).HasMaxLength(100);
+        receipt.HasIndex(r => r.ReceivedAt);
+    }
+}

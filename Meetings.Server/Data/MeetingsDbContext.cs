@@ -22,6 +22,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

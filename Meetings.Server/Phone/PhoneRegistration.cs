@@ -15,6 +15,7 @@ public static class PhoneRegistration
         TwilioGateway.Register(builder.Services);
         builder.Services.AddScoped<TwilioGateway>();
         builder.Services.AddScoped<PhoneService>();
+        builder.Services.AddScoped<WebhookReceipts>();
         builder.Services.AddSingleton<PhoneSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneSync>());
         if (!options.IsConfigured)
