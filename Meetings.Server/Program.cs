@@ -6,10 +6,12 @@ using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Meetings.Server.Security;
+using Meetings.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -22,6 +24,8 @@ builder.AddMeetings();
 builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
+builder.AddRecords();
+builder.AddMinutes();
 builder.AddApiDocument();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -49,6 +53,8 @@ app.MapJournalEndpoints();
 app.MapLive();
 app.MapPhoneEndpoints();
 app.MapNotices();
+app.MapExportEndpoints();
+app.MapMinutesEndpoints();
 app.MapClientPages();
 
 await app.RunAsync();

@@ -10,10 +10,13 @@ mkdir -p "$results"
 
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
-# Debian packages the tests use: a real SMTP server for notices, Chromium for the browser tests.
+# Debian packages the tests use: a real SMTP server for notices, Chromium for the browser tests, the fonts the
+# PDF minutes are set in, and pdftotext to read them back.
 need=()
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf ] || need+=(fonts-dejavu-core)
+[ -x /usr/bin/pdftotext ] || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   apt-get update -qq >/dev/null
@@ -42,6 +45,15 @@ if [ -z "$trx" ]; then
   echo "0 passed, 1 failed"
   exit 1
 fi
+# Name each failed test with the first lines of its message, so a red run says what broke.
+/usr/bin/python3 - "$trx" <<'PY'
+import html, re, sys
+trx = open(sys.argv[1], encoding="utf-8").read()
+for name, message in re.findall(r'<UnitTestResult [^>]*testName="([^"]*)"[^>]*outcome="Failed".*?<Message>(.*?)</Message>', trx, re.S):
+    print(f"FAILED {html.unescape(name)}")
+    for line in html.unescape(message).splitlines()[:6]:
+        print(f"    {line}")
+PY
 counter() { grep -o "<Counters [^>]*" "$trx" | grep -o " $1=\"[0-9]*\"" | grep -o '[0-9]*'; }
 passed=$(counter passed); failed=$(counter failed); errors=$(counter error)
 skipped=$(( $(counter notExecuted) ))

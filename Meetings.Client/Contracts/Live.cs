@@ -40,7 +40,8 @@ public sealed record MeetingSnapshot(
     Guid? RecognizedSeatId,
     IReadOnlyList<MotionDto> Motions,
     IReadOnlyList<WrittenCommentDto> WrittenComments,
-    DateTimeOffset ServerTime);
+    DateTimeOffset ServerTime,
+    StreamDto? Stream = null);
 
 /// <summary>Quorum now: members present (in the room or remote) against the number needed.</summary>
 public sealed record Quorum(int Present, int Needed, bool HasQuorum, bool RollCallTaken);
@@ -77,8 +78,12 @@ public sealed record WrittenCommentDto(Guid Id, Guid ItemId, string Name, string
 /// <summary>A seat's answer in a roll call. Remote attendance needs its legal basis.</summary>
 public sealed record RollCallEntry(Guid SeatId, string Presence, string? RemoteBasis = null);
 
-/// <summary>A resident's sign-up to speak. Phone, if given, is used only for a text when they are next; it is never shown.</summary>
-public sealed record SignUpRequest(Guid ItemId, string? Name, string? Stance = null, bool UsesInterpreter = false, string? Phone = null);
+/// <summary>
+/// A resident's sign-up to speak. Phone, if given, is used only for a text when they are next and, with <c>CallMe</c>,
+/// to call them when they are on deck; it is never shown. <c>Language</c> (en or es) is what those are said in.
+/// </summary>
+public sealed record SignUpRequest(
+    Guid ItemId, string? Name, string? Stance = null, bool UsesInterpreter = false, string? Phone = null, bool CallMe = false, string? Language = null);
 
 /// <summary>A motion. Threshold is Majority (default), MajorityOfSeats, TwoThirds, or a fraction of votes cast like "3/4".</summary>
 public sealed record MotionRequest(string? Text, string? Threshold = null, Guid? AmendsMotionId = null);
@@ -88,13 +93,32 @@ public sealed record CommandAck(long Sequence);
 
 /// <summary>
 /// Phone participation as the clerk sees it (sent only to clerks, as <c>PhoneStatusChanged</c>, and at
-/// <c>GET /api/meetings/{id}/phone</c>). Caller states: Listening, HandRaised, OnDeck, Speaking, UnmutePending, Left.
+/// <c>GET /api/meetings/{id}/phone</c>). <c>BrowserAudio</c>: web speakers can be heard from their browser.
 /// </summary>
 public sealed record PhoneStatus(
-    bool Enabled, string? PhoneNumber, string AccessCode, string? ModeratorCode, int Listening, IReadOnlyList<CallerDto> Callers);
+    bool Enabled, string? PhoneNumber, string AccessCode, string? ModeratorCode, int Listening, IReadOnlyList<CallerDto> Callers,
+    bool BrowserAudio = false);
 
-/// <summary>A caller, known by the last four digits of their number only.</summary>
-public sealed record CallerDto(string Label, string State, Guid? EntryId);
+/// <summary>
+/// A line in the meeting's conference. <c>Leg</c> is Caller (dialled in, known by the last four digits of their number
+/// only), Browser (a web speaker heard through the page) or CallBack (a web speaker the server called). <c>State</c> is
+/// Listening, HandRaised, OnDeck, Speaking, UnmutePending, MutePending (the line may still be open), Left, Dropped (a
+/// browser gone while its speaker is still in line), Calling or DidNotAnswer (a call-back). <c>Problem</c> says why a
+/// pending change has not gone through (Twilio's answer).
+/// </summary>
+public sealed record CallerDto(string Label, string State, Guid? EntryId, string Leg = "Caller", string? Problem = null);
 
-/// <summary>The public meeting line: whether residents can call in, and the number.</summary>
-public sealed record PhoneLine(bool Enabled, string? Number);
+/// <summary>
+/// The public meeting line: whether residents can call in, and the number; whether a web speaker can be heard from
+/// the browser, and whether the server can call them back when they are up.
+/// </summary>
+public sealed record PhoneLine(bool Enabled, string? Number, bool BrowserAudio = false, bool CallBack = false);
+
+/// <summary>Asks for a browser's access token for one's own sign-up; the resident token proves whose it is.</summary>
+public sealed record VoiceTokenRequest(string? ResidentToken);
+
+/// <summary>
+/// A Twilio access token (a JWT for the Voice JavaScript SDK) that lets this browser call into the meeting's conference
+/// for one sign-up, until <c>ExpiresAt</c>. <c>Identity</c> names the sign-up, nothing personal.
+/// </summary>
+public sealed record VoiceToken(string Token, string Identity, DateTimeOffset ExpiresAt);

@@ -13,7 +13,17 @@ public sealed record AgendaItemDto(
 /// <summary>A meeting with its agenda, as the public sees it.</summary>
 public sealed record MeetingDetail(
     MeetingSummary Meeting, string AccessCode, IReadOnlyList<AgendaItemDto> Agenda, Guid? CurrentItemId,
-    DateTimeOffset? PublishedAt, string? LateNoticeReason, string? CancelReason, long Version);
+    DateTimeOffset? PublishedAt, string? LateNoticeReason, string? CancelReason, long Version, StreamDto? Stream = null);
+
+/// <summary>
+/// Where to watch the meeting: <c>Url</c> is the stream's page (https), <c>EmbedUrl</c> the address to show in a
+/// frame when the provider allows embedding (YouTube, Vimeo; null otherwise: link to <c>Url</c>), and
+/// <c>CaptionsUrl</c> a page with live closed captions. Null when the meeting has neither.
+/// </summary>
+public sealed record StreamDto(string? Url, string? EmbedUrl, string? CaptionsUrl);
+
+/// <summary>Sets the livestream and closed-caption addresses (https only); null or empty clears one.</summary>
+public sealed record StreamRequest(string? StreamUrl, string? CaptionsUrl);
 
 /// <summary>
 /// Schedules a meeting. <c>Start</c> is the wall-clock time in <c>TimeZone</c> (an IANA zone such as

@@ -1,5 +1,6 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.EntityFrameworkCore;
@@ -67,7 +68,10 @@ internal sealed class SpeakerContactConfiguration : IEntityTypeConfiguration<Spe
     {
         contact.HasKey(c => c.EntryId);
         contact.Property(c => c.Phone).HasMaxLength(16);
+        contact.Property(c => c.Language).HasMaxLength(8);
+        contact.Property(c => c.CallBack).HasConversion<string>().HasMaxLength(10);
         contact.HasIndex(c => c.MeetingId);
+        contact.HasIndex(c => c.CallBack);
     }
 }
 
@@ -80,7 +84,11 @@ internal sealed class PhoneCallConfiguration : IEntityTypeConfiguration<PhoneCal
         call.Property(c => c.From).HasMaxLength(32);
         call.Property(c => c.Language).HasMaxLength(8);
         call.Property(c => c.ConferenceSid).HasMaxLength(64);
+        call.Property(c => c.Leg).HasConversion<string>().HasMaxLength(10);
+        call.Property(c => c.Problem).HasMaxLength(300);
+        call.Property(c => c.Announcement).HasMaxLength(40);
         call.Ignore(c => c.Label);
+        call.Ignore(c => c.HangUpGivesUpPlace);
         call.HasIndex(c => c.MeetingId);
         call.HasIndex(c => c.EntryId);
     }
@@ -134,5 +142,14 @@ internal sealed class WebhookReceiptConfiguration : IEntityTypeConfiguration<Web
         receipt.Property(r => r.Token).HasMaxLength(128);
         receipt.Property(r => r.ContentType).HasMaxLength(100);
         receipt.HasIndex(r => r.ReceivedAt);
+    }
+}
+
+internal sealed class MinutesTextConfiguration : IEntityTypeConfiguration<MinutesText>
+{
+    public void Configure(EntityTypeBuilder<MinutesText> text)
+    {
+        text.HasKey(t => new { t.MeetingId, t.Hash });
+        text.Property(t => t.Hash).HasMaxLength(64).IsFixedLength();
     }
 }

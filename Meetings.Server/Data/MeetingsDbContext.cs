@@ -1,6 +1,7 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Identity;
 using Meetings.Server.Live;
+using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
@@ -23,6 +24,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
+    public DbSet<MinutesText> MinutesTexts => Set<MinutesText>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {

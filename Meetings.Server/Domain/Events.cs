@@ -34,6 +34,9 @@ public sealed record MeetingResumed(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingAdjourned(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingCancelled(DateTimeOffset At, string Reason) : MeetingEvent;
 
+/// <summary>The livestream and closed-caption addresses shown beside the agenda (null: none).</summary>
+public sealed record StreamChanged(string? StreamUrl, string? CaptionsUrl) : MeetingEvent;
+
 // Agenda. IsAmendment is true for changes made after publication.
 public sealed record AgendaItemAdded(
     Guid ItemId, Guid? ParentId, int Position, string Title, AgendaItemKind Kind, string? Description,
@@ -87,3 +90,20 @@ public sealed record MemberRecognized(Guid SeatId) : MeetingEvent;
 
 // Written public comment on an item
 public sealed record WrittenCommentSubmitted(Guid CommentId, Guid ItemId, string Name, string Text, string PersonKey, DateTimeOffset At) : MeetingEvent;
+
+// Minutes. Their words are kept beside the journal, content-addressed: the journal records each text's
+// SHA-256, so the drafts stay private while every edit and approval is fixed in the chain.
+/// <summary>The clerk set the narrative of an item (or, with no item, of the meeting as a whole) in the draft minutes.</summary>
+public sealed record MinutesNarrativeEdited(Guid? ItemId, string TextHash, DateTimeOffset At) : MeetingEvent;
+/// <summary>
+/// The clerk approved the minutes as version <see cref="Version"/>: the document whose SHA-256 is <see cref="DocumentHash"/>,
+/// made from the journal up to <see cref="AsOfSequence"/>. A version after the first is a correction, saying what changed and why.
+/// </summary>
+public sealed record MinutesApproved(int Version, string DocumentHash, long AsOfSequence, string? Correction, DateTimeOffset At) : MeetingEvent;
+
+// Agenda documents. The file is kept by its SHA-256; the journal records what it is and where it belongs.
+// IsAmendment is true for a document added, replaced or removed after the agenda was posted: notices report it.
+public sealed record DocumentAttached(
+    Guid DocumentId, Guid ItemId, string Title, string FileName, string MediaType, long Size, string ContentHash,
+    Guid? Replaces, bool IsAmendment, DateTimeOffset At) : MeetingEvent;
+public sealed record DocumentRemoved(Guid DocumentId, Guid ItemId, bool IsAmendment, DateTimeOffset At) : MeetingEvent;

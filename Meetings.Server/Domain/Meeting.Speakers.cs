@@ -49,6 +49,9 @@ public sealed partial class Meeting
 
     public SpeakerEntry? Speaking => _entries.Values.FirstOrDefault(e => e.State == SpeakerState.Speaking);
 
+    /// <summary>A speaker entry, or null when the meeting has none by that id.</summary>
+    public SpeakerEntry? FindEntry(Guid entryId) => _entries.GetValueOrDefault(entryId);
+
     public SpeakerEntry Entry(Guid entryId) =>
         _entries.GetValueOrDefault(entryId) ?? throw new InvalidInputException("entryId", "No such speaker in this meeting.");
 

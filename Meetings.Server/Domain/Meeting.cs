@@ -71,7 +71,8 @@ public sealed partial class Meeting
                 CalendarRevision++;
                 break;
             default:
-                if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e))
+                if (!ApplyAgenda(e) && !ApplyFloor(e) && !ApplyAttendance(e) && !ApplySpeakers(e) && !ApplyMotions(e) && !ApplyStream(e)
+                    && !ApplyMinutes(e) && !ApplyDocuments(e))
                     throw new InvalidOperationException($"No fold for event {e.GetType().Name}.");
                 break;
         }

@@ -20,7 +20,8 @@ public static class LiveViews
         m.RecognizedSeatId,
         m.Motions.Select(Motion).ToList(),
         m.WrittenComments.Select(c => new WrittenCommentDto(c.Id, c.ItemId, c.Name, c.Text, c.At)).ToList(),
-        now);
+        now,
+        MeetingViews.Stream(m));
 
     private static MemberDto Member(SeatInfo seat, SeatAttendance a) =>
         new(seat.Id, seat.Title, seat.MemberName, a.Presence.ToString(), a.RemoteBasis, a.ArrivedAt, a.DepartedAt);

@@ -63,11 +63,15 @@ public sealed class MeetingHub(MeetingStore store, MeetingJournal journal, Meeti
         if (request is null) throw Missing("request");
         var entryId = Guid.NewGuid();
         var phone = SpeakerContact.NormalizePhone(request.Phone);
+        if (request.CallMe && phone is null) throw new InvalidInputException("phone", "To be called when you are up, give the number to call.");
         var key = PersonKeys.Resident(residentToken);
         // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.
         if (phone is not null)
         {
-            db.SpeakerContacts.Add(new SpeakerContact { EntryId = entryId, MeetingId = meetingId, Phone = phone });
+            db.SpeakerContacts.Add(new SpeakerContact
+            {
+                EntryId = entryId, MeetingId = meetingId, Phone = phone, CallMe = request.CallMe, Language = request.Language == "es" ? "es" : "en",
+            });
             await db.SaveChangesAsync();
         }
         try

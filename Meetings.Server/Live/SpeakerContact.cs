@@ -2,15 +2,24 @@ using Meetings.Server.Domain;
 
 namespace Meetings.Server.Live;
 
+/// <summary>Where a call-back to a web speaker stands.</summary>
+public enum CallBackState { None, Due, Dialling, Placed }
+
 /// <summary>
-/// A speaker's phone number for a text when they are next. Kept apart from the public journal, which
-/// records only that a text was wanted.
+/// A speaker's phone number, for a text when they are next and, if they asked, a call when they are on deck. Kept
+/// apart from the public journal, which records only that a text was wanted.
 /// </summary>
 public sealed class SpeakerContact
 {
     public Guid EntryId { get; set; }
     public Guid MeetingId { get; set; }
     public string Phone { get; set; } = "";
+    /// <summary>The language the speaker used on the page (en or es): texts and the call-back are in it.</summary>
+    public string Language { get; set; } = "en";
+    /// <summary>"Call me when I'm up": the server calls this number when the sign-up goes on deck.</summary>
+    public bool CallMe { get; set; }
+    public CallBackState CallBack { get; set; }
+    public int CallBackAttempts { get; set; }
 
     /// <summary>A phone number in E.164 form (+15551234567); US numbers may omit the +1.</summary>
     public static string? NormalizePhone(string? phone)

@@ -13,7 +13,7 @@ public static class MeetingEndpoints
 {
     /// <summary>
     /// Meetings: the public list and detail, and the clerk's scheduling, rescheduling, publishing and
-    /// cancelling. Drafts are seen only by clerks and administrators.
+    /// cancelling, and the livestream beside the agenda. Drafts are seen only by clerks and administrators.
     /// </summary>
     public static void MapMeetingEndpoints(this WebApplication app)
     {
@@ -40,6 +40,8 @@ public static class MeetingEndpoints
         });
         clerk.MapPost("/{id:guid}/cancel", (Guid id, CancelRequest r, ClaimsPrincipal user, MeetingStore store) =>
             Run(store, id, user, (m, now) => m.Cancel(now, r.Reason ?? "")));
+        clerk.MapPut("/{id:guid}/stream", (Guid id, StreamRequest r, ClaimsPrincipal user, MeetingStore store) =>
+            Run(store, id, user, (m, _) => m.SetStream(r.StreamUrl, r.CaptionsUrl)));
     }
 
     /// <summary>Runs a clerk's command and answers with the meeting as it now stands.</summary>

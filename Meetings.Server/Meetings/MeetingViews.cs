@@ -14,7 +14,10 @@ public static class MeetingViews
         new(m.Id, m.BodyId, m.BodyName, m.Title, m.Kind.ToString(), m.Status.ToString(), m.Start, m.TimeZone, m.Local(m.Start).DateTime, m.Location);
 
     public static MeetingDetail Detail(Meeting m) =>
-        new(Summary(m), m.AccessCode, m.Agenda.Select(Item).ToList(), m.CurrentItemId, m.PublishedAt, m.LateNoticeReason, m.CancelReason, m.Version);
+        new(Summary(m), m.AccessCode, m.Agenda.Select(Item).ToList(), m.CurrentItemId, m.PublishedAt, m.LateNoticeReason, m.CancelReason, m.Version, Stream(m));
+
+    public static StreamDto? Stream(Meeting m) =>
+        m.StreamUrl is null && m.CaptionsUrl is null ? null : new StreamDto(m.StreamUrl, StreamEmbed.For(m.StreamUrl), m.CaptionsUrl);
 
     public static AgendaItemDto Item(AgendaItem i) =>
         new(i.Id, i.ParentId, i.Number, i.Title, i.Kind.ToString(), i.Description, i.TakesPublicComment, i.MinutesPerSpeaker, i.Amended, i.CommentOpen);

@@ -6,16 +6,16 @@ namespace Meetings.Server.Notices;
 /// <summary>What a notice says about its meeting: the facts, read from the meeting when the notice goes out.</summary>
 public sealed record MeetingFacts(
     Guid Id, string BodyName, string Title, MeetingStatus Status, DateTimeOffset Start, string TimeZone, string Location,
-    string AccessCode, string? CancelReason)
+    string AccessCode, string? CancelReason, string? StreamUrl = null, string? CaptionsUrl = null)
 {
     public static MeetingFacts Of(Meeting m) =>
-        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason);
+        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason, m.StreamUrl, m.CaptionsUrl);
 }
 
 /// <summary>A notice written out for one language: a subject and text for e-mail, and a short text message.</summary>
 public sealed record NoticeText(string Subject, string Body, string Sms);
 
-/// <summary>Writes notices in English or Spanish, with the web link, the phone line and the access code.</summary>
+/// <summary>Writes notices in English or Spanish, with the web link, the livestream and captions, the phone line and the access code.</summary>
 public sealed class NoticeContent(string publicBaseUrl, string? phoneNumber)
 {
     public string MeetingUrl(Guid meetingId) => $"{publicBaseUrl}/meetings/{meetingId}";
@@ -33,9 +33,15 @@ public sealed class NoticeContent(string publicBaseUrl, string? phoneNumber)
         var join = phoneNumber is null ? "" : es
             ? $" Para participar por teléfono, llame al {phoneNumber} y marque el código {m.AccessCode}."
             : $" To take part by phone, call {phoneNumber} and enter access code {m.AccessCode}.";
+        var watch = (m.StreamUrl, m.CaptionsUrl, es) switch
+        {
+            (null, null, _) => "",
+            (_, _, true) => (m.StreamUrl is { } s ? $" Transmisión en vivo: {s}." : "") + (m.CaptionsUrl is { } c ? $" Subtítulos en vivo: {c}." : ""),
+            _ => (m.StreamUrl is { } s ? $" Watch live: {s}." : "") + (m.CaptionsUrl is { } c ? $" Live captions: {c}." : ""),
+        };
         var details = es
-            ? $"{m.BodyName}: {m.Title}, el {when} ({m.TimeZone}), en {m.Location}. Agenda y participación en línea: {MeetingUrl(m.Id)}.{join}"
-            : $"{m.BodyName}: {m.Title}, {when} ({m.TimeZone}), at {m.Location}. Agenda and web participation: {MeetingUrl(m.Id)}.{join}";
+            ? $"{m.BodyName}: {m.Title}, el {when} ({m.TimeZone}), en {m.Location}. Agenda y participación en línea: {MeetingUrl(m.Id)}.{watch}{join}"
+            : $"{m.BodyName}: {m.Title}, {when} ({m.TimeZone}), at {m.Location}. Agenda and web participation: {MeetingUrl(m.Id)}.{watch}{join}";
         var (subject, lead) = (kind, es) switch
         {
             (NoticeKind.Published, false) => ($"Agenda posted: {m.Title}", "The agenda has been posted."),

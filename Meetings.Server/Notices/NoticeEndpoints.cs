@@ -42,7 +42,7 @@ public static class NoticeEndpoints
     /// <summary>
     /// RFC 5545 events for a body's posted meetings: a stable UID, a SEQUENCE that grows when the meeting
     /// changes, STATUS:CANCELLED when cancelled, times in UTC, and RFC 7986 CONFERENCE lines for the web
-    /// link and the dial-in.
+    /// page, the livestream and the dial-in, each with the features it really offers.
     /// </summary>
     private static async Task<IResult> Calendar(Guid id, MeetingsDbContext db, MeetingStore store, NoticeContent content,
         IOptions<Phone.PhoneOptions> phone, TimeProvider clock)
@@ -59,7 +59,7 @@ public static class NoticeEndpoints
         Line($"X-WR-CALNAME:{Escape(body.Name)}");
         foreach (var meetingId in meetingIds)
         {
-            var m = await store.ReadAsync(meetingId, x => new { x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode });
+            var m = await store.ReadAsync(meetingId, x => new { x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode, x.StreamUrl, x.CaptionsUrl });
             var stamp = Utc(clock.GetUtcNow());
             Line("BEGIN:VEVENT");
             Line($"UID:{m.Id:D}@meetings");
@@ -73,11 +73,17 @@ public static class NoticeEndpoints
             Line($"LOCATION:{Escape(m.Location)}");
             Line($"URL:{content.MeetingUrl(m.Id)}");
             Line($"DESCRIPTION:{Escape($"Agenda and web participation: {content.MeetingUrl(m.Id)}" +
+                (m.StreamUrl is { } watch ? $"\nWatch live: {watch}" : "") +
+                (m.CaptionsUrl is { } captions ? $"\nLive captions: {captions}" : "") +
                 (phone.Value.PhoneNumber is { } n ? $"\nBy phone: {n}, access code {m.AccessCode}" : ""))}");
+            // FEATURE says what each address really offers (RFC 7986): the page carries audio only when speakers can be
+            // heard from the browser; video only where there is a stream; the phone line is audio.
             // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
-            Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch and take part on the web\":{content.MeetingUrl(m.Id)}");
-            if (phone.Value.PhoneNumber is { } number)
-                Line($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"Dial in, access code {m.AccessCode}\":tel:{number},,{m.AccessCode}%23");
+            Line($"CONFERENCE;VALUE=URI;{(phone.Value.BrowserAudioEnabled ? "FEATURE=AUDIO;" : "")}LABEL=\"Follow and take part on the web\":{content.MeetingUrl(m.Id)}");
+            if (m.StreamUrl is { } stream)
+                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch the livestream\":{stream}");
+            if (phone.Value.IsConfigured && phone.Value.PhoneNumber is { } number)
+                Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"Dial in, access code {m.AccessCode}\":tel:{number},,{m.AccessCode}%23");
             Line("END:VEVENT");
         }
         Line("END:VCALENDAR");

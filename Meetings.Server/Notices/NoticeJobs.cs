@@ -52,7 +52,7 @@ public sealed class NoticeJobs(
         if (notice.Kind == NoticeKind.UpSoon)
         {
             var contact = await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == notice.EntryId);
-            return contact is null || !phone.Value.IsConfigured ? [] : [(contact.EntryId.ToString(), Channel.Sms, contact.Phone, "en", null)];
+            return contact is null || !phone.Value.IsConfigured ? [] : [(contact.EntryId.ToString(), Channel.Sms, contact.Phone, contact.Language, null)];
         }
         var bodyId = (await db.Meetings.AsNoTracking().SingleAsync(m => m.Id == meeting.Id)).BodyId;
         var subscribers = await db.Subscribers.AsNoTracking().Where(s => s.BodyId == bodyId).ToListAsync();

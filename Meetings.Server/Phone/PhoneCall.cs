@@ -2,43 +2,65 @@ using Meetings.Server.Domain;
 
 namespace Meetings.Server.Phone;
 
-public enum CallerState { Listening, HandRaised, OnDeck, Speaking, UnmutePending, Left }
+/// <summary>
+/// How a call's state looks to the clerk. A browser's line shows Listening ("listening in the browser"), Speaking
+/// ("connected"), the pending states, or Dropped; a call-back shows Calling or DidNotAnswer until it is answered.
+/// </summary>
+public enum CallerState { Listening, HandRaised, OnDeck, Speaking, UnmutePending, MutePending, Left, Dropped, Calling, DidNotAnswer }
+
+/// <summary>How a line came into the meeting: dialled in, from a browser (Twilio's Voice SDK), or called back by the server.</summary>
+public enum CallLeg { Caller, Browser, CallBack }
 
 /// <summary>
-/// A phone call into a meeting, kept apart from the public journal because it holds the caller's number.
-/// The journal knows the caller only as "Caller ending 4821".
+/// A line into a meeting's conference, kept apart from the public journal because it holds the caller's number.
+/// The journal knows a caller only as "Caller ending 4821", and a web speaker by the name they gave.
 /// </summary>
 public sealed class PhoneCall
 {
     public string CallSid { get; set; } = "";
     public Guid MeetingId { get; set; }
+    public CallLeg Leg { get; set; }
     public string From { get; set; } = "";
     public string Language { get; set; } = "en";
     public string? ConferenceSid { get; set; }
     public bool InConference { get; set; }
     public bool HungUp { get; set; }
+    /// <summary>False only for a call-back until the resident presses 1.</summary>
+    public bool Answered { get; set; } = true;
     /// <summary>The caller's current place in a speaker queue, if any.</summary>
     public Guid? EntryId { get; set; }
     /// <summary>Whether the caller should be muted now (false only while they have the floor).</summary>
     public bool WantMuted { get; set; } = true;
     /// <summary>Whether Twilio has confirmed <see cref="WantMuted"/>; false while a mute or unmute is pending.</summary>
     public bool MuteApplied { get; set; } = true;
+    /// <summary>Why the last change of the line did not go through (Twilio's answer), while it is pending.</summary>
+    public string? Problem { get; set; }
+    /// <summary>What this participant is still to hear, alone (<see cref="Announcement"/>'s kinds), if anything.</summary>
+    public string? Announcement { get; set; }
+    /// <summary>The end of the turn the 30-second warning was given for, so it is given once per end time.</summary>
+    public DateTimeOffset? WarnedFor { get; set; }
     /// <summary>The last conference status callback applied, so repeats and stragglers change nothing.</summary>
     public int LastSequenceNumber { get; set; }
     public DateTimeOffset CalledAt { get; set; }
 
     /// <summary>How the caller appears to everyone: never the whole number.</summary>
-    public string Label => CallerLabel(From);
+    public string Label => Leg == CallLeg.Caller ? CallerLabel(From) : Leg == CallLeg.Browser ? "Web speaker (browser)" : "Web speaker (call-back)";
 
     public static string CallerLabel(string from) => $"Caller ending {(from.Length >= 4 ? from[^4..] : from)}";
 
+    /// <summary>A dialled-in caller, or a call-back once answered, gives up their place by hanging up; a browser shows as dropped instead.</summary>
+    public bool HangUpGivesUpPlace => Leg == CallLeg.Caller || (Leg == CallLeg.CallBack && Answered);
+
     public CallerState StateIn(Meeting meeting)
     {
-        if (HungUp) return CallerState.Left;
+        if (Leg == CallLeg.CallBack && !Answered) return HungUp ? CallerState.DidNotAnswer : CallerState.Calling;
         var entry = EntryId is { } id ? meeting.Entry(id) : null;
+        if (HungUp) return Leg == CallLeg.Browser && entry is { IsActive: true } ? CallerState.Dropped : CallerState.Left;
+        if (entry?.State == SpeakerState.Speaking) return MuteApplied ? CallerState.Speaking : CallerState.UnmutePending;
+        // An open line is never shown as muted: until Twilio confirms the mute, it is pending.
+        if (WantMuted && !MuteApplied && InConference) return CallerState.MutePending;
         return entry?.State switch
         {
-            SpeakerState.Speaking => MuteApplied ? CallerState.Speaking : CallerState.UnmutePending,
             SpeakerState.OnDeck => CallerState.OnDeck,
             SpeakerState.Waiting => CallerState.HandRaised,
             _ => CallerState.Listening,

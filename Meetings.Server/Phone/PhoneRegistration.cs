@@ -6,16 +6,13 @@ public static class PhoneRegistration
     public static IHostApplicationBuilder AddPhone(this IHostApplicationBuilder builder)
     {
         var options = PhoneOptions.From(builder.Configuration);
-        builder.Services.Configure<PhoneOptions>(o =>
-        {
-            var bound = PhoneOptions.From(builder.Configuration);
-            (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl) =
-                (bound.AccountSid, bound.AuthToken, bound.PhoneNumber, bound.PublicBaseUrl, bound.ApiBaseUrl);
-        });
+        builder.Services.Configure<PhoneOptions>(o => PhoneOptions.From(builder.Configuration).CopyTo(o));
         TwilioGateway.Register(builder.Services);
         builder.Services.AddScoped<TwilioGateway>();
         builder.Services.AddScoped<PhoneService>();
         builder.Services.AddScoped<WebhookReceipts>();
+        builder.Services.AddScoped<VoiceTokens>();
+        builder.Services.AddSingleton<CallScript>();
         builder.Services.AddSingleton<PhoneSync>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<PhoneSync>());
         if (!options.IsConfigured)

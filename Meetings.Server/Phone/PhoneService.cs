@@ -17,11 +17,9 @@ namespace Meetings.Server.Phone;
 /// line should be open. Callers change the meeting through <see cref="MeetingStore"/> like anyone else.
 /// </summary>
 public sealed class PhoneService(
-    MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync sync)
+    MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync sync, TimeProvider clock)
 {
     private static readonly Actor Caller = new(ActorRole.Resident, "phone caller");
-
-    public static string ConferenceName(Guid meetingId) => $"meeting-{meetingId:N}";
 
     /// <summary>
     /// The chamber audio's code for a meeting: derived from the meeting and the Twilio auth token, so it is
@@ -34,9 +32,18 @@ public sealed class PhoneService(
         return (BitConverter.ToUInt32(mac) % 100_000_000).ToString("D8", CultureInfo.InvariantCulture);
     }
 
-    public Task<MeetingRow?> FindByCodeAsync(string code) =>
-        db.Meetings.AsNoTracking().FirstOrDefaultAsync(m => m.AccessCode == code &&
-            (m.Status == MeetingStatus.Published || m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed));
+    /// <summary>
+    /// The meeting a caller's code names: one still to be held or in session, else the latest one that used the code
+    /// (adjourned or cancelled), so a late caller is told it has ended rather than that the code is wrong.
+    /// </summary>
+    public async Task<MeetingRow?> FindByCodeAsync(string code)
+    {
+        var meetings = await db.Meetings.AsNoTracking().Where(m => m.AccessCode == code && m.Status != MeetingStatus.Draft).ToListAsync();
+        return meetings.OrderByDescending(m => m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed)
+            .ThenByDescending(m => m.Start).FirstOrDefault();
+    }
+
+    public Task<MeetingRow?> FindMeetingAsync(Guid meetingId) => db.Meetings.AsNoTracking().FirstOrDefaultAsync(m => m.Id == meetingId);
 
     public async Task<MeetingRow?> FindByModeratorCodeAsync(string code)
     {
@@ -56,6 +63,68 @@ public sealed class PhoneService(
         call.Language = language;
         await db.SaveChangesAsync();
         return call;
+    }
+
+    /// <summary>
+    /// A browser calling in with its access token (Twilio vouches for the identity): checks the sign-up is still in
+    /// line and the meeting's browser limit, and records the line, muted unless the speaker has the floor.
+    /// Null, with the reason to say, when it may not join.
+    /// </summary>
+    public async Task<(PhoneCall? Call, string Title, Func<Prompts, string> Refusal)> RegisterBrowserAsync(
+        string callSid, Guid meetingId, Guid entryId, string language, DateTimeOffset now)
+    {
+        var (title, state) = await store.ReadAsync(meetingId, m =>
+            (m.Title, m.FindEntry(entryId) is { Source: SpeakerSource.Web } e ? e.State : SpeakerState.Withdrawn));
+        if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return (null, title, p => p.NotInLine);
+        var others = await db.PhoneCalls.CountAsync(c => c.MeetingId == meetingId && c.Leg == CallLeg.Browser && !c.HungUp && c.CallSid != callSid);
+        if (others >= options.Value.BrowserLimit) return (null, title, p => p.BrowserFull);
+        var call = await db.PhoneCalls.FindAsync(callSid);
+        if (call is null)
+        {
+            call = new PhoneCall { CallSid = callSid, MeetingId = meetingId, Leg = CallLeg.Browser, From = "browser", EntryId = entryId, CalledAt = now };
+            db.PhoneCalls.Add(call);
+        }
+        (call.Language, call.WantMuted) = (language, state != SpeakerState.Speaking);
+        await db.SaveChangesAsync();
+        await PublishStatusAsync(meetingId);
+        return (call, title, _ => "");
+    }
+
+    /// <summary>What the call-back says: who is calling, about which meeting and item. Null when the sign-up is no longer in line.</summary>
+    public async Task<(string Body, string Title, string Item)?> CallBackIntroAsync(Guid entryId)
+    {
+        if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return null;
+        return await store.ReadAsync(contact.MeetingId, m => m.FindEntry(entryId) is { IsActive: true } e
+            ? (m.BodyName, m.Title, m.Item(e.ItemId).Number) : ((string, string, string)?)null);
+    }
+
+    /// <summary>The resident pressed 1: the call-back is answered, and from now on it is handled as a caller who dialled in.</summary>
+    public async Task<(PhoneCall Call, string Title)?> CallBackJoinedAsync(string callSid, Guid entryId)
+    {
+        if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return null;
+        var (title, state) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State));
+        if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
+        var call = await db.PhoneCalls.FindAsync(callSid);
+        if (call is null)
+        {
+            // Twilio answered before the placing of the call was recorded: record it now.
+            call = new PhoneCall { CallSid = callSid, MeetingId = contact.MeetingId, Leg = CallLeg.CallBack, From = contact.Phone, EntryId = entryId, CalledAt = clock.GetUtcNow() };
+            db.PhoneCalls.Add(call);
+        }
+        (call.Answered, call.Language, call.WantMuted) = (true, contact.Language, state != SpeakerState.Speaking);
+        await db.SaveChangesAsync();
+        await PublishStatusAsync(call.MeetingId);
+        return (call, title);
+    }
+
+    /// <summary>An answering machine (or fax) took the call-back: hang up; the clerk sees "did not answer".</summary>
+    public async Task CallBackNotAnsweredAsync(string callSid)
+    {
+        var call = await db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid && c.Leg == CallLeg.CallBack);
+        if (call is null || call.Answered) return;
+        call.HungUp = true;
+        await db.SaveChangesAsync();
+        await PublishStatusAsync(call.MeetingId);
     }
 
     public Task<PhoneCall?> FindCallAsync(string callSid) => db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid)!;
@@ -122,7 +191,8 @@ public sealed class PhoneService(
             case "participant-leave":
                 call.InConference = false;
                 // Pressing * leaves the conference for the keypad menu but keeps the call; only a completed call is a hang-up.
-                if (callStatus == "completed") call.HungUp = true;
+                // A browser has no keypad: when it leaves, it is gone.
+                if (callStatus == "completed" || call.Leg == CallLeg.Browser) call.HungUp = true;
                 break;
             case "participant-mute" or "participant-unmute":
                 call.MuteApplied = muted == call.WantMuted;
@@ -151,7 +221,7 @@ public sealed class PhoneService(
     /// <summary>A caller who hangs up while waiting is a no-show; one who hangs up while speaking ends the turn.</summary>
     private async Task GiveUpPlaceAsync(PhoneCall call)
     {
-        if (call.EntryId is not { } entryId) return;
+        if (call.EntryId is not { } entryId || !call.HangUpGivesUpPlace) return;
         await store.ExecuteAsync(call.MeetingId, Caller, (m, now) => m.Entry(entryId).State switch
         {
             SpeakerState.Waiting or SpeakerState.OnDeck => m.MarkNoShow(entryId),
@@ -169,10 +239,21 @@ public sealed class PhoneService(
     public async Task PublishStatusAsync(Guid meetingId) =>
         await hub.Clients.Group(MeetingBroadcaster.ClerksGroup(meetingId)).PhoneStatusChanged(await StatusAsync(meetingId));
 
-    private PhoneStatus Status(Meeting m, IReadOnlyList<PhoneCall> calls) => new(
-        options.Value.IsConfigured, options.Value.PhoneNumber, m.AccessCode, ModeratorCode(m.Id),
-        calls.Count(c => c.InConference && !c.HungUp),
-        calls.OrderBy(c => c.CalledAt).Select(c => new CallerDto(c.Label, c.StateIn(m).ToString(), c.EntryId)).ToList());
+    /// <summary>
+    /// What the clerk sees: every dialled-in caller, and the latest line of each web speaker (browser or call-back),
+    /// named as the speaker gave their name. Never a whole number.
+    /// </summary>
+    private PhoneStatus Status(Meeting m, IReadOnlyList<PhoneCall> calls)
+    {
+        var shown = calls.Where(c => c.Leg == CallLeg.Caller || c.EntryId is null)
+            .Concat(calls.Where(c => c.Leg != CallLeg.Caller && c.EntryId is not null).GroupBy(c => c.EntryId).Select(g => g.MaxBy(c => c.CalledAt)!));
+        return new(options.Value.IsConfigured, options.Value.PhoneNumber, m.AccessCode, ModeratorCode(m.Id),
+            calls.Count(c => c.InConference && !c.HungUp),
+            shown.OrderBy(c => c.CalledAt).Select(c => new CallerDto(
+                c.Leg == CallLeg.Caller || c.EntryId is not { } e ? c.Label : m.Entry(e).Name,
+                c.StateIn(m).ToString(), c.EntryId, c.Leg.ToString(), c.MuteApplied ? null : c.Problem)).ToList(),
+            options.Value.BrowserAudioEnabled);
+    }
 
     private static int? PlaceOf(Meeting m, Guid entryId)
     {

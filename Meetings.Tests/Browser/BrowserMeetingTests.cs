@@ -26,6 +26,8 @@ public class BrowserMeetingTests
     public async Task Start()
     {
         Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
+        // A debug build of the client is large and a busy machine loads it slowly: every expectation waits as long as an action.
+        Assertions.SetDefaultExpectTimeout(Timeout);
         _host = new TestHost();
         _playwright = await Playwright.CreateAsync();
         _browser = await _playwright.Chromium.LaunchAsync(new()

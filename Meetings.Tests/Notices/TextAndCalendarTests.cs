@@ -103,8 +103,8 @@ public class TextAndCalendarTests : NoticeFixture
         Assert.That(first, Does.StartWith("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         var evt = Event(first, uid);
         Assert.That(evt, Does.Contain("DTSTART:20270608T013000Z").And.Contain("SEQUENCE:0").And.Contain("STATUS:CONFIRMED"));
-        Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch and take part on the web\":{FakeTwilio.PublicBaseUrl}/meetings/{meeting.Meeting.Id}"));
-        Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=PHONE;LABEL=\"Dial in, access code {meeting.AccessCode}\":tel:{FakeTwilio.PhoneNumber},,{meeting.AccessCode}%23"));
+        Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=AUDIO;LABEL=\"Follow and take part on the web\":{FakeTwilio.PublicBaseUrl}/meetings/{meeting.Meeting.Id}"));
+        Assert.That(Unfold(evt), Does.Contain($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"Dial in, access code {meeting.AccessCode}\":tel:{FakeTwilio.PhoneNumber},,{meeting.AccessCode}%23"));
         Assert.That(first.Split("\r\n").Select(l => System.Text.Encoding.UTF8.GetByteCount(l)), Is.All.LessThanOrEqualTo(75), "folded at 75 octets");
 
         await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{meeting.Meeting.Id}",
@@ -115,6 +115,29 @@ public class TextAndCalendarTests : NoticeFixture
         await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/cancel", new CancelRequest("No quorum"), HttpStatusCode.OK);
         var cancelled = Event(await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics"), uid);
         Assert.That(cancelled, Does.Contain("STATUS:CANCELLED").And.Contain("SEQUENCE:2"));
+    }
+
+    [Test]
+    public async Task TheCalendarOffersVideo_OnlyWithAStream_AndNoticesCarryTheStreamAndCaptions()
+    {
+        var email = await SubscribedByEmail();
+        var plain = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
+        var streamed = await Meeting(DateTime.UtcNow.AddDays(21).Date.AddHours(18), publish: false);
+        var id = streamed.Meeting.Id;
+        await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{id}/stream",
+            new StreamRequest("https://vimeo.com/123456789", "https://captions.example.org/harbor"), HttpStatusCode.OK);
+        await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/publish", new PublishRequest(), HttpStatusCode.OK);
+
+        var calendar = await Host.Anonymous().GetStringAsync($"/api/bodies/{Body.Id}/calendar.ics");
+        var without = Unfold(Event(calendar, $"UID:{plain.Meeting.Id:D}@meetings"));
+        Assert.That(without.Split("\r\n").Where(l => l.StartsWith("CONFERENCE", StringComparison.Ordinal)).ToList(), Has.Count.EqualTo(2).And.None.Contains("VIDEO"));
+        var with = Unfold(Event(calendar, $"UID:{id:D}@meetings"));
+        Assert.That(with, Does.Contain("CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"Watch the livestream\":https://vimeo.com/123456789"));
+        Assert.That(with, Does.Contain("Watch live: https://vimeo.com/123456789").And.Contain("Live captions: https://captions.example.org/harbor"));
+
+        await WaitForReport(id, r => r.Any(n => n.Kind == "Published" && n.State == "Sent"), "the notice sent");
+        var notice = SmtpSink.MessagesTo(email).Single(m => m.Subject!.StartsWith("Agenda posted", StringComparison.Ordinal) && m.TextBody!.Contains(id.ToString(), StringComparison.Ordinal));
+        Assert.That(notice.TextBody, Does.Contain("Watch live: https://vimeo.com/123456789.").And.Contain("Live captions: https://captions.example.org/harbor."));
     }
 
     private static string Unfold(string text) => text.Replace("\r\n ", "", StringComparison.Ordinal);

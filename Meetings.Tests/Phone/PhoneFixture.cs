@@ -18,7 +18,9 @@ public abstract class PhoneFixture
     public async Task StartHost()
     {
         Twilio = await FakeTwilio.StartAsync();
-        Host = new TestHost(settings: Twilio.Settings);
+        var settings = new Dictionary<string, string?>(Twilio.Settings);
+        foreach (var (key, value) in Settings) settings[key] = value;
+        Host = new TestHost(settings: settings);
         Meeting = await Host.Anonymous().DemoMeeting();
         Clerk = await LiveClient.ConnectAsync(Host, Demo.Clerk, "clerk", MeetingId);
     }
@@ -30,6 +32,9 @@ public abstract class PhoneFixture
         Host.Dispose();
         await Twilio.DisposeAsync();
     }
+
+    /// <summary>Settings a test class adds to (or changes in) the fake Twilio's.</summary>
+    protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
 
     protected async Task OpenPublicComment()
     {

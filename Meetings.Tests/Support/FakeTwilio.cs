@@ -13,9 +13,9 @@ using Microsoft.Extensions.Logging;
 namespace Meetings.Tests.Support;
 
 /// <summary>
-/// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute) and
-/// messages. It records every request and can answer with errors or delays. The server reaches it through
-/// the real Twilio SDK.
+/// Twilio's REST API as far as Meetings uses it, on a loopback port: participant updates (mute, unmute,
+/// announcements), calls (placing a call-back, redirecting a call to hang it up) and messages. It records every
+/// request and can answer with errors or delays. The server reaches it through the real Twilio SDK.
 /// </summary>
 public sealed class FakeTwilio : IAsyncDisposable
 {
@@ -23,6 +23,9 @@ public sealed class FakeTwilio : IAsyncDisposable
     public const string AuthToken = "test-auth-token-0123456789abcdef";
     public const string PhoneNumber = "+15550100100";
     public const string PublicBaseUrl = "https://meetings.example.gov";
+    public const string ApiKeySid = "SK00000000000000000000000000000002";
+    public const string ApiKeySecret = "test-api-key-secret-fedcba9876543210";
+    public const string TwimlAppSid = "AP00000000000000000000000000000003";
 
     private readonly WebApplication _app;
 
@@ -42,10 +45,24 @@ public sealed class FakeTwilio : IAsyncDisposable
     {
         ["Twilio:AccountSid"] = AccountSid, ["Twilio:AuthToken"] = AuthToken, ["Twilio:PhoneNumber"] = PhoneNumber,
         ["Twilio:ApiBaseUrl"] = BaseUrl, ["PublicBaseUrl"] = PublicBaseUrl,
+        ["Twilio:ApiKeySid"] = ApiKeySid, ["Twilio:ApiKeySecret"] = ApiKeySecret, ["Twilio:TwimlAppSid"] = TwimlAppSid,
     };
 
+    /// <summary>Mutes and unmutes of one participant (announcements are counted apart).</summary>
     public IReadOnlyList<Recorded> ParticipantUpdates(string callSid) =>
-        Requests.Where(r => r.Path.EndsWith($"/Participants/{callSid}.json", StringComparison.Ordinal)).ToList();
+        Requests.Where(r => r.Path.EndsWith($"/Participants/{callSid}.json", StringComparison.Ordinal) && !r.Form.ContainsKey("AnnounceUrl")).ToList();
+
+    /// <summary>What one participant was made to hear alone: the announce URLs, in order.</summary>
+    public IReadOnlyList<string> Announcements(string callSid) =>
+        Requests.Where(r => r.Path.EndsWith($"/Participants/{callSid}.json", StringComparison.Ordinal) && r.Form.ContainsKey("AnnounceUrl"))
+            .Select(r => r.Form["AnnounceUrl"]).ToList();
+
+    /// <summary>Calls the server placed (call-backs).</summary>
+    public IReadOnlyList<Recorded> CallsPlaced => Requests.Where(r => r.Path.EndsWith("/Calls.json", StringComparison.Ordinal)).ToList();
+
+    /// <summary>Changes to one call in progress (new TwiML, such as a goodbye and a hang-up).</summary>
+    public IReadOnlyList<Recorded> CallUpdates(string callSid) =>
+        Requests.Where(r => r.Path.EndsWith($"/Calls/{callSid}.json", StringComparison.Ordinal)).ToList();
 
     public static async Task<FakeTwilio> StartAsync()
     {
@@ -58,6 +75,12 @@ public sealed class FakeTwilio : IAsyncDisposable
             (HttpContext http, string account, string conference, string call) => fake.Answer(http, $$"""
                 {"account_sid":"{{account}}","call_sid":"{{call.Replace(".json", "", StringComparison.Ordinal)}}","conference_sid":"{{conference}}","muted":{{(http.Request.Form["Muted"] == "true" ? "true" : "false")}},"hold":false,"status":"connected"}
                 """));
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls.json", (HttpContext http, string account) => fake.Answer(http, $$"""
+                {"account_sid":"{{account}}","sid":"CA{{Guid.NewGuid():N}}","to":"{{http.Request.Form["To"]}}","from":"{{http.Request.Form["From"]}}","status":"queued","direction":"outbound-api"}
+                """));
+        app.MapPost("/2010-04-01/Accounts/{account}/Calls/{call}.json", (HttpContext http, string account, string call) => fake.Answer(http, $$"""
+                {"account_sid":"{{account}}","sid":"{{call}}","status":"in-progress"}
+                """));
         app.MapPost("/2010-04-01/Accounts/{account}/Messages.json", (HttpContext http, string account) => fake.Answer(http, $$"""
                 {"account_sid":"{{account}}","sid":"SM{{Guid.NewGuid():N}}","to":"{{http.Request.Form["To"]}}","body":"","status":"queued","direction":"outbound-api"}
                 """));
@@ -69,7 +92,7 @@ public sealed class FakeTwilio : IAsyncDisposable
     {
         var form = await http.Request.ReadFormAsync();
         Requests.Enqueue(new Recorded(http.Request.Method, http.Request.Path, form.ToDictionary(f => f.Key, f => f.Value.ToString()),
-            http.Request.Headers.Authorization.ToString()));
+            http.Request.Headers.Authorization.ToString(), FailWith is null ? json : null));
         if (Delay > TimeSpan.Zero) await Task.Delay(Delay);
         return FailWith is { } status
             ? Results.Json(new { code = 20500, message = "Service unavailable", status = (int)status }, statusCode: (int)status)
@@ -78,7 +101,12 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    public sealed record Recorded(string Method, string Path, IReadOnlyDictionary<string, string> Form, string Authorization);
+    /// <summary>A request as received, and the JSON answered (null when it was failed).</summary>
+    public sealed record Recorded(string Method, string Path, IReadOnlyDictionary<string, string> Form, string Authorization, string? Response)
+    {
+        /// <summary>The sid Twilio gave what was created (a placed call's CallSid).</summary>
+        public string? Sid => Response is null ? null : System.Text.Json.JsonDocument.Parse(Response).RootElement.GetProperty("sid").GetString();
+    }
 
     /// <summary>
     /// Twilio's documented request signature, computed here independently of the server: HMAC-SHA1, keyed by
@@ -122,6 +150,9 @@ public sealed class FakeCaller(TestHost host, string callSid, string from)
         Assert.That(response.Content.Headers.ContentType?.MediaType, Is.EqualTo("text/xml"));
         return await response.Content.ReadAsStringAsync();
     }
+
+    public async Task<Twiml> Parsed(string pathAndQuery, IReadOnlyDictionary<string, string>? extra = null) =>
+        Twiml.Parse(await TwimlAsync(pathAndQuery, extra));
 
     public Task<string> Dial() => TwimlAsync("/phone/voice");
 

@@ -281,6 +281,22 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .ValueGeneratedOnAdd()
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("CallBack")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
+                    b.Property<int>("CallBackAttempts")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<bool>("CallMe")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<string>("Language")
+                        .IsRequired()
+                        .HasMaxLength(8)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("TEXT");
 
@@ -291,9 +307,30 @@ namespace Meetings.Server.Data.Migrations.Sqlite
 
                     b.HasKey("EntryId");
 
+                    b.HasIndex("CallBack");
+
                     b.HasIndex("MeetingId");
 
                     b.ToTable("SpeakerContacts");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Minutes.MinutesText", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("TEXT")
+                        .IsFixedLength();
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasColumnType("TEXT");
+
+                    b.HasKey("MeetingId", "Hash");
+
+                    b.ToTable("MinutesTexts");
                 });
 
             modelBuilder.Entity("Meetings.Server.Notices.Delivery", b =>
@@ -459,6 +496,13 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                         .HasMaxLength(64)
                         .HasColumnType("TEXT");
 
+                    b.Property<string>("Announcement")
+                        .HasMaxLength(40)
+                        .HasColumnType("TEXT");
+
+                    b.Property<bool>("Answered")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CalledAt")
                         .HasColumnType("INTEGER");
 
@@ -488,13 +532,25 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<int>("LastSequenceNumber")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Leg")
+                        .IsRequired()
+                        .HasMaxLength(10)
+                        .HasColumnType("TEXT");
+
                     b.Property<Guid>("MeetingId")
                         .HasColumnType("TEXT");
 
                     b.Property<bool>("MuteApplied")
                         .HasColumnType("INTEGER");
 
+                    b.Property<string>("Problem")
+                        .HasMaxLength(300)
+                        .HasColumnType("TEXT");
+
                     b.Property<bool>("WantMuted")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("WarnedFor")
                         .HasColumnType("INTEGER");
 
                     b.HasKey("CallSid");

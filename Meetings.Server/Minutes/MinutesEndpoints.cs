@@ -1,0 +1,84 @@
+using System.Security.Claims;
+using System.Text;
+using Meetings.Client.Contracts;
+using Meetings.Server.Domain;
+using Meetings.Server.Errors;
+using Meetings.Server.Identity;
+using Meetings.Server.Records;
+
+namespace Meetings.Server.Minutes;
+
+public static class MinutesEndpoints
+{
+    /// <summary>
+    /// Minutes: <c>GET /api/meetings/{id}/minutes?format=html|md|pdf&amp;lang=en|es&amp;version=n&amp;draft=true</c> (the latest
+    /// approved version for anyone; the draft only for clerks), <c>GET .../minutes/versions</c>, and for clerks
+    /// <c>GET .../minutes/draft</c>, <c>PUT .../minutes/narrative</c> and <c>POST .../minutes/approve</c>.
+    /// </summary>
+    public static void MapMinutesEndpoints(this WebApplication app)
+    {
+        var group = app.MapGroup("/api/meetings/{id:guid}/minutes").WithTags("Minutes");
+        group.MapGet("/", Show);
+        group.MapGet("/versions", async (Guid id, ClaimsPrincipal user, MeetingRecords records) =>
+            (await records.ReadAsync(id, user)).Meeting.MinutesVersions.Select(Dto));
+
+        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy);
+        clerk.MapGet("/draft", async (Guid id, ClaimsPrincipal user, MinutesService minutes) =>
+        {
+            var (record, draft) = await minutes.DraftAsync(id, user);
+            var m = record.Meeting;
+            return new MinutesDraft(id, m.Status.ToString(), m.Status == MeetingStatus.Adjourned, draft.Narrative,
+                [.. m.Agenda.Zip(draft.Items, (i, d) => new ItemNarrative(i.Id, i.Number, i.Title, d.Narrative))],
+                [.. m.MinutesVersions.Select(Dto)]);
+        });
+        clerk.MapPut("/narrative", async (Guid id, NarrativeRequest request, ClaimsPrincipal user, MinutesService minutes) =>
+        {
+            await minutes.EditNarrativeAsync(id, request, user);
+            return Results.NoContent();
+        });
+        clerk.MapPost("/approve", async (Guid id, ApproveMinutesRequest? request, ClaimsPrincipal user, MinutesService minutes) =>
+        {
+            var version = await minutes.ApproveAsync(id, request ?? new(), user);
+            return Results.Created($"/api/meetings/{id}/minutes?version={version.Version}", Dto(version));
+        });
+    }
+
+    private static MinutesVersionDto Dto(MinutesVersion v) => new(v.Version, v.ApprovedAt, v.Correction, v.DocumentHash, v.AsOfSequence);
+
+    private static async Task<IResult> Show(
+        Guid id, string? format, string? lang, int? version, bool? draft, ClaimsPrincipal user, MinutesService minutes,
+        MeetingRecords records, RecordLinks links, MinutesFonts fonts)
+    {
+        var language = lang ?? "en";
+        if (language is not ("en" or "es")) throw new InvalidInputException("lang", "The language is en or es.");
+        if (format is not (null or "html" or "md" or "pdf")) throw new InvalidInputException("format", "The format is html, md or pdf.");
+        if (draft == true && version is not null) throw new InvalidInputException("version", "Ask for a version or for the draft, not both.");
+
+        MinutesDocument document;
+        if (draft == true) document = await Draft(id, user, minutes);
+        else
+        {
+            var record = await records.ReadAsync(id, user);
+            document = await minutes.ApprovedAsync(record, version)
+                ?? (version is not null ? throw new NotFoundException($"There is no version {version} of these minutes.")
+                    : user.IsClerk() ? (await minutes.DraftAsync(id, user)).Document
+                    : throw new NotFoundException("The minutes of this meeting have not been approved yet."));
+        }
+
+        var layout = new MinutesLayout(language);
+        var title = layout.Title(document);
+        var blocks = layout.Lay(document, $"{links.Base}/api/meetings/{id}/journal/verify");
+        var name = $"minutes-{id}-{(document.Version is { } v ? $"v{v}" : "draft")}-{language}";
+        return format switch
+        {
+            "md" => Results.Text(MinutesFormats.Markdown(blocks), "text/markdown; charset=utf-8", Encoding.UTF8),
+            "pdf" when !fonts.Available => Results.Problem(statusCode: 503,
+                title: "PDF minutes need the DejaVu Serif fonts (Debian's fonts-dejavu-core) or Minutes:FontFolder; HTML and Markdown work without them."),
+            "pdf" => Results.File(MinutesPdf.Render(title, blocks), "application/pdf", name + ".pdf"),
+            _ => Results.Text(MinutesFormats.Html(title, blocks, language), "text/html; charset=utf-8", Encoding.UTF8),
+        };
+    }
+
+    private static async Task<MinutesDocument> Draft(Guid id, ClaimsPrincipal user, MinutesService minutes) =>
+        user.IsClerk() ? (await minutes.DraftAsync(id, user)).Document : throw new ForbiddenException("Draft minutes are for clerks.");
+}
