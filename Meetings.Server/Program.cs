@@ -2,6 +2,7 @@ using System.Text.Json.Serialization;
 using Meetings.Server.Agenda;
 using Meetings.Server.Bodies;
 using Meetings.Server.Data;
+using Meetings.Server.Documents;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Journal;
@@ -26,6 +27,7 @@ builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();
 builder.AddMinutes();
+builder.AddDocuments();
 builder.AddApiDocument();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
@@ -55,6 +57,7 @@ app.MapPhoneEndpoints();
 app.MapNotices();
 app.MapExportEndpoints();
 app.MapMinutesEndpoints();
+app.MapDocumentEndpoints();
 app.MapClientPages();
 
 await app.RunAsync();

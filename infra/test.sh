@@ -23,6 +23,12 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
+# An S3-compatible server (s3rver, from the npm registry) for the document store's tests; they start it on loopback.
+if [ ! -x infra/s3/node_modules/.bin/s3rver ]; then
+  echo "Installing s3rver"
+  npm ci --prefix infra/s3 --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 # A loopback SMTP server that keeps every message it gets in a Maildir the tests read.
 maildir="$PWD/artifacts/mail"
 rm -rf "$maildir"

@@ -5,10 +5,16 @@ public sealed record MeetingSummary(
     Guid Id, Guid BodyId, string BodyName, string Title, string Kind, string Status,
     DateTimeOffset Start, string TimeZone, DateTime LocalStart, string Location);
 
-/// <summary>An agenda item; <c>Number</c> is as printed (1, 2, 4.a).</summary>
+/// <summary>An agenda item; <c>Number</c> is as printed (1, 2, 4.a). <c>Documents</c> are its staff reports, resolutions and slides.</summary>
 public sealed record AgendaItemDto(
     Guid Id, Guid? ParentId, string Number, string Title, string Kind, string? Description,
-    bool TakesPublicComment, int? MinutesPerSpeaker, bool Amended, bool CommentOpen);
+    bool TakesPublicComment, int? MinutesPerSpeaker, bool Amended, bool CommentOpen, IReadOnlyList<DocumentDto>? Documents = null);
+
+/// <summary>
+/// A document on an agenda item. <c>Url</c> downloads it (public once the agenda is posted); <c>Amended</c> is true for a
+/// document added or replaced after the agenda was posted. <c>Sha256</c> is the hash of its bytes.
+/// </summary>
+public sealed record DocumentDto(Guid Id, string Title, string FileName, string MediaType, long Size, string Sha256, string Url, bool Amended);
 
 /// <summary>A meeting with its agenda, as the public sees it.</summary>
 public sealed record MeetingDetail(

@@ -17,9 +17,19 @@ public sealed class Api(HttpClient http)
     }
 
     /// <summary>Sends a request; null when it worked, else the server's explanation.</summary>
-    public async Task<string?> SendAsync(HttpMethod method, string url, object? body = null)
+    public async Task<string?> SendAsync(HttpMethod method, string url, object? body = null) =>
+        await Explain(await http.SendAsync(new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, options: Json) }));
+
+    /// <summary>Posts a file as a form (<c>file</c> and the given fields); null when it worked, else the server's explanation.</summary>
+    public async Task<string?> UploadAsync(string url, Stream file, string fileName, IReadOnlyDictionary<string, string> fields)
     {
-        var response = await http.SendAsync(new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, options: Json) });
+        using var form = new MultipartFormDataContent { { new StreamContent(file), "file", fileName } };
+        foreach (var (name, value) in fields) form.Add(new StringContent(value), name);
+        return await Explain(await http.PostAsync(url, form));
+    }
+
+    private static async Task<string?> Explain(HttpResponseMessage response)
+    {
         if (response.IsSuccessStatusCode) return null;
         try
         {

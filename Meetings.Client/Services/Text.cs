@@ -110,6 +110,10 @@ public sealed class Text(IJSRuntime js)
         ["c.saveStream"] = ("Save the stream", "Guardar la transmisión"), ["c.streamSaved"] = ("Saved.", "Guardado."),
         ["c.notices"] = ("Notices", "Avisos"), ["c.notice"] = ("Notice", "Aviso"), ["c.due"] = ("Due", "Para"), ["c.sent"] = ("Sent", "Enviados"), ["c.failed"] = ("Failed", "Fallidos"),
         ["c.noNotices"] = ("No notices yet.", "Todavía no hay avisos."), ["c.takeUp"] = ("Take up {0}", "Tratar {0}"),
+        ["documents.of"] = ("Documents for item {0}", "Documentos del tema {0}"), ["document.amended"] = ("added after posting", "agregado después de publicar"),
+        ["d.upload"] = ("Add a document", "Agregar un documento"), ["d.item"] = ("Item", "Tema"), ["d.choose"] = ("Choose an item", "Elija un tema"),
+        ["d.title"] = ("Title (optional)", "Título (opcional)"), ["d.file"] = ("File (PDF or office document)", "Archivo (PDF o documento de oficina)"),
+        ["d.missing"] = ("Choose an item and a file.", "Elija un tema y un archivo."), ["d.done"] = ("{0} was added.", "Se agregó {0}."),
         // Minutes
         ["m.title"] = ("Minutes", "Acta"), ["m.preview"] = ("Preview the draft", "Ver el borrador"),
         ["m.afterAdjournment"] = ("Minutes are written once the meeting is adjourned.", "El acta se redacta cuando se levanta la sesión."),

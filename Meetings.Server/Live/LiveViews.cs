@@ -10,7 +10,7 @@ public static class LiveViews
     public static MeetingSnapshot Snapshot(Meeting m, DateTimeOffset now) => new(
         m.Version,
         MeetingViews.Summary(m),
-        m.Agenda.Select(MeetingViews.Item).ToList(),
+        m.Agenda.Select(i => MeetingViews.Item(m, i)).ToList(),
         m.CurrentItemId,
         new Quorum(m.MembersPresent, m.Rules.QuorumNeeded, m.HasQuorum, m.RollCallTaken),
         m.Rules.Seats.Select(s => Member(s, m.AttendanceOf(s.Id))).ToList(),

@@ -6,11 +6,15 @@ namespace Meetings.Server.Notices;
 /// <summary>What a notice says about its meeting: the facts, read from the meeting when the notice goes out.</summary>
 public sealed record MeetingFacts(
     Guid Id, string BodyName, string Title, MeetingStatus Status, DateTimeOffset Start, string TimeZone, string Location,
-    string AccessCode, string? CancelReason, string? StreamUrl = null, string? CaptionsUrl = null)
+    string AccessCode, string? CancelReason, string? StreamUrl = null, string? CaptionsUrl = null, IReadOnlyList<NoticeDocument>? Documents = null)
 {
     public static MeetingFacts Of(Meeting m) =>
-        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason, m.StreamUrl, m.CaptionsUrl);
+        new(m.Id, m.BodyName, m.Title, m.Status, m.Start, m.TimeZone, m.Location, m.AccessCode, m.CancelReason, m.StreamUrl, m.CaptionsUrl,
+            [.. m.Documents.Select(d => new NoticeDocument(m.Item(d.ItemId).Number, d.Title, d.Id))]);
 }
+
+/// <summary>An agenda document as a notice links to it.</summary>
+public sealed record NoticeDocument(string ItemNumber, string Title, Guid Id);
 
 /// <summary>A notice written out for one language: a subject and text for e-mail, and a short text message.</summary>
 public sealed record NoticeText(string Subject, string Body, string Sms);
@@ -56,6 +60,16 @@ public sealed class NoticeContent(string publicBaseUrl, string? phoneNumber)
             (_, true) => ($"Pronto le toca: {m.Title}", $"Pronto le toca hablar sobre el tema {itemNumber}. Esté listo, por favor."),
         };
         var sms = kind == NoticeKind.UpSoon ? $"{m.Title}: {lead}" : $"{subject}. {details}";
-        return new NoticeText(subject, $"{lead}\n\n{details}", sms);
+        return new NoticeText(subject, $"{lead}\n\n{details}{Documents(kind, m, es)}", sms);
+    }
+
+    /// <summary>The agenda's documents, each with its address, in e-mails about the agenda (texts stay short).</summary>
+    private string Documents(NoticeKind kind, MeetingFacts m, bool es)
+    {
+        if (kind is not (NoticeKind.Published or NoticeKind.Reminder or NoticeKind.Amended) || m.Documents is not { Count: > 0 } documents) return "";
+        var lines = documents.Select(d => es
+            ? $"- Tema {d.ItemNumber}, {d.Title}: {publicBaseUrl}/api/meetings/{m.Id}/documents/{d.Id}"
+            : $"- Item {d.ItemNumber}, {d.Title}: {publicBaseUrl}/api/meetings/{m.Id}/documents/{d.Id}");
+        return $"\n\n{(es ? "Documentos" : "Documents")}:\n{string.Join('\n', lines)}\n{(es ? "Todo en un archivo" : "All in one file")}: {publicBaseUrl}/api/meetings/{m.Id}/packet";
     }
 }

@@ -19,7 +19,7 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
     /// <summary>
     /// Published: a notice now. Each reminder offset: a notice that many hours before the start (whole days at the
     /// same local time of day, across daylight saving), unless that time had passed when the agenda was posted.
-    /// Amendments after publication: one amended-agenda notice. Cancelled: a cancellation and no more reminders.
+    /// Amendments after publication (documents added, replaced or removed among them): one amended-agenda notice. Cancelled: a cancellation and no more reminders.
     /// In session: a text to each speaker who asked for one, once they are close to the front of the queue.
     /// </summary>
     public static NoticePlan For(Meeting m, IReadOnlyList<MeetingEvent> batch, long firstSequence, DateTimeOffset now)
@@ -36,7 +36,8 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
             }
         if (m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed &&
             batch.Any(e => e is MeetingRescheduled or AgendaItemAdded { IsAmendment: true } or AgendaItemRevised { IsAmendment: true }
-                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true }))
+                or AgendaItemMoved { IsAmendment: true } or AgendaItemRemoved { IsAmendment: true }
+                or DocumentAttached { IsAmendment: true } or DocumentRemoved { IsAmendment: true }))
             wanted.Add(new($"amended:{m.Id:N}:{firstSequence}", NoticeKind.Amended, now + AmendmentQuietPeriod));
         if (m.Status == MeetingStatus.Live)
             foreach (var item in m.Agenda)

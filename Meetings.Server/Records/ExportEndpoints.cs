@@ -39,7 +39,7 @@ public static class ExportEndpoints
         {
             var record = await records.ReadAsync(id, user);
             var minutes = await documents.MinutesAsync(record);
-            var attachments = await documents.LegistarAsync(record);
+            var attachments = RecordDocuments.Legistar(record, links);
             return Results.Json(LegistarExport.Event(record, links, minutes.Approved, minutes.Narrative,
                 item => attachments.GetValueOrDefault(item) ?? []), Legistar);
         });

@@ -9,15 +9,18 @@ public sealed class RecordDocuments(MinutesService minutes, RecordLinks links)
     public async Task<IReadOnlyList<OcdDocument>> OcdAsync(MeetingRecord record)
     {
         var m = record.Meeting;
-        var documents = new List<OcdDocument>();
+        var documents = m.Documents.Select(d => new OcdDocument($"Item {m.Item(d.ItemId).Number}: {d.Title}", links.Document(m.Id, d.Id), d.MediaType,
+            m.Local(d.At).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture))).ToList();
+        if (m.Status != MeetingStatus.Draft) documents.Insert(0, new OcdDocument("Agenda packet", links.Packet(m.Id), "application/zip", ""));
         if (await minutes.ApprovedAsync(record, null) is { } approved)
             documents.Add(new OcdDocument($"Minutes, version {approved.Version}", links.Minutes(m.Id), "text/html",
                 approved.ApprovedAt!.Value.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture)));
         return documents;
     }
 
-    public Task<IReadOnlyDictionary<Guid, IReadOnlyList<LegistarAttachment>>> LegistarAsync(MeetingRecord record) =>
-        Task.FromResult<IReadOnlyDictionary<Guid, IReadOnlyList<LegistarAttachment>>>(new Dictionary<Guid, IReadOnlyList<LegistarAttachment>>());
+    public static IReadOnlyDictionary<Guid, IReadOnlyList<LegistarAttachment>> Legistar(MeetingRecord record, RecordLinks links) =>
+        record.Meeting.Documents.GroupBy(d => d.ItemId).ToDictionary(g => g.Key,
+            g => (IReadOnlyList<LegistarAttachment>)[.. g.Select(d => new LegistarAttachment(d.Title, links.Document(record.Meeting.Id, d.Id), d.FileName))]);
 
     /// <summary>Whether minutes are approved, and each item's narrative in the latest approved version.</summary>
     public async Task<MinutesStatus> MinutesAsync(MeetingRecord record)

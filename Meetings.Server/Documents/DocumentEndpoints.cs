@@ -1,0 +1,54 @@
+using System.Security.Claims;
+using Meetings.Server.Errors;
+using Meetings.Server.Identity;
+using Meetings.Server.Records;
+
+namespace Meetings.Server.Documents;
+
+public static class DocumentEndpoints
+{
+    /// <summary>
+    /// Agenda documents: <c>POST /api/meetings/{id}/agenda/{itemId}/documents</c> (a clerk's upload, multipart: <c>file</c>,
+    /// <c>title</c>, <c>replaces</c>), <c>GET</c> and <c>DELETE /api/meetings/{id}/documents/{documentId}</c>, and
+    /// <c>GET /api/meetings/{id}/packet</c>, the agenda and its documents in one ZIP.
+    /// </summary>
+    public static void MapDocumentEndpoints(this WebApplication app)
+    {
+        var max = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentOptions>>().Value.MaxBytes;
+        // The sign-in cookie is SameSite=Strict, so no other site can post a form with it: the antiforgery token adds nothing.
+        app.MapPost("/api/meetings/{id:guid}/agenda/{itemId:guid}/documents",
+                async (Guid id, Guid itemId, IFormFile? file, [Microsoft.AspNetCore.Mvc.FromForm] string? title,
+                    [Microsoft.AspNetCore.Mvc.FromForm] Guid? replaces, ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
+                {
+                    var document = await documents.AttachAsync(id, itemId, file, title, replaces, user, ct);
+                    return Results.Created(document.Url, document);
+                })
+            .WithTags("Documents").RequireAuthorization(Roles.ClerkPolicy).DisableAntiforgery().MeetsRules()
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(max + 1024 * 1024))
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestFormLimitsAttribute { MultipartBodyLengthLimit = max + 1024 * 1024 });
+
+        var group = app.MapGroup("/api/meetings/{id:guid}").WithTags("Documents");
+        group.MapGet("/documents/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal user, DocumentService documents, HttpContext http, CancellationToken ct) =>
+        {
+            var (document, content) = await documents.OpenAsync(id, documentId, user, ct);
+            http.Response.Headers.XContentTypeOptions = "nosniff";
+            return Results.Stream(content, document.MediaType, document.FileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{document.ContentHash}\""));
+        });
+        group.MapDelete("/documents/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
+        {
+            await documents.RemoveAsync(id, documentId, user, ct);
+            return Results.NoContent();
+        }).RequireAuthorization(Roles.ClerkPolicy).MeetsRules().Produces(StatusCodes.Status204NoContent);
+        group.MapGet("/packet", async (Guid id, ClaimsPrincipal user, MeetingRecords records, IDocumentStore files, RecordLinks links, HttpContext http, CancellationToken ct) =>
+        {
+            // The record is folded afresh from the journal, so it is this request's own and can be read at leisure.
+            var meeting = (await records.ReadAsync(id, user, ct)).Meeting;
+            http.Response.ContentType = "application/zip";
+            http.Response.Headers.ContentDisposition = $"attachment; filename=\"packet-{id}.zip\"";
+            await using var buffer = new MemoryStream();
+            await Packet.WriteAsync(buffer, meeting, files, links.MeetingPage(id), ct);
+            buffer.Position = 0;
+            await buffer.CopyToAsync(http.Response.Body, ct);
+        });
+    }
+}
