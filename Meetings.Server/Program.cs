@@ -14,12 +14,14 @@ using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Meetings.Server.Privacy;
+using Meetings.Server.Security;
 using Meetings.Server.Records;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
 builder.WebHost.UseStaticWebAssets();
 builder.AddLanguages();
+builder.AddSecurity();
 builder.AddMeetingsData();
 builder.AddMeetingsIdentity();
 builder.AddPrivacy();
@@ -32,7 +34,7 @@ builder.AddNotices();
 builder.AddRecords();
 builder.AddMinutes();
 builder.AddDocuments();
-builder.Services.AddOpenApi();
+builder.AddApiDocument();
 builder.Services.ConfigureHttpJsonOptions(o => o.SerializerOptions.Converters.Add(new JsonStringEnumConverter()));
 
 var app = builder.Build();
@@ -42,10 +44,12 @@ await app.RechainOldJournalsAsync();
 if (await app.RunStartupVerbAsync(args)) return;
 await app.SeedAsync();
 
+app.UseSecurity();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
+app.UseBodyLimits();
 app.UseRateLimiter();
 
 app.MapStaticAssets();
@@ -63,8 +67,7 @@ app.MapLanguages();
 app.MapExportEndpoints();
 app.MapMinutesEndpoints();
 app.MapDocumentEndpoints();
-app.MapGroup("/api").MapFallback(() => Results.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such endpoint."));
-app.MapFallbackToFile("index.html");
+app.MapClientPages();
 
 await app.RunAsync();
 

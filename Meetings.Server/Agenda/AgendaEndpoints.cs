@@ -15,14 +15,14 @@ public static class AgendaEndpoints
     /// </summary>
     public static void MapAgendaEndpoints(this WebApplication app)
     {
-        var group = app.MapGroup("/api/meetings/{id:guid}/agenda").WithTags("Agenda").RequireAuthorization(Roles.ClerkPolicy);
+        var group = app.MapGroup("/api/meetings/{id:guid}/agenda").WithTags("Agenda").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         group.MapPost("/", async (Guid id, AgendaItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
         {
             var itemId = Guid.NewGuid();
             var meeting = await MeetingEndpoints.Run(store, id, user, (m, _) =>
                 m.AddItem(itemId, r.ParentId, r.Position, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker, r.EstimatedMinutes));
             return Results.Created($"/api/meetings/{id}/agenda/{itemId}", meeting);
-        });
+        }).Produces<MeetingDetail>(StatusCodes.Status201Created);
         group.MapPut("/{itemId:guid}", (Guid id, Guid itemId, AgendaItemRequest r, ClaimsPrincipal user, MeetingStore store) =>
             MeetingEndpoints.Run(store, id, user, (m, _) =>
                 InTheAddress(m, itemId).ReviseItem(itemId, r.Title ?? "", ParseKind(r.Kind), r.Description, r.TakesPublicComment ?? DefaultComment(r.Kind), r.MinutesPerSpeaker, r.EstimatedMinutes)));

@@ -28,7 +28,7 @@ public static class BodyEndpoints
             db.Bodies.Add(body);
             await db.SaveChangesAsync();
             return Results.Created($"/api/bodies/{body.Id}", ToDto(body));
-        });
+        }).Produces<BodyDto>(StatusCodes.Status201Created);
         admin.MapPut("/{id:guid}", async (Guid id, BodyRequest request, MeetingsDbContext db) =>
         {
             var body = await FindAsync(db, id);
@@ -44,7 +44,7 @@ public static class BodyEndpoints
             if (request.IsChair == true) body.SetChair(seat.Id);
             await db.SaveChangesAsync();
             return Results.Created($"/api/bodies/{id}", ToDto(body));
-        });
+        }).Produces<BodyDto>(StatusCodes.Status201Created).MeetsRules();
         admin.MapPut("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, SeatRequest request, MeetingsDbContext db, AccountService accounts) =>
         {
             var body = await FindAsync(db, id);
@@ -54,14 +54,14 @@ public static class BodyEndpoints
             if (request.IsChair is { } chair) body.SetChair(chair ? seatId : body.ChairSeatId == seatId ? null : body.ChairSeatId);
             await db.SaveChangesAsync();
             return ToDto(body);
-        });
+        }).MeetsRules();
         admin.MapDelete("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, MeetingsDbContext db) =>
         {
             var body = await FindAsync(db, id);
             body.RemoveSeat(seatId);
             await db.SaveChangesAsync();
             return Results.NoContent();
-        });
+        }).Produces(StatusCodes.Status204NoContent).MeetsRules();
     }
 
     public static async Task<Body> FindAsync(MeetingsDbContext db, Guid id, bool tracked = true) =>

@@ -164,6 +164,17 @@ internal sealed class ServerSecretConfiguration : IEntityTypeConfiguration<Priva
     }
 }
 
+internal sealed class WebhookReceiptConfiguration : IEntityTypeConfiguration<WebhookReceipt>
+{
+    public void Configure(EntityTypeBuilder<WebhookReceipt> receipt)
+    {
+        receipt.HasKey(r => r.Token);
+        receipt.Property(r => r.Token).HasMaxLength(128);
+        receipt.Property(r => r.ContentType).HasMaxLength(100);
+        receipt.HasIndex(r => r.ReceivedAt);
+    }
+}
+
 internal sealed class MinutesTextConfiguration : IEntityTypeConfiguration<MinutesText>
 {
     public void Configure(EntityTypeBuilder<MinutesText> text)

@@ -25,6 +25,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
     public DbSet<FollowerCheckpoint> FollowerCheckpoints => Set<FollowerCheckpoint>();
+    public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<MinutesText> MinutesTexts => Set<MinutesText>();
 
     protected override void OnModelCreating(ModelBuilder builder)

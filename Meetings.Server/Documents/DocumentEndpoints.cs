@@ -1,4 +1,5 @@
 using System.Security.Claims;
+using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Records;
 
@@ -22,7 +23,7 @@ public static class DocumentEndpoints
                     var document = await documents.AttachAsync(id, itemId, file, title, replaces, user, ct);
                     return Results.Created(document.Url, document);
                 })
-            .WithTags("Documents").RequireAuthorization(Roles.ClerkPolicy).DisableAntiforgery()
+            .WithTags("Documents").RequireAuthorization(Roles.ClerkPolicy).DisableAntiforgery().MeetsRules()
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(max + 1024 * 1024))
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestFormLimitsAttribute { MultipartBodyLengthLimit = max + 1024 * 1024 });
 
@@ -37,7 +38,7 @@ public static class DocumentEndpoints
         {
             await documents.RemoveAsync(id, documentId, user, ct);
             return Results.NoContent();
-        }).RequireAuthorization(Roles.ClerkPolicy);
+        }).RequireAuthorization(Roles.ClerkPolicy).MeetsRules().Produces(StatusCodes.Status204NoContent);
         group.MapGet("/packet", async (Guid id, ClaimsPrincipal user, MeetingRecords records, IDocumentStore files, RecordLinks links, HttpContext http, CancellationToken ct) =>
         {
             // The record is folded afresh from the journal, so it is this request's own and can be read at leisure.

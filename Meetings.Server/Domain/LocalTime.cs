@@ -17,6 +17,21 @@ public static class LocalTime
         return new DateTimeOffset(local, offset);
     }
 
+    /// <summary>
+    /// A meeting's start: the wall-clock time in its zone, no more than a year back (to record a meeting already
+    /// held) and no more than ten years ahead of <paramref name="now"/>. Anything else is refused, not converted.
+    /// </summary>
+    public static DateTimeOffset ToStart(DateTime wallClock, string timeZone, DateTimeOffset now)
+    {
+        var (earliest, latest) = (now.AddYears(-1), now.AddYears(10));
+        var outOfRange = new InvalidInputException("start",
+            $"The start must be between {earliest:yyyy-MM-dd} and {latest:yyyy-MM-dd}: no more than a year back or ten years ahead.");
+        // Checked on the wall clock first (no zone is a day away from UTC), so converting a year such as 9999 cannot overflow.
+        if (wallClock < earliest.UtcDateTime.AddDays(-1) || wallClock > latest.UtcDateTime.AddDays(1)) throw outOfRange;
+        var start = ToInstant(wallClock, timeZone);
+        return start >= earliest && start <= latest ? start : throw outOfRange;
+    }
+
     /// <summary>An IANA time zone by name, or a clear refusal (a region such as "America" is not a zone).</summary>
     public static TimeZoneInfo Zone(string? timeZone)
     {

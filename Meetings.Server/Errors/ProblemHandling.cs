@@ -17,12 +17,16 @@ public sealed class ForbiddenException(string message) : Exception(message);
 /// The one error path: every refusal becomes ProblemDetails. Bad input is 400 with field errors, a
 /// broken rule of procedure 409 with the rule's name; nothing a caller sends can cause a 500.
 /// </summary>
-internal sealed class ProblemHandler(IProblemDetailsService problems) : IExceptionHandler
+internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog refusals) : IExceptionHandler
 {
+    public const string Unavailable = "The database could not take this change just now; nothing was changed. Please try again in a moment.";
+
     public async ValueTask<bool> TryHandleAsync(HttpContext http, Exception exception, CancellationToken ct)
     {
         var (status, title, extensions) = exception switch
         {
+            // Full, read-only, locked or gone: the write's transaction did not commit, so nothing changed.
+            _ when IsDatabaseFailure(exception) => (503, Unavailable, null),
             InvalidInputException e => (400, "The request has invalid fields.",
                 new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [e.Field] = [e.Message] } }),
             BadHttpRequestException e => (e.StatusCode, BadRequestTitle(e), null),
@@ -33,6 +37,12 @@ internal sealed class ProblemHandler(IProblemDetailsService problems) : IExcepti
             _ => (0, "", null),
         };
         if (status == 0) return false;
+        if (status == 503)
+        {
+            refusals.Unavailable($"{http.Request.Method} {http.Request.Path}", exception);
+            http.Response.Headers.RetryAfter = "5";
+        }
+        else refusals.Refused($"{http.Request.Method} {http.Request.Path}", $"{status} {title}");
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {
@@ -41,6 +51,11 @@ internal sealed class ProblemHandler(IProblemDetailsService problems) : IExcepti
             ProblemDetails = { Status = status, Title = title, Extensions = extensions ?? [] },
         });
     }
+
+    private static bool IsDatabaseFailure(Exception e) =>
+        e is System.Data.Common.DbException or Microsoft.EntityFrameworkCore.DbUpdateException
+            or Microsoft.EntityFrameworkCore.Storage.RetryLimitExceededException
+        || (e.InnerException is { } inner && IsDatabaseFailure(inner));
 
     // The framework's message for unreadable JSON names the parameter and the cause; keep it, it helps.
     private static string BadRequestTitle(BadHttpRequestException e) =>
@@ -53,6 +68,8 @@ public static class ProblemHandlingRegistration
     {
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandler>();
+        builder.Services.AddSingleton<RefusalLog>();
+        builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, OwnedPathsNeverFallBack>();
         // Minimal APIs report unreadable bodies by throwing in Development; report them the same everywhere.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         return builder;

@@ -41,9 +41,15 @@ public sealed class AccountService(UserManager<MeetingsUser> users, RoleManager<
             DisplayName = request.DisplayName?.Trim() is { Length: > 0 and <= 100 } name ? name
                 : throw new InvalidInputException("displayName", "A display name of 1 to 100 characters is required."),
         };
-        Check(await users.CreateAsync(user, request.Password ?? ""), "password");
-        await EnsureRoleAsync(role);
-        Check(await users.AddToRoleAsync(user, role), "role");
+        // The account and its role are made together or not at all (a full database leaves no half-made account).
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            Check(await users.CreateAsync(user, request.Password ?? ""), "password");
+            await EnsureRoleAsync(role);
+            Check(await users.AddToRoleAsync(user, role), "role");
+            await transaction.CommitAsync();
+        });
         return (await InfoAsync(user.Id))!;
     }
 
@@ -105,6 +111,6 @@ public static class UserEndpoints
         {
             var user = await accounts.CreateAsync(request);
             return Results.Created($"/api/users/{user.Id}", user);
-        });
+        }).Produces<UserInfo>(StatusCodes.Status201Created).MeetsRules();
     }
 }

@@ -22,14 +22,14 @@ public static class MeetingEndpoints
         group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, MeetingStore store) =>
             await store.ReadAsync(id, m => Visible(m, user) ? MeetingViews.Detail(m) : throw new NotFoundException("No such meeting.")));
 
-        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy);
-        clerk.MapPost("/", Schedule);
+        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
+        clerk.MapPost("/", Schedule).Produces<MeetingDetail>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound);
         clerk.MapPut("/{id:guid}", (Guid id, MeetingRequest r, ClaimsPrincipal user, MeetingStore store) =>
         {
             RequireAdminForLateNotice(r.LateNoticeReason, user);
             return Run(store, id, user, (m, now) =>
             {
-                var (title, start, zone, location) = Parse(r);
+                var (title, start, zone, location) = Parse(r, now);
                 return m.Reschedule(title, start, zone, location, now, r.LateNoticeReason);
             });
         });
@@ -56,10 +56,10 @@ public static class MeetingEndpoints
         return (await rows.ToListAsync()).OrderBy(m => m.Start).Select(MeetingViews.Summary);
     }
 
-    private static async Task<IResult> Schedule(MeetingRequest r, ClaimsPrincipal user, MeetingsDbContext db, MeetingStore store)
+    private static async Task<IResult> Schedule(MeetingRequest r, ClaimsPrincipal user, MeetingsDbContext db, MeetingStore store, TimeProvider clock)
     {
         var body = await BodyEndpoints.FindAsync(db, r.BodyId ?? throw new InvalidInputException("bodyId", "The body is required."), tracked: false);
-        var (title, start, zone, location) = Parse(r);
+        var (title, start, zone, location) = Parse(r, clock.GetUtcNow());
         var kind = Enum.TryParse<MeetingKind>(r.Kind ?? nameof(MeetingKind.Regular), true, out var k) && Enum.IsDefined(k) ? k
             : throw new InvalidInputException("kind", "The meeting kind must be Regular, Special or Emergency.");
         var scheduled = Meeting.Schedule(Guid.NewGuid(), body, title, kind, start, zone, location, await NewAccessCodeAsync(db));
@@ -67,10 +67,10 @@ public static class MeetingEndpoints
         return Results.Created($"/api/meetings/{scheduled.MeetingId}", MeetingViews.Detail(result.View));
     }
 
-    private static (string Title, DateTimeOffset Start, string Zone, string Location) Parse(MeetingRequest r)
+    private static (string Title, DateTimeOffset Start, string Zone, string Location) Parse(MeetingRequest r, DateTimeOffset now)
     {
         var zone = r.TimeZone ?? throw new InvalidInputException("timeZone", "The time zone is required.");
-        var start = LocalTime.ToInstant(r.Start ?? throw new InvalidInputException("start", "The start time is required."), zone);
+        var start = LocalTime.ToStart(r.Start ?? throw new InvalidInputException("start", "The start time is required."), zone, now);
         return (r.Title ?? "", start, zone, r.Location ?? "");
     }
 

@@ -51,5 +51,5 @@ public static class Startup
     public static void MapHealthEndpoint(this WebApplication app) =>
         app.MapGet("/healthz", async (MeetingsDbContext db, CancellationToken ct) =>
             await db.Database.CanConnectAsync(ct) ? Results.Text("ok") : Results.Text("database unavailable", statusCode: 503))
-        .WithTags("Health");
+        .WithTags("Health").Produces<string>(StatusCodes.Status200OK, "text/plain").Produces<string>(StatusCodes.Status503ServiceUnavailable, "text/plain");
 }

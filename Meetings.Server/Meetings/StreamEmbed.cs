@@ -8,6 +8,9 @@ namespace Meetings.Server.Meetings;
 /// </summary>
 public static partial class StreamEmbed
 {
+    /// <summary>The origins of the players <see cref="For"/> may return, for the Content-Security-Policy's frame-src.</summary>
+    public static readonly string[] Players = ["'self'", "https://www.youtube-nocookie.com", "https://player.vimeo.com", "https://vimeo.com"];
+
     public static string? For(string? streamUrl)
     {
         if (streamUrl is null || !Uri.TryCreate(streamUrl, UriKind.Absolute, out var uri) || uri.Scheme != Uri.UriSchemeHttps) return null;

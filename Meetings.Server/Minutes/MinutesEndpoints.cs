@@ -22,7 +22,7 @@ public static class MinutesEndpoints
         group.MapGet("/versions", async (Guid id, ClaimsPrincipal user, MeetingRecords records) =>
             (await records.ReadAsync(id, user)).Meeting.MinutesVersions.Select(Dto));
 
-        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy);
+        var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         clerk.MapGet("/draft", async (Guid id, ClaimsPrincipal user, MinutesService minutes) =>
         {
             var (record, draft) = await minutes.DraftAsync(id, user);

@@ -22,7 +22,7 @@ public static class NoticeEndpoints
         app.MapGet("/api/meetings/{id:guid}/notices", Report).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
         app.MapGet("/api/notices/status", (PublicAddress address, IOptions<SmtpOptions> smtp, IOptions<Phone.PhoneOptions> phone) =>
             new NoticeStatus(address.Problem, smtp.Value.IsConfigured, phone.Value.IsConfigured)).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
-        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices");
+        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices").Produces<string>(StatusCodes.Status200OK, "text/calendar");
     }
 
     private static async Task<IEnumerable<NoticeReport>> Report(Guid id, MeetingsDbContext db)
@@ -76,7 +76,8 @@ public static class NoticeEndpoints
             Line($"UID:{m.Id:D}@meetings");
             Line($"DTSTAMP:{stamp}");
             Line($"DTSTART:{Utc(m.Start)}");
-            Line($"DTEND:{Utc(m.Start + m.Length)}");
+            // A start stored before starts were checked could sit at the end of time; the end must not overflow past it.
+            Line($"DTEND:{Utc(m.Start < DateTimeOffset.MaxValue - m.Length ? m.Start + m.Length : m.Start)}");
             Line($"SEQUENCE:{m.CalendarRevision}");
             Line($"STATUS:{(m.Status == MeetingStatus.Cancelled ? "CANCELLED" : "CONFIRMED")}");
             Line($"SUMMARY:{Escape($"{m.BodyName}: {m.Title}")}");

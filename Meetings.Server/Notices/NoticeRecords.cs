@@ -29,6 +29,10 @@ public sealed class Subscriber
     public DateTimeOffset? EmailStoppedAt { get; set; }
     public DateTimeOffset? SmsStoppedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
+    /// <summary>When the last confirmation message went to this address; with the two below, the per-address limits.</summary>
+    public DateTimeOffset? ConfirmationSentAt { get; set; }
+    public DateTimeOffset? ConfirmationDayStartedAt { get; set; }
+    public int ConfirmationsInDay { get; set; }
 
     public bool Receives(Channel channel) => channel == Channel.Email
         ? Email is not null && EmailConfirmedAt is not null && EmailStoppedAt is null

@@ -53,9 +53,14 @@ public static class NoticesRegistration
         builder.Services.AddRateLimiter(o =>
         {
             o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => RateLimitPartition.GetFixedWindowLimiter(
-                http.Connection.RemoteIpAddress?.ToString() ?? "unknown",
-                _ => new FixedWindowRateLimiterOptions { PermitLimit = config.GetValue("Subscriptions:PerMinute", 20), Window = TimeSpan.FromMinutes(1) }));
+            o.OnRejected = (context, _) =>
+            {
+                var http = context.HttpContext;
+                http.RequestServices.GetRequiredService<Errors.RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", "429 rate limit");
+                return ValueTask.CompletedTask;
+            };
+            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => PerAddressPerMinute(http, config.GetValue("Subscriptions:PerMinute", 20)));
+            o.AddPolicy(SubscriptionEndpoints.LinksRateLimit, http => PerAddressPerMinute(http, config.GetValue("Subscriptions:LinksPerMinute", 120)));
         });
         return builder;
     }
@@ -68,6 +73,10 @@ public static class NoticesRegistration
         app.MapHangfireDashboard("/jobs", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false },
             app.Services.GetRequiredService<JobStorage>());
     }
+
+    private static RateLimitPartition<string> PerAddressPerMinute(HttpContext http, int permits) =>
+        RateLimitPartition.GetFixedWindowLimiter(Security.ClientAddress.Of(http),
+            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) });
 
     /// <summary>The dashboard judges the signed-in user, never the request's address, so a reverse proxy opens nothing.</summary>
     private sealed class AdminsOnly : IDashboardAuthorizationFilter

@@ -13,31 +13,41 @@ namespace Meetings.Server.Notices;
 
 public static class SubscriptionEndpoints
 {
+    /// <summary>Subscribing: a few a minute per address (each may send someone a message).</summary>
     public const string RateLimit = "subscribe";
+
+    /// <summary>Confirming and unsubscribing: their own, generous bucket, so a flood of sign-ups never keeps anyone from stopping.</summary>
+    public const string LinksRateLimit = "subscription-links";
+
+    /// <summary>At most one confirmation message to an address in this long, and <see cref="ConfirmationsPerDay"/> a day.</summary>
+    public static readonly TimeSpan ConfirmationInterval = TimeSpan.FromMinutes(10);
+
+    public const int ConfirmationsPerDay = 3;
 
     private static readonly string[] StopWords = ["STOP", "STOPALL", "UNSUBSCRIBE", "CANCEL", "END", "QUIT"];
     private static readonly string[] StartWords = ["START", "UNSTOP"];
 
     /// <summary>
     /// Subscriptions to a body's notices, with no account: <c>POST /api/bodies/{id}/subscriptions</c>, then a
-    /// confirmation link (e-mail) or code (text); one-click unsubscribe; and Twilio's inbound text webhook
-    /// at <c>/phone/sms</c>, where STOP is honoured.
+    /// confirmation link (e-mail: the link opens a page whose button confirms, since mail scanners open links) or
+    /// code (text); one-click unsubscribe; and Twilio's inbound text webhook at <c>/phone/sms</c>, where STOP is honoured.
     /// </summary>
     public static void MapSubscriptionEndpoints(this WebApplication app)
     {
-        app.MapPost("/api/bodies/{id:guid}/subscriptions", Subscribe).WithTags("Subscriptions").RequireRateLimiting(RateLimit);
-        var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireRateLimiting(RateLimit);
-        group.MapGet("/confirm", ConfirmEmail);
-        group.MapPost("/confirm-sms", ConfirmSms);
+        app.MapPost("/api/bodies/{id:guid}/subscriptions", Subscribe).WithTags("Subscriptions").RequireRateLimiting(RateLimit)
+            .Produces<SubscribeResult>(StatusCodes.Status202Accepted);
+        var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireRateLimiting(LinksRateLimit);
+        group.MapGet("/confirm", ConfirmPage).ProducesPage();
+        group.MapPost("/confirm", ConfirmEmail).DisableAntiforgery().ProducesPage();
+        group.MapPost("/confirm-sms", ConfirmSms).Produces(StatusCodes.Status204NoContent);
         group.MapGet("/unsubscribe", async (string? token, MeetingsDbContext db, Languages.Languages languages) =>
         {
             var say = languages.For((await FindAsync(db, token))?.Language);
-            return Page(say, say["page.unsubscribe.title"],
-                $"<form method=\"post\" action=\"/api/subscriptions/unsubscribe?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">{WebUtility.HtmlEncode(say["page.unsubscribe.button"])}</button></form>");
-        });
-        group.MapPost("/unsubscribe", Unsubscribe).DisableAntiforgery();
+            return Page(say, say["page.unsubscribe.title"], Button("unsubscribe", token, say["page.unsubscribe.button"]));
+        }).ProducesPage();
+        group.MapPost("/unsubscribe", Unsubscribe).DisableAntiforgery().ProducesPage();
         app.MapPost("/phone/sms", InboundText).WithTags("Subscriptions").ExcludeFromDescription()
-            .AddEndpointFilter(Phone.PhoneEndpoints.CheckSignature).DisableAntiforgery();
+            .AddEndpointFilter(Phone.PhoneEndpoints.CheckSignature).AddEndpointFilter(Phone.WebhookReceipts.ApplyOnce).DisableAntiforgery();
     }
 
     private static async Task<IResult> Subscribe(Guid id, SubscribeRequest request, MeetingsDbContext db, IBackgroundJobClient jobs, TimeProvider clock,
@@ -53,16 +63,35 @@ public static class SubscriptionEndpoints
             : languages.Has(request.Language) ? languages.For(request.Language).Code
             : throw new InvalidInputException("language", $"The language is one of {string.Join(", ", languages.All.Select(l => $"{l.Code} ({l.Name})"))}.");
 
-        // One row per address, found by that address alone: asking again can resend a confirmation or change the
-        // language, never move a confirmed address to someone else's e-mail or number.
-        if (email is not null) await OptInAsync(db, jobs, id, language, clock.GetUtcNow(), s => s.Email == email, s => s.Email = email);
-        if (phone is not null) await OptInAsync(db, jobs, id, language, clock.GetUtcNow(), s => s.Phone == phone, s => s.Phone = phone);
+        // One row per address, found by that address alone. Both addresses are taken together or not at all;
+        // the confirmations go out once the rows are saved.
+        var now = clock.GetUtcNow();
+        var confirm = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var send = new List<(Guid Subscriber, Channel Channel)>();
+            if (email is not null && await OptInAsync(db, id, language, now, s => s.Email == email, s => s.Email = email) is { } byEmail)
+                send.Add((byEmail, Channel.Email));
+            if (phone is not null && await OptInAsync(db, id, language, now, s => s.Phone == phone, s => s.Phone = phone) is { } byText)
+                send.Add((byText, Channel.Sms));
+            await transaction.CommitAsync();
+            return send;
+        });
+        foreach (var (subscriber, channel) in confirm)
+            if (channel == Channel.Email) jobs.Enqueue<NoticeJobs>(j => j.ConfirmEmailAsync(subscriber));
+            else jobs.Enqueue<NoticeJobs>(j => j.ConfirmTextAsync(subscriber));
+        // The same answer whatever was done: it tells no one whether the address was already subscribed.
         return Results.Accepted(value: new SubscribeResult(
             email is null ? null : "Check your e-mail and open the link to confirm.",
             phone is null ? null : "We sent you a text: reply with its code to confirm."));
     }
 
-    private static async Task OptInAsync(MeetingsDbContext db, IBackgroundJobClient jobs, Guid bodyId, string language, DateTimeOffset now,
+    /// <summary>
+    /// Asks to subscribe one address. A confirmed subscription is its owner's: a request from anyone else changes
+    /// nothing, not even its language. Otherwise the request sets the language and, within the per-address limits
+    /// (one confirmation message in ten minutes, three a day), asks for a confirmation: returns the subscriber to send it to.
+    /// </summary>
+    private static async Task<Guid?> OptInAsync(MeetingsDbContext db, Guid bodyId, string language, DateTimeOffset now,
         System.Linq.Expressions.Expression<Func<Subscriber, bool>> sameAddress, Action<Subscriber> setAddress)
     {
         var subscriber = await db.Subscribers.Where(s => s.BodyId == bodyId).FirstOrDefaultAsync(sameAddress);
@@ -77,13 +106,46 @@ public static class SubscriptionEndpoints
             setAddress(subscriber);
             db.Subscribers.Add(subscriber);
         }
+        var confirmed = subscriber.Email is not null
+            ? subscriber.EmailConfirmedAt is not null && subscriber.EmailStoppedAt is null
+            : subscriber.SmsConfirmedAt is not null && subscriber.SmsStoppedAt is null;
+        if (confirmed) return null;
         subscriber.Language = language;
         // Asking again after stopping starts over: nothing is sent until the address is confirmed again.
         if (subscriber.EmailStoppedAt is not null) (subscriber.EmailStoppedAt, subscriber.EmailConfirmedAt) = (null, null);
         if (subscriber.SmsStoppedAt is not null) (subscriber.SmsStoppedAt, subscriber.SmsConfirmedAt) = (null, null);
         await db.SaveChangesAsync();
-        if (subscriber.Email is not null && subscriber.EmailConfirmedAt is null) jobs.Enqueue<NoticeJobs>(j => j.ConfirmEmailAsync(subscriber.Id));
-        if (subscriber.Phone is not null && subscriber.SmsConfirmedAt is null) jobs.Enqueue<NoticeJobs>(j => j.ConfirmTextAsync(subscriber.Id));
+        return await ClaimConfirmationAsync(db, subscriber.Id, now) ? subscriber.Id : null;
+    }
+
+    /// <summary>
+    /// Takes one of the address's confirmation messages, if it has one left: not one sent in the last ten minutes,
+    /// fewer than three in the day. One conditional update, so two requests at once cannot both take the last.
+    /// </summary>
+    private static async Task<bool> ClaimConfirmationAsync(MeetingsDbContext db, Guid subscriberId, DateTimeOffset now)
+    {
+        var (recently, dayAgo) = (now - ConfirmationInterval, now.AddDays(-1));
+        return await db.Subscribers
+            .Where(s => s.Id == subscriberId
+                && (s.ConfirmationSentAt == null || s.ConfirmationSentAt <= recently)
+                && (s.ConfirmationDayStartedAt == null || s.ConfirmationDayStartedAt <= dayAgo || s.ConfirmationsInDay < ConfirmationsPerDay))
+            .ExecuteUpdateAsync(x => x
+                .SetProperty(s => s.ConfirmationSentAt, now)
+                .SetProperty(s => s.ConfirmationsInDay, s => s.ConfirmationDayStartedAt == null || s.ConfirmationDayStartedAt <= dayAgo ? 1 : s.ConfirmationsInDay + 1)
+                .SetProperty(s => s.ConfirmationDayStartedAt, s => s.ConfirmationDayStartedAt == null || s.ConfirmationDayStartedAt <= dayAgo ? now : s.ConfirmationDayStartedAt)) == 1;
+    }
+
+    /// <summary>The confirmation link opens a page with a button; only the button (a POST) confirms, so a mail scanner opening the link confirms nothing.</summary>
+    private static async Task<IResult> ConfirmPage(string? token, HttpRequest request, MeetingsDbContext db, Languages.Languages languages)
+    {
+        var s = await FindAsync(db, token);
+        if (s?.Email is null)
+        {
+            var asked = languages.FromRequest(request);
+            return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid.confirm"]), 404);
+        }
+        var say = languages.For(s.Language);
+        return Page(say, say["page.confirm.title"], $"{WebUtility.HtmlEncode(say.Format("page.confirm", s.Email))} {Button("confirm", token, say["page.confirm.button"])}");
     }
 
     private static async Task<IResult> ConfirmEmail(string? token, HttpRequest request, MeetingsDbContext db, TimeProvider clock, Languages.Languages languages)
@@ -147,6 +209,13 @@ public static class SubscriptionEndpoints
 
     private static Task<Subscriber?> FindAsync(MeetingsDbContext db, string? token) =>
         string.IsNullOrEmpty(token) || token.Length > 64 ? Task.FromResult<Subscriber?>(null) : db.Subscribers.FirstOrDefaultAsync(s => s.Token == token);
+
+    /// <summary>An HTML page for a person who opened a link: 200, or 404 when the link's token is not (or no longer) valid.</summary>
+    private static RouteHandlerBuilder ProducesPage(this RouteHandlerBuilder builder) =>
+        builder.Produces<string>(StatusCodes.Status200OK, "text/html").Produces<string>(StatusCodes.Status404NotFound, "text/html");
+
+    private static string Button(string action, string? token, string label) =>
+        $"<form method=\"post\" action=\"/api/subscriptions/{action}?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">{WebUtility.HtmlEncode(label)}</button></form>";
 
     /// <summary>A small page in the reader's language; <paramref name="html"/> is already encoded.</summary>
     private static IResult Page(Language say, string title, string html, int status = 200) => Results.Content(

@@ -22,7 +22,8 @@ public static class PhoneEndpoints
 
     public static void MapPhoneEndpoints(this WebApplication app)
     {
-        var phone = app.MapGroup("/phone").WithTags("Phone").ExcludeFromDescription().AddEndpointFilter(CheckSignature).DisableAntiforgery();
+        var phone = app.MapGroup("/phone").WithTags("Phone").ExcludeFromDescription().AddEndpointFilter(CheckSignature)
+            .AddEndpointFilter(WebhookReceipts.ApplyOnce).DisableAntiforgery();
         phone.MapPost("/voice", Greeting);
         phone.MapPost("/voice/code", Code);
         phone.MapPost("/voice/star", Star);

@@ -14,6 +14,7 @@ public static class PhoneRegistration
         TwilioGateway.Register(builder.Services);
         builder.Services.AddScoped<TwilioGateway>();
         builder.Services.AddScoped<PhoneService>();
+        builder.Services.AddScoped<WebhookReceipts>();
         builder.Services.AddScoped<VoiceTokens>();
         builder.Services.AddSingleton<CallScript>();
         builder.Services.AddSingleton<TwilioHealth>();

@@ -21,6 +21,7 @@ public class BrowserMeetingTests
     private IPlaywright _playwright = null!;
     private IBrowser _browser = null!;
     private readonly List<string> _timings = [];
+    private readonly List<string> _cspViolations = [];
 
     [OneTimeSetUp]
     public async Task Start()
@@ -53,6 +54,7 @@ public class BrowserMeetingTests
     {
         var context = await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = width, Height = height } });
         context.SetDefaultTimeout(Timeout);
+        await WatchForCspViolations(context);
         var page = await context.NewPageAsync();
         page.PageError += (_, e) => TestContext.Progress.WriteLine($"[{path}] page error: {e}");
         if (email is not null)
@@ -65,6 +67,22 @@ public class BrowserMeetingTests
         }
         await page.GotoAsync(path);
         return page;
+    }
+
+    /// <summary>Every Content-Security-Policy violation a page reports (its securitypolicyviolation event, or the console's words), kept for the test's end.</summary>
+    private async Task WatchForCspViolations(IBrowserContext context)
+    {
+        await context.ExposeBindingAsync("meetingsCspViolation", (BindingSource source, string what) =>
+        {
+            lock (_cspViolations) _cspViolations.Add($"{source.Page?.Url}: {what}");
+        });
+        await context.AddInitScriptAsync(
+            "document.addEventListener('securitypolicyviolation', e => window.meetingsCspViolation(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`));");
+        context.Console += (_, message) =>
+        {
+            if (message.Text.Contains("Content Security Policy", StringComparison.OrdinalIgnoreCase))
+                lock (_cspViolations) _cspViolations.Add($"console: {message.Text}");
+        };
     }
 
     private static async Task Accessible(IPage page, string view)
@@ -231,6 +249,12 @@ public class BrowserMeetingTests
         await Accessible(home, "public meeting list");
         var signin = await Open("/signin");
         await Accessible(signin, "sign-in");
+
+        lock (_cspViolations) Assert.That(_cspViolations, Is.Empty, "every view works under the Content-Security-Policy");
+        // And the watch does see a violation when there is one: an inline script is not allowed.
+        await signin.EvaluateAsync("() => { const s = document.createElement('script'); s.textContent = 'window.inlineRan = true'; document.body.appendChild(s); }");
+        await Wait.Until(() => { lock (_cspViolations) return _cspViolations.Any(v => v.Contains("script-src", StringComparison.Ordinal)); }, "the inline script reported as a violation");
+        Assert.That(await signin.EvaluateAsync<bool>("() => window.inlineRan === true"), Is.False, "and it did not run");
     }
 
     /// <summary>
@@ -271,6 +295,7 @@ public class BrowserMeetingTests
     {
         var context = await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
         context.SetDefaultTimeout(Timeout);
+        await WatchForCspViolations(context);
         var page = await context.NewPageAsync();
         page.RequestFinished += async (_, request) =>
         {

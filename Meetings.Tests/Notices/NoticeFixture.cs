@@ -60,8 +60,18 @@ public abstract class NoticeFixture
         Assert.That(result.Email, Does.Contain("Check your e-mail"));
         var confirmation = (await SmtpSink.WaitFor(email)).Single();
         var link = LinkIn(confirmation.TextBody ?? "", "/api/subscriptions/confirm?token=");
-        var page = await Host.Anonymous().GetAsync(new Uri(link).PathAndQuery);
+        return await Confirm(link, email);
+    }
+
+    /// <summary>Opens the confirmation link (a page with a button, as a mail scanner would see it) and presses the button.</summary>
+    protected async Task<string> Confirm(string link, string email)
+    {
+        var client = Host.Anonymous();
+        var page = await client.GetAsync(new Uri(link).PathAndQuery);
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("<form method=\"post\""));
+        var confirmed = await client.PostAsync(new Uri(link).PathAndQuery, null);
+        Assert.That(await confirmed.Content.ReadAsStringAsync(), Does.Contain("You will receive notices"));
         return email;
     }
 

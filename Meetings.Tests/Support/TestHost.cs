@@ -24,14 +24,17 @@ public sealed class TestHost : WebApplicationFactory<Program>
     private readonly IReadOnlyDictionary<string, string?> _settings;
     private readonly FakeTimeProvider? _networkClock;
     private readonly string _environment;
+    private readonly Action<IServiceCollection>? _services;
 
     /// <param name="networkClock">When given, the clock of the calls to Twilio (their timeouts, retries and circuit breaker); real time otherwise.</param>
+    /// <param name="services">Changes to the server's services for this test only (an interceptor that fills the disk, say).</param>
     public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
-        FakeTimeProvider? networkClock = null, string environment = "Testing")
+        FakeTimeProvider? networkClock = null, string environment = "Testing", Action<IServiceCollection>? services = null)
     {
         _networkClock = networkClock;
         _settings = settings ?? new Dictionary<string, string?>();
         _environment = environment;
+        _services = services;
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
         UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
@@ -69,6 +72,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         {
             services.Replace(ServiceDescriptor.Singleton<TimeProvider>(Clock));
             if (_networkClock is not null) services.AddKeyedSingleton<TimeProvider>(Meetings.Server.Phone.TwilioGateway.NetworkClock, _networkClock);
+            _services?.Invoke(services);
         });
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }

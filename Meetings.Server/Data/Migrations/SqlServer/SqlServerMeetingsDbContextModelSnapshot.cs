@@ -495,6 +495,15 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<Guid>("BodyId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<DateTimeOffset?>("ConfirmationDayStartedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<DateTimeOffset?>("ConfirmationSentAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int>("ConfirmationsInDay")
+                        .HasColumnType("int");
+
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("datetimeoffset");
 
@@ -621,6 +630,32 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.HasIndex("MeetingId");
 
                     b.ToTable("PhoneCalls");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Phone.WebhookReceipt", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(128)
+                        .HasColumnType("nvarchar(128)");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("nvarchar(max)");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("nvarchar(100)");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("datetimeoffset");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("int");
+
+                    b.HasKey("Token");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("WebhookReceipts");
                 });
 
             modelBuilder.Entity("Meetings.Server.Privacy.ServerSecretRow", b =>

@@ -485,6 +485,15 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<Guid>("BodyId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long?>("ConfirmationDayStartedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<long?>("ConfirmationSentAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int>("ConfirmationsInDay")
+                        .HasColumnType("INTEGER");
+
                     b.Property<long>("CreatedAt")
                         .HasColumnType("INTEGER");
 
@@ -611,6 +620,32 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.HasIndex("MeetingId");
 
                     b.ToTable("PhoneCalls");
+                });
+
+            modelBuilder.Entity("Meetings.Server.Phone.WebhookReceipt", b =>
+                {
+                    b.Property<string>("Token")
+                        .HasMaxLength(128)
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("TEXT");
+
+                    b.Property<string>("ContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("ReceivedAt")
+                        .HasColumnType("INTEGER");
+
+                    b.Property<int?>("Status")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("Token");
+
+                    b.HasIndex("ReceivedAt");
+
+                    b.ToTable("WebhookReceipts");
                 });
 
             modelBuilder.Entity("Meetings.Server.Privacy.ServerSecretRow", b =>

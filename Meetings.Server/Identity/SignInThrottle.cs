@@ -1,0 +1,68 @@
+namespace Meetings.Server.Identity;
+
+/// <summary>
+/// Slows password guessing without giving anyone a way to lock an account. Failed sign-ins are counted per
+/// client address and per (account, address), never per account alone: a flood of wrong passwords from one
+/// place never keeps the real person out when they sign in from another. Counts are kept in memory on each
+/// instance for a window that starts at the first failure; a success clears the (account, address) count.
+/// </summary>
+public sealed class SignInThrottle(TimeProvider clock)
+{
+    /// <summary>Wrong passwords for one account from one address before that pair must wait out the window.</summary>
+    public const int FailuresPerAccountAndAddress = 5;
+
+    /// <summary>Wrong passwords from one address, over all accounts (a city hall behind one router included).</summary>
+    public const int FailuresPerAddress = 30;
+
+    public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
+
+    // Each address can add at most FailuresPerAddress + 1 keys a window, so this bound is reached only from
+    // thousands of addresses; then the oldest counts go first.
+    private const int Capacity = 100_000;
+
+    private readonly Lock _gate = new();
+    private readonly Dictionary<string, (int Failures, DateTimeOffset Since)> _counts = [];
+
+    public bool Allows(string address, string account)
+    {
+        lock (_gate) return Failures(address) < FailuresPerAddress && Failures(Pair(address, account)) < FailuresPerAccountAndAddress;
+    }
+
+    public void Failed(string address, string account)
+    {
+        lock (_gate)
+        {
+            Add(address);
+            Add(Pair(address, account));
+        }
+    }
+
+    public void Succeeded(string address, string account)
+    {
+        lock (_gate) _counts.Remove(Pair(address, account));
+    }
+
+    private static string Pair(string address, string account) => $"{address}\n{account}";
+
+    private int Failures(string key) =>
+        _counts.TryGetValue(key, out var count) && clock.GetUtcNow() - count.Since < Window ? count.Failures : 0;
+
+    private void Add(string key)
+    {
+        var now = clock.GetUtcNow();
+        if (_counts.TryGetValue(key, out var count) && now - count.Since < Window) _counts[key] = (count.Failures + 1, count.Since);
+        else
+        {
+            if (_counts.Count >= Capacity) MakeRoom(now);
+            _counts[key] = (1, now);
+        }
+    }
+
+    private void MakeRoom(DateTimeOffset now)
+    {
+        foreach (var (key, count) in _counts)
+            if (now - count.Since >= Window) _counts.Remove(key);
+        if (_counts.Count < Capacity) return;
+        foreach (var key in _counts.OrderBy(c => c.Value.Since).Take(Capacity / 2).Select(c => c.Key).ToList()) _counts.Remove(key);
+    }
+}
