@@ -10,7 +10,7 @@ public static class LanguageRegistration
     public const string Cookie = "meetings.lang";
 
     // Words only the server says (mails, texts, phone, its own pages) are not sent to browsers.
-    private static readonly string[] ServerOnly = ["notice.", "change.", "phone.", "page.", "calendar."];
+    private static readonly string[] ServerOnly = ["notice.", "change.", "phone.", "page.", "calendar.", "minutes."];
 
     /// <summary>
     /// The configured languages (<c>Languages</c>: code, culture, Twilio voice, keypad digit) with their words from

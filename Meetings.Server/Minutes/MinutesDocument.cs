@@ -30,9 +30,9 @@ public sealed record MinutesMotion(
     string Identifier, string Text, string? MovedText, string Mover, string? Seconder, string? Amends, MotionState State,
     int Numerator, int Denominator, ThresholdBasis Basis, DateTimeOffset? VoteClosedAt,
     IReadOnlyList<MinutesVote> Votes, int Ayes, int Nays, int Abstentions, int Recusals, int Absent, int Seats,
-    IReadOnlyList<MinutesCorrection> Corrections, MinutesTally? AsClosed);
+    IReadOnlyList<MinutesCorrection> Corrections, MinutesTally? AsClosed, int NotVoting = 0);
 /// <summary>A vote as it was closed, before corrections: given only when corrections followed.</summary>
-public sealed record MinutesTally(MotionState State, int Ayes, int Nays, int Abstentions, int Recusals, int Absent);
+public sealed record MinutesTally(MotionState State, int Ayes, int Nays, int Abstentions, int Recusals, int Absent, int NotVoting = 0);
 public sealed record MinutesVote(string Seat, string Name, VoteChoice Choice);
 public sealed record MinutesCorrection(DateTimeOffset At, string Name, VoteChoice From, VoteChoice To, string Reason);
 
@@ -89,13 +89,14 @@ public static class MinutesBuilder
             m.Rules.Seats.Count,
             [.. r.Corrections.Where(c => c.MotionId == x.Id)
                 .Select(c => new MinutesCorrection(m.Local(c.At), RecordFacts.Member(m, c.SeatId), c.From, c.To, c.Reason))],
-            vote is null || !r.Corrections.Any(c => c.MotionId == x.Id) ? null : AsClosed(vote));
+            vote is null || !r.Corrections.Any(c => c.MotionId == x.Id) ? null : AsClosed(vote), x.Count(VoteChoice.NotVoting));
     }
 
     private static MinutesTally AsClosed(VoteRecord vote)
     {
         int Count(VoteChoice c) => vote.AsClosed.Values.Count(v => v == c);
         var state = vote.OutcomeAsClosed switch { VoteOutcome.Passed => MotionState.Passed, VoteOutcome.Failed => MotionState.Failed, _ => MotionState.NoQuorum };
-        return new MinutesTally(state, Count(VoteChoice.Aye), Count(VoteChoice.Nay), Count(VoteChoice.Abstain), Count(VoteChoice.Recuse), Count(VoteChoice.Absent));
+        return new MinutesTally(state, Count(VoteChoice.Aye), Count(VoteChoice.Nay), Count(VoteChoice.Abstain), Count(VoteChoice.Recuse), Count(VoteChoice.Absent),
+            Count(VoteChoice.NotVoting));
     }
 }

@@ -4,6 +4,7 @@ using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
+using Meetings.Server.Languages;
 using Meetings.Server.Records;
 
 namespace Meetings.Server.Minutes;
@@ -47,10 +48,12 @@ public static class MinutesEndpoints
 
     private static async Task<IResult> Show(
         Guid id, string? format, string? lang, int? version, bool? draft, ClaimsPrincipal user, MinutesService minutes,
-        MeetingRecords records, RecordLinks links, MinutesFonts fonts)
+        MeetingRecords records, RecordLinks links, MinutesFonts fonts, Languages.Languages languages, HttpRequest request)
     {
-        var language = lang ?? "en";
-        if (language is not ("en" or "es")) throw new InvalidInputException("lang", "The language is en or es.");
+        if (lang is not null && !languages.Has(lang))
+            throw new InvalidInputException("lang", $"The language is one of {string.Join(", ", languages.All.Select(l => l.Code))}.");
+        var say = languages.FromRequest(request);
+        var language = say.Code;
         if (format is not (null or "html" or "md" or "pdf")) throw new InvalidInputException("format", "The format is html, md or pdf.");
         if (draft == true && version is not null) throw new InvalidInputException("version", "Ask for a version or for the draft, not both.");
 
@@ -65,7 +68,7 @@ public static class MinutesEndpoints
                     : throw new NotFoundException("The minutes of this meeting have not been approved yet."));
         }
 
-        var layout = new MinutesLayout(language);
+        var layout = new MinutesLayout(say);
         var title = layout.Title(document);
         var blocks = layout.Lay(document, $"{links.Base}/api/meetings/{id}/journal/verify");
         var name = $"minutes-{id}-{(document.Version is { } v ? $"v{v}" : "draft")}-{language}";

@@ -1,5 +1,6 @@
 using System.Globalization;
 using Meetings.Server.Domain;
+using Meetings.Server.Languages;
 
 namespace Meetings.Server.Minutes;
 
@@ -13,95 +14,23 @@ public sealed record Table(IReadOnlyList<string> Header, IReadOnlyList<IReadOnly
 public sealed record Note(string Text) : Block;
 
 /// <summary>
-/// Writes the minutes out in English or Spanish as a list of blocks, which the HTML, Markdown and PDF renderers
+/// Writes the minutes out in a configured language as a list of blocks, which the HTML, Markdown and PDF renderers
 /// then set. Only the words differ between languages: the facts are the document's.
 /// </summary>
-public sealed class MinutesLayout
+public sealed class MinutesLayout(Language language)
 {
-    private static readonly Dictionary<string, (string En, string Es)> Words = new()
-    {
-        ["minutes"] = ("Minutes", "Acta"),
-        ["draft"] = ("DRAFT: not yet approved. Made from the journal up to event {0}.", "BORRADOR: aún no aprobada. Hecha del registro hasta el evento {0}."),
-        ["approved"] = ("Approved on {0} as version {1}. Made from the journal up to event {2}.", "Aprobada el {0} como versión {1}. Hecha del registro hasta el evento {2}."),
-        ["correction"] = ("Correction of version {0}: {1} Changed: {2}.", "Corrección de la versión {0}: {1} Cambió: {2}."),
-        ["kind.Regular"] = ("Regular meeting", "Sesión ordinaria"), ["kind.Special"] = ("Special meeting", "Sesión extraordinaria"),
-        ["kind.Emergency"] = ("Emergency meeting", "Sesión de emergencia"),
-        ["held"] = ("{0}, {1}, at {2}.", "{0}, {1}, en {2}."),
-        ["called"] = ("Called to order at {0}.", "Se abrió la sesión a las {0}."),
-        ["adjourned"] = ("Adjourned at {0}.", "Se levantó la sesión a las {0}."),
-        ["not.held"] = ("The meeting has not been called to order.", "La sesión no se ha abierto."),
-        ["attendance"] = ("Attendance", "Asistencia"),
-        ["seat"] = ("Seat", "Puesto"), ["member"] = ("Member", "Miembro"), ["roll"] = ("At the roll call", "Al pasar lista"),
-        ["chair"] = ("{0} (chair)", "{0} (preside)"),
-        ["presence.InRoom"] = ("In the room", "En la sala"), ["presence.Remote"] = ("Remote: {0}", "A distancia: {0}"), ["presence.Absent"] = ("Absent", "Ausente"),
-        ["arrived.InRoom"] = ("{0}: {1} arrived, in the room.", "{0}: llegó {1}, en la sala."),
-        ["arrived.Remote"] = ("{0}: {1} joined remotely ({2}).", "{0}: {1} se unió a distancia ({2})."),
-        ["departed"] = ("{0}: {1} left.", "{0}: se retiró {1}."),
-        ["quorum"] = ("Quorum", "Quórum"),
-        ["quorum.yes"] = ("From {0}: {1} present, {2} needed; quorum.", "Desde las {0}: {1} presentes, {2} necesarios; hay quórum."),
-        ["quorum.no"] = ("From {0}: {1} present, {2} needed; no quorum.", "Desde las {0}: {1} presentes, {2} necesarios; no hay quórum."),
-        ["recesses"] = ("Recesses", "Recesos"),
-        ["recess"] = ("Recess from {0} to {1}.", "Receso de las {0} a las {1}."),
-        ["recess.open"] = ("Recess from {0}.", "Receso desde las {0}."),
-        ["items"] = ("Proceedings", "Desarrollo de la sesión"),
-        ["action.TakenUp"] = ("{0}: taken up.", "{0}: se trató."),
-        ["action.CommentOpened"] = ("{0}: public comment opened.", "{0}: se abrieron los comentarios del público."),
-        ["action.CommentClosed"] = ("{0}: public comment closed.", "{0}: se cerraron los comentarios del público."),
-        ["not.taken.up"] = ("Not taken up.", "No se trató."),
-        ["speakers"] = ("Public speakers", "Oradores del público"),
-        ["speaker"] = ("Speaker (name as given)", "Orador (nombre como lo dio)"), ["source"] = ("Took part", "Participó"),
-        ["stance"] = ("Position", "Posición"), ["started"] = ("Started", "Comenzó"), ["spoke"] = ("Time spoken", "Tiempo"),
-        ["source.Room"] = ("In the room", "En la sala"), ["source.Web"] = ("On the web", "Por la web"), ["source.Phone"] = ("By phone", "Por teléfono"),
-        ["stance.Support"] = ("Support", "A favor"), ["stance.Oppose"] = ("Oppose", "En contra"), ["stance.Neutral"] = ("Neutral", "Neutral"), ["stance.none"] = ("Not said", "No dijo"),
-        ["written.count"] = ("Written comments received: {0} (in the appendix).", "Comentarios escritos recibidos: {0} (en el anexo)."),
-        ["motion"] = ("Motion {0}: \u201c{1}\u201d Moved by {2}{3}.", "Moción {0}: \u201c{1}\u201d Propuesta por {2}{3}."),
-        ["amendment"] = ("Amendment {0} to motion {4}: \u201c{1}\u201d Moved by {2}{3}.", "Enmienda {0} a la moción {4}: \u201c{1}\u201d Propuesta por {2}{3}."),
-        ["seconded"] = (", seconded by {0}", ", secundada por {0}"),
-        ["as.moved"] = ("As moved: \u201c{0}\u201d", "Tal como se propuso: \u201c{0}\u201d"),
-        ["vote"] = ("Vote", "Voto"),
-        ["vote.Aye"] = ("Aye", "Sí"), ["vote.Nay"] = ("Nay", "No"), ["vote.Abstain"] = ("Abstain", "Abstención"),
-        ["vote.Recuse"] = ("Recused", "Se excusó"), ["vote.Absent"] = ("Absent", "Ausente"),
-        ["vote.NotVoting"] = ("Present, not voting", "Presente, no votó"),
-        ["result.Passed"] = ("PASSED", "APROBADA"), ["result.Failed"] = ("FAILED", "RECHAZADA"), ["result.NoQuorum"] = ("NO QUORUM: the vote decided nothing", "SIN QUÓRUM: la votación no decidió nada"),
-        ["result.Withdrawn"] = ("Withdrawn before a vote.", "Retirada antes de votarse."),
-        ["result.pending"] = ("Not put to a vote.", "No se sometió a votación."),
-        ["tally"] = ("{0} at {1}: {2} aye, {3} nay, {4} abstaining, {5} recused, {6} absent. {7}",
-                     "{0} a las {1}: {2} sí, {3} no, {4} abstenciones, {5} excusados, {6} ausentes. {7}"),
-        ["tally.corrected"] = ("As corrected: {0}: {1} aye, {2} nay, {3} abstaining, {4} recused, {5} absent. {6}",
-                               "Tras la corrección: {0}: {1} sí, {2} no, {3} abstenciones, {4} excusados, {5} ausentes. {6}"),
-        ["threshold"] = ("Needed: {0} of {1} ({2} ayes).", "Se necesitaba: {0} de {1} ({2} votos a favor)."),
-        ["share.1/2"] = ("more than half", "más de la mitad"), ["share.2/3"] = ("two-thirds", "dos tercios"),
-        ["basis.VotesCast"] = ("{0} votes cast", "{0} votos emitidos"), ["basis.Seats"] = ("{0} seats", "{0} puestos"),
-        ["basis.MembersPresent"] = ("{0} members present", "{0} miembros presentes"),
-        ["corrected"] = ("{0}: the vote of {1} was corrected from {2} to {3}. Reason: {4}", "{0}: se corrigió el voto de {1} de {2} a {3}. Motivo: {4}"),
-        ["appendix"] = ("Appendix: written comments", "Anexo: comentarios escritos"),
-        ["comment"] = ("Item {0}, from {1}, {2}:", "Tema {0}, de {1}, {2}:"),
-        ["none"] = ("None.", "Ninguno."),
-        ["head"] = ("Journal head at adjournment (SHA-256): {0}. Anyone can check the record at {1}.",
-                    "Último hash del registro al levantar la sesión (SHA-256): {0}. Cualquiera puede verificar el registro en {1}."),
-        ["section.header"] = ("the heading", "el encabezado"), ["section.attendance"] = ("attendance", "la asistencia"),
-        ["section.item"] = ("item {0}", "el tema {0}"), ["section.appendix"] = ("the appendix", "el anexo"),
-    };
 
-    private readonly bool _es;
-    private readonly CultureInfo _culture;
-
-    public MinutesLayout(string language)
-    {
-        _es = language == "es";
-        _culture = CultureInfo.GetCultureInfo(_es ? "es-MX" : "en-US");
-    }
-
+    // The words are the minutes.* words of the language files; the two formats say how dates and times are written
+    // (Spanish minutes give the time on the 24-hour clock, "18:00 h", as official documents do there).
     private string W(string key, params object?[] args)
     {
         // A word not written yet (a vote choice the record gains later, say) reads as its own name rather than failing.
-        if (!Words.TryGetValue(key, out var words)) return key[(key.IndexOf('.') + 1)..];
-        return string.Format(_culture, _es ? words.Es : words.En, args);
+        var word = language["minutes." + key];
+        return word.ResourceNotFound && word.Value == word.Name ? key[(key.IndexOf('.') + 1)..] : string.Format(language.Culture, word.Value, args);
     }
 
-    // Spanish minutes give the time on the 24-hour clock ("18:00 h"), as official documents do there.
-    private string Time(DateTimeOffset t) => t.ToString(_es ? "H:mm 'h'" : "h:mm tt", _culture);
-    private string Date(DateTimeOffset t) => t.ToString(_es ? "dddd d 'de' MMMM 'de' yyyy" : "dddd, MMMM d, yyyy", _culture);
+    private string Time(DateTimeOffset t) => t.ToString(language["format.minutes.time"].Value, language.Culture);
+    private string Date(DateTimeOffset t) => t.ToString(language["format.minutes.date"].Value, language.Culture);
 
     public string Title(MinutesDocument d) => $"{d.BodyName}: {W("minutes")}, {d.Title}";
 
@@ -179,13 +108,13 @@ public sealed class MinutesLayout
         }
         yield return new Table([W("member"), W("vote")], [.. m.Votes.Select(v => (IReadOnlyList<string>)[v.Name, W($"vote.{v.Choice}")])]);
         // The result as the vote closed; after corrections, the result as corrected (the table shows the votes as corrected).
-        var closedAs = m.AsClosed ?? new MinutesTally(m.State, m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent);
+        var closedAs = m.AsClosed ?? new MinutesTally(m.State, m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent, m.NotVoting);
         yield return new Paragraph(W("tally", Outcome(closedAs.State), Time(closed), closedAs.Ayes, closedAs.Nays, closedAs.Abstentions,
-            closedAs.Recusals, closedAs.Absent, Threshold(m, closedAs)));
+            closedAs.Recusals, closedAs.Absent, Threshold(m, closedAs), closedAs.NotVoting));
         if (m.Corrections.Count == 0) yield break;
         yield return new Bullets([.. m.Corrections.Select(c => W("corrected", Time(c.At), c.Name, W($"vote.{c.From}"), W($"vote.{c.To}"), c.Reason))]);
-        var corrected = new MinutesTally(m.State, m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent);
-        yield return new Paragraph(W("tally.corrected", Outcome(m.State), m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent, Threshold(m, corrected)));
+        var corrected = new MinutesTally(m.State, m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent, m.NotVoting);
+        yield return new Paragraph(W("tally.corrected", Outcome(m.State), m.Ayes, m.Nays, m.Abstentions, m.Recusals, m.Absent, Threshold(m, corrected), m.NotVoting));
     }
 
     private string Outcome(MotionState state) =>
@@ -203,7 +132,7 @@ public sealed class MinutesLayout
         };
         var half = m.Numerator * 2 == m.Denominator;
         var needed = half ? basis / 2 + 1 : (int)Math.Ceiling((double)m.Numerator * basis / m.Denominator);
-        var share = Words.ContainsKey($"share.{m.Numerator}/{m.Denominator}") ? W($"share.{m.Numerator}/{m.Denominator}") : $"{m.Numerator}/{m.Denominator}";
+        var share = W($"share.{m.Numerator}/{m.Denominator}"); // a share without words of its own reads as the fraction
         return W("threshold", share, W($"basis.{m.Basis}", basis), Math.Max(needed, 1));
     }
 

@@ -75,6 +75,8 @@ public class VoteRecordTests
         Assert.That(board.SilenceCountsAs, Is.EqualTo("NotVoting"));
         Assert.That(board.Seats.Select(s => result.Votes[s.Id]), Is.EqualTo(new[] { "NotVoting", "NotVoting", "Absent" }));
         Assert.That((result.Abstentions, result.NotVoting, result.Absent, result.SilenceCountsAs), Is.EqualTo((0, 2, 1, "NotVoting")));
+        var minutes = await _clerkHttp.GetStringAsync($"/api/meetings/{id}/minutes?draft=true&format=md");
+        Assert.That(minutes, Does.Contain("0 aye, 0 nay, 0 abstaining, 0 recused, 2 present not voting, 1 absent").And.Contain("| Member of Seat 1 | Present, not voting |"));
     }
 
     [Test]

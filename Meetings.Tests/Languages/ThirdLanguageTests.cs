@@ -84,6 +84,16 @@ public class ThirdLanguageTests : NoticeFixture
     }
 
     [Test]
+    public async Task TheMinutes_AreWrittenInAThirdLanguage_FromItsFilesAlone()
+    {
+        var meeting = await Meeting(Host.Clock.GetUtcNow().AddDays(20).Date.AddHours(18));
+        var minutes = await Clerk.GetStringAsync($"/api/meetings/{meeting.Meeting.Id}/minutes?draft=true&lang=fr&format=md");
+        Assert.That(minutes, Does.Contain("[fr] Minutes").And.Contain("[fr] The meeting has not been called to order.").And.Contain("[fr] Attendance"));
+        var refused = await Clerk.GetAsync($"/api/meetings/{meeting.Meeting.Id}/minutes?draft=true&lang=de");
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+    }
+
+    [Test]
     public async Task TheServersOwnPages_AreInTheSubscribersLanguage()
     {
         var email = NewEmail();
