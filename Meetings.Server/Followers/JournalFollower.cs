@@ -41,11 +41,12 @@ public sealed class FollowerCheckpoint
 /// </summary>
 public sealed class FollowerFaults
 {
-    public Func<string, FollowerStage, bool>? Fail { get; set; }
+    /// <summary>Whether the named follower, handling the given meeting's events, fails at this stage.</summary>
+    public Func<string, Guid, FollowerStage, bool>? Fail { get; set; }
 
-    internal void At(string follower, FollowerStage stage)
+    internal void At(string follower, Guid meetingId, FollowerStage stage)
     {
-        if (Fail?.Invoke(follower, stage) == true) throw new InvalidOperationException($"Simulated crash of the {follower} follower ({stage}).");
+        if (Fail?.Invoke(follower, meetingId, stage) == true) throw new InvalidOperationException($"Simulated crash of the {follower} follower ({stage}).");
     }
 }
 

@@ -90,9 +90,9 @@ public sealed class JournalFollowers : BackgroundService
             {
                 var entries = await journal.ReadAsync(meetingId, after, Page, ct);
                 if (entries.Count == 0) return true;
-                _faults.At(name, FollowerStage.BeforeActing);
+                _faults.At(name, meetingId, FollowerStage.BeforeActing);
                 await lane.Follower.FollowAsync(new FollowedEvents(meetingId, entries, [.. entries.Select(EventSerializer.Deserialize)]), ct);
-                _faults.At(name, FollowerStage.BeforeCheckpoint);
+                _faults.At(name, meetingId, FollowerStage.BeforeCheckpoint);
                 after = entries[^1].Sequence;
                 await CheckpointAsync(db, name, meetingId, after, ct);
                 if (entries.Count < Page) return true;

@@ -87,7 +87,7 @@ public class ThirdLanguageTests : NoticeFixture
     public async Task TheMinutes_AreWrittenInAThirdLanguage_FromItsFilesAlone()
     {
         var meeting = await Meeting(Host.Clock.GetUtcNow().AddDays(20).Date.AddHours(18));
-        var minutes = await Clerk.GetStringAsync($"/api/meetings/{meeting.Meeting.Id}/minutes?draft=true&lang=fr&format=md");
+        var minutes = WebUtility.HtmlDecode(await Clerk.GetStringAsync($"/api/meetings/{meeting.Meeting.Id}/minutes?draft=true&lang=fr"));
         Assert.That(minutes, Does.Contain("[fr] Minutes").And.Contain("[fr] The meeting has not been called to order.").And.Contain("[fr] Attendance"));
         var refused = await Clerk.GetAsync($"/api/meetings/{meeting.Meeting.Id}/minutes?draft=true&lang=de");
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));

@@ -154,6 +154,8 @@ public class ChangeNoticeTests : NoticeFixture
         Assert.That(status.Problem, Does.Contain("PublicBaseUrl"));
         Assert.That(status.Email, Is.True);
         var meeting = await Meeting(LocalDay(20).AddHours(18));
+        // The notice follower plans the publication's notice after the commit.
+        await Wait.Until(() => Host.WithDb(db => db.Notices.Any(n => n.MeetingId == meeting.Meeting.Id && n.Kind == NoticeKind.Published)), "the publication's notice planned");
         var published = Host.WithDb(db => db.Notices.Single(n => n.MeetingId == meeting.Meeting.Id && n.Kind == NoticeKind.Published).Id);
         Assert.That(() => Send(published), Throws.InvalidOperationException.With.Message.Contains("PublicBaseUrl"));
         Assert.That(Host.WithDb(db => db.Deliveries.Count(d => d.NoticeId == published)), Is.Zero, "nothing sent, nothing claimed");

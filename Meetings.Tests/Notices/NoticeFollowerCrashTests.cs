@@ -16,7 +16,7 @@ public class NoticeFollowerCrashTests : NoticeFixture
         var id = meeting.Meeting.Id;
         await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "the publication's notices");
 
-        var crash = Crash.Arm(Host, "notices", killedAt);
+        var crash = Crash.Arm(Host, "notices", id, killedAt);
         var amended = await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda", new AgendaItemRequest("Budget hearing", "Discussion"), HttpStatusCode.Created);
         await crash.Happened();
         var before = (await Report(id)).Count(n => n.Kind == "Amended");

@@ -16,7 +16,7 @@ public class PhoneFollowerCrashTests : PhoneFixture
         await Clerk.Do("StartTurn", MeetingId, entry.Id);
         await Eventually(() => Twilio.ParticipantUpdates(caller.CallSid).Count == 1, "the unmute");
 
-        var crash = Crash.Arm(Host, "phone", killedAt);
+        var crash = Crash.Arm(Host, "phone", MeetingId, killedAt);
         var ended = await Clerk.Do("EndTurn", MeetingId);
         await crash.Happened();
         if (killedAt == FollowerStage.BeforeActing)

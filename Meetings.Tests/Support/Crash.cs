@@ -3,19 +3,23 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Support;
 
-/// <summary>Makes one follower of a host fail at a stage every time, as a server killed there would, and says when it first did.</summary>
+/// <summary>
+/// Makes one follower of a host fail at a stage every time it handles one meeting's events, as a server killed there
+/// would, and says when it first did. Only that meeting: a batch of another meeting (still being caught up) must not
+/// set the crash off before the change the test makes.
+/// </summary>
 public sealed class Crash
 {
     private readonly TaskCompletionSource _happened = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private Crash() { }
 
-    public static Crash Arm(TestHost host, string follower, FollowerStage stage)
+    public static Crash Arm(TestHost host, string follower, Guid meetingId, FollowerStage stage)
     {
         var crash = new Crash();
-        host.Services.GetRequiredService<FollowerFaults>().Fail = (name, at) =>
+        host.Services.GetRequiredService<FollowerFaults>().Fail = (name, meeting, at) =>
         {
-            if (name != follower || at != stage) return false;
+            if (name != follower || meeting != meetingId || at != stage) return false;
             crash._happened.TrySetResult();
             return true;
         };
