@@ -16,7 +16,6 @@ public static class LiveRegistration
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<HubGuards>();
         builder.Services.AddSingleton<MeetingBroadcaster>();
-        builder.Services.AddSingleton<Audience>();
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
         return builder;
