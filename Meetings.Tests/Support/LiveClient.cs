@@ -40,10 +40,10 @@ public sealed class LiveClient : IAsyncDisposable
     public int GapsSeen { get; private set; }
     public int PatchesFailed { get; private set; }
 
-    /// <summary>Every update of the meeting that arrived after the join, as it came, with its size in bytes as sent.</summary>
-    public IReadOnlyList<(MeetingUpdate Update, int Bytes)> Updates { get { lock (_gate) return [.. _updates]; } }
+    /// <summary>Every update of the meeting that arrived, as it came: read, and as the JSON sent.</summary>
+    public IReadOnlyList<ReceivedUpdate> Updates { get { lock (_gate) return [.. _updates]; } }
 
-    private readonly List<(MeetingUpdate, int)> _updates = [];
+    private readonly List<ReceivedUpdate> _updates = [];
 
     public IReadOnlyList<JournalEventDto> Events { get { lock (_gate) return [.. _events]; } }
 
@@ -114,7 +114,7 @@ public sealed class LiveClient : IAsyncDisposable
     {
         var update = raw.Deserialize<MeetingUpdate>(LiveJson.Options)!;
         if (update.MeetingId != MeetingId) return; // another meeting
-        lock (_gate) _updates.Add((update, raw.GetRawText().Length));
+        lock (_gate) _updates.Add(new ReceivedUpdate(update, raw.GetRawText()));
         OnUpdate(update);
     }
 
@@ -185,6 +185,12 @@ public sealed class LiveClient : IAsyncDisposable
     public Task<CommandAck> Do(string method, params object?[] args) => Invoke<CommandAck>(method, args);
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
+
+/// <summary>An update as a client read it, and the JSON it came as (the argument of <c>MeetingUpdated</c>).</summary>
+public sealed record ReceivedUpdate(MeetingUpdate Update, string Json)
+{
+    public int Bytes => System.Text.Encoding.UTF8.GetByteCount(Json);
 }
 
 /// <summary>Many participants, disconnected together at the end of a test (open connections hold up the host's shutdown).</summary>
