@@ -29,6 +29,12 @@ if [ ! -x infra/s3/node_modules/.bin/s3rver ]; then
   npm ci --prefix infra/s3 --no-audit --no-fund --loglevel=error >/dev/null
 fi
 
+# The npm packages the README's JavaScript live client uses (Meetings.Tests/Live/ReadmeClientTests.cs runs it as written).
+if [ ! -d infra/protocol/node_modules/fast-json-patch ]; then
+  echo "Installing the README client's packages"
+  npm ci --prefix infra/protocol --no-audit --no-fund --loglevel=error >/dev/null
+fi
+
 # A loopback SMTP server that keeps every message it gets in a Maildir the tests read.
 maildir="$PWD/artifacts/mail"
 rm -rf "$maildir"

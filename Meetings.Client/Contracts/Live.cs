@@ -1,15 +1,16 @@
 namespace Meetings.Client.Contracts;
 
 /// <summary>
-/// What the server pushes to everyone in a meeting's group over SignalR (hub at <c>/hubs/meeting</c>).
-/// There is one event: after every change, the journal events it appended and the meeting as it now stands.
+/// What the server pushes over SignalR (hub at <c>/hubs/meeting</c>): to everyone who joined a meeting, a small
+/// update after every change; to clerks, the phone callers.
 /// </summary>
 public interface IMeetingClient
 {
     /// <summary>
-    /// The meeting changed. <see cref="MeetingUpdate.Events"/> carry contiguous sequence numbers; a client
-    /// that holds sequence N and receives an update starting after N+1 missed something and calls
-    /// <c>EventsAfter(meetingId, N)</c>. Updates at or below the sequence a client holds are repeats: ignore them.
+    /// The meeting changed. A client holding the snapshot at <see cref="MeetingUpdate.From"/> applies
+    /// <see cref="MeetingUpdate.Patch"/> to it and then holds <see cref="MeetingUpdate.Sequence"/>. An update at or
+    /// below the sequence it holds is a repeat: ignore it. Any other <c>From</c>, a patch that does not apply, or
+    /// <see cref="MeetingUpdate.Resync"/>: call <c>EventsAfter(meetingId, held)</c> and take its snapshot.
     /// </summary>
     Task MeetingUpdated(MeetingUpdate update);
 
@@ -17,8 +18,13 @@ public interface IMeetingClient
     Task PhoneStatusChanged(PhoneStatus status);
 }
 
-/// <summary>A change: the new journal events and the meeting's state after them (at <c>Snapshot.Sequence</c>).</summary>
-public sealed record MeetingUpdate(Guid MeetingId, IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot);
+/// <summary>
+/// A change: the journal events after <see cref="From"/> up to <see cref="Sequence"/>, and <see cref="Patch"/>, an
+/// RFC 6902 JSON Patch that turns the snapshot at <c>From</c> (as JSON) into the snapshot at <c>Sequence</c>. A screen
+/// that could not keep up gets <see cref="Resync"/> instead (no events, no patch): it asks <c>EventsAfter</c>.
+/// </summary>
+public sealed record MeetingUpdate(
+    Guid MeetingId, long From, long Sequence, IReadOnlyList<JournalEventDto> Events, System.Text.Json.JsonElement? Patch, bool Resync = false);
 
 /// <summary>What <c>Join</c> answers: the meeting now, and who the server takes the caller to be.</summary>
 public sealed record JoinResult(MeetingSnapshot Snapshot, string Role, Guid? SeatId, string? PersonKey);
@@ -141,3 +147,12 @@ public sealed record VoiceTokenRequest(string? ResidentToken);
 /// for one sign-up, until <c>ExpiresAt</c>. <c>Identity</c> names the sign-up, nothing personal.
 /// </summary>
 public sealed record VoiceToken(string Token, string Identity, DateTimeOffset ExpiresAt);
+
+/// <summary>How the live protocol's JSON is written (camelCase names, enums as strings): the snapshot a patch applies to.</summary>
+public static class LiveJson
+{
+    public static System.Text.Json.JsonSerializerOptions Options { get; } = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+}

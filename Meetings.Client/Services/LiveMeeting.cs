@@ -1,3 +1,5 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
 using Microsoft.AspNetCore.SignalR.Client;
@@ -6,13 +8,16 @@ using Microsoft.JSInterop;
 namespace Meetings.Client.Services;
 
 /// <summary>
-/// One live meeting, as the server says it is. Takes each update whose events follow the last one held,
-/// asks for what it missed after a gap or a reconnection, and tells the page when anything changed.
+/// One live meeting, as the server says it is. Holds the snapshot as JSON too, applies each update's patch when it
+/// follows the sequence held, asks for the meeting as it is (<c>EventsAfter</c>) after a gap, a patch that does not
+/// apply or a resync, joins again after a reconnection, and tells the page when anything changed.
 /// </summary>
 public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposable
 {
+    private readonly List<MeetingUpdate> _early = [];
     private HubConnection? _hub;
-    private long _lastEvent;
+    private JsonNode? _document;
+    private bool _catchingUp;
 
     public MeetingSnapshot? Snapshot { get; private set; }
     public JoinResult? Joined { get; private set; }
@@ -23,6 +28,8 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
     public string Connection { get; private set; } = "Connecting";
     /// <summary>Server time minus this device's time, so every screen counts down alike.</summary>
     public TimeSpan ClockOffset { get; private set; }
+    /// <summary>The sequence of the snapshot held.</summary>
+    public long Sequence { get; private set; }
 
     public event Action? Changed;
 
@@ -41,14 +48,23 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         _hub.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), OnUpdate);
         _hub.On<PhoneStatus>(nameof(IMeetingClient.PhoneStatusChanged), status => { Phone = status; Changed?.Invoke(); });
         _hub.Reconnecting += _ => Set("Reconnecting");
-        _hub.Reconnected += async _ => { await CatchUpAsync(); await Set("Live"); };
+        _hub.Reconnected += async _ => { await JoinAsync(); await Set("Live"); };
         _hub.Closed += _ => Set("Offline");
         await _hub.StartAsync();
-        var joined = await _hub.InvokeAsync<JoinResult>("Join", meetingId, ResidentToken);
+        await JoinAsync();
+        await Set("Live");
+    }
+
+    /// <summary>Joins (again, after a reconnection: the server forgets a connection's meetings) and takes the meeting as it is.</summary>
+    private async Task JoinAsync()
+    {
+        var joined = await _hub!.InvokeAsync<JoinResult>("Join", MeetingId, ResidentToken);
         Joined = joined;
         Take(joined.Snapshot);
-        _lastEvent = joined.Snapshot.Sequence;
-        await Set("Live");
+        // Updates can overtake the join's answer; those that follow it apply now.
+        var early = _early.ToList();
+        _early.Clear();
+        foreach (var update in early) OnUpdate(update);
     }
 
     /// <summary>Runs a hub command; null when it worked, else the server's words for the clerk.</summary>
@@ -85,29 +101,60 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
 
     private void OnUpdate(MeetingUpdate update)
     {
-        if (update.Snapshot.Sequence <= _lastEvent) return;
-        if (update.Events.Count > 0 && update.Events[0].Sequence > _lastEvent + 1)
+        if (_document is null)
+        {
+            _early.Add(update);
+            return;
+        }
+        if (update.Sequence <= Sequence) return; // a repeat
+        if (update.Resync || update.From != Sequence || update.Patch is not { } patch)
         {
             _ = CatchUpAsync();
             return;
         }
-        _lastEvent = update.Snapshot.Sequence;
-        Take(update.Snapshot);
+        try
+        {
+            _document = JsonPatch.Apply(_document, patch);
+            Show(_document.Deserialize<MeetingSnapshot>(LiveJson.Options)!);
+        }
+        catch (Exception e) when (e is JsonPatchException or JsonException or InvalidOperationException or ArgumentException)
+        {
+            // Not the snapshot the patch was made from: start again from the server's.
+            _document = JsonSerializer.SerializeToNode(Snapshot, LiveJson.Options);
+            _ = CatchUpAsync();
+        }
     }
 
     private async Task CatchUpAsync()
     {
-        if (_hub is null) return;
-        await _hub.InvokeAsync<JoinResult>("Join", MeetingId, ResidentToken);
-        var catchUp = await _hub.InvokeAsync<CatchUp>("EventsAfter", MeetingId, _lastEvent);
-        if (catchUp.Snapshot.Sequence < _lastEvent) return;
-        _lastEvent = catchUp.Snapshot.Sequence;
-        Take(catchUp.Snapshot);
+        if (_hub is null || _catchingUp) return;
+        _catchingUp = true;
+        try
+        {
+            Take((await _hub.InvokeAsync<CatchUp>("EventsAfter", MeetingId, Sequence)).Snapshot);
+        }
+        catch (Exception e) when (e is InvalidOperationException or TaskCanceledException or Microsoft.AspNetCore.SignalR.HubException)
+        {
+            // Disconnected meanwhile: the reconnection joins again and takes the meeting as it is.
+        }
+        finally
+        {
+            _catchingUp = false;
+        }
     }
 
+    /// <summary>Takes a whole snapshot (from Join or EventsAfter) when it is newer than the one held.</summary>
     private void Take(MeetingSnapshot snapshot)
     {
+        if (_document is not null && snapshot.Sequence < Sequence) return;
+        _document = JsonSerializer.SerializeToNode(snapshot, LiveJson.Options);
+        Show(snapshot);
+    }
+
+    private void Show(MeetingSnapshot snapshot)
+    {
         Snapshot = snapshot;
+        Sequence = snapshot.Sequence;
         ClockOffset = snapshot.ServerTime - DateTimeOffset.UtcNow;
         Changed?.Invoke();
     }

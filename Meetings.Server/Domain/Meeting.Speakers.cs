@@ -105,7 +105,8 @@ public sealed partial class Meeting
         var waiting = QueueFor(itemId).Where(e => e.State == SpeakerState.Waiting).Select(e => e.Id).ToHashSet();
         if (order.Count != waiting.Count || !waiting.SetEquals(order))
             throw new InvalidInputException("order", "The new order must list every waiting speaker of the item exactly once.");
-        return [new QueueReordered(itemId, order.ToList())];
+        // Nobody waiting: nothing to put in order, and nothing to record.
+        return waiting.Count == 0 ? [] : [new QueueReordered(itemId, order.ToList())];
     }
 
     /// <summary>Puts the next waiting speaker of an item on deck.</summary>
@@ -222,7 +223,8 @@ public sealed partial class Meeting
     /// <summary>Waiting speakers take the new order in the places waiting speakers held; others keep theirs.</summary>
     private void ApplyReorder(QueueReordered r)
     {
-        var queue = _queues[r.ItemId];
+        // Journals may hold an empty reorder of an item nobody had signed up for (recorded before it was refused).
+        if (!_queues.TryGetValue(r.ItemId, out var queue)) return;
         var next = 0;
         for (var i = 0; i < queue.Count; i++)
             if (_entries[queue[i]].State == SpeakerState.Waiting) queue[i] = r.Order[next++];

@@ -16,17 +16,17 @@ public static class LiveRegistration
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
         builder.Services.AddSingleton<HubGuards>();
         builder.Services.AddSingleton<MeetingBroadcaster>();
-        builder.Services.AddSingleton<Audience>();
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
         return builder;
     }
 
     /// <summary>
-    /// The live meeting hub at <c>/hubs/meeting</c>. Stateful reconnect is not offered: SignalR's MessageBuffer
-    /// (10.0) lets its ack timer flush while a large write is still flushing, which aborts the connection
-    /// ("Concurrent reads or writes are not supported"); and sequence numbers with <c>EventsAfter</c> already make a
-    /// reconnecting client whole, across restarts and instances too, which stateful reconnect cannot.
+    /// The live meeting hub at <c>/hubs/meeting</c>. Stateful reconnect is not offered: SignalR's MessageBuffer (8.0 to
+    /// 10.0) awaits a message's flush outside its write lock while its ack timer flushes the same pipe, which aborts
+    /// the connection ("Concurrent reads or writes are not supported") whenever a large write (a big meeting's join)
+    /// or a slow reader meets an ack; no writer of ours can prevent that. Sequence numbers with <c>EventsAfter</c>
+    /// already make a reconnecting client whole, across restarts and instances too (README, Live protocol).
     /// </summary>
     public static void MapLive(this WebApplication app) =>
         app.MapHub<MeetingHub>("/hubs/meeting", o => o.AllowStatefulReconnects = false);

@@ -7,47 +7,74 @@ using Microsoft.AspNetCore.SignalR;
 namespace Meetings.Server.Live;
 
 /// <summary>
-/// The one way anything reaches the people in a meeting: the hub, REST, phone webhooks and jobs all change a
-/// meeting through <see cref="Meetings.MeetingStore"/>, which calls this after the change is committed.
-/// Updates are built at once, from the state as committed, and sent in order on a queue of their own, so a
-/// slow screen never holds up the meeting. What else follows from a commit (notices, phone lines) is not done
-/// here but by the journal's followers, which survive a crash.
+/// The one way anything reaches the screens of a meeting: the hub, REST, phone webhooks and jobs all change a
+/// meeting through <see cref="Meetings.MeetingStore"/>, which calls this after the change is committed. Each meeting
+/// followed here has a <see cref="MeetingFeed"/> that turns changes into small updates (a JSON Patch of the public
+/// snapshot, computed once) and an <see cref="Outbox"/> per screen that sends them at that screen's pace. The live
+/// push is not durable: a screen that misses something catches up by sequence number. What else follows from a
+/// commit (notices, phone lines) is done by the journal's followers, never here, so nothing here waits for them.
 /// </summary>
-public sealed class MeetingBroadcaster(IHubContext<MeetingHub, IMeetingClient> hub, TimeProvider clock, ILogger<MeetingBroadcaster> log)
+public sealed class MeetingBroadcaster(IHubContext<MeetingHub> hub, TimeProvider clock, ILogger<MeetingBroadcaster> log)
 {
-    private readonly ConcurrentDictionary<Guid, Task> _sending = new();
-
-    public static string Group(Guid meetingId) => $"meeting:{meetingId:N}";
+    private readonly ConcurrentDictionary<Guid, MeetingFeed> _feeds = new();
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> _following = new(StringComparer.Ordinal);
 
     /// <summary>The clerks of a meeting, who alone see the phone callers' states.</summary>
     public static string ClerksGroup(Guid meetingId) => $"clerks:{meetingId:N}";
 
+    /// <summary>The meetings someone on this instance follows: the watcher keeps them current with other instances' appends.</summary>
+    public IReadOnlyCollection<Guid> Watched => [.. _feeds.Where(f => f.Value.Screens.Count > 0).Select(f => f.Key)];
+
     /// <summary>
-    /// Queues what was just committed for everyone in the meeting.
-    /// Call it under the meeting's lock: what each needs is taken from the state as committed.
+    /// Hands what was just committed to the meeting's feed, if anyone here follows it. Call it under the meeting's
+    /// lock: the events' public texts and the snapshot are taken from the state as committed, and the lock's order is
+    /// the order screens see.
     /// </summary>
     public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
     {
-        if (entries.Count == 0) return Task.CompletedTask;
-        var now = clock.GetUtcNow();
-        var update = new MeetingUpdate(meeting.Id, PublicRecord.Events(entries, meeting), LiveViews.Snapshot(meeting, now));
-        // The meeting's lock orders the calls; chaining on the previous send keeps that order on the wire.
-        _sending.AddOrUpdate(meeting.Id,
-            _ => SendAsync(update, Task.CompletedTask),
-            (_, previous) => SendAsync(update, previous));
+        if (entries.Count > 0 && _feeds.TryGetValue(meeting.Id, out var feed))
+            feed.Publish(PublicRecord.Events(entries, meeting), LiveViews.Snapshot(meeting, clock.GetUtcNow()));
         return Task.CompletedTask;
     }
 
-    private async Task SendAsync(MeetingUpdate update, Task previous)
+    /// <summary>Starts the meeting's feed from its state now, if it has none (call under the meeting's lock).</summary>
+    public SharedSnapshot Load(Meeting meeting)
     {
-        await previous;
-        try
-        {
-            await hub.Clients.Group(Group(update.MeetingId)).MeetingUpdated(update);
-        }
-        catch (Exception e)
-        {
-            log.LogWarning(e, "Sending update {Sequence} of meeting {MeetingId} failed.", update.Snapshot.Sequence, update.MeetingId);
-        }
+        var feed = Feed(meeting.Id);
+        if (feed.Current is null) feed.Load(LiveViews.Snapshot(meeting, clock.GetUtcNow()));
+        return feed.Current!;
     }
+
+    /// <summary>The meeting's snapshot as screens here last got it, or null if no screen here has asked for it yet.</summary>
+    public SharedSnapshot? Current(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) ? feed.Current : null;
+
+    /// <summary>Makes a connection follow a meeting (loaded already) and returns the snapshot it starts from.</summary>
+    public SharedSnapshot Follow(Guid meetingId, string connectionId)
+    {
+        _following.GetOrAdd(connectionId, _ => new()).TryAdd(meetingId, 0);
+        return Feed(meetingId).Follow(connectionId);
+    }
+
+    public void Unfollow(Guid meetingId, string connectionId)
+    {
+        if (_feeds.TryGetValue(meetingId, out var feed)) feed.Unfollow(connectionId);
+        if (_following.TryGetValue(connectionId, out var meetings)) meetings.TryRemove(meetingId, out _);
+    }
+
+    public void Disconnected(string connectionId)
+    {
+        if (!_following.TryRemove(connectionId, out var meetings)) return;
+        foreach (var meetingId in meetings.Keys)
+            if (_feeds.TryGetValue(meetingId, out var feed)) feed.Unfollow(connectionId);
+    }
+
+    /// <summary>For tests and benchmarks: the most updates waiting for any one screen of the meeting, and the resyncs sent so far.</summary>
+    public (int MostWaiting, int Resyncs) Backlog(Guid meetingId)
+    {
+        var screens = _feeds.TryGetValue(meetingId, out var feed) ? feed.Screens : [];
+        return (screens.Count == 0 ? 0 : screens.Max(s => s.Waiting), screens.Sum(s => s.Resyncs));
+    }
+
+    private MeetingFeed Feed(Guid meetingId) => _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id,
+        update => hub.Clients.Client(connectionId).SendAsync(nameof(IMeetingClient.MeetingUpdated), update.Message), log), log));
 }

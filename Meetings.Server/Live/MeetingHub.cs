@@ -19,45 +19,63 @@ namespace Meetings.Server.Live;
 /// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
 /// </summary>
 public sealed partial class MeetingHub(
-    MeetingStore store, MeetingJournal journal, MeetingsDbContext db, Audience audience, PersonKeys keys, TimeProvider clock) : Hub<IMeetingClient>
+    MeetingStore store, MeetingJournal journal, MeetingsDbContext db, MeetingBroadcaster broadcaster, PersonKeys keys, TimeProvider clock) : Hub<IMeetingClient>
 {
     // Everyone
 
-    /// <summary>Joins a meeting's live group as a viewer, clerk or official. A resident passes the token their client keeps.</summary>
-    public async Task<JoinResult> Join(Guid meetingId, string? residentToken = null)
+    /// <summary>
+    /// Joins a meeting as a viewer, clerk or official, and answers with the meeting now. A resident passes the token
+    /// their client keeps. Once someone here follows the meeting, a join is answered from the snapshot every screen
+    /// shares (serialized once per change), without the meeting's lock or a query: screens coming back in thousands
+    /// after a restart cost little. Changes from other instances reach it through the watcher, as updates.
+    /// </summary>
+    public async Task<JoinAnswer> Join(Guid meetingId, string? residentToken = null)
     {
         var personKey = residentToken is null ? null : keys.Resident(meetingId, residentToken);
-        var snapshot = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
-            ? LiveViews.Snapshot(m, clock.GetUtcNow()) : throw new HubException("No such meeting."));
-        await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
-        audience.Joined(meetingId, Context.ConnectionId);
+        await VisibleAsync(meetingId);
+        var snapshot = broadcaster.Follow(meetingId, Context.ConnectionId);
         if (Context.User!.IsClerk()) await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
-        var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.Meeting.BodyId) : null;
+        var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.BodyId) : null;
         // Someone who brings a token may sign up and comment; without one they only watch.
         var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : personKey is not null ? "Resident" : "Viewer";
-        return new JoinResult(snapshot, role, seat, personKey);
+        return new JoinAnswer(snapshot.At(clock.GetUtcNow()), role, seat, personKey);
     }
 
     public async Task Leave(Guid meetingId)
     {
-        audience.Left(meetingId, Context.ConnectionId);
-        await Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.Group(meetingId));
+        broadcaster.Unfollow(meetingId, Context.ConnectionId);
         await Groups.RemoveFromGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
     }
 
-    /// <summary>The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something converges.</summary>
-    public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
+    /// <summary>
+    /// The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something
+    /// converges. A client that holds the latest gets the shared snapshot without a query.
+    /// </summary>
+    public async Task<CatchUpAnswer> EventsAfter(Guid meetingId, long after)
     {
+        var shared = await VisibleAsync(meetingId);
+        if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(clock.GetUtcNow()));
         // The events first, then the state (as new or newer): the texts served beside them follow the state's moderation.
         var entries = await journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
-        return await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, Context.User!)
-            ? new CatchUp(PublicRecord.Events(entries, m), LiveViews.Snapshot(m, clock.GetUtcNow())) : throw new HubException("No such meeting."));
+        return await store.ReadAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), LiveViews.Snapshot(m, clock.GetUtcNow())));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
     {
-        audience.Disconnected(Context.ConnectionId);
+        broadcaster.Disconnected(Context.ConnectionId);
         return base.OnDisconnectedAsync(exception);
+    }
+
+    /// <summary>
+    /// The meeting's shared snapshot, starting its feed here if nobody here follows it yet. Drafts are for clerks: a
+    /// shared snapshot that still says Draft is checked against the meeting itself, which may have just been posted.
+    /// </summary>
+    private async Task<SharedSnapshot> VisibleAsync(Guid meetingId)
+    {
+        var user = Context.User!;
+        var shared = broadcaster.Current(meetingId);
+        if (shared is { IsDraft: false } || (shared is not null && user.IsClerk())) return shared;
+        return await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, user) ? broadcaster.Load(m) : throw new HubException("No such meeting."));
     }
 
     // Residents: no account, bound to the token their client keeps
@@ -325,3 +343,9 @@ public sealed partial class MeetingHub(
 
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }
+
+/// <summary>What <c>Join</c> answers (the wire shape of <see cref="JoinResult"/>), with the shared snapshot copied as it is.</summary>
+public sealed record JoinAnswer(RawJson Snapshot, string Role, Guid? SeatId, string? PersonKey);
+
+/// <summary>What <c>EventsAfter</c> answers (the wire shape of <see cref="CatchUp"/>): the snapshot is the shared one, or one made now.</summary>
+public sealed record CatchUpAnswer(IReadOnlyList<JournalEventDto> Events, object Snapshot);

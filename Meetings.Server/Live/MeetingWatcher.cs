@@ -10,7 +10,7 @@ namespace Meetings.Server.Live;
 /// as a clerk, so even with no clerk connected), and picks up what other instances appended so the people
 /// connected here see it. Every instance runs one; the journal makes sure a turn ends once.
 /// </summary>
-public sealed class MeetingWatcher(MeetingStore store, Audience audience, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingWatcher> log) : BackgroundService
+public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadcaster, IServiceScopeFactory scopes, TimeProvider clock, ILogger<MeetingWatcher> log) : BackgroundService
 {
     public static TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(500);
 
@@ -43,7 +43,7 @@ public sealed class MeetingWatcher(MeetingStore store, Audience audience, IServi
         await using (var scope = scopes.CreateAsyncScope())
             live = await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking()
                 .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
-        foreach (var id in live.Union(audience.Watched))
+        foreach (var id in live.Union(broadcaster.Watched))
         {
             try
             {

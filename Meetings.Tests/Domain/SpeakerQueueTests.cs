@@ -115,6 +115,17 @@ public class SpeakerQueueTests
         Assert.That(test.Meeting.Entry(ana).State, Is.EqualTo(SpeakerState.OnDeck));
     }
 
+    [Test]
+    public void Reorder_OfAnItemNobodySignedUpFor_RecordsNothing_AndAnOldEmptyReorderStillApplies()
+    {
+        var test = CommentOpen();
+
+        Assert.That(test.Meeting.Reorder(test.Items[0], []), Is.Empty);
+        Assert.That(() => test.Meeting.Apply(new QueueReordered(test.Items[0], [])), Throws.Nothing, "a journal that holds one still folds");
+        var ana = test.SignUp("Ana");
+        Assert.That(test.Meeting.QueueFor(test.Items[0]).Select(e => e.Id), Is.EqualTo(new[] { ana }));
+    }
+
     [TestCase("missing")]
     [TestCase("duplicate")]
     [TestCase("stranger")]

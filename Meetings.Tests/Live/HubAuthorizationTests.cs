@@ -2,13 +2,14 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Http.Json;
 using System.Reflection;
+using System.Text.Json;
 using Meetings.Client.Contracts;
 using Meetings.Server.Live;
 using Meetings.Server.Privacy;
-using Microsoft.Extensions.DependencyInjection;
 using Meetings.Tests.Support;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Live;
 
@@ -360,13 +361,16 @@ public class HubAuthorizationTests
     /// <summary>The caller and someone else have joined the meeting, and the caller has heard its first change.</summary>
     private async Task Listening(Scene s)
     {
-        s.Listeners.Add(s.Caller.Connection.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), u => { if (u.MeetingId == s.Id) s.CallerHeard.Enqueue(u.Snapshot.Sequence); }));
-        s.Listeners.Add(_observer.Connection.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), u => { if (u.MeetingId == s.Id) s.OthersHeard.Enqueue(u.Snapshot.Sequence); }));
+        s.Listeners.Add(s.Caller.Connection.On<JsonElement>(nameof(IMeetingClient.MeetingUpdated), u => { if (Of(u, s.Id)) s.CallerHeard.Enqueue(u.GetProperty("sequence").GetInt64()); }));
+        s.Listeners.Add(_observer.Connection.On<JsonElement>(nameof(IMeetingClient.MeetingUpdated), u => { if (Of(u, s.Id)) s.OthersHeard.Enqueue(u.GetProperty("sequence").GetInt64()); }));
         await s.Caller.Invoke<JoinResult>("Join", s.Id, s.Token);
         await _observer.Invoke<JoinResult>("Join", s.Id, null);
         var started = await Started(s);
         await Wait.Until(() => s.CallerHeard.Contains(started.Sequence), "the caller hears the meeting before leaving");
     }
+
+    /// <summary>Whether an update (as JSON, the way every LiveClient takes them) is of this meeting.</summary>
+    private static bool Of(JsonElement update, Guid meetingId) => update.GetProperty("meetingId").GetGuid() == meetingId;
 
     /// <summary>After Leave, a change reaches the others in the meeting, and not the caller.</summary>
     private async Task NoLongerHears(Scene s)

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Text.Json;
 using Meetings.Client.Contracts;
 using Meetings.Server.Live;
 using Meetings.Tests.Support;
@@ -235,7 +236,7 @@ public class HubBadInputTests
         var nowhere = Guid.NewGuid();
         Assert.ThrowsAsync<HubException>(() => resident.Invoke<JoinResult>("Join", nowhere, null));
 
-        Assert.That(_host.Services.GetRequiredService<Audience>().Watched, Does.Not.Contain(nowhere).And.Contain(_demoMeetingId),
+        Assert.That(_host.Services.GetRequiredService<MeetingBroadcaster>().Watched, Does.Not.Contain(nowhere).And.Contain(_demoMeetingId),
             "the refused join is not counted as watching");
         await _host.Services.GetRequiredService<MeetingWatcher>().TickAsync();
         Assert.That(_host.Logs.From<MeetingWatcher>().Where(e => e.Message.Contains(nowhere.ToString(), StringComparison.Ordinal)), Is.Empty,
@@ -248,13 +249,16 @@ public class HubBadInputTests
         var scene = await MeetingInFullSwing();
         await using var resident = await LiveClient.ConnectAsync(_host, null, "resident", _demoMeetingId);
         var updates = 0;
-        resident.Connection.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), u => { if (u.MeetingId == scene.Id) Interlocked.Increment(ref updates); });
+        resident.Connection.On<JsonElement>(nameof(IMeetingClient.MeetingUpdated), u => { if (u.GetProperty("meetingId").GetGuid() == scene.Id) Interlocked.Increment(ref updates); });
 
         var refused = Assert.ThrowsAsync<HubException>(() => resident.Invoke<JoinResult>("Join", scene.Id, "short"));
         Assert.That(refused!.Message, Does.Contain("resident token"));
 
-        // A change to the meeting, then a round trip on the refused connection: an update sent to it would have arrived first.
-        await _clerk.Do("EndTurn", scene.Id);
+        // A change to the meeting that reaches a screen following it, then a round trip on the refused connection: an
+        // update sent to it would have gone out with the other screen's, ahead of the answer.
+        await using var follower = await LiveClient.ConnectAsync(_host, null, "follower", scene.Id);
+        var ended = await _clerk.Do("EndTurn", scene.Id);
+        await follower.WaitForSequence(ended.Sequence);
         await resident.Invoke<CatchUp>("EventsAfter", scene.Id, 0L);
         Assert.That(Volatile.Read(ref updates), Is.Zero, "a refused Join must not subscribe the caller to the meeting");
     }

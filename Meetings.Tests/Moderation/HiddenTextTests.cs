@@ -92,6 +92,8 @@ public class HiddenTextTests
         Assert.That(after.Speakers.Single().Name, Is.Null);
         Assert.That(JsonSerializer.Serialize(after), Does.Not.Contain(Slur));
         Assert.That(JsonSerializer.Serialize(viewer.Events.Where(e => e.Sequence >= hidden.Sequence)), Does.Not.Contain(Slur), "nor in the live update");
+        Assert.That(viewer.Updates.Where(u => u.Update.Sequence >= hidden.Sequence).Select(u => u.Json), Is.Not.Empty.And.None.Contains(Slur),
+            "nor in any update's patch, as sent");
         await _clerk.Do("Adjourn", id);
         Assert.That(await EverythingPublic(id), Does.Not.Contain(Slur));
         Assert.That((await Verify(id)).Intact, Is.True, "the chain verifies after the redaction");
@@ -137,6 +139,9 @@ public class HiddenTextTests
         var hidden = await _clerk.Do("HideWrittenComment", id, pending[1].Id, "Threatens a neighbour");
 
         var after = await viewer.WaitUntil(s => s.Sequence >= hidden.Sequence, "the release and the hiding");
+        Assert.That(viewer.Updates.Select(u => u.Json), Has.None.Contains(Slur), "a comment never released is in no update, as sent");
+        Assert.That(viewer.Updates.Where(u => u.Update.Sequence < hidden.Sequence - 1).Select(u => u.Json), Is.Not.Empty.And.None.Contains("shade trees"),
+            "nor is one before its release");
         Assert.That(after.WrittenComments.Select(c => c.Text), Is.EqualTo(new[] { "Please add shade trees to the park." }));
         var everything = await EverythingPublic(id);
         Assert.That(everything, Does.Contain("Please add shade trees to the park.").And.Not.Contain(Slur));

@@ -1,20 +1,25 @@
 using System.Net;
+using System.Text.Json;
+using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
+using Meetings.Client.Services;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Support;
 
 /// <summary>
-/// A participant's real SignalR connection, keeping the meeting the way a client must: it takes each
-/// update whose events follow its sequence, asks for what it missed when it sees a gap, and rejoins after
-/// reconnecting.
+/// A participant's real SignalR connection (with stateful reconnect asked for, as the web client does), keeping the
+/// meeting the way a client must: it applies each update's patch when the update follows the sequence it holds, asks
+/// for what it missed after a gap, a patch that does not apply or a resync, and rejoins after reconnecting.
 /// </summary>
 public sealed class LiveClient : IAsyncDisposable
 {
     private readonly Lock _gate = new();
     private readonly List<JournalEventDto> _events = [];
+    private List<MeetingUpdate> _early = [];
+    private JsonNode? _document;
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private LiveClient(HubConnection connection, string name, string? residentToken)
@@ -22,7 +27,7 @@ public sealed class LiveClient : IAsyncDisposable
         Connection = connection;
         Name = name;
         ResidentToken = residentToken;
-        connection.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), OnUpdate);
+        connection.On<JsonElement>(nameof(IMeetingClient.MeetingUpdated), OnUpdate);
         connection.Reconnected += async _ => await CatchUpAsync();
     }
 
@@ -33,6 +38,12 @@ public sealed class LiveClient : IAsyncDisposable
     public JoinResult? Joined { get; private set; }
     public MeetingSnapshot Snapshot { get; private set; } = null!;
     public int GapsSeen { get; private set; }
+    public int PatchesFailed { get; private set; }
+
+    /// <summary>Every update of the meeting that arrived, as it came: read, and as the JSON sent.</summary>
+    public IReadOnlyList<ReceivedUpdate> Updates { get { lock (_gate) return [.. _updates]; } }
+
+    private readonly List<ReceivedUpdate> _updates = [];
 
     public IReadOnlyList<JournalEventDto> Events { get { lock (_gate) return [.. _events]; } }
 
@@ -63,12 +74,15 @@ public sealed class LiveClient : IAsyncDisposable
     {
         MeetingId = meetingId;
         var joined = await Connection.InvokeAsync<JoinResult>("Join", meetingId, ResidentToken);
+        List<MeetingUpdate> early;
         lock (_gate)
         {
             Joined = joined;
-            if (Snapshot is null || joined.Snapshot.Sequence > Snapshot.Sequence) Snapshot = joined.Snapshot;
+            Take(joined.Snapshot);
+            (early, _early) = (_early, []);
             Signal();
         }
+        foreach (var update in early) OnUpdate(update);
     }
 
     /// <summary>Asks for everything after the last event held, as after a gap or a reconnect.</summary>
@@ -79,7 +93,7 @@ public sealed class LiveClient : IAsyncDisposable
         lock (_gate)
         {
             _events.AddRange(catchUp.Events.Where(e => e.Sequence > LastEventSequenceUnlocked));
-            if (catchUp.Snapshot.Sequence > Snapshot.Sequence) Snapshot = catchUp.Snapshot;
+            Take(catchUp.Snapshot);
             Signal();
         }
     }
@@ -88,18 +102,49 @@ public sealed class LiveClient : IAsyncDisposable
 
     private long LastEventSequenceUnlocked => _events.Count > 0 ? _events[^1].Sequence : Joined?.Snapshot.Sequence ?? 0;
 
+    /// <summary>Takes a whole snapshot (Join, EventsAfter) if it is newer than the one held.</summary>
+    private void Take(MeetingSnapshot snapshot)
+    {
+        if (Snapshot is not null && snapshot.Sequence <= Snapshot.Sequence) return;
+        Snapshot = snapshot;
+        _document = JsonSerializer.SerializeToNode(snapshot, LiveJson.Options);
+    }
+
+    private void OnUpdate(JsonElement raw)
+    {
+        var update = raw.Deserialize<MeetingUpdate>(LiveJson.Options)!;
+        if (update.MeetingId != MeetingId) return; // another meeting
+        lock (_gate) _updates.Add(new ReceivedUpdate(update, raw.GetRawText()));
+        OnUpdate(update);
+    }
+
     private void OnUpdate(MeetingUpdate update)
     {
         bool gap;
         lock (_gate)
         {
-            if (update.MeetingId != MeetingId || update.Snapshot.Sequence <= LastEventSequenceUnlocked) return; // another meeting, or a repeat
-            gap = update.Events[0].Sequence > LastEventSequenceUnlocked + 1;
+            if (Snapshot is null)
+            {
+                _early.Add(update); // before the join's answer
+                return;
+            }
+            if (update.Sequence <= Snapshot.Sequence) return; // a repeat
+            gap = update.Resync || update.From != Snapshot.Sequence || update.Patch is null;
             if (!gap)
             {
-                _events.AddRange(update.Events);
-                Snapshot = update.Snapshot;
-                Signal();
+                try
+                {
+                    _document = JsonPatch.Apply(_document, update.Patch!.Value);
+                    Snapshot = _document.Deserialize<MeetingSnapshot>(LiveJson.Options)!;
+                    _events.AddRange(update.Events.Where(e => e.Sequence > LastEventSequenceUnlocked));
+                    Signal();
+                }
+                catch (JsonPatchException)
+                {
+                    PatchesFailed++;
+                    _document = JsonSerializer.SerializeToNode(Snapshot, LiveJson.Options);
+                    gap = true;
+                }
             }
         }
         if (gap)
@@ -140,6 +185,12 @@ public sealed class LiveClient : IAsyncDisposable
     public Task<CommandAck> Do(string method, params object?[] args) => Invoke<CommandAck>(method, args);
 
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
+}
+
+/// <summary>An update as a client read it, and the JSON it came as (the argument of <c>MeetingUpdated</c>).</summary>
+public sealed record ReceivedUpdate(MeetingUpdate Update, string Json)
+{
+    public int Bytes => System.Text.Encoding.UTF8.GetByteCount(Json);
 }
 
 /// <summary>Many participants, disconnected together at the end of a test (open connections hold up the host's shutdown).</summary>

@@ -1,0 +1,218 @@
+using System.Text.Json;
+using System.Threading.Channels;
+using Meetings.Client.Contracts;
+using Meetings.Server.Domain;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// One meeting's live feed on this instance: the public snapshot at the last sequence it handed on, serialized once
+/// and shared by every <c>Join</c>, and the screens that follow it. Changes arrive in order from
+/// <see cref="MeetingBroadcaster"/> (under the meeting's lock) and are worked on here, off that lock: a burst of
+/// changes becomes one JSON Patch, computed once for every screen, and each screen's <see cref="Outbox"/> sends it
+/// at that screen's pace.
+/// </summary>
+internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, ILogger log)
+{
+    private readonly Lock _gate = new();
+    private readonly Channel<Change> _changes = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
+    private readonly Dictionary<string, Outbox> _screens = new(StringComparer.Ordinal);
+    private Outbox[]? _screenList;
+    private SharedSnapshot? _current;
+    private JsonDocument? _document;
+
+    private sealed record Change(IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot);
+
+    public SharedSnapshot? Current => Volatile.Read(ref _current);
+
+    public IReadOnlyList<Outbox> Screens
+    {
+        get { lock (_gate) return _screenList ??= [.. _screens.Values]; }
+    }
+
+    /// <summary>The meeting as first read on this instance (under the meeting's lock): the base the first patch is worked out from.</summary>
+    public void Load(MeetingSnapshot snapshot)
+    {
+        lock (_gate)
+        {
+            if (_current is not null) return;
+            var utf8 = JsonSerializer.SerializeToUtf8Bytes(snapshot, LiveJson.Options);
+            _document = JsonDocument.Parse(utf8);
+            Volatile.Write(ref _current, new SharedSnapshot(snapshot, utf8));
+            _ = Task.Run(PumpAsync);
+        }
+    }
+
+    /// <summary>Hands on a committed change (under the meeting's lock, so in order). Before the feed is loaded nobody follows it.</summary>
+    public void Publish(IReadOnlyList<JournalEventDto> events, MeetingSnapshot snapshot)
+    {
+        if (Current is not null) _changes.Writer.TryWrite(new Change(events, snapshot));
+    }
+
+    /// <summary>Adds a screen and returns the snapshot it starts from: every update after that snapshot reaches it.</summary>
+    public SharedSnapshot Follow(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_screens.ContainsKey(connectionId))
+            {
+                _screens[connectionId] = outboxFor(connectionId);
+                _screenList = null;
+            }
+            return _current!;
+        }
+    }
+
+    public void Unfollow(string connectionId)
+    {
+        lock (_gate)
+        {
+            if (!_screens.Remove(connectionId, out var outbox)) return;
+            outbox.Close();
+            _screenList = null;
+        }
+    }
+
+    private async Task PumpAsync()
+    {
+        while (await _changes.Reader.WaitToReadAsync())
+        {
+            var events = new List<JournalEventDto>();
+            MeetingSnapshot? latest = null;
+            while (_changes.Reader.TryRead(out var change))
+            {
+                events.AddRange(change.Events);
+                latest = change.Snapshot;
+            }
+            if (latest is null) continue;
+            try
+            {
+                Hand(events, latest);
+            }
+            catch (Exception e)
+            {
+                log.LogError(e, "Working out update {Sequence} of meeting {MeetingId} failed; its screens are told to catch up.", latest.Sequence, meetingId);
+                Resync(latest);
+            }
+        }
+    }
+
+    /// <summary>Works out the patch from the snapshot screens hold to <paramref name="latest"/>, once, and posts it to every screen.</summary>
+    private void Hand(List<JournalEventDto> events, MeetingSnapshot latest)
+    {
+        var before = _current!;
+        if (latest.Sequence <= before.Sequence) return;
+        var utf8 = JsonSerializer.SerializeToUtf8Bytes(latest, LiveJson.Options);
+        var document = JsonDocument.Parse(utf8);
+        var patch = SnapshotDiff.Diff(_document!.RootElement, document.RootElement);
+        var update = LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence,
+            [.. events.Where(e => e.Sequence > before.Sequence && e.Sequence <= latest.Sequence)], patch);
+        Outbox[] screens;
+        lock (_gate)
+        {
+            Volatile.Write(ref _current, new SharedSnapshot(latest, utf8));
+            screens = _screenList ??= [.. _screens.Values];
+        }
+        _document.Dispose();
+        _document = document;
+        foreach (var screen in screens) screen.Post(update);
+    }
+
+    private void Resync(MeetingSnapshot latest)
+    {
+        Outbox[] screens;
+        lock (_gate)
+        {
+            var utf8 = JsonSerializer.SerializeToUtf8Bytes(latest, LiveJson.Options);
+            _document?.Dispose();
+            _document = JsonDocument.Parse(utf8);
+            var from = _current!.Sequence;
+            Volatile.Write(ref _current, new SharedSnapshot(latest, utf8));
+            screens = _screenList ??= [.. _screens.Values];
+            foreach (var screen in screens) screen.Post(LiveUpdate.Resync(meetingId, from, latest.Sequence));
+        }
+    }
+}
+
+/// <summary>A snapshot as screens get it: serialized once at its sequence; only the server time is stamped per answer.</summary>
+public sealed class SharedSnapshot
+{
+    private static readonly byte[] ServerTimeName = "\"serverTime\":"u8.ToArray();
+    private readonly byte[] _utf8;
+    private readonly int _timeStart;
+    private readonly int _timeEnd;
+
+    public SharedSnapshot(MeetingSnapshot snapshot, byte[] utf8)
+    {
+        (Sequence, IsDraft, BodyId, _utf8) = (snapshot.Sequence, snapshot.Meeting.Status == nameof(MeetingStatus.Draft), snapshot.Meeting.BodyId, utf8);
+        // The server time is a top-level string after every list (residents' texts are escaped, so no quote inside
+        // them can look like this name): the bytes around its value are shared as they are.
+        _timeStart = utf8.AsSpan().LastIndexOf(ServerTimeName) + ServerTimeName.Length;
+        _timeEnd = _timeStart + 1 + utf8.AsSpan(_timeStart + 1).IndexOf((byte)'"') + 1;
+    }
+
+    public long Sequence { get; }
+    public bool IsDraft { get; }
+    public Guid BodyId { get; }
+    public int Length => _utf8.Length;
+
+    /// <summary>The snapshot with the server's time now, so a screen that joins much later still sets its clock right.</summary>
+    public RawJson At(DateTimeOffset now)
+    {
+        var time = JsonSerializer.SerializeToUtf8Bytes(now, LiveJson.Options);
+        var bytes = new byte[_timeStart + time.Length + _utf8.Length - _timeEnd];
+        _utf8.AsSpan(0, _timeStart).CopyTo(bytes);
+        time.CopyTo(bytes.AsSpan(_timeStart));
+        _utf8.AsSpan(_timeEnd).CopyTo(bytes.AsSpan(_timeStart + time.Length));
+        return new RawJson(bytes);
+    }
+}
+
+/// <summary>
+/// One change as screens get it, serialized once (the events, the patch and the envelope) and written as it is to
+/// every screen; or, for a screen that could not keep up, the word to catch up.
+/// </summary>
+internal sealed class LiveUpdate
+{
+    private LiveUpdate(long from, long sequence, RawJson message, bool resync) => (From, Sequence, Message, IsResync) = (from, sequence, message, resync);
+
+    public long From { get; }
+    public long Sequence { get; }
+    public bool IsResync { get; }
+    /// <summary>The <c>MeetingUpdate</c> as JSON, the argument of <c>MeetingUpdated</c>.</summary>
+    public RawJson Message { get; }
+
+    public static LiveUpdate Patch(Guid meetingId, long from, long sequence, IReadOnlyList<JournalEventDto> events, IReadOnlyList<byte[]> patch) =>
+        new(from, sequence, Write(meetingId, from, sequence, json =>
+        {
+            json.WritePropertyName("events");
+            JsonSerializer.Serialize(json, events, LiveJson.Options);
+            json.WriteStartArray("patch");
+            foreach (var op in patch) json.WriteRawValue(op, skipInputValidation: true);
+            json.WriteEndArray();
+        }), resync: false);
+
+    public static LiveUpdate Resync(Guid meetingId, long from, long sequence) =>
+        new(from, sequence, Write(meetingId, from, sequence, json =>
+        {
+            json.WriteStartArray("events");
+            json.WriteEndArray();
+            json.WriteNull("patch");
+            json.WriteBoolean("resync", true);
+        }), resync: true);
+
+    private static RawJson Write(Guid meetingId, long from, long sequence, Action<Utf8JsonWriter> body)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(512);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("meetingId", meetingId);
+            json.WriteNumber("from", from);
+            json.WriteNumber("sequence", sequence);
+            body(json);
+            json.WriteEndObject();
+        }
+        return new RawJson(buffer.WrittenSpan.ToArray());
+    }
+}

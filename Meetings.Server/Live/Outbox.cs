@@ -1,0 +1,82 @@
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// What is waiting to be sent to one screen of one meeting, and the one writer that sends it, in order, at the
+/// screen's pace: each send waits for the connection to take the previous one, and nobody else waits for it (not the
+/// meeting, not the other screens). At most <see cref="Capacity"/> updates wait; one more and they are dropped for a
+/// single resync, which tells the screen to fetch the meeting as it is. So a screen that reads slowly or not at all
+/// costs the server a bounded outbox, and its SignalR connection has one writer of updates, never two at once.
+/// </summary>
+internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, Task> send, ILogger log)
+{
+    public const int Capacity = 32;
+
+    private readonly Lock _gate = new();
+    private readonly Queue<LiveUpdate> _waiting = new();
+    private bool _writing;
+    private bool _closed;
+
+    /// <summary>Updates waiting behind the one being written.</summary>
+    public int Waiting
+    {
+        get { lock (_gate) return _waiting.Count; }
+    }
+
+    /// <summary>How many times updates were dropped for a resync.</summary>
+    public int Resyncs { get; private set; }
+
+    public void Post(LiveUpdate update)
+    {
+        lock (_gate)
+        {
+            if (_closed) return;
+            if (_waiting.Count >= Capacity)
+            {
+                // The screen is far behind: what waits is worth less than the meeting as it is now.
+                var from = _waiting.Peek().From;
+                _waiting.Clear();
+                update = LiveUpdate.Resync(meetingId, from, update.Sequence);
+                Resyncs++;
+            }
+            _waiting.Enqueue(update);
+            if (_writing) return;
+            _writing = true;
+        }
+        _ = WriteAsync();
+    }
+
+    /// <summary>The screen left or disconnected: nothing more is sent to it.</summary>
+    public void Close()
+    {
+        lock (_gate)
+        {
+            _closed = true;
+            _waiting.Clear();
+        }
+    }
+
+    private async Task WriteAsync()
+    {
+        while (true)
+        {
+            LiveUpdate next;
+            lock (_gate)
+            {
+                if (!_waiting.TryDequeue(out next!))
+                {
+                    _writing = false;
+                    return;
+                }
+            }
+            try
+            {
+                await send(next);
+            }
+            catch (Exception e)
+            {
+                // A connection that fails is closed by SignalR; the screen catches up when it comes back.
+                log.LogDebug(e, "Sending update {Sequence} of meeting {MeetingId} to a screen failed.", next.Sequence, meetingId);
+            }
+        }
+    }
+}
