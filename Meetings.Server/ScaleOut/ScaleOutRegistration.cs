@@ -1,14 +1,20 @@
+using Microsoft.AspNetCore.DataProtection;
 using StackExchange.Redis;
 
 namespace Meetings.Server.ScaleOut;
 
 public static class ScaleOutRegistration
 {
+    /// <summary>Where the instances keep their shared key ring in Redis.</summary>
+    public const string KeyRing = "meetings:data-protection-keys";
+
     /// <summary>
     /// Several instances on one database. With <c>Redis:Configuration</c> set (a StackExchange.Redis configuration
     /// string such as <c>redis.city.internal:6379,password=...</c>): SignalR's Redis backplane, so a message to a
     /// group or a connection reaches it on whichever instance it is connected to (the clerks' phone status, say);
-    /// and the <see cref="CommitRelay"/>, so each instance passes on another's changes to its own screens at once.
+    /// the <see cref="CommitRelay"/>, so each instance passes on another's changes to its own screens at once; and one
+    /// key ring for sign-in cookies (and everything else ASP.NET Core protects) kept in Redis, so a cookie one
+    /// instance gave is good at the others.
     /// Without it, nothing is added: one instance needs no Redis, and instances on one database still converge
     /// through the journal, within the watcher's half second.
     /// </summary>
@@ -26,6 +32,10 @@ public static class ScaleOutRegistration
             return options;
         }
         builder.Services.AddSignalR().AddStackExchangeRedis(o => o.Configuration = Options());
+        var keyRing = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(Options()));
+        // One application name whatever folder each instance runs from, so they read each other's cookies.
+        builder.Services.AddDataProtection().SetApplicationName("Meetings")
+            .PersistKeysToStackExchangeRedis(() => keyRing.Value.GetDatabase(), KeyRing);
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CommitRelay>(sp, Options()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommitRelay>());
         return builder;
