@@ -29,6 +29,7 @@ for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null &
 
 {
   echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), infra/bench.sh $*"
-  node infra/bench/measure.mjs "http://127.0.0.1:$port"
-  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --server-pid "$server" "$@"
+  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --prepare-only
+  node infra/bench/measure.mjs "http://127.0.0.1:$port" || echo "the browser measurements failed (exit $?)"
+  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --server-pid "$server" --prepared "$@"
 } 2>&1 | tee "$out/results.txt"

@@ -2,7 +2,8 @@ using System.Globalization;
 using Meetings.Bench;
 
 // infra/bench.sh runs this against a published Meetings on loopback:
-//   Meetings.Bench --server http://127.0.0.1:5077 --server-pid 1234 [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8]
+//   Meetings.Bench --server http://127.0.0.1:5077 --prepare-only       (the meeting in session, a speaker on the floor)
+//   Meetings.Bench --server http://127.0.0.1:5077 --server-pid 1234 --prepared [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8]
 // and, inside it, the raw WebSocket baseline as a process of its own: Meetings.Bench baseline --port 5078
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -21,7 +22,8 @@ var hearing = new Hearing(
     int.Parse(Option("fanout", "30"), CultureInfo.InvariantCulture),
     int.Parse(Option("flood-rate", "100"), CultureInfo.InvariantCulture),
     int.Parse(Option("flood-seconds", "8"), CultureInfo.InvariantCulture),
-    int.Parse(Option("baseline-port", "5078"), CultureInfo.InvariantCulture));
+    int.Parse(Option("baseline-port", "5078"), CultureInfo.InvariantCulture),
+    options.ContainsKey("prepared"));
 // Bounded: whatever happens, the run ends within its time.
 using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(int.Parse(Option("minutes", "20"), CultureInfo.InvariantCulture)));
-return await hearing.RunAsync(deadline.Token);
+return options.ContainsKey("prepare-only") ? await hearing.PrepareOnlyAsync(deadline.Token) : await hearing.RunAsync(deadline.Token);
