@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Meetings.Client.Contracts;
+using Meetings.Server.Live;
 using Meetings.Server.Phone;
 using Meetings.Server.ScaleOut;
 using Meetings.Tests.Support;
@@ -57,8 +58,8 @@ public class SeveralNodesTests
     [Test]
     public async Task AViewerOnNodeB_SeesEveryCommandMadeOnNodeA_InOrder_AndEachOnce()
     {
-        await using var viewerOnA = await Screen.JoinAsync(_a.BaseAddress, _id, "viewer on A");
-        await using var viewerOnB = await Screen.JoinAsync(_b.BaseAddress, _id, "viewer on B");
+        await using var viewerOnA = await RecordingScreen.JoinAsync(_a.BaseAddress, _id, "viewer on A");
+        await using var viewerOnB = await RecordingScreen.JoinAsync(_b.BaseAddress, _id, "viewer on B");
 
         for (var i = 0; i < 12; i++) await AddRoomCard($"Card {i}");
         var last = (await _clerkOnA.Do("CallNextSpeaker", _id, _item)).Sequence;
@@ -106,7 +107,7 @@ public class SeveralNodesTests
     [Test]
     public async Task ThroughNginx_AWebSocketHubConnection_FollowsTheMeeting()
     {
-        await using var screen = await Screen.JoinAsync(_nginx.Https, _id, "viewer through nginx", HttpTransportType.WebSockets, _nginx);
+        await using var screen = await RecordingScreen.JoinAsync(_nginx.Https, _id, "viewer through nginx", HttpTransportType.WebSockets, _nginx);
 
         await AddRoomCard("Seen through nginx");
         var last = (await _clerkOnA.Do("MarkArrival", _id, (await _a.Anonymous().DemoBody()).Seats[0].Id, "InRoom", null)).Sequence;
@@ -119,7 +120,7 @@ public class SeveralNodesTests
     public async Task ThroughNginx_LongPolling_StaysWithOneInstance_AndFollowsTheMeeting()
     {
         // Without WebSockets every poll is a request of its own: it works only if each reaches the instance that negotiated.
-        await using var screen = await Screen.JoinAsync(_nginx.Https, _id, "long-polling viewer through nginx", HttpTransportType.LongPolling, _nginx);
+        await using var screen = await RecordingScreen.JoinAsync(_nginx.Https, _id, "long-polling viewer through nginx", HttpTransportType.LongPolling, _nginx);
 
         await AddRoomCard("Seen by long polling");
         var last = (await _clerkOnA.Do("MarkArrival", _id, (await _a.Anonymous().DemoBody()).Seats[1].Id, "InRoom", null)).Sequence;
@@ -144,55 +145,54 @@ public class SeveralNodesTests
         Assert.That(signIn.Headers.GetValues("Set-Cookie").Single(), Does.Contain("secure").IgnoreCase);
     }
 
-    /// <summary>
-    /// A viewer's screen that keeps every update as it arrives (not deduplicated as a client would), to see what the
-    /// server sent: the sequence numbers of each update's events, in arrival order.
-    /// </summary>
-    private sealed class Screen : IAsyncDisposable
+}
+
+/// <summary>Redis is a way to be prompt, not a part anything depends on: while it is away and after it comes back.</summary>
+public class RedisRestartTests
+{
+    [Test]
+    public async Task WhileRedisIsDown_ChangesReachTheOtherInstanceByItsWatcher_AndOnceRedisIsBack_ByRedisAgain()
     {
-        private readonly Lock _gate = new();
-        private readonly List<long> _sequences = [];
-        private readonly HubConnection _connection;
+        using var redis = await RedisServer.StartAsync();
+        var settings = RedisServer.Settings($"127.0.0.1:{redis.Port}");
+        var folder = TestHost.NewFolder();
+        using var a = new TestHost(folder, settings: settings);
+        using var b = new TestHost(folder, settings: settings);
+        var meeting = await a.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        await Task.WhenAll(new[] { a, b }.Select(h => h.Services.GetRequiredService<CommitRelay>().Ready)).WaitAsync(TimeSpan.FromSeconds(15));
+        await using var clerkOnA = await LiveClient.ConnectAsync(a, Demo.Clerk, "clerk on A", id);
+        await using var viewerOnB = await RecordingScreen.JoinAsync(b.BaseAddress, id, "viewer on B");
+        await viewerOnB.WaitForSequence((await clerkOnA.Do("StartMeeting", id)).Sequence);
 
-        private Screen(HubConnection connection, string name)
+        redis.Stop();
+        var whileDown = (await clerkOnA.Do("OpenItem", id, item)).Sequence;
+        // Nothing tells B now: its watcher finds the change in the journal when its half second comes.
+        var seen = viewerOnB.WaitForSequence(whileDown);
+        while (!seen.IsCompleted)
         {
-            (_connection, Name) = (connection, name);
-            connection.On<JsonElement>(nameof(IMeetingClient.MeetingUpdated), update =>
+            b.Clock.Advance(MeetingWatcher.Interval);
+            await Task.WhenAny(seen, Task.Delay(100));
+        }
+        await seen;
+
+        await redis.RestartAsync();
+        // The relay reconnects and subscribes again by itself; B's clock stands still from here on. A member comes
+        // and goes, once a second, until a change reaches B within that second.
+        var seat = (await a.Anonymous().DemoBody()).Seats[0].Id;
+        var reached = false;
+        for (var turn = 0; turn < 45 && !reached; turn++)
+        {
+            var change = turn % 2 == 0 ? clerkOnA.Do("MarkArrival", id, seat, "InRoom", null) : clerkOnA.Do("MarkDeparture", id, seat);
+            var sequence = (await change).Sequence;
+            for (var tick = 0; tick < 20 && !reached; tick++)
             {
-                lock (_gate) _sequences.AddRange(update.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()));
-            });
+                reached = viewerOnB.Sequences[^1] >= sequence;
+                if (!reached) await Task.Delay(50);
+            }
         }
-
-        public string Name { get; }
-        public long JoinedAt { get; private set; }
-        public IReadOnlyList<long> Sequences { get { lock (_gate) return [.. _sequences]; } }
-
-        public static async Task<Screen> JoinAsync(Uri server, Guid meetingId, string name,
-            HttpTransportType transport = HttpTransportType.WebSockets, Nginx? through = null)
-        {
-            var connection = new HubConnectionBuilder()
-                .WithUrl(new Uri(server, "/hubs/meeting"), o =>
-                {
-                    o.Transports = transport;
-                    if (through is null) return;
-                    o.HttpMessageHandlerFactory = handler =>
-                    {
-                        if (handler is HttpClientHandler http) http.ServerCertificateCustomValidationCallback = (_, c, _, _) => through.Presents(c);
-                        return handler;
-                    };
-                    o.WebSocketConfiguration = ws => ws.RemoteCertificateValidationCallback = (_, c, _, _) => through.Presents(c);
-                })
-                .Build();
-            var screen = new Screen(connection, name);
-            await connection.StartAsync();
-            var joined = await connection.InvokeAsync<JsonElement>("Join", meetingId, null);
-            screen.JoinedAt = joined.GetProperty("snapshot").GetProperty("sequence").GetInt64();
-            return screen;
-        }
-
-        public Task WaitForSequence(long sequence) =>
-            Wait.Until(() => Sequences.Count > 0 && Sequences[^1] >= sequence, $"{Name} reached sequence {sequence}");
-
-        public ValueTask DisposeAsync() => _connection.DisposeAsync();
+        Assert.That(reached, Is.True, "after Redis came back, a change on A reached B without B's watcher");
+        Assert.That(viewerOnB.Sequences, Is.Unique);
+        Assert.That(viewerOnB.Sequences, Is.Ordered);
     }
 }
