@@ -1,4 +1,7 @@
+using Meetings.Server.Live;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.StackExchangeRedis;
 using StackExchange.Redis;
 
 namespace Meetings.Server.ScaleOut;
@@ -11,7 +14,8 @@ public static class ScaleOutRegistration
     /// <summary>
     /// Several instances on one database. With <c>Redis:Configuration</c> set (a StackExchange.Redis configuration
     /// string such as <c>redis.city.internal:6379,password=...</c>): SignalR's Redis backplane, so a message to a
-    /// group or a connection reaches it on whichever instance it is connected to (the clerks' phone status, say);
+    /// group or a connection reaches it on whichever instance it is connected to (the clerks' phone status, say),
+    /// except a meeting's live updates, which each instance sends its own screens (<see cref="InstanceMeetingGroups{THub}"/>);
     /// the <see cref="CommitRelay"/>, so each instance passes on another's changes to its own screens at once; and one
     /// key ring for sign-in cookies (and everything else ASP.NET Core protects) kept in Redis, so a cookie one
     /// instance gave is good at the others.
@@ -32,6 +36,8 @@ public static class ScaleOutRegistration
             return options;
         }
         builder.Services.AddSignalR().AddStackExchangeRedis(o => o.Configuration = Options());
+        builder.Services.AddSingleton<HubLifetimeManager<MeetingHub>>(sp =>
+            new InstanceMeetingGroups<MeetingHub>(ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<MeetingHub>>(sp)));
         var keyRing = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(Options()));
         // One application name whatever folder each instance runs from, so they read each other's cookies.
         builder.Services.AddDataProtection().SetApplicationName("Meetings")
