@@ -16,6 +16,7 @@ using Meetings.Server.Phone;
 using Meetings.Server.Privacy;
 using Meetings.Server.Security;
 using Meetings.Server.Records;
+using Meetings.Server.ScaleOut;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -29,6 +30,7 @@ builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddFollowers();
 builder.AddLive();
+builder.AddScaleOut();
 builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();

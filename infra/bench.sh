@@ -1,21 +1,35 @@
 #!/usr/bin/env bash
-# Measures what the README states: the bytes a resident's first visit transfers (Release build: trimmed,
-# compressed), and how fast the phone webhooks answer. Loopback only; bounded; stops by itself.
+# Measures what the README states, on a Release build on loopback; bounded in count and time, stops by itself.
+#   infra/bench.sh [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8] [--minutes 20]
+# 1. A resident's first visit (bytes, and on a throttled phone connection: bytes before the title shows, time to it).
+# 2. TwiML answers to an incoming call.
+# 3. The live hearing (infra/Meetings.Bench): viewers joining, memory per idle viewer, fan-out at each viewer count
+#    against a raw Kestrel WebSocket server sending the same bytes to as many sockets, update sizes at 0/200/1,000
+#    speakers in line, and sign-ups flooding while everyone watches. Its last line is one JSON object.
+# Not part of infra/test.sh: the machine is shared and noisy, so figures are measured here, never asserted in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=artifacts/bench
 rm -rf "$out" && mkdir -p "$out/data"
 [ -x /usr/bin/chromium ] || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
 [ -d infra/bench/node_modules/playwright-core ] || (cd infra/bench && npm install --no-audit --no-fund --silent playwright-core@1.64 >/dev/null)
+# Ten thousand viewers are ten thousand sockets on each side.
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 dotnet publish Meetings.Server -c Release -o "$out/publish" -nologo -v quiet >/dev/null
+dotnet publish infra/Meetings.Bench -c Release -o "$out/load" -nologo -v quiet >/dev/null
 port=5077
 ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
   Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
-  PublicBaseUrl=https://meetings.example.gov \
+  PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning \
   bash -c "cd '$out/publish' && exec ./Meetings.Server --urls http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
 server=$!
 trap 'kill $server 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
-node infra/bench/measure.mjs "http://127.0.0.1:$port" | tee "$out/results.txt"
+{
+  echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), infra/bench.sh $*"
+  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --prepare-only
+  node infra/bench/measure.mjs "http://127.0.0.1:$port" || echo "the browser measurements failed (exit $?)"
+  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --server-pid "$server" --prepared "$@"
+} 2>&1 | tee "$out/results.txt"

@@ -11,16 +11,24 @@ mkdir -p "$results"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPERIENCE=1
 
 # Debian packages the tests use: a real SMTP server for notices, Chromium for the browser tests, the fonts the
-# PDF minutes are set in, and pdftotext to read them back.
+# PDF minutes are set in, pdftotext to read them back, and Redis and nginx for several instances behind a proxy.
 need=()
 /usr/bin/python3 -c 'import aiosmtpd' 2>/dev/null || need+=(python3-aiosmtpd)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/fonts/truetype/dejavu/DejaVuSerif-Bold.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/bin/pdftotext ] || need+=(poppler-utils)
+[ -x /usr/bin/redis-server ] && [ -x /usr/bin/redis-cli ] || need+=(redis-server)
+[ -x /usr/sbin/nginx ] || need+=(nginx)
 if [ ${#need[@]} -gt 0 ]; then
   echo "Installing ${need[*]}"
   apt-get update -qq >/dev/null
+  # Install only: the tests start their own redis-server and nginx on loopback, so no service is started now.
+  no_services=""
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d && chmod +x /usr/sbin/policy-rc.d && no_services=1
+  fi
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+  [ -z "$no_services" ] || rm -f /usr/sbin/policy-rc.d
 fi
 
 # An S3-compatible server (s3rver, from the npm registry) for the document store's tests; they start it on loopback.
@@ -42,8 +50,16 @@ mkdir -p "$maildir/tmp" "$maildir/new" "$maildir/cur"
 smtp_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" &
 smtp_pid=$!
-trap 'kill $smtp_pid 2>/dev/null || true' EXIT
-export MEETINGS_TEST_SMTP_PORT=$smtp_port MEETINGS_TEST_MAILDIR=$maildir
+
+# A loopback Redis for the tests of several instances (the SignalR backplane, the commit relay, the shared key ring).
+redis_port=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1]); s.close()')
+/usr/bin/redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize no --dir "$PWD/artifacts" \
+  > artifacts/redis.log 2>&1 &
+redis_pid=$!
+trap 'kill $smtp_pid $redis_pid 2>/dev/null || true' EXIT
+for _ in $(seq 1 100); do /usr/bin/redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
+/usr/bin/redis-cli -p "$redis_port" ping >/dev/null || { echo "redis-server did not start:"; cat artifacts/redis.log; exit 1; }
+export MEETINGS_TEST_SMTP_PORT=$smtp_port MEETINGS_TEST_MAILDIR=$maildir MEETINGS_TEST_REDIS=127.0.0.1:$redis_port
 
 dotnet build Meetings.sln -warnaserror -nologo -v quiet
 set +e

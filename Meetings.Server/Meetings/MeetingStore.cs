@@ -119,6 +119,26 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     }
 
     /// <summary>
+    /// Catches up a meeting this instance holds, so what another instance appended reaches the people connected here
+    /// now rather than at the watcher's next pass. A meeting not held here is left alone: nobody here follows it.
+    /// </summary>
+    public async Task RefreshAsync(Guid meetingId, CancellationToken ct = default)
+    {
+        if (!_cache.TryGetValue(meetingId, out var cached)) return;
+        await cached.Lock.WaitAsync(ct);
+        try
+        {
+            if (cached.Meeting is null) return;
+            await using var scope = scopes.CreateAsyncScope();
+            await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct);
+        }
+        finally
+        {
+            cached.Lock.Release();
+        }
+    }
+
+    /// <summary>
     /// Brings the cached state up to the journal. Events another instance appended are passed on to the
     /// people connected here (a client ignores any it already has, by sequence number).
     /// </summary>

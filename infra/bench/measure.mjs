@@ -3,6 +3,9 @@ import { chromium } from 'playwright-core';
 import crypto from 'node:crypto';
 import http from 'node:http';
 
+// A response that finishes after its browser closed must not end the run.
+process.on('unhandledRejection', () => {});
+
 // Body bytes of one response as sent (no decompression), asking for the given encoding.
 const sentBytes = (url, encoding) => new Promise((resolve, reject) => {
   http.get(url, { headers: { 'accept-encoding': encoding } }, res => {
@@ -36,8 +39,9 @@ for (const url of urls.filter(u => u.startsWith(base) && !u.includes('/hubs/')))
 console.log(`resident first visit, bodies with Brotli: ${(brotli / 1024 / 1024).toFixed(2)} MB`);
 
 // 1b. The same first visit on a weak phone connection, as Chromium throttles it (1.6 Mbit/s down, 750 kbit/s up,
-// 150 ms round trip): when the meeting's title shows, how many bytes (as sent, compressed) came before it, and the
-// whole visit. A fresh browser, so nothing is cached.
+// 150 ms round trip), to a meeting in session with a speaker on the floor (infra/Meetings.Bench --prepare-only set it
+// up): the bytes received (as sent, compressed) before the first contentful paint, when the meeting's title shows, when
+// the speaker on the floor shows (the live state), and the whole visit. A fresh browser, so nothing is cached.
 {
   const slow = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
   const context = await slow.newContext({ viewport: { width: 360, height: 740 } });
@@ -46,15 +50,27 @@ console.log(`resident first visit, bodies with Brotli: ${(brotli / 1024 / 1024).
   await cdp.send('Network.enable');
   await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
   await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 150, downloadThroughput: 1.6e6 / 8, uploadThroughput: 750e3 / 8 });
-  let sent = 0;
-  cdp.on('Network.loadingFinished', e => { sent += e.encodedDataLength; });
-  const t0 = Date.now();
+  // Bytes as they arrive, per request (a finished request's own total replaces its running count), over time.
+  const received = new Map(), timeline = [];
+  let t0 = Date.now();
+  const total = () => [...received.values()].reduce((a, b) => a + b, 0);
+  const note = () => timeline.push([Date.now() - t0, total()]);
+  cdp.on('Network.dataReceived', e => { received.set(e.requestId, (received.get(e.requestId) ?? 0) + e.encodedDataLength); note(); });
+  cdp.on('Network.loadingFinished', e => { received.set(e.requestId, e.encodedDataLength); note(); });
+  t0 = Date.now();
   await p.goto(`${base}/meetings/${meeting.id}`, { waitUntil: 'commit' });
   await p.getByRole('heading', { level: 1 }).filter({ hasText: meeting.title }).waitFor({ timeout: 120_000 });
-  const shown = Date.now() - t0, before = sent;
+  const titled = Date.now() - t0, beforeTitle = total();
+  await p.getByText('Room speaker').first().waitFor({ timeout: 120_000 });
+  const live = Date.now() - t0;
   await p.waitForLoadState('networkidle', { timeout: 120_000 });
-  console.log(`resident first visit, throttled (1.6 Mbit/s, 150 ms): title shown after ${(shown / 1000).toFixed(1)} s with ${(before / 1024).toFixed(0)} KB before it; ` +
-    `${(sent / 1024 / 1024).toFixed(2)} MB in all by ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+  const all = Date.now() - t0;
+  const fcp = await p.evaluate(() => performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? null);
+  const beforePaint = fcp === null ? null : timeline.filter(([t]) => t <= fcp).reduce((a, [, b]) => Math.max(a, b), 0);
+  const kb = n => `${(n / 1024).toFixed(0)} KB`;
+  console.log(`resident first visit, throttled (1.6 Mbit/s, 150 ms): first content at ${fcp === null ? '?' : (fcp / 1000).toFixed(1) + ' s'} ` +
+    `with ${beforePaint === null ? '?' : kb(beforePaint)} before it; title shown after ${(titled / 1000).toFixed(1)} s (${kb(beforeTitle)} before it); ` +
+    `the speaker on the floor after ${(live / 1000).toFixed(1)} s; ${(total() / 1024 / 1024).toFixed(2)} MB in all by ${(all / 1000).toFixed(1)} s`);
   await slow.close();
 }
 

@@ -1,0 +1,146 @@
+using System.Diagnostics;
+using System.Net;
+
+namespace Meetings.Bench;
+
+/// <summary>
+/// Many viewers' sockets, and the marks they are timed against: a mark is a moment and a sequence number, and each
+/// viewer records how long after that moment it first held that sequence (zero if it already did).
+/// </summary>
+internal sealed class Crowd : IAsyncDisposable
+{
+    private readonly Mark[] _marks = new Mark[8192];
+    private volatile int _markCount;
+    private readonly List<HubSocket> _viewers = [];
+
+    public IReadOnlyList<HubSocket> Viewers => _viewers;
+    public int Count => _viewers.Count;
+
+    /// <summary>Connects viewers up to <paramref name="total"/>, <paramref name="parallel"/> at a time, each from one of many loopback addresses.</summary>
+    public async Task<List<double>> GrowAsync(int total, Func<int, Task<HubSocket>> connect, int parallel, CancellationToken ct)
+    {
+        var took = new List<double>();
+        using var gate = new SemaphoreSlim(parallel);
+        var tasks = Enumerable.Range(_viewers.Count, Math.Max(0, total - _viewers.Count)).Select(async i =>
+        {
+            await gate.WaitAsync(ct);
+            try
+            {
+                var started = Stopwatch.GetTimestamp();
+                var viewer = await connect(i);
+                viewer.Updated = Heard;
+                lock (took) took.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                return viewer;
+            }
+            finally
+            {
+                gate.Release();
+            }
+        }).ToList();
+        var joined = await Task.WhenAll(tasks);
+        _viewers.AddRange(joined.OrderBy(v => v.Index));
+        return took;
+    }
+
+    /// <summary>A loopback source address for the i-th connection: 127.0.0.2 to 127.0.0.251.</summary>
+    public static IPAddress Address(int i) => new([127, 0, 0, (byte)(2 + i % 250)]);
+
+    /// <summary>Places a mark now for <paramref name="sequence"/>; viewers that already hold it count zero.</summary>
+    public Mark Place(long sequence)
+    {
+        var mark = new Mark(Stopwatch.GetTimestamp(), sequence, _viewers.Count);
+        _marks[_markCount] = mark;
+        _markCount++;
+        foreach (var viewer in _viewers)
+            lock (viewer) Advance(viewer, viewer.Sequence, mark.Start);
+        return mark;
+    }
+
+    private void Heard(HubSocket viewer, long sequence, long bytes)
+    {
+        var now = Stopwatch.GetTimestamp();
+        lock (viewer) Advance(viewer, sequence, now);
+    }
+
+    private void Advance(HubSocket viewer, long sequence, long now)
+    {
+        while (viewer.NextMark < _markCount)
+        {
+            var mark = _marks[viewer.NextMark];
+            if (mark is null || sequence < mark.Sequence) return;
+            mark.Add(Math.Max(0, Stopwatch.GetElapsedTime(mark.Start, now).TotalMilliseconds));
+            viewer.NextMark++;
+        }
+    }
+
+    /// <summary>Waits until every open viewer holds <paramref name="sequence"/>, or the time is up; answers how many do not.</summary>
+    public async Task<int> SettleAsync(long sequence, TimeSpan within)
+    {
+        var until = Stopwatch.GetTimestamp() + (long)(within.TotalSeconds * Stopwatch.Frequency);
+        while (true)
+        {
+            var behind = _viewers.Count(v => Volatile.Read(ref v.Sequence) < sequence);
+            if (behind == 0 || Stopwatch.GetTimestamp() > until) return behind;
+            await Task.Delay(5);
+        }
+    }
+
+    /// <summary>SignalR closes a connection that says nothing for 30 s: every viewer pings now and then, as clients do.</summary>
+    public async Task PingAsync(CancellationToken ct)
+    {
+        foreach (var viewer in _viewers.Where(v => !v.Closed))
+        {
+            try { await viewer.PingAsync(ct); }
+            catch (Exception e) when (e is not OperationCanceledException) { }
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var chunk in _viewers.Chunk(500)) await Task.WhenAll(chunk.Select(v => v.DisposeAsync().AsTask()));
+        _viewers.Clear();
+    }
+}
+
+/// <summary>A moment, a sequence number, and how long after the moment each viewer held it (ms).</summary>
+internal sealed class Mark(long start, long sequence, int viewers)
+{
+    private readonly float[] _samples = new float[Math.Max(1, viewers)];
+    private int _count;
+
+    public long Start { get; } = start;
+    public long Sequence { get; } = sequence;
+
+    public void Add(double ms)
+    {
+        var i = Interlocked.Increment(ref _count) - 1;
+        if (i < _samples.Length) _samples[i] = (float)ms;
+    }
+
+    public IEnumerable<double> Samples => _samples.Take(Math.Min(_count, _samples.Length)).Select(s => (double)s);
+}
+
+internal static class Stats
+{
+    public static double Percentile(IEnumerable<double> values, double p)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length == 0 ? double.NaN : sorted[(int)Math.Round(p * (sorted.Length - 1))];
+    }
+
+    /// <summary>Resident memory of a process, in bytes (Linux).</summary>
+    public static long Rss(int pid)
+    {
+        var line = File.ReadLines($"/proc/{pid}/status").First(l => l.StartsWith("VmRSS:", StringComparison.Ordinal));
+        return long.Parse(line.Split(' ', StringSplitOptions.RemoveEmptyEntries)[1], System.Globalization.CultureInfo.InvariantCulture) * 1024;
+    }
+
+    /// <summary>CPU time a process has used so far (user and system), from /proc (Linux, 100 ticks a second).</summary>
+    public static TimeSpan Cpu(int pid)
+    {
+        var stat = File.ReadAllText($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        var ticks = long.Parse(fields[11], System.Globalization.CultureInfo.InvariantCulture) + long.Parse(fields[12], System.Globalization.CultureInfo.InvariantCulture);
+        return TimeSpan.FromSeconds(ticks / 100.0);
+    }
+}

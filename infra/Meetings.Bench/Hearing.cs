@@ -1,0 +1,370 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+
+namespace Meetings.Bench;
+
+/// <summary>
+/// A contested public hearing, scripted: a clerk runs public comment on an item with a speaker on the floor, viewers
+/// join by the thousand, residents sign up, the clerk extends the turn. Each measurement is taken against Meetings and,
+/// where it has a counterpart, against the raw WebSocket baseline with the same viewers and the same bytes.
+/// </summary>
+internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int fanoutCommands, int floodRate, int floodSeconds, int baselinePort, bool prepared)
+{
+    private const int Signers = 100;
+    private readonly Dictionary<string, object?> _result = new();
+    private readonly Dictionary<int, List<byte[]>> _fanoutFrames = new();
+    private readonly List<HubSocket> _signers = [];
+    private HubSocket _clerk = null!, _probe = null!;
+    private Guid _meeting, _item;
+    private long _last;
+    private int _signUps, _errors;
+    private readonly HashSet<string> _problems = [];
+
+    private void Problem(Exception e)
+    {
+        Interlocked.Increment(ref _errors);
+        lock (_problems) if (_problems.Count < 5) _problems.Add(e.Message.Length > 160 ? e.Message[..160] : e.Message);
+    }
+
+    private Uri Hub => new(server.ToString().Replace("http", "ws", StringComparison.Ordinal).TrimEnd('/') + "/hubs/meeting");
+
+    public async Task<int> RunAsync(CancellationToken ct)
+    {
+        _result["machine"] = $"{Environment.ProcessorCount} cores, {Cpu()}";
+        _result["date"] = DateTimeOffset.UtcNow.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        try
+        {
+            await PrepareAsync(ct);
+            await MeetingsAsync(ct);
+            await BaselineAsync(ct);
+        }
+        catch (Exception e)
+        {
+            Console.WriteLine($"stopped early: {e.GetType().Name}: {e.Message}");
+            _errors++;
+        }
+        foreach (var n in viewerSteps)
+            if (_result.TryGetValue($"fanout_p50_ms_{n}", out var m) && _result.TryGetValue($"baseline_fanout_p50_ms_{n}", out var b) && b is double bd && bd > 0)
+            {
+                _result[$"fanout_ratio_p50_{n}"] = Math.Round((double)m! / bd, 2);
+                _result[$"fanout_ratio_p99_{n}"] = Math.Round((double)_result[$"fanout_p99_ms_{n}"]! / (double)_result[$"baseline_fanout_p99_ms_{n}"]!, 2);
+            }
+        // The issue's headline names: the figures at the most viewers.
+        var top = viewerSteps[^1];
+        foreach (var key in new[] { "fanout_p50_ms", "fanout_p99_ms", "baseline_fanout_p50_ms", "baseline_fanout_p99_ms", "fanout_ratio_p50", "fanout_ratio_p99",
+                     "rss_per_viewer_kb", "baseline_rss_per_viewer_kb", "server_rss_mb",
+                     "signup_p50_ms", "signup_p99_ms", "command_p50_ms", "command_p99_ms", "viewer_lag_p99_ms", "missed_after_flood", "server_rss_peak_mb" })
+            if (_result.TryGetValue($"{key}_{top}", out var value)) _result[key] = value;
+        if (_probe?.Kept is { IsEmpty: false } kept)
+        {
+            _result["update_bytes_p50"] = Stats.Percentile(kept.Values.Select(b => (double)b.Length), 0.5);
+            _result["update_bytes_max"] = kept.Values.Max(b => b.Length);
+        }
+        _result["errors"] = _errors;
+        lock (_problems) if (_problems.Count > 0) _result["problems"] = _problems.ToArray();
+        Console.WriteLine(JsonSerializer.Serialize(_result));
+        return 0;
+    }
+
+    /// <summary>The clerk opens public comment on an item, calls a room speaker and starts the turn; a probe viewer keeps whole updates.</summary>
+    public async Task<int> PrepareOnlyAsync(CancellationToken ct)
+    {
+        await OpenHearingAsync(ct);
+        await _clerk.DisposeAsync();
+        return 0;
+    }
+
+    private async Task PrepareAsync(CancellationToken ct)
+    {
+        await OpenHearingAsync(ct);
+        _probe = await HubSocket.ConnectAsync(Hub, IPAddress.Loopback, null, signalR: true, -2, ct);
+        _probe.Kept = new();
+        var joined = await _probe.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+        _last = Math.Max(_last, joined.Number("\"sequence\":") ?? 0);
+        _result["join_bytes_0"] = joined.Size;
+        for (var i = 0; i < Signers; i++)
+            _signers.Add(await HubSocket.ConnectAsync(Hub, Crowd.Address(1000 + i * 25), null, signalR: true, -3 - i, ct));
+        await UpdateSizesAsync(0, ct);
+    }
+
+    private async Task OpenHearingAsync(CancellationToken ct)
+    {
+        var jar = new CookieContainer();
+        using var http = new HttpClient(new HttpClientHandler { CookieContainer = jar }) { BaseAddress = server };
+        (await http.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "clerk@demo.city", password = "Meetings-demo-2026" }, ct)).EnsureSuccessStatusCode();
+        var meetings = await http.GetFromJsonAsync<JsonArray>("/api/meetings", ct);
+        _meeting = meetings![0]!["id"]!.GetValue<Guid>();
+        var detail = await http.GetFromJsonAsync<JsonObject>($"/api/meetings/{_meeting}", ct);
+        var agenda = detail!["agenda"]!.AsArray();
+        _item = agenda[Math.Min(2, agenda.Count - 1)]!["id"]!.GetValue<Guid>();
+
+        _clerk = await HubSocket.ConnectAsync(Hub, IPAddress.Loopback, jar.GetCookieHeader(server), signalR: true, -1, ct);
+        await _clerk.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+        if (prepared) return;
+        await Command("StartMeeting", $"[\"{_meeting}\"]", ct);
+        await Command("OpenItem", $"[\"{_meeting}\",\"{_item}\"]", ct);
+        await Command("OpenPublicComment", $"[\"{_meeting}\",\"{_item}\"]", ct);
+        var entry = (await _clerk.InvokeAsync("AddRoomSpeaker", $"[\"{_meeting}\",\"{_item}\",\"Room speaker\",null,false]", ct)).Prefix;
+        var entryId = entry[(entry.IndexOf("\"result\":\"", StringComparison.Ordinal) + 10)..][..36];
+        await Command("CallNextSpeaker", $"[\"{_meeting}\",\"{_item}\"]", ct);
+        await Command("StartTurn", $"[\"{_meeting}\",\"{entryId}\"]", ct);
+        await Command("ExtendTurn", $"[\"{_meeting}\",3600]", ct);
+    }
+
+    private async Task<long> Command(string target, string arguments, CancellationToken ct)
+    {
+        var answer = await _clerk.InvokeAsync(target, arguments, ct);
+        var sequence = answer.Number("\"sequence\":") ?? 0;
+        if (sequence > _last) _last = sequence;
+        return sequence;
+    }
+
+    private async Task<TimeSpan> SignUpAsync(int n, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var signer = _signers[n % _signers.Count];
+        await signer.InvokeAsync("SignUpToSpeak",
+            $"[\"{_meeting}\",\"bench-{Guid.NewGuid():N}\",{{\"itemId\":\"{_item}\",\"name\":\"Resident {n}\"}}]", ct);
+        Interlocked.Increment(ref _signUps);
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>The bytes one viewer gets for a sign-up and for a turn extended, with <paramref name="queued"/> speakers in line.</summary>
+    private async Task UpdateSizesAsync(int queued, CancellationToken ct)
+    {
+        while (_signUps < queued)
+            await Task.WhenAll(Enumerable.Range(_signUps, Math.Min(Signers, queued - _signUps)).Select(n => SignUpAsync(n, ct)));
+        long signUp = -1, extended = -1;
+        // One change each, not several merged for a screen that fell behind: try again until the update holds one.
+        for (var attempt = 0; attempt < 5 && (signUp < 0 || extended < 0); attempt++)
+        {
+            await LatestAsync(ct);
+            await SignUpAsync(_signUps, ct);
+            if (signUp < 0) signUp = await ProbeRecord(await LatestAsync(ct), ct);
+            if (extended < 0) extended = await ProbeRecord(await Command("ExtendTurn", $"[\"{_meeting}\",1]", ct), ct);
+        }
+        _result[$"update_bytes_signup_{queued}"] = signUp;
+        _result[$"update_bytes_turn_{queued}"] = extended;
+        Console.WriteLine($"update size with {_signUps} speakers in line: sign-up {signUp:N0} B, turn extended {extended:N0} B");
+    }
+
+    /// <summary>The sequence the probe reaches once things are quiet.</summary>
+    private async Task<long> LatestAsync(CancellationToken ct)
+    {
+        long seen;
+        do
+        {
+            seen = _probe.Sequence;
+            await Task.Delay(300, ct);
+        }
+        while (_probe.Sequence != seen);
+        return seen;
+    }
+
+    private async Task<long> ProbeRecord(long sequence, CancellationToken ct)
+    {
+        var until = Stopwatch.GetTimestamp() + 10 * Stopwatch.Frequency;
+        while (!_probe.Kept!.ContainsKey(sequence) && Stopwatch.GetTimestamp() < until) await Task.Delay(10, ct);
+        if (!_probe.Kept!.TryGetValue(sequence, out var bytes)) return -1;
+        var from = HubSocket.Number(bytes.AsSpan(0, Math.Min(bytes.Length, 300)), "\"from\":"u8);
+        return from is null || from == sequence - 1 ? bytes.Length : -1;
+    }
+
+    private async Task MeetingsAsync(CancellationToken ct)
+    {
+        await using var crowd = new Crowd();
+        using var pinging = new CancellationTokenSource();
+        var pings = PingEvery(crowd, pinging.Token);
+        var before = Stats.Rss(serverPid);
+        foreach (var n in viewerSteps)
+        {
+            var cpu = Stats.Cpu(serverPid);
+            var wall = Stopwatch.StartNew();
+            var grew = crowd.Count;
+            var joins = await crowd.GrowAsync(n, async i =>
+            {
+                var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
+                await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+                return viewer;
+            }, parallel: 100, ct);
+            var joined = n - grew;
+            _result[$"join_p50_ms_{n}"] = Round(Stats.Percentile(joins, 0.5));
+            _result[$"join_server_cpu_ms_per_viewer_{n}"] = Round((Stats.Cpu(serverPid) - cpu).TotalMilliseconds / joined);
+            Console.WriteLine($"{n:N0} viewers: {joined:N0} joined in {wall.Elapsed.TotalSeconds:F1} s, join p50 {Stats.Percentile(joins, 0.5):F1} ms, " +
+                $"server CPU {(Stats.Cpu(serverPid) - cpu).TotalMilliseconds / joined:F2} ms per join");
+            await Task.Delay(3000, ct);
+            var perViewer = (Stats.Rss(serverPid) - before) / 1024.0 / n;
+            _result[$"rss_per_viewer_kb_{n}"] = Round(perViewer);
+            _result[$"server_rss_mb_{n}"] = Round(Stats.Rss(serverPid) / 1048576.0);
+            Console.WriteLine($"{n:N0} viewers: server memory {Stats.Rss(serverPid) / 1048576.0:N0} MB, {perViewer:F1} KB per idle viewer");
+
+            var (p50, p99, missed) = await FanOutAsync(crowd, n, async () =>
+            {
+                var expected = _last + 1;
+                return (expected, async () => await Command("ExtendTurn", $"[\"{_meeting}\",1]", ct) == expected);
+            }, ct);
+            _result[$"fanout_p50_ms_{n}"] = p50;
+            _result[$"fanout_p99_ms_{n}"] = p99;
+            _result[$"missed_{n}"] = missed;
+            Console.WriteLine($"{n:N0} viewers: fan-out p50 {p50} ms, p99 {p99} ms over {fanoutCommands} changes, {missed} viewers missed one");
+            _fanoutFrames[n] = [.. Enumerable.Range(0, fanoutCommands).Select(k => _probe.Kept!.GetValueOrDefault(_last - fanoutCommands + 1 + k)).OfType<byte[]>()];
+            if (n == viewerSteps[0]) await UpdateSizesAsync(200, ct);
+            await FloodAsync(crowd, ct);
+            if (n == viewerSteps[0]) await UpdateSizesAsync(1000, ct);
+        }
+        pinging.Cancel();
+        await pings;
+    }
+
+    /// <summary>One change at a time: a mark just before it, then every viewer must hold it before the next.</summary>
+    private async Task<(double P50, double P99, int Missed)> FanOutAsync(Crowd crowd, int n, Func<Task<(long Sequence, Func<Task<bool>> Send)>> change, CancellationToken ct)
+    {
+        var samples = new List<double>();
+        var missed = 0;
+        for (var k = 0; k < fanoutCommands; k++)
+        {
+            var (sequence, send) = await change();
+            var mark = crowd.Place(sequence);
+            if (!await send()) _errors++;
+            missed = Math.Max(missed, await crowd.SettleAsync(sequence, TimeSpan.FromSeconds(30)));
+            samples.AddRange(mark.Samples);
+            await Task.Delay(100, ct);
+        }
+        return (Round(Stats.Percentile(samples, 0.5)), Round(Stats.Percentile(samples, 0.99)), missed);
+    }
+
+    /// <summary>Sign-ups at a steady rate while every viewer watches and the clerk keeps working: how long each waits, and how far viewers lag.</summary>
+    private async Task FloodAsync(Crowd crowd, CancellationToken ct)
+    {
+        var n = crowd.Count;
+        var signUps = new List<double>();
+        var commands = new List<double>();
+        var marks = new List<Mark>();
+        var inFlight = new List<Task>();
+        var peak = Stats.Rss(serverPid);
+        var clock = Stopwatch.StartNew();
+        var total = floodRate * floodSeconds;
+        var clerk = Task.Run(async () =>
+        {
+            while (clock.Elapsed.TotalSeconds < floodSeconds)
+            {
+                var started = Stopwatch.GetTimestamp();
+                await Command("ExtendTurn", $"[\"{_meeting}\",1]", ct);
+                lock (commands) commands.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+                await Task.Delay(250, ct);
+            }
+        }, ct);
+        for (var i = 0; i < total; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / floodRate);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
+            if (i % (floodRate / 4) == 0)
+            {
+                marks.Add(crowd.Place(_probe.Sequence > _last ? _probe.Sequence : _last));
+                peak = Math.Max(peak, Stats.Rss(serverPid));
+            }
+            var number = _signUps + i;
+            inFlight.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    var took = await SignUpAsync(number, ct);
+                    lock (signUps) signUps.Add(took.TotalMilliseconds);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Problem(e);
+                }
+            }, ct));
+        }
+        await Task.WhenAll(inFlight);
+        await clerk;
+        var final = await LatestAsync(ct);
+        var settle = Stopwatch.StartNew();
+        var behind = await crowd.SettleAsync(final, TimeSpan.FromSeconds(60));
+        var lag = marks.SelectMany(m => m.Samples).ToList();
+        _result["viewers"] = n;
+        _result["signup_rate"] = floodRate;
+        _result["signup_seconds"] = floodSeconds;
+        _result[$"signup_p50_ms_{n}"] = Round(Stats.Percentile(signUps, 0.5));
+        _result[$"signup_p99_ms_{n}"] = Round(Stats.Percentile(signUps, 0.99));
+        _result[$"command_p50_ms_{n}"] = Round(Stats.Percentile(commands, 0.5));
+        _result[$"command_p99_ms_{n}"] = Round(Stats.Percentile(commands, 0.99));
+        _result[$"viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(lag, 0.99));
+        _result[$"missed_after_flood_{n}"] = behind;
+        _result[$"server_rss_peak_mb_{n}"] = Round(peak / 1048576.0);
+        Console.WriteLine($"{n:N0} viewers, {floodRate} sign-ups a second for {floodSeconds} s: sign-up p50 {_result[$"signup_p50_ms_{n}"]} ms, p99 {_result[$"signup_p99_ms_{n}"]} ms; " +
+            $"clerk's command p50 {_result[$"command_p50_ms_{n}"]} ms, p99 {_result[$"command_p99_ms_{n}"]} ms; viewer lag p99 {_result[$"viewer_lag_p99_ms_{n}"]} ms; " +
+            $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB");
+    }
+
+    /// <summary>The same viewers and the same bytes against the raw WebSocket server.</summary>
+    private async Task BaselineAsync(CancellationToken ct)
+    {
+        var self = Environment.ProcessPath!;
+        var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
+        if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Hearing).Assembly.Location);
+        foreach (var a in new[] { "baseline", "--port", baselinePort.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
+        using var process = Process.Start(start)!;
+        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
+        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, ct);
+        try
+        {
+            var url = new Uri($"ws://127.0.0.1:{baselinePort}/ws");
+            using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{baselinePort}") };
+            for (var tries = 0; ; tries++)
+            {
+                try { await http.GetAsync("/", ct); break; }
+                catch (HttpRequestException) when (tries < 100) { await Task.Delay(100, ct); }
+            }
+            await using var crowd = new Crowd();
+            var before = Stats.Rss(process.Id);
+            foreach (var n in viewerSteps)
+            {
+                await crowd.GrowAsync(n, i => HubSocket.ConnectAsync(url, Crowd.Address(i), null, signalR: false, i, ct), parallel: 100, ct);
+                await Task.Delay(3000, ct);
+                var perViewer = (Stats.Rss(process.Id) - before) / 1024.0 / n;
+                _result[$"baseline_rss_per_viewer_kb_{n}"] = Round(perViewer);
+                var frames = _fanoutFrames.GetValueOrDefault(n) ?? [];
+                var k = 0;
+                var (p50, p99, missed) = await FanOutAsync(crowd, n, () =>
+                {
+                    var frame = frames[k++ % frames.Count];
+                    var sequence = HubSocket.Number(frame, "\"sequence\":"u8) ?? 0;
+                    return Task.FromResult((sequence, (Func<Task<bool>>)(async () =>
+                        (await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct)).IsSuccessStatusCode)));
+                }, ct);
+                _result[$"baseline_fanout_p50_ms_{n}"] = p50;
+                _result[$"baseline_fanout_p99_ms_{n}"] = p99;
+                _result[$"baseline_missed_{n}"] = missed;
+                Console.WriteLine($"baseline, {n:N0} sockets: {perViewer:F1} KB per idle socket; fan-out p50 {p50} ms, p99 {p99} ms of the same {frames.Count} updates");
+            }
+        }
+        finally
+        {
+            process.Kill();
+        }
+    }
+
+    private static async Task PingEvery(Crowd crowd, CancellationToken ct)
+    {
+        try
+        {
+            while (true)
+            {
+                await Task.Delay(TimeSpan.FromSeconds(10), ct);
+                await crowd.PingAsync(ct);
+            }
+        }
+        catch (OperationCanceledException) { }
+    }
+
+    private static double Round(double value) => Math.Round(value, 1);
+
+    private static string Cpu() =>
+        File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
+}
