@@ -49,7 +49,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseBodyLimits();
+app.UseSecurityAfterSignIn();
 app.UseRateLimiter();
 
 app.MapStaticAssets();
