@@ -51,7 +51,7 @@ app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseAuthentication();
 app.UseAuthorization();
-app.UseBodyLimits();
+app.UseSecurityAfterSignIn();
 app.UseRateLimiter();
 
 app.MapStaticAssets();

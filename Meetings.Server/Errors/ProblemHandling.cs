@@ -69,6 +69,12 @@ public static class ProblemHandlingRegistration
         builder.Services.AddProblemDetails();
         builder.Services.AddExceptionHandler<ProblemHandler>();
         builder.Services.AddSingleton<RefusalLog>();
+        // Refusals are logged once, by RefusalLog. SignalR would log each HubException again at Error with a stack
+        // trace, and EF Core each failed save (a lost race with another instance among them) before anyone knows
+        // whether it is expected: a real failure is logged by whoever catches it (the hub guards, the exception handler, a follower).
+        builder.Logging.AddFilter("Microsoft.AspNetCore.SignalR.Internal.DefaultHubDispatcher", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Update", LogLevel.Critical);
+        builder.Logging.AddFilter("Microsoft.EntityFrameworkCore.Database.Command", LogLevel.Critical);
         builder.Services.AddSingleton<Microsoft.AspNetCore.Routing.MatcherPolicy, OwnedPathsNeverFallBack>();
         // Minimal APIs report unreadable bodies by throwing in Development; report them the same everywhere.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);

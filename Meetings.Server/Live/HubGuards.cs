@@ -1,35 +1,42 @@
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
+using Meetings.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Meetings.Server.Live;
 
 /// <summary>
-/// Wraps every hub call: anonymous callers are rate-limited per connection and per address, and every
-/// refusal becomes a HubException with words a clerk can read. Nothing unhandled escapes to the client.
+/// Wraps every hub call: anonymous commands are rate-limited per connection and per address, and every
+/// refusal becomes a HubException with words a clerk can read, logged as one bounded Information line
+/// (<see cref="RefusalLog"/>). Nothing unhandled escapes to the client.
 /// </summary>
-internal sealed class HubGuards(ILogger<HubGuards> log, TimeProvider clock) : IHubFilter
+internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, TimeProvider clock) : IHubFilter
 {
+    // Watching changes nothing, and a whole library or school behind one address joins at once when a meeting
+    // starts (or when a server comes back): it is limited per connection only, so a script cannot spin on it.
+    private static readonly HashSet<string> Watching = [nameof(MeetingHub.Join), nameof(MeetingHub.EventsAfter), nameof(MeetingHub.Leave)];
+
     // Generous for a person, tight for a script: 20 commands in a burst, then 2 a second per connection.
     // An address may be a whole library or city hall behind one router, so it gets ten times that.
     private readonly TokenBuckets _perConnection = new(20, 2, clock);
     private readonly TokenBuckets _perAddress = new(200, 20, clock);
+    private readonly TokenBuckets _watchingPerConnection = new(20, 2, clock);
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context.Context))
-            throw new HubException("Too many requests; please wait a moment and try again.");
+        if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
+            throw Refused(context, new HubException("Too many requests; please wait a moment and try again."));
         try
         {
             return await next(context);
         }
-        catch (HubException)
+        catch (HubException e)
         {
-            throw;
+            throw Refused(context, e);
         }
         catch (Exception e) when (e is MeetingRuleException or InvalidInputException or NotFoundException or ConflictException or ForbiddenException)
         {
-            throw new HubException(e.Message);
+            throw Refused(context, new HubException(e.Message));
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
@@ -38,7 +45,14 @@ internal sealed class HubGuards(ILogger<HubGuards> log, TimeProvider clock) : IH
         }
     }
 
-    private bool Allowed(HubCallerContext caller) =>
-        _perConnection.TryTake(caller.ConnectionId) &&
-        _perAddress.TryTake(caller.GetHttpContext()?.Connection.RemoteIpAddress?.ToString() ?? "unknown");
+    private HubException Refused(HubInvocationContext context, HubException refusal)
+    {
+        refusals.Refused($"hub {context.HubMethodName}", refusal.Message);
+        return refusal;
+    }
+
+    private bool Allowed(HubInvocationContext call) => Watching.Contains(call.HubMethodName)
+        ? _watchingPerConnection.TryTake(call.Context.ConnectionId)
+        : _perConnection.TryTake(call.Context.ConnectionId) &&
+          _perAddress.TryTake(ClientAddress.Of(call.Context.GetHttpContext()?.Connection.RemoteIpAddress));
 }

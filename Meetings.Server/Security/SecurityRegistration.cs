@@ -36,6 +36,9 @@ public static class SecurityRegistration
         });
         builder.AddSecurityHeaders();
         builder.AddBodyLimits();
+        builder.Services.AddSingleton<HubOrigins>();
+        // Hangfire's dashboard checks an antiforgery token on every POST once the service exists, so no other site's page can post to it.
+        builder.Services.AddAntiforgery();
         return builder;
     }
 
@@ -45,6 +48,17 @@ public static class SecurityRegistration
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment()) app.UseHsts();
         app.UseMiddleware<SecurityHeaders>();
+    }
+
+    /// <summary>
+    /// What needs to know who is signed in, so after authentication: the hub's origin check (<see cref="HubOrigins"/>)
+    /// and each request's body limit (<see cref="BodyLimits"/>).
+    /// </summary>
+    public static void UseSecurityAfterSignIn(this WebApplication app)
+    {
+        var origins = app.Services.GetRequiredService<HubOrigins>();
+        app.Use((http, next) => origins.InvokeAsync(http, next));
+        app.UseBodyLimits();
     }
 
     /// <summary>A list setting given either as an array (<c>Key:0</c>, <c>Key:1</c>) or as one comma-separated value.</summary>
