@@ -5,7 +5,7 @@ using Meetings.Tests.Support;
 
 namespace Meetings.Tests.Api;
 
-/// <summary>The README's REST rows that nothing else exercises: signing out, a body's rules, its seats, and the subscription limit.</summary>
+/// <summary>The README's REST rows that nothing else exercises: signing out, a body's rules, its seats, the subscription limit and the phone line.</summary>
 public class RestSurfaceTests
 {
     private TestHost _host = null!;
@@ -38,7 +38,7 @@ public class RestSurfaceTests
         var admin = await _host.SignInAsync(Demo.Admin);
         var body = await admin.Send<BodyDto>(HttpMethod.Post, "/api/bodies", new BodyRequest($"Parks Commission {Guid.NewGuid():N}"), HttpStatusCode.Created);
         var change = new BodyRequest("Parks and Recreation Commission", QuorumCount: 3, MotionsNeedSecond: false, SpeakerMinutes: 2,
-            Notice: new NoticeHours(96, 48, 2, "48,2", 3));
+            Notice: new NoticeHours(96, 48, 2, "48,2", 3, 150), WrittenComments: "AtOnce", SilenceCountsAs: "Abstain");
 
         var refused = await (await _host.SignInAsync(Demo.Clerk)).PutAsJsonAsync($"/api/bodies/{body.Id}", change, ApiClient.Json);
         Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
@@ -48,7 +48,8 @@ public class RestSurfaceTests
         Assert.That(read, Is.EqualTo(changed).Using<BodyDto>((a, b) => System.Text.Json.JsonSerializer.Serialize(a) == System.Text.Json.JsonSerializer.Serialize(b)));
         Assert.That((read.Name, read.QuorumCount, read.QuorumNeeded, read.MotionsNeedSecond, read.SpeakerMinutes),
             Is.EqualTo(("Parks and Recreation Commission", (int?)3, 3, false, 2)));
-        Assert.That(read.Notice, Is.EqualTo(new NoticeHours(96, 48, 2, "48,2", 3)));
+        Assert.That(read.Notice, Is.EqualTo(new NoticeHours(96, 48, 2, "48,2", 3, 150)));
+        Assert.That((read.WrittenComments, read.SilenceCountsAs), Is.EqualTo(("AtOnce", "Abstain")));
     }
 
     [Test]
@@ -88,5 +89,17 @@ public class RestSurfaceTests
         Assert.That(answers, Does.Contain(HttpStatusCode.TooManyRequests));
         Assert.That(answers, Is.All.EqualTo(HttpStatusCode.Accepted).Or.EqualTo(HttpStatusCode.TooManyRequests));
         Assert.That(host.WithDb(db => db.Subscribers.Count()), Is.EqualTo(answers.Count(a => a == HttpStatusCode.Accepted)), "a refused subscription is not kept");
+    }
+
+    [Test]
+    public async Task ThePhoneLine_IsOff_WithoutTwilio_AndOnWithItsNumber_WithTwilio()
+    {
+        var off = await _host.Anonymous().Get<PhoneLine>("/api/phone");
+        Assert.That(off, Is.EqualTo(new PhoneLine(false, null, false, false)), "no Twilio settings: no line, no number, no browser audio or call-backs");
+
+        await using var twilio = await FakeTwilio.StartAsync();
+        using var host = new TestHost(settings: new Dictionary<string, string?>(twilio.Settings) { ["Twilio:ApiKeySid"] = null, ["Twilio:ApiKeySecret"] = null, ["Twilio:TwimlAppSid"] = null });
+        var on = await host.Anonymous().Get<PhoneLine>("/api/phone");
+        Assert.That((on.Enabled, on.Number, on.BrowserAudio), Is.EqualTo((true, FakeTwilio.PhoneNumber, false)), "the meeting line's number, and no browser audio without an API key");
     }
 }
