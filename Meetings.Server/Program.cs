@@ -16,6 +16,7 @@ using Meetings.Server.Phone;
 using Meetings.Server.Privacy;
 using Meetings.Server.Security;
 using Meetings.Server.Records;
+using Meetings.Server.Residents;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -29,6 +30,7 @@ builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddFollowers();
 builder.AddLive();
+builder.AddResidentPage();
 builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();
@@ -61,6 +63,7 @@ app.MapMeetingEndpoints();
 app.MapAgendaEndpoints();
 app.MapJournalEndpoints();
 app.MapLive();
+app.MapResidentPage();
 app.MapPhoneEndpoints();
 app.MapNotices();
 app.MapLanguages();
