@@ -42,11 +42,25 @@
     .withAutomaticReconnect()
     .configureLogging(signalR.LogLevel.None)
     .build();
+  // Two shapes of update: the events with the whole snapshot, or (newer servers) the events with an RFC 6902 patch
+  // from the snapshot at `from` to the one at `sequence`. A gap, a resync or a patch that does not apply: catch up.
+  let newerWhileJoining = 0;
   hub.on('MeetingUpdated', update => {
-    const next = update.snapshot;
-    // An update without a whole snapshot (a patch) or after a gap: ask for the meeting as it is now.
-    if (!next || (update.events?.length && update.events[0].sequence > sequence + 1)) { catchUp(); return; }
-    if (next.sequence > sequence) take(next);
+    if (update.snapshot) {
+      if (snapshot && update.events?.length && update.events[0].sequence > sequence + 1) catchUp();
+      else if (update.snapshot.sequence > sequence) take(update.snapshot);
+      return;
+    }
+    if (!snapshot) { newerWhileJoining = Math.max(newerWhileJoining, update.sequence ?? 0); return; }
+    if (update.sequence <= sequence) return;
+    if (update.resync || update.from !== sequence || !Array.isArray(update.patch)) { catchUp(); return; }
+    try {
+      const next = applyPatch(snapshot, update.patch);
+      if (next?.sequence !== update.sequence) throw new Error('the patch did not reach its sequence');
+      take(next);
+    } catch {
+      catchUp();
+    }
   });
   hub.onreconnecting(() => banner('reconnecting'));
   hub.onreconnected(() => join());
@@ -68,6 +82,7 @@
     live = true;
     banner(null);
     if (joined.snapshot.sequence >= sequence) take(joined.snapshot);
+    if (newerWhileJoining > sequence) catchUp();
   }
 
   let catching = false, again = false;
@@ -80,6 +95,53 @@
     } catch { /* the reconnect path catches up */ }
     catching = false;
     if (again) { again = false; catchUp(); }
+  }
+
+  // RFC 6902 JSON Patch (add, remove, replace, move, copy, test) applied in place; a failure throws, and the caller
+  // catches up, which replaces the whole snapshot.
+  function applyPatch(document, operations) {
+    const tokens = path => {
+      if (path !== '' && !path.startsWith('/')) throw new Error(`'${path}' is not a JSON Pointer`);
+      return path.split('/').slice(1).map(t => t.replace(/~1/g, '/').replace(/~0/g, '~'));
+    };
+    const index = (key, max) => {
+      if (!/^(0|[1-9][0-9]*)$/.test(key) || Number(key) > max) throw new Error(`'${key}' is not an index here`);
+      return Number(key);
+    };
+    const child = (node, key) => {
+      if (Array.isArray(node)) return node[index(key, node.length - 1)];
+      if (node !== null && typeof node === 'object' && Object.hasOwn(node, key)) return node[key];
+      throw new Error(`nothing at '${key}'`);
+    };
+    const parent = path => { const t = tokens(path); return [t.slice(0, -1).reduce(child, document), t[t.length - 1]]; };
+    const add = (path, value) => {
+      if (path === '') { document = value; return; }
+      const [node, key] = parent(path);
+      if (Array.isArray(node)) node.splice(key === '-' ? node.length : index(key, node.length), 0, value);
+      else if (node !== null && typeof node === 'object') node[key] = value;
+      else throw new Error(`no container at '${path}'`);
+    };
+    const remove = path => {
+      if (path === '') { const whole = document; document = null; return whole; }
+      const [node, key] = parent(path);
+      if (Array.isArray(node)) return node.splice(index(key, node.length - 1), 1)[0];
+      if (node !== null && typeof node === 'object' && Object.hasOwn(node, key)) { const value = node[key]; delete node[key]; return value; }
+      throw new Error(`nothing at '${path}'`);
+    };
+    for (const op of operations) {
+      switch (op.op) {
+        case 'add': add(op.path, op.value); break;
+        case 'remove': remove(op.path); break;
+        case 'replace': remove(op.path); add(op.path, op.value); break;
+        case 'move': add(op.path, remove(op.from)); break;
+        case 'copy': add(op.path, structuredClone(tokens(op.from).reduce(child, document))); break;
+        case 'test':
+          if (JSON.stringify(tokens(op.path).reduce(child, document)) !== JSON.stringify(op.value)) throw new Error(`test failed at '${op.path}'`);
+          break;
+        default: throw new Error(`unknown operation '${op.op}'`);
+      }
+    }
+    return document;
   }
 
   function take(next) {
