@@ -17,6 +17,7 @@ using Meetings.Server.Privacy;
 using Meetings.Server.Security;
 using Meetings.Server.Records;
 using Meetings.Server.ScaleOut;
+using Meetings.Server.Residents;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -31,6 +32,7 @@ builder.AddMeetings();
 builder.AddFollowers();
 builder.AddLive();
 builder.AddScaleOut();
+builder.AddResidentPage();
 builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();
@@ -63,6 +65,7 @@ app.MapMeetingEndpoints();
 app.MapAgendaEndpoints();
 app.MapJournalEndpoints();
 app.MapLive();
+app.MapResidentPage();
 app.MapPhoneEndpoints();
 app.MapNotices();
 app.MapLanguages();

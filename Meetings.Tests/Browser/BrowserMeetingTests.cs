@@ -151,7 +151,7 @@ public class BrowserMeetingTests
         await signUpA.GetByRole(AriaRole.Button, new() { Name = "Sign up to speak" }).ClickAsync();
         await Assertions.Expect(residentA.GetByText("You are in line. Your place: 1.")).ToBeVisibleAsync();
 
-        await residentB.GetByRole(AriaRole.Button, new() { Name = "Español" }).ClickAsync();
+        await residentB.GetByRole(AriaRole.Link, new() { Name = "Español" }).ClickAsync();
         var signUpB = residentB.GetByRole(AriaRole.Region, new() { Name = "Inscribirse para hablar" });
         await signUpB.GetByLabel("Nombre con el que desea que le llamen").FillAsync("Ana Ruiz");
         await signUpB.GetByLabel("Usaré intérprete (el doble de tiempo)").CheckAsync();
