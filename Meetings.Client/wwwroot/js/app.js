@@ -13,6 +13,7 @@ window.meetings = {
   shortcuts: dotnet => {
     const handler = e => {
       if (e.key === 'Escape') { dotnet.invokeMethodAsync('Shortcut', 'escape'); return; }
+      // Keys typed into a field are the clerk's words; a summary (Moderation, say) takes only Enter and Space, which are no shortcut.
       if (e.target.closest('input, textarea, select') || e.ctrlKey || e.metaKey || e.altKey) return;
       const key = e.key.toLowerCase();
       if (key.length === 1 && 'nsped+tr?'.includes(key)) { e.preventDefault(); dotnet.invokeMethodAsync('Shortcut', key); }
