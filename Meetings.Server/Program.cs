@@ -14,9 +14,9 @@ using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
 using Meetings.Server.Privacy;
+using Meetings.Server.ScaleOut;
 using Meetings.Server.Security;
 using Meetings.Server.Records;
-using Meetings.Server.ScaleOut;
 
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
@@ -29,8 +29,8 @@ builder.AddPrivacy();
 builder.AddProblemHandling();
 builder.AddMeetings();
 builder.AddFollowers();
-builder.AddLive();
 builder.AddScaleOut();
+builder.AddLive();
 builder.AddPhone();
 builder.AddNotices();
 builder.AddRecords();
