@@ -213,9 +213,10 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
             Console.WriteLine($"{n:N0} viewers: fan-out p50 {p50} ms, p99 {p99} ms over {fanoutCommands} changes, {missed} viewers missed one");
             _fanoutFrames[n] = [.. Enumerable.Range(0, fanoutCommands).Select(k => _probe.Kept!.GetValueOrDefault(_last - fanoutCommands + 1 + k)).OfType<byte[]>()];
             if (n == viewerSteps[0]) await UpdateSizesAsync(200, ct);
-            await FloodAsync(crowd, ct);
-            if (n == viewerSteps[0]) await UpdateSizesAsync(1000, ct);
         }
+        // Last, so the memory and fan-out above are measured before a flood has grown the server's heap.
+        await FloodAsync(crowd, ct);
+        await UpdateSizesAsync(1000, ct);
         pinging.Cancel();
         await pings;
     }
