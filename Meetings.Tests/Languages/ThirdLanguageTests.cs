@@ -90,7 +90,9 @@ public class ThirdLanguageTests : NoticeFixture
         await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(email, Language: "es"), HttpStatusCode.Accepted);
         var link = LinkIn((await SmtpSink.WaitFor(email)).Single().TextBody ?? "", "/api/subscriptions/confirm?token=");
         var page = WebUtility.HtmlDecode(await Host.Anonymous().GetStringAsync(new Uri(link).PathAndQuery));
-        Assert.That(page, Does.Contain("<html lang=\"es\">").And.Contain("Suscripción confirmada"));
+        Assert.That(page, Does.Contain("<html lang=\"es\">").And.Contain("Confirme su suscripción").And.Contain("Sí, envíenme avisos"));
+        var confirmed = WebUtility.HtmlDecode(await (await Host.Anonymous().PostAsync(new Uri(link).PathAndQuery, null)).Content.ReadAsStringAsync());
+        Assert.That(confirmed, Does.Contain("<html lang=\"es\">").And.Contain("Suscripción confirmada"));
         var token = Regex.Match(link, "token=([^&]+)").Groups[1].Value;
         var stop = WebUtility.HtmlDecode(await Host.Anonymous().GetStringAsync($"/api/subscriptions/unsubscribe?token={token}"));
         Assert.That(stop, Does.Contain("Dejar de recibir avisos por correo"));

@@ -157,7 +157,7 @@ public class NoticeTests : NoticeFixture
         Clerk = await Host.SignInAsync(Demo.Clerk); // weeks have passed: the clerk signs in again
         var reminder = await SmtpSink.WaitFor(email, m => m.Subject?.StartsWith(subject, StringComparison.Ordinal) == true, "the reminder");
 
-        Assert.That(reminder.TextBody, Does.Contain($"{FakeTwilio.PublicBaseUrl}/meetings/{id}").And.Contain(FakeTwilio.PhoneNumber).And.Contain(meeting.AccessCode));
+        Assert.That(reminder.TextBody, Does.Contain($"{FakeTwilio.PublicBaseUrl}/meetings/{id}").And.Contain(PhoneNumbers.Display(FakeTwilio.PhoneNumber)).And.Contain(meeting.AccessCode));
         var report = await WaitForReport(id, r => r.Any(n => n.Kind == "Reminder" && n.Sent == 1), "the reminder recorded as sent");
         Assert.That(report.Where(n => n.Kind == "Reminder").OrderBy(n => n.DueAt).Select(n => (n.State, n.Sent)),
             Is.EqualTo(new[] { ("Sent", 1), ("Scheduled", 0) }), "the hour-before reminder waits for its own time");

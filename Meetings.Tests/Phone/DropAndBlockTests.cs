@@ -40,7 +40,7 @@ public class DropAndBlockTests : PhoneFixture
         await Eventually(() => Twilio.HangUps(caller.CallSid).Count >= 1, "a first attempt");
         Twilio.FailWith = null;
 
-        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Left", "the call gone once Twilio answers");
+        await AfterSync(() => PhoneStatus().Result.Callers.Single().State == "Left", "the call gone once Twilio answers");
         Assert.That(Twilio.HangUps(caller.CallSid).Count, Is.GreaterThanOrEqualTo(2));
     }
 

@@ -13,7 +13,7 @@ window.meetings = {
   shortcuts: dotnet => {
     const handler = e => {
       if (e.key === 'Escape') { dotnet.invokeMethodAsync('Shortcut', 'escape'); return; }
-      if (e.target.closest('input, textarea, select, summary') || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (e.target.closest('input, textarea, select') || e.ctrlKey || e.metaKey || e.altKey) return;
       const key = e.key.toLowerCase();
       if (key.length === 1 && 'nsped+tr?'.includes(key)) { e.preventDefault(); dotnet.invokeMethodAsync('Shortcut', key); }
     };
