@@ -18,6 +18,8 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
     private HubConnection? _hub;
     private JsonNode? _document;
     private bool _catchingUp;
+    private bool _disposed;
+    private int _startingAgain;
 
     public MeetingSnapshot? Snapshot { get; private set; }
     public JoinResult? Joined { get; private set; }
@@ -42,14 +44,17 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         _hub = new HubConnectionBuilder()
             .WithUrl(new Uri(baseAddress, "hubs/meeting"))
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
-            .WithAutomaticReconnect()
+            .WithAutomaticReconnect(new NeverGiveUp())
             .WithStatefulReconnect()
             .Build();
         _hub.On<MeetingUpdate>(nameof(IMeetingClient.MeetingUpdated), OnUpdate);
         _hub.On<PhoneStatus>(nameof(IMeetingClient.PhoneStatusChanged), status => { Phone = status; Changed?.Invoke(); });
         _hub.Reconnecting += _ => Set("Reconnecting");
-        _hub.Reconnected += async _ => { await JoinAsync(); await Set("Live"); };
-        _hub.Closed += _ => Set("Offline");
+        // A reconnection reaches a new connection, perhaps on a restarted or another server: join again (the server
+        // forgets a connection's meetings) and take the meeting as it is.
+        _hub.Reconnected += async _ => { if (await TryJoinAsync()) await Set("Live"); else _ = StartAgainAsync(); };
+        // Closed for good (the server said not to reconnect, or rejoining failed): start a new connection, for as long as the page is open.
+        _hub.Closed += _ => { _ = StartAgainAsync(); return Task.CompletedTask; };
         await _hub.StartAsync();
         await JoinAsync();
         await Set("Live");
@@ -143,6 +148,72 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         }
     }
 
+    private async Task<bool> TryJoinAsync()
+    {
+        try
+        {
+            await JoinAsync();
+            return true;
+        }
+        catch (Exception e) when (e is Microsoft.AspNetCore.SignalR.HubException or InvalidOperationException or TaskCanceledException or IOException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>A new connection, tried after a pause that grows to about ten seconds, until it is in the meeting again.</summary>
+    private async Task StartAgainAsync()
+    {
+        if (Interlocked.Exchange(ref _startingAgain, 1) == 1) return; // one loop at a time: stopping below closes the connection too
+        try
+        {
+            await StartAgainLoopAsync();
+        }
+        finally
+        {
+            _startingAgain = 0;
+        }
+    }
+
+    private async Task StartAgainLoopAsync()
+    {
+        await Set("Reconnecting");
+        for (var attempt = 0; !_disposed && _hub is not null; attempt++)
+        {
+            await Task.Delay(NeverGiveUp.Pause(attempt + 1));
+            try
+            {
+                if (_hub.State == HubConnectionState.Connected) await _hub.StopAsync();
+                if (_hub.State == HubConnectionState.Disconnected) await _hub.StartAsync();
+                if (_hub.State == HubConnectionState.Connected && await TryJoinAsync())
+                {
+                    await Set("Live");
+                    return;
+                }
+            }
+            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or IOException
+                or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.SignalR.HubException)
+            {
+                // The server is not back yet: try again.
+            }
+        }
+    }
+
+    /// <summary>Automatic reconnection that never gives up: at once, then after 1, 2, 5 s, then every 10 s with a little jitter, so a crowd coming back after a restart is spread out.</summary>
+    private sealed class NeverGiveUp : IRetryPolicy
+    {
+        public TimeSpan? NextRetryDelay(RetryContext context) => Pause(context.PreviousRetryCount);
+
+        public static TimeSpan Pause(long attempt) => attempt switch
+        {
+            0 => TimeSpan.Zero,
+            1 => TimeSpan.FromSeconds(1),
+            2 => TimeSpan.FromSeconds(2),
+            3 => TimeSpan.FromSeconds(5),
+            _ => TimeSpan.FromSeconds(8 + Random.Shared.NextDouble() * 4),
+        };
+    }
+
     /// <summary>Takes a whole snapshot (from Join or EventsAfter) when it is newer than the one held.</summary>
     private void Take(MeetingSnapshot snapshot)
     {
@@ -178,6 +249,7 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
 
     public async ValueTask DisposeAsync()
     {
+        _disposed = true;
         if (_hub is not null) await _hub.DisposeAsync();
     }
 }

@@ -22,7 +22,8 @@ public static class NoticeEndpoints
         app.MapGet("/api/meetings/{id:guid}/notices", Report).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
         app.MapGet("/api/notices/status", (PublicAddress address, IOptions<SmtpOptions> smtp, IOptions<Phone.PhoneOptions> phone) =>
             new NoticeStatus(address.Problem, smtp.Value.IsConfigured, phone.Value.IsConfigured)).WithTags("Notices").RequireAuthorization(Roles.ClerkPolicy);
-        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices").Produces<string>(StatusCodes.Status200OK, "text/calendar");
+        app.MapGet("/api/bodies/{id:guid}/calendar.ics", Calendar).WithTags("Notices").Produces<string>(StatusCodes.Status200OK, "text/calendar")
+            .Produces(StatusCodes.Status304NotModified);
     }
 
     private static async Task<IEnumerable<NoticeReport>> Report(Guid id, MeetingsDbContext db)
@@ -46,15 +47,27 @@ public static class NoticeEndpoints
     /// changes, STATUS:CANCELLED when cancelled, times in UTC (the end from the agenda's estimated length, or the
     /// body's usual meeting length), and RFC 7986 CONFERENCE lines for the web page, the livestream and the dial-in,
     /// each with the features it really offers. Links use the public address, or without one the address the feed
-    /// was fetched at.
+    /// was fetched at. Made again only when something in it changed (<see cref="CalendarFeeds"/>); its ETag answers 304.
     /// </summary>
     private static async Task<IResult> Calendar(Guid id, HttpRequest request, MeetingsDbContext db, MeetingStore store, PublicAddress address,
-        IOptions<Phone.PhoneOptions> phone, Languages.Languages languages, TimeProvider clock)
+        IOptions<Phone.PhoneOptions> phone, Languages.Languages languages, TimeProvider clock, CalendarFeeds feeds)
     {
-        var say = languages.Default;
         var site = address.BaseUrl ?? $"{request.Scheme}://{request.Host}";
         var body = await db.Bodies.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("No such body.");
-        var meetingIds = await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft).Select(m => m.Id).ToListAsync();
+        var meetings = (await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft)
+            .Select(m => new { m.Id, m.LastSequence }).ToListAsync()).OrderBy(m => m.Id).ToList();
+        var version = CalendarFeeds.Version(site, body.Name, phone.Value, meetings.Select(m => (m.Id, m.LastSequence)));
+        request.HttpContext.Response.Headers.ETag = version;
+        request.HttpContext.Response.Headers.CacheControl = "no-cache"; // keep it, but ask each time: a 304 costs the server almost nothing
+        if (CalendarFeeds.Holds(request, version)) return Results.StatusCode(StatusCodes.Status304NotModified);
+        var ics = await feeds.GetAsync(id, version, () => MakeCalendar(body.Name, meetings.Select(m => m.Id).ToList(), site, store, phone.Value, languages, clock));
+        return Results.Text(ics, "text/calendar; charset=utf-8");
+    }
+
+    private static async Task<string> MakeCalendar(string bodyName, List<Guid> meetingIds, string site, MeetingStore store,
+        Phone.PhoneOptions phone, Languages.Languages languages, TimeProvider clock)
+    {
+        var say = languages.Default;
         var ics = new StringBuilder();
         void Line(string text) => Fold(ics, text);
         Line("BEGIN:VCALENDAR");
@@ -62,7 +75,7 @@ public static class NoticeEndpoints
         Line("PRODID:-//Meetings//Public meetings//EN");
         Line("CALSCALE:GREGORIAN");
         Line("METHOD:PUBLISH");
-        Line($"X-WR-CALNAME:{Escape(body.Name)}");
+        Line($"X-WR-CALNAME:{Escape(bodyName)}");
         foreach (var meetingId in meetingIds)
         {
             var m = await store.ReadAsync(meetingId, x => new
@@ -89,20 +102,20 @@ public static class NoticeEndpoints
                 Line($"DESCRIPTION:{Escape(say.Format("calendar.web", link) +
                     (m.StreamUrl is { } watch ? "\n" + say.Format("calendar.stream", watch) : "") +
                     (m.CaptionsUrl is { } captions ? "\n" + say.Format("calendar.captions", captions) : "") +
-                    (phone.Value.PhoneNumber is { } n ? "\n" + say.Format("calendar.phone", n, m.AccessCode) : ""))}");
+                    (phone.PhoneNumber is { } n ? "\n" + say.Format("calendar.phone", n, m.AccessCode) : ""))}");
                 // FEATURE says what each address really offers (RFC 7986): the page carries audio only when speakers can be
                 // heard from the browser; video only where there is a stream; the phone line is audio.
                 // Parameter values with commas or colons are quoted (RFC 5545 section 3.2), not backslash-escaped.
-                Line($"CONFERENCE;VALUE=URI;{(phone.Value.BrowserAudioEnabled ? "FEATURE=AUDIO;" : "")}LABEL=\"{Quoted(say["calendar.webLabel"])}\":{link}");
+                Line($"CONFERENCE;VALUE=URI;{(phone.BrowserAudioEnabled ? "FEATURE=AUDIO;" : "")}LABEL=\"{Quoted(say["calendar.webLabel"])}\":{link}");
                 if (m.StreamUrl is { } stream)
                     Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,VIDEO;LABEL=\"{Quoted(say["calendar.streamLabel"])}\":{stream}");
-                if (phone.Value.IsConfigured && phone.Value.PhoneNumber is { } number)
+                if (phone.IsConfigured && phone.PhoneNumber is { } number)
                     Line($"CONFERENCE;VALUE=URI;FEATURE=AUDIO,PHONE;LABEL=\"{Quoted(say.Format("calendar.phoneLabel", m.AccessCode))}\":tel:{number},,{m.AccessCode}%23");
             }
             Line("END:VEVENT");
         }
         Line("END:VCALENDAR");
-        return Results.Text(ics.ToString(), "text/calendar; charset=utf-8");
+        return ics.ToString();
     }
 
     /// <summary>A quoted parameter value cannot hold a double quote (RFC 5545 section 3.1).</summary>

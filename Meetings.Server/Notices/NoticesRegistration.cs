@@ -21,6 +21,7 @@ public static class NoticesRegistration
         var config = builder.Configuration;
         builder.Services.Configure<SmtpOptions>(config.GetSection("Smtp"));
         builder.Services.AddSingleton<PublicAddress>();
+        builder.Services.AddSingleton<CalendarFeeds>();
         builder.Services.AddSingleton<NoticeContent>();
         builder.Services.AddHostedService<PublicAddressCheck>();
         builder.Services.AddScoped<EmailSender>();

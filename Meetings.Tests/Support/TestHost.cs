@@ -28,8 +28,9 @@ public sealed class TestHost : WebApplicationFactory<Program>
 
     /// <param name="networkClock">When given, the clock of the calls to Twilio (their timeouts, retries and circuit breaker); real time otherwise.</param>
     /// <param name="services">Changes to the server's services for this test only (an interceptor that fills the disk, say).</param>
+    /// <param name="port">A loopback port to listen on, such as the one a stopped host used (a restart); by default one the system picks.</param>
     public TestHost(string? dataFolder = null, FakeTimeProvider? clock = null, IReadOnlyDictionary<string, string?>? settings = null,
-        FakeTimeProvider? networkClock = null, string environment = "Testing", Action<IServiceCollection>? services = null)
+        FakeTimeProvider? networkClock = null, string environment = "Testing", Action<IServiceCollection>? services = null, int port = 0)
     {
         _networkClock = networkClock;
         _settings = settings ?? new Dictionary<string, string?>();
@@ -37,7 +38,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
         _services = services;
         DataFolder = dataFolder ?? NewFolder();
         Clock = clock ?? new FakeTimeProvider(DateTimeOffset.UtcNow);
-        UseKestrel(o => o.Listen(IPAddress.Loopback, 0));
+        UseKestrel(o => o.Listen(IPAddress.Loopback, port));
     }
 
     /// <summary>Where the server listens, starting it on first use.</summary>

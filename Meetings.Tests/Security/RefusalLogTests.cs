@@ -1,0 +1,77 @@
+using Meetings.Client.Contracts;
+using Meetings.Server.Errors;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Logging;
+
+namespace Meetings.Tests.Security;
+
+/// <summary>
+/// Refusals are the server working as it should: each is one Information line without a stack trace, and no
+/// flood of them can make the log grow without bound. Counted with the test host's own log provider.
+/// </summary>
+public class RefusalLogTests
+{
+    [Test]
+    public async Task AThousandRefusedSignUps_WriteABoundedNumberOfInformationLines_AndNoneAtWarningOrError()
+    {
+        using var host = new TestHost();
+        var meeting = await host.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
+        var item = meeting.Agenda[2].Id; // public comment is not open: every sign-up breaks a rule
+        await using var script = await LiveClient.ConnectAsync(host, null, "script", id);
+        await using var signedIn = await LiveClient.ConnectAsync(host, Demo.Clerk, "a signed-in script", id);
+        var before = host.Logs.Entries.Count;
+
+        var refusals = new List<string>();
+        for (var i = 0; i < 1000; i++)
+        {
+            var from = i % 2 == 0 ? script : signedIn; // half rate-limited soon, half refused by the rule each time
+            var refused = Assert.ThrowsAsync<HubException>(() => from.Invoke<Guid>("SignUpToSpeak", id, $"resident-token-number-{i:D4}", new SignUpRequest(item, $"Flood {i}")));
+            refusals.Add(refused!.Message);
+        }
+
+        var logged = host.Logs.Entries.Skip(before).Where(e => !e.Category.StartsWith("Hangfire", StringComparison.Ordinal)).ToList();
+        Assert.That(refusals.Count(r => r.Contains("Too many requests", StringComparison.Ordinal)), Is.GreaterThan(400), "the script was rate-limited");
+        Assert.That(refusals.Count(r => !r.Contains("Too many requests", StringComparison.Ordinal)), Is.GreaterThan(500), "and refused by the rule");
+        Assert.That(logged.Where(e => e.Level >= LogLevel.Warning).Select(e => $"{e.Category}: {e.Message}"), Is.Empty);
+        Assert.That(logged.Where(e => e.Exception is not null), Is.Empty, "no stack traces");
+        Assert.That(logged.Count(e => e.Category == typeof(RefusalLog).FullName), Is.EqualTo(RefusalLog.LinesPerMinute));
+        Assert.That(logged, Has.Count.LessThanOrEqualTo(RefusalLog.LinesPerMinute + 5), string.Join("\n", logged.Select(e => $"{e.Category}: {e.Message}")));
+
+        // When the minute is over, one line counts the rest.
+        host.Clock.Advance(TimeSpan.FromMinutes(1));
+        await Wait.Until(() => host.Logs.Entries.Any(e => e.Message.StartsWith($"{1000 - RefusalLog.LinesPerMinute} more refusals", StringComparison.Ordinal)),
+            "one line counting the refusals not logged one by one");
+    }
+
+    [Test]
+    public async Task TwoInstancesRacingForOnePlace_LogTheLostRaceAsInformation_WithNoStackTrace()
+    {
+        var folder = TestHost.NewFolder();
+        using var a = new TestHost(folder);
+        using var b = new TestHost(folder);
+        var meeting = await a.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        await using var clerkOnA = await LiveClient.ConnectAsync(a, Demo.Clerk, "clerk on A", id);
+        await using var clerkOnB = await LiveClient.ConnectAsync(b, Demo.Clerk, "clerk on B", id);
+        await clerkOnA.Do("StartMeeting", id);
+        await clerkOnA.Do("OpenItem", id, item);
+        await clerkOnA.Do("OpenPublicComment", id, item);
+        var (beforeA, beforeB) = (a.Logs.Entries.Count, b.Logs.Entries.Count);
+
+        // Both clerks add cards at once until one instance has lost a race for a place in the journal (bounded: 20 rounds).
+        bool Raced() => a.Logs.Entries.Concat(b.Logs.Entries).Any(e => e.Message.Contains("was changed elsewhere", StringComparison.Ordinal));
+        for (var round = 0; round < 20 && !Raced(); round++)
+            await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(i => new[]
+            {
+                clerkOnA.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card A{round}.{i}", null, false),
+                clerkOnB.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card B{round}.{i}", null, false),
+            }));
+
+        Assert.That(Raced(), Is.True, "the two instances raced for a place");
+        var logged = a.Logs.Entries.Skip(beforeA).Concat(b.Logs.Entries.Skip(beforeB)).Where(e => !e.Category.StartsWith("Hangfire", StringComparison.Ordinal)).ToList();
+        Assert.That(logged.Where(e => e.Level >= LogLevel.Warning || e.Exception is not null).Select(e => $"{e.Category}: {e.Message}"), Is.Empty,
+            "a lost race is expected: no error, no stack trace");
+    }
+}
