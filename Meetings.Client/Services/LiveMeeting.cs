@@ -52,9 +52,9 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         _hub.Reconnecting += _ => Set("Reconnecting");
         // A reconnection reaches a new connection, perhaps on a restarted or another server: join again (the server
         // forgets a connection's meetings) and take the meeting as it is.
-        _hub.Reconnected += async _ => { if (await TryJoinAsync()) await Set("Live"); else _ = StartAgainAsync(); };
+        _hub.Reconnected += async connectionId => { if (await TryJoinAsync()) await Set("Live"); else _ = StartAgainAsync(); };
         // Closed for good (the server said not to reconnect, or rejoining failed): start a new connection, for as long as the page is open.
-        _hub.Closed += _ => { _ = StartAgainAsync(); return Task.CompletedTask; };
+        _hub.Closed += error => { _ = StartAgainAsync(); return Task.CompletedTask; };
         await _hub.StartAsync();
         await JoinAsync();
         await Set("Live");
