@@ -45,7 +45,7 @@ public class ServerRestartTests
         await Assertions.Expect(heading).ToContainTextAsync(meeting.Meeting.Title, new() { Timeout = Timeout });
 
         await page.EvaluateAsync("window.notReloaded = true");
-        first.Dispose();
+        Stop(first);
         await Assertions.Expect(banner).ToBeVisibleAsync(expect);
         // Minutes pass on the page while the server is down: each time, a reconnection is tried and fails.
         for (var minute = 0; minute < 5; minute++)
@@ -56,13 +56,33 @@ public class ServerRestartTests
         }
 
         // The server is back on the same address and data, and the meeting has moved on without this page.
-        using var second = new TestHost(folder, clock, port: address.Port);
-        Assert.That(second.BaseAddress, Is.EqualTo(address));
-        await using (var clerk = await LiveClient.ConnectAsync(second, Demo.Clerk, "clerk", id))
-            await clerk.Do("StartMeeting", id);
+        var second = new TestHost(folder, clock, port: address.Port);
+        try
+        {
+            Assert.That(second.BaseAddress, Is.EqualTo(address));
+            await using (var clerk = await LiveClient.ConnectAsync(second, Demo.Clerk, "clerk", id))
+                await clerk.Do("StartMeeting", id);
 
-        await Assertions.Expect(page.Locator(".badge.live")).ToHaveTextAsync("In session", new() { Timeout = Timeout });
-        await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = Timeout });
-        Assert.That(await page.EvaluateAsync<bool>("window.notReloaded === true"), Is.True, "the same page, never reloaded");
+            await Assertions.Expect(page.Locator(".badge.live")).ToHaveTextAsync("In session", new() { Timeout = Timeout });
+            await Assertions.Expect(banner).ToBeHiddenAsync(new() { Timeout = Timeout });
+            Assert.That(await page.EvaluateAsync<bool>("window.notReloaded === true"), Is.True, "the same page, never reloaded");
+        }
+        finally
+        {
+            Stop(second);
+        }
+    }
+
+    private static void Stop(TestHost host)
+    {
+        try
+        {
+            host.Dispose();
+        }
+        catch (Exception e) when (e is OperationCanceledException || e is AggregateException a && a.InnerExceptions.All(i => i is OperationCanceledException))
+        {
+            // Hangfire's workers did not stop within the host's shutdown time on a busy machine; the web server is down
+            // all the same (after the first host, the banner shows it).
+        }
     }
 }
