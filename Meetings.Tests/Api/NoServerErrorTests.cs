@@ -164,7 +164,7 @@ public class NoServerErrorTests
         if (mode == DatabaseMode.ReadOnly)
             writes.AddRange(
             [
-                (HttpMethod.Post, "/api/meetings", new MeetingRequest(_body.Id, "Added while read-only", "Special", DateTime.UtcNow.AddDays(40), "America/Chicago", "Hall")),
+                (HttpMethod.Post, "/api/meetings", new MeetingRequest(_body.Id, "Added while read-only", "Special", Dates.DaysAfter(_host.Clock.GetUtcNow(), 40), "America/Chicago", "Hall")),
                 (HttpMethod.Post, "/api/bodies", new BodyRequest("Board added while read-only")),
                 (HttpMethod.Post, "/api/users", new CreateUserRequest($"full-{Guid.NewGuid():N}@city.gov", "Added while read-only", "a-long-password-1", "Clerk")),
             ]);

@@ -38,7 +38,7 @@ public class VoteRecordTests
         var board = await _admin.Send<BodyDto>(HttpMethod.Post, "/api/bodies", new BodyRequest($"Board {Guid.NewGuid():N}", SilenceCountsAs: silence), HttpStatusCode.Created);
         foreach (var seat in new[] { "Seat 1", "Seat 2", "Seat 3" })
             board = await _admin.Send<BodyDto>(HttpMethod.Post, $"/api/bodies/{board.Id}/seats", new SeatRequest(seat, $"Member of {seat}"), HttpStatusCode.Created);
-        var start = DateTime.SpecifyKind(DateTime.UtcNow.AddDays(30).Date.AddHours(18), DateTimeKind.Unspecified);
+        var start = Dates.DaysAfter(_host.Clock.GetUtcNow(), 30);
         var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
             new MeetingRequest(board.Id, "Regular Meeting", "Regular", start, "America/Los_Angeles", "Board Room"), HttpStatusCode.Created);
         var id = meeting.Meeting.Id;

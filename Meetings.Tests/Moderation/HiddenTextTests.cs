@@ -40,7 +40,7 @@ public class HiddenTextTests
     /// <summary>A new meeting of <paramref name="bodyId"/> (the demo council by default), in session with public comment open on its one item.</summary>
     private async Task<(Guid Id, Guid Item)> InSession(Guid? bodyId = null)
     {
-        var start = DateTime.SpecifyKind(DateTime.UtcNow.AddDays(30).Date.AddHours(18), DateTimeKind.Unspecified);
+        var start = Dates.DaysAfter(_host.Clock.GetUtcNow(), 30);
         var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
             new MeetingRequest(bodyId ?? _body.Id, "Special Meeting", "Special", start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
         var id = meeting.Meeting.Id;

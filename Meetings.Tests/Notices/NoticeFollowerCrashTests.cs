@@ -12,9 +12,11 @@ public class NoticeFollowerCrashTests : NoticeFixture
     [TestCase(FollowerStage.BeforeCheckpoint)]
     public async Task AServerKilledAfterAnAmendment_PlansTheAmendedNoticeAfterItRestarts_ExactlyOnce(FollowerStage killedAt)
     {
-        var meeting = await Meeting(DateTime.UtcNow.AddDays(30).Date.AddHours(18));
+        var meeting = await Meeting(DaysAhead(30));
         var id = meeting.Meeting.Id;
         await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "the publication's notices");
+        // Armed only once the follower is past the publication, so the crash it stages is the amendment's.
+        await Wait.Until(() => Crash.Checkpoint(Host, "notices", id) >= meeting.Version, "the notice follower past the publication");
 
         var crash = Crash.Arm(Host, "notices", id, killedAt);
         var amended = await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda", new AgendaItemRequest("Budget hearing", "Discussion"), HttpStatusCode.Created);

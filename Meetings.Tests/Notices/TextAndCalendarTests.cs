@@ -256,8 +256,8 @@ public class TextAndCalendarTests : NoticeFixture
     public async Task TheCalendarOffersVideo_OnlyWithAStream_AndNoticesCarryTheStreamAndCaptions()
     {
         var email = await SubscribedByEmail();
-        var plain = await Meeting(DateTime.UtcNow.AddDays(20).Date.AddHours(18));
-        var streamed = await Meeting(DateTime.UtcNow.AddDays(21).Date.AddHours(18), publish: false);
+        var plain = await Meeting(DaysAhead(20));
+        var streamed = await Meeting(DaysAhead(21), publish: false);
         var id = streamed.Meeting.Id;
         await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{id}/stream",
             new StreamRequest("https://vimeo.com/123456789", "https://captions.example.org/harbor"), HttpStatusCode.OK);

@@ -15,7 +15,7 @@ public class PersonKeyTests
     private static async Task<(Guid Id, Guid Item)> CommentOpen(TestHost host, LiveClient clerk, HttpClient clerkHttp)
     {
         var body = await host.Anonymous().DemoBody();
-        var start = DateTime.SpecifyKind(DateTime.UtcNow.AddDays(30).Date.AddHours(18), DateTimeKind.Unspecified);
+        var start = Dates.DaysAfter(host.Clock.GetUtcNow(), 30);
         var meeting = await clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
             new MeetingRequest(body.Id, "Special Meeting", "Special", start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
         var id = meeting.Meeting.Id;
