@@ -48,7 +48,7 @@ public static class BodyEndpoints
         admin.MapPut("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, SeatRequest request, MeetingsDbContext db, AccountService accounts) =>
         {
             var body = await FindAsync(db, id);
-            var seat = body.FindSeat(seatId);
+            var seat = SeatInTheAddress(body, seatId);
             seat.Rename(request.Title ?? "");
             seat.Assign(request.MemberName, await accounts.UserIdByEmailAsync(request.OfficialEmail));
             if (request.IsChair is { } chair) body.SetChair(chair ? seatId : body.ChairSeatId == seatId ? null : body.ChairSeatId);
@@ -58,11 +58,15 @@ public static class BodyEndpoints
         admin.MapDelete("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, MeetingsDbContext db) =>
         {
             var body = await FindAsync(db, id);
-            body.RemoveSeat(seatId);
+            body.RemoveSeat(SeatInTheAddress(body, seatId).Id);
             await db.SaveChangesAsync();
             return Results.NoContent();
         }).Produces(StatusCodes.Status204NoContent).MeetsRules();
     }
+
+    /// <summary>A seat named in the address that this body does not have is not found (404), like an unknown body.</summary>
+    private static Seat SeatInTheAddress(Body body, Guid seatId) =>
+        body.Seats.FirstOrDefault(s => s.Id == seatId) ?? throw new NotFoundException("This body has no such seat.");
 
     public static async Task<Body> FindAsync(MeetingsDbContext db, Guid id, bool tracked = true) =>
         await (tracked ? db.Bodies : db.Bodies.AsNoTracking()).Include(b => b.Seats).SingleOrDefaultAsync(b => b.Id == id)

@@ -38,13 +38,24 @@ public static class DataRegistration
         return folder;
     }
 
-    /// <summary>Applies migrations at start-up; SQLite is switched to write-ahead logging so readers never block the writer.</summary>
+    /// <summary>
+    /// Applies migrations at start-up, and with SQL Server installs Hangfire's tables; SQLite is switched to
+    /// write-ahead logging so readers never block the writer.
+    /// </summary>
     public static async Task MigrateMeetingsDatabaseAsync(this WebApplication app)
     {
         await using var scope = app.Services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>();
         if (db.Database.IsSqlite()) await db.Database.ExecuteSqlRawAsync("PRAGMA journal_mode=WAL;");
         await db.Database.MigrateAsync();
+        if (db.Database.IsSqlServer())
+        {
+            // Hangfire keeps its jobs in the same database: its tables are brought up to date here, with ours.
+            var connection = db.Database.GetDbConnection();
+            await connection.OpenAsync();
+            Hangfire.SqlServer.SqlServerObjectsInstaller.Install(connection);
+            await connection.CloseAsync();
+        }
     }
 }
 

@@ -35,7 +35,7 @@ public static class NoticesRegistration
             Hangfire.Logging.LogProvider.SetCurrentLogProvider(new HangfireLogs(services.GetRequiredService<ILoggerFactory>()));
             // SQL Server keeps its own clock, shared by every instance; SQLite has none, so its schedule follows the app's.
             return string.Equals(config["Database:Provider"], "SqlServer", StringComparison.OrdinalIgnoreCase)
-                ? new SqlServerStorage(config.GetConnectionString("Meetings"), new SqlServerStorageOptions { QueuePollInterval = poll })
+                ? new SqlServerStorage(config.GetConnectionString("Meetings"), SqlServerJobs(poll))
                 : new JobStorageOnTheAppClock(new SQLiteStorage(jobsFile, new SQLiteStorageOptions { QueuePollInterval = poll }),
                     services.GetRequiredService<TimeProvider>());
         });
@@ -64,6 +64,21 @@ public static class NoticesRegistration
         });
         return builder;
     }
+
+    /// <summary>
+    /// Hangfire's SQL Server storage with its recommended settings for the current schema, stated here rather than
+    /// read from the database: its tables are installed with the migrations at start-up (see
+    /// <c>MigrateMeetingsDatabaseAsync</c>), so building the app's services never opens a connection.
+    /// </summary>
+    public static SqlServerStorageOptions SqlServerJobs(TimeSpan poll) => new()
+    {
+        QueuePollInterval = poll,
+        PrepareSchemaIfNecessary = false,
+        TryAutoDetectSchemaDependentOptions = false,
+        UseRecommendedIsolationLevel = true,
+        DisableGlobalLocks = true,
+        UseIgnoreDupKeyOption = true,
+    };
 
     /// <summary>Subscriptions, the delivery report, the calendar feed, and the Hangfire dashboard at <c>/jobs</c> (administrators only).</summary>
     public static void MapNotices(this WebApplication app)

@@ -117,6 +117,8 @@ public class BadInputTests
     [TestCase("GET", "/api/bodies/00000000-0000-0000-0000-000000000001")]
     [TestCase("POST", "/api/meetings/00000000-0000-0000-0000-000000000001/publish")]
     [TestCase("DELETE", "/api/meetings/{meeting}/agenda/00000000-0000-0000-0000-000000000001")]
+    [TestCase("PUT", "/api/bodies/{body}/seats/00000000-0000-0000-0000-000000000001")]
+    [TestCase("DELETE", "/api/bodies/{body}/seats/00000000-0000-0000-0000-000000000001")]
     [TestCase("GET", "/api/meetings/not-a-guid")]
     [TestCase("GET", "/api/no-such-thing")]
     public async Task UnknownThings_AreNotFound(string method, string url)

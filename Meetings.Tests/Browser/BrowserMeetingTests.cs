@@ -163,6 +163,13 @@ public class BrowserMeetingTests
         await Assertions.Expect(clerk.GetByText("3. Walter Card")).ToBeVisibleAsync();
         await clerk.GetByRole(AriaRole.Button, new() { Name = "Move Walter Card up" }).ClickAsync();
         await Assertions.Expect(clerk.GetByText("2. Walter Card")).ToBeVisibleAsync();
+        // Dragging a speaker onto another puts them in that place.
+        var queue = clerk.GetByRole(AriaRole.List, new() { Name = "Speaker queue" });
+        await queue.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Ana Ruiz" })
+            .DragToAsync(queue.GetByRole(AriaRole.Listitem).Filter(new() { HasText = "Walter Card" }));
+        await Assertions.Expect(clerk.GetByText("2. Ana Ruiz")).ToBeVisibleAsync();
+        await Assertions.Expect(clerk.GetByText("3. Walter Card")).ToBeVisibleAsync();
+        await Assertions.Expect(residentB.GetByText("Está en la fila. Su lugar: 2.")).ToBeVisibleAsync();
         // A written comment waits for the clerk; released, every resident sees it.
         var written = residentA.GetByRole(AriaRole.Region, new() { Name = "Leave a written comment" });
         await written.GetByLabel("Name as you wish to be called").FillAsync("Rosa Delgado");
@@ -207,8 +214,33 @@ public class BrowserMeetingTests
         await Accessible(residentA, "resident view");
         await Accessible(residentB, "resident view, 360 px, Spanish");
         await NoEnglishLeft(residentB, "resident view, Spanish");
+
+        // P pauses and resumes the turn; + gives thirty seconds more.
+        await clerk.Locator("body").PressAsync("p");
+        await Assertions.Expect(clerk.GetByRole(AriaRole.Button, new() { Name = "Resume (P)" })).ToBeVisibleAsync();
+        await clerk.Locator("body").PressAsync("p");
+        await Assertions.Expect(clerk.GetByRole(AriaRole.Button, new() { Name = "Pause (P)" })).ToBeVisibleAsync();
+        await clerk.Locator("body").PressAsync("+");
+        await Wait.Until(async () => (await Journal(id)).Any(e => e.Type == "TurnExtended" && e.Payload.GetProperty("seconds").GetInt32() == 30), "thirty seconds more");
+        Assert.That((await Journal(id)).TakeLast(3).Select(e => e.Type), Is.EqualTo(new[] { "TurnPaused", "TurnResumed", "TurnExtended" }));
+
         await clerk.GetByRole(AriaRole.Button, new() { Name = "End turn (E)" }).ClickAsync();
         await Assertions.Expect(display.GetByText("Rosa Delgado")).ToHaveCountAsync(0);
+
+        // A resident whose connection drops sees a banner, and once it is back, what changed meanwhile.
+        await using (var cutOff = await CutOffable($"/meetings/{id}"))
+        {
+            await Assertions.Expect(cutOff.Page.GetByText("Walter Card")).ToBeVisibleAsync();
+            await cutOff.DropAsync();
+            await Assertions.Expect(cutOff.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Connection lost. Reconnecting" })).ToBeVisibleAsync();
+            await clerk.GetByLabel("Name on the speaker card").FillAsync("Dora Dropped");
+            await clerk.GetByLabel("Name on the speaker card").PressAsync("Enter");
+            await Assertions.Expect(residentA.GetByText("Dora Dropped")).ToBeVisibleAsync();
+            await Assertions.Expect(cutOff.Page.GetByText("Dora Dropped")).ToHaveCountAsync(0);
+            cutOff.Restore();
+            await Assertions.Expect(cutOff.Page.GetByText("Dora Dropped")).ToBeVisibleAsync();
+            await Assertions.Expect(cutOff.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Connection lost" })).ToHaveCountAsync(0);
+        }
 
         // An action item: a motion from a tablet, a second, a vote with a changed mind.
         await clerk.GetByRole(AriaRole.Button, new() { Name = "Take up 6" }).ClickAsync();
@@ -275,6 +307,79 @@ public class BrowserMeetingTests
                                       System.Text.RegularExpressions.Regex.IsMatch(text, $@"\b{System.Text.RegularExpressions.Regex.Escape(w.Value)}\b"))
             .Select(w => $"{w.Key}: {w.Value}").ToList();
         Assert.That(left, Is.Empty, $"{view} shows English words");
+    }
+
+    private async Task<List<Meetings.Client.Contracts.JournalEventDto>> Journal(Guid id) =>
+        await _host.Anonymous().Get<List<Meetings.Client.Contracts.JournalEventDto>>($"/api/meetings/{id}/journal");
+
+    /// <summary>
+    /// A resident's page whose live connection the test can cut: its WebSockets to the hub pass through Playwright,
+    /// which can close them and refuse new ones, and its negotiation with the hub waits while it is cut off.
+    /// </summary>
+    private async Task<CutOffPage> CutOffable(string path)
+    {
+        var context = await _browser.NewContextAsync(new() { BaseURL = _host.BaseAddress.ToString(), ViewportSize = new() { Width = 1280, Height = 900 } });
+        context.SetDefaultTimeout(Timeout);
+        var page = await context.NewPageAsync();
+        var cutOff = new CutOffPage(context, page);
+        await page.RouteWebSocketAsync(new System.Text.RegularExpressions.Regex("/hubs/meeting"), cutOff.Socket);
+        await page.RouteAsync(new System.Text.RegularExpressions.Regex("/hubs/meeting/negotiate"), cutOff.Negotiate);
+        await page.GotoAsync(path);
+        return cutOff;
+    }
+
+    private sealed class CutOffPage(IBrowserContext context, IPage page) : IAsyncDisposable
+    {
+        private readonly List<(IWebSocketRoute Page, IWebSocketRoute Server)> _sockets = [];
+        private volatile TaskCompletionSource _open = Opened();
+        private volatile bool _cut;
+
+        public IPage Page => page;
+
+        private static TaskCompletionSource Opened()
+        {
+            var open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            open.SetResult();
+            return open;
+        }
+
+        public void Socket(IWebSocketRoute socket)
+        {
+            if (_cut)
+            {
+                _ = socket.CloseAsync(new() { Code = 1011, Reason = "cut off" });
+                return;
+            }
+            lock (_sockets) _sockets.Add((socket, socket.ConnectToServer()));
+        }
+
+        public async Task Negotiate(IRoute route)
+        {
+            await _open.Task;
+            await route.ContinueAsync();
+        }
+
+        /// <summary>Closes the page's live connection, as a dropped network would, and keeps it from coming back.</summary>
+        public async Task DropAsync()
+        {
+            _open = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _cut = true;
+            List<(IWebSocketRoute Page, IWebSocketRoute Server)> sockets;
+            lock (_sockets) sockets = [.. _sockets];
+            foreach (var (toPage, toServer) in sockets)
+            {
+                await toServer.CloseAsync(new() { Code = 1011, Reason = "cut off" });
+                await toPage.CloseAsync(new() { Code = 1011, Reason = "cut off" });
+            }
+        }
+
+        public void Restore()
+        {
+            _cut = false;
+            _open.TrySetResult();
+        }
+
+        public async ValueTask DisposeAsync() => await context.CloseAsync();
     }
 
     /// <summary>Agenda items whose title starts on a lower line than their number.</summary>

@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
@@ -40,6 +41,28 @@ public class TextAndCalendarTests : NoticeFixture
         await Eventually(() => (found = Host.WithDb(db => db.Notices.Where(n => n.MeetingId == meetingId && n.Kind == Meetings.Server.Notices.NoticeKind.Published)
             .Select(n => new { n.Id, n.JobId }).AsEnumerable().Select(n => (n.Id, n.JobId)).FirstOrDefault())) is { Job: not null }, "the publication notice planned");
         return (found!.Value.Id, found.Value.Job!);
+    }
+
+    [Test]
+    public async Task ATextSubscriber_CanConfirmOnTheWeb_WithTheCodeFromTheText()
+    {
+        const string Phone = "+15035550144";
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(Phone: Phone), HttpStatusCode.Accepted);
+        await Eventually(() => TextsTo(Phone).Count == 1, "the confirmation text");
+        var code = System.Text.RegularExpressions.Regex.Match(TextsTo(Phone)[0].Form["Body"], "([0-9]{6})").Groups[1].Value;
+        DateTimeOffset? Confirmed() => Host.WithDb(db => db.Subscribers.Single(s => s.Phone == Phone).SmsConfirmedAt);
+
+        var wrong = await Host.Anonymous().PostAsJsonAsync("/api/subscriptions/confirm-sms", new ConfirmSmsRequest("(503) 555-0144", code == "000000" ? "111111" : "000000"));
+        Assert.That(wrong.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await wrong.Content.ReadAsStringAsync(), Does.Contain("\"code\""));
+        Assert.That(Confirmed(), Is.Null);
+
+        var right = await Host.Anonymous().PostAsJsonAsync("/api/subscriptions/confirm-sms", new ConfirmSmsRequest("(503) 555-0144", code));
+        Assert.That(right.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        Assert.That(Confirmed(), Is.Not.Null);
+        var meeting = await Meeting(DaysAhead(20));
+        await Eventually(() => TextsTo(Phone).Count == 2, "the published notice by text");
+        Assert.That(TextsTo(Phone)[1].Form["Body"], Does.Contain(meeting.AccessCode));
     }
 
     [Test]

@@ -31,9 +31,11 @@ public static class SmtpSink
     };
 
     /// <summary>The messages delivered to an address so far.</summary>
-    public static IReadOnlyList<MimeMessage> MessagesTo(string address)
+    public static IReadOnlyList<MimeMessage> MessagesTo(string address) => Read(Server.Maildir, address);
+
+    /// <summary>The messages to an address in a Maildir.</summary>
+    public static IReadOnlyList<MimeMessage> Read(string maildir, string address)
     {
-        var maildir = Server.Maildir;
         return new[] { "new", "cur" }.Select(d => Path.Combine(maildir, d)).Where(Directory.Exists)
             .SelectMany(Directory.GetFiles).Select(file => MimeMessage.Load(file))
             .Where(m => m.To.Mailboxes.Any(b => string.Equals(b.Address, address, StringComparison.OrdinalIgnoreCase)))
