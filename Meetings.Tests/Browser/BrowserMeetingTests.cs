@@ -230,7 +230,9 @@ public class BrowserMeetingTests
         // A resident whose connection drops sees a banner, and once it is back, what changed meanwhile.
         await using (var cutOff = await CutOffable($"/meetings/{id}"))
         {
+            // The server's HTML shows the line at once; the page is live once its script has joined and opened the form.
             await Assertions.Expect(cutOff.Page.GetByText("Walter Card")).ToBeVisibleAsync();
+            await Assertions.Expect(cutOff.Page.GetByRole(AriaRole.Region, new() { Name = "Sign up to speak" }).GetByLabel("Name as you wish to be called")).ToBeVisibleAsync();
             await cutOff.DropAsync();
             await Assertions.Expect(cutOff.Page.GetByRole(AriaRole.Alert).Filter(new() { HasText = "Connection lost. Reconnecting" })).ToBeVisibleAsync();
             await clerk.GetByLabel("Name on the speaker card").FillAsync("Dora Dropped");

@@ -64,14 +64,15 @@
   });
   hub.onreconnecting(() => banner('reconnecting'));
   hub.onreconnected(() => join());
-  hub.onclose(() => { banner('offline'); setTimeout(start, 5000); });
+  // The page never gives up: after SignalR's own retries it starts again every five seconds, so it says so.
+  hub.onclose(() => { banner('reconnecting'); setTimeout(start, 5000); });
 
   async function start() {
     try {
       await hub.start();
       await join();
     } catch {
-      banner('offline');
+      banner('reconnecting');
       setTimeout(start, 5000);
     }
   }
