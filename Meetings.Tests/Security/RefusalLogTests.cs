@@ -60,9 +60,10 @@ public class RefusalLogTests
         await clerkOnA.Do("OpenPublicComment", id, item);
         var (beforeA, beforeB) = (a.Logs.Entries.Count, b.Logs.Entries.Count);
 
-        // Both clerks add cards at once until one instance has lost a race for a place in the journal (bounded: 20 rounds).
+        // Both clerks add cards at once until one instance has lost a race for a place in the journal (bounded: 200 rounds;
+        // on an idle machine a race can take more than a few rounds to happen).
         bool Raced() => a.Logs.Entries.Concat(b.Logs.Entries).Any(e => e.Message.Contains("was changed elsewhere", StringComparison.Ordinal));
-        for (var round = 0; round < 20 && !Raced(); round++)
+        for (var round = 0; round < 200 && !Raced(); round++)
             await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(i => new[]
             {
                 clerkOnA.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card A{round}.{i}", null, false),
