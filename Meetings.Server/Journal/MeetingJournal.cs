@@ -16,15 +16,21 @@ public sealed class MeetingJournal(MeetingsDbContext db)
     /// null for a new meeting) and updates the meeting list, all in one transaction. The unique
     /// (meeting, sequence) index makes a racing writer fail with <see cref="JournalConflictException"/>.
     /// </summary>
-    public async Task<IReadOnlyList<JournalEntry>> AppendAsync(
+    public Task<IReadOnlyList<JournalEntry>> AppendAsync(
         Guid meetingId, JournalEntry? previous, IReadOnlyList<MeetingEvent> events, Actor actor, DateTimeOffset at,
+        CancellationToken ct = default) =>
+        AppendAsync(meetingId, previous, [.. events.Select(e => (e, actor))], at, ct);
+
+    /// <summary>Appends the events of several commands, each with who did it, in one transaction (see above).</summary>
+    public async Task<IReadOnlyList<JournalEntry>> AppendAsync(
+        Guid meetingId, JournalEntry? previous, IReadOnlyList<(MeetingEvent Event, Actor Actor)> events, DateTimeOffset at,
         CancellationToken ct = default)
     {
         // The journal keeps whole milliseconds in UTC: what every provider stores exactly, so hashes verify.
         at = new DateTimeOffset(at.UtcTicks - at.UtcTicks % TimeSpan.TicksPerMillisecond, TimeSpan.Zero);
         var entries = new List<JournalEntry>(events.Count);
         var (sequence, hash) = (previous?.Sequence ?? 0, previous?.Hash ?? JournalChain.Genesis);
-        foreach (var e in events)
+        foreach (var (e, actor) in events)
         {
             var (payload, texts) = EventSerializer.Serialize(e);
             var entry = JournalChain.Link(meetingId, ++sequence, at, actor.Display, EventSerializer.TypeName(e), payload, hash, texts);
@@ -36,7 +42,7 @@ public sealed class MeetingJournal(MeetingsDbContext db)
         db.Journal.AddRange(entries.Select(JournalRow.From));
         var row = previous is null ? db.Meetings.Add(new MeetingRow { Id = meetingId }).Entity
             : await db.Meetings.SingleAsync(m => m.Id == meetingId, ct);
-        foreach (var e in events) Project(e, row);
+        foreach (var (e, _) in events) Project(e, row);
         row.LastSequence = sequence;
         try
         {

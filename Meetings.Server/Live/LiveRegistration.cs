@@ -4,7 +4,10 @@ namespace Meetings.Server.Live;
 
 public static class LiveRegistration
 {
-    /// <summary>SignalR with bounded messages and the hub guards, the broadcaster, and the watcher that ends expired turns.</summary>
+    /// <summary>
+    /// SignalR with bounded messages and the hub guards, the broadcaster (which writes each update, serialized once,
+    /// straight to the connections here that follow it), and the watcher that ends expired turns.
+    /// </summary>
     public static IHostApplicationBuilder AddLive(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSignalR(o =>
@@ -14,6 +17,11 @@ public static class LiveRegistration
                 o.AddFilter<HubGuards>();
             })
             .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter()));
+        builder.Services.AddSingleton<LocalConnections>();
+        builder.Services.AddSingleton<HubLifetimeManager<MeetingHub>>(sp => new LocalScreens<MeetingHub>(
+            sp.GetKeyedService<HubLifetimeManager<MeetingHub>>(LocalScreens<MeetingHub>.Shared)
+            ?? ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<MeetingHub>>(sp),
+            sp.GetRequiredService<LocalConnections>()));
         builder.Services.AddSingleton<HubGuards>();
         builder.Services.AddSingleton<MeetingBroadcaster>();
         builder.Services.AddSingleton<MeetingWatcher>();

@@ -14,7 +14,7 @@ namespace Meetings.Server.Live;
 /// push is not durable: a screen that misses something catches up by sequence number. What else follows from a
 /// commit (notices, phone lines) is done by the journal's followers, never here, so nothing here waits for them.
 /// </summary>
-public sealed class MeetingBroadcaster(IHubContext<MeetingHub> hub, TimeProvider clock, ILogger<MeetingBroadcaster> log)
+public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvider clock, ILogger<MeetingBroadcaster> log)
 {
     private readonly ConcurrentDictionary<Guid, MeetingFeed> _feeds = new();
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> _following = new(StringComparer.Ordinal);
@@ -75,6 +75,9 @@ public sealed class MeetingBroadcaster(IHubContext<MeetingHub> hub, TimeProvider
         return (screens.Count == 0 ? 0 : screens.Max(s => s.Waiting), screens.Sum(s => s.Resyncs));
     }
 
-    private MeetingFeed Feed(Guid meetingId) => _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id,
-        update => hub.Clients.Client(connectionId).SendAsync(nameof(IMeetingClient.MeetingUpdated), update.Message), log), log));
+    private MeetingFeed Feed(Guid meetingId) => _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id, Writer(connectionId), log), log));
+
+    /// <summary>Writes updates to a connection as serialized once; a connection gone before it followed gets nothing.</summary>
+    private Func<LiveUpdate, ValueTask> Writer(string connectionId) =>
+        connections.Find(connectionId) is { } connection ? update => connection.WriteAsync(update.Invocation) : _ => ValueTask.CompletedTask;
 }

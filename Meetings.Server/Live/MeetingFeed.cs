@@ -2,6 +2,8 @@ using System.Text.Json;
 using System.Threading.Channels;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 
 namespace Meetings.Server.Live;
 
@@ -85,28 +87,34 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
                 latest = change.Snapshot;
             }
             if (latest is null) continue;
+            LiveUpdate? handed = null;
             try
             {
-                Hand(events, latest);
+                handed = Hand(events, latest);
             }
             catch (Exception e)
             {
                 log.LogError(e, "Working out update {Sequence} of meeting {MeetingId} failed; its screens are told to catch up.", latest.Sequence, meetingId);
                 Resync(latest);
             }
+            // Paced: the next update waits until nearly every screen has this one (never longer than MostWait), and
+            // whatever changes meanwhile goes out together. So the work of sending never outgrows what the server can
+            // send: a flood of changes makes fewer, larger updates, not a backlog, and a slow screen holds up nobody.
+            if (handed is not null) await handed.Delivery.Mostly.WaitAsync(MostWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 
+    /// <summary>The longest the next update waits for screens still taking this one.</summary>
+    private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(1);
+
     /// <summary>Works out the patch from the snapshot screens hold to <paramref name="latest"/>, once, and posts it to every screen.</summary>
-    private void Hand(List<JournalEventDto> events, MeetingSnapshot latest)
+    private LiveUpdate? Hand(List<JournalEventDto> events, MeetingSnapshot latest)
     {
         var before = _current!;
-        if (latest.Sequence <= before.Sequence) return;
+        if (latest.Sequence <= before.Sequence) return null;
         var utf8 = JsonSerializer.SerializeToUtf8Bytes(latest, LiveJson.Options);
         var document = JsonDocument.Parse(utf8);
         var patch = SnapshotDiff.Diff(_document!.RootElement, document.RootElement);
-        var update = LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence,
-            [.. events.Where(e => e.Sequence > before.Sequence && e.Sequence <= latest.Sequence)], patch);
         Outbox[] screens;
         lock (_gate)
         {
@@ -115,7 +123,10 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         }
         _document.Dispose();
         _document = document;
+        var update = LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence,
+            [.. events.Where(e => e.Sequence > before.Sequence && e.Sequence <= latest.Sequence)], patch, screens.Length);
         foreach (var screen in screens) screen.Post(update);
+        return update;
     }
 
     private void Resync(MeetingSnapshot latest)
@@ -174,15 +185,27 @@ public sealed class SharedSnapshot
 /// </summary>
 internal sealed class LiveUpdate
 {
-    private LiveUpdate(long from, long sequence, RawJson message, bool resync) => (From, Sequence, Message, IsResync) = (from, sequence, message, resync);
+    private LiveUpdate(long from, long sequence, RawJson message, bool resync, int screens)
+    {
+        (From, Sequence, Message, IsResync) = (from, sequence, message, resync);
+        Invocation = new SerializedHubMessage(new InvocationMessage(nameof(IMeetingClient.MeetingUpdated), [message]));
+        Delivery = new UpdateDelivery(screens);
+    }
 
     public long From { get; }
     public long Sequence { get; }
     public bool IsResync { get; }
     /// <summary>The <c>MeetingUpdate</c> as JSON, the argument of <c>MeetingUpdated</c>.</summary>
     public RawJson Message { get; }
+    /// <summary>The whole <c>MeetingUpdated</c> message, serialized once per protocol for every connection.</summary>
+    public SerializedHubMessage Invocation { get; }
+    /// <summary>How many of the screens it was posted to have it yet.</summary>
+    public UpdateDelivery Delivery { get; }
 
-    public static LiveUpdate Patch(Guid meetingId, long from, long sequence, IReadOnlyList<JournalEventDto> events, IReadOnlyList<byte[]> patch) =>
+    /// <summary>One screen has it (or will never have it: dropped, or its connection closed).</summary>
+    public void Delivered() => Delivery.Done();
+
+    public static LiveUpdate Patch(Guid meetingId, long from, long sequence, IReadOnlyList<JournalEventDto> events, IReadOnlyList<byte[]> patch, int screens) =>
         new(from, sequence, Write(meetingId, from, sequence, json =>
         {
             json.WritePropertyName("events");
@@ -190,8 +213,9 @@ internal sealed class LiveUpdate
             json.WriteStartArray("patch");
             foreach (var op in patch) json.WriteRawValue(op, skipInputValidation: true);
             json.WriteEndArray();
-        }), resync: false);
+        }), resync: false, screens);
 
+    /// <summary>The word to catch up, for one screen.</summary>
     public static LiveUpdate Resync(Guid meetingId, long from, long sequence) =>
         new(from, sequence, Write(meetingId, from, sequence, json =>
         {
@@ -199,7 +223,7 @@ internal sealed class LiveUpdate
             json.WriteEndArray();
             json.WriteNull("patch");
             json.WriteBoolean("resync", true);
-        }), resync: true);
+        }), resync: true, screens: 1);
 
     private static RawJson Write(Guid meetingId, long from, long sequence, Action<Utf8JsonWriter> body)
     {
@@ -214,5 +238,27 @@ internal sealed class LiveUpdate
             json.WriteEndObject();
         }
         return new RawJson(buffer.WrittenSpan.ToArray());
+    }
+}
+
+/// <summary>How many screens an update has still to reach; <see cref="Mostly"/> once all but a few stragglers have it.</summary>
+internal sealed class UpdateDelivery
+{
+    private readonly TaskCompletionSource _mostly = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly int _stragglers;
+    private int _remaining;
+
+    public UpdateDelivery(int screens)
+    {
+        // One in fifty may lag (at least one, so a lone slow screen never holds up another).
+        (_remaining, _stragglers) = (screens, Math.Max(1, screens / 50));
+        if (_remaining <= _stragglers) _mostly.TrySetResult();
+    }
+
+    public Task Mostly => _mostly.Task;
+
+    public void Done()
+    {
+        if (Interlocked.Decrement(ref _remaining) <= _stragglers) _mostly.TrySetResult();
     }
 }

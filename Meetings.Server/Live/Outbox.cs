@@ -7,7 +7,7 @@ namespace Meetings.Server.Live;
 /// single resync, which tells the screen to fetch the meeting as it is. So a screen that reads slowly or not at all
 /// costs the server a bounded outbox, and its SignalR connection has one writer of updates, never two at once.
 /// </summary>
-internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, Task> send, ILogger log)
+internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, ILogger log)
 {
     public const int Capacity = 32;
 
@@ -29,12 +29,17 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, Task> send, ILogge
     {
         lock (_gate)
         {
-            if (_closed) return;
+            if (_closed)
+            {
+                update.Delivered();
+                return;
+            }
             if (_waiting.Count >= Capacity)
             {
                 // The screen is far behind: what waits is worth less than the meeting as it is now.
                 var from = _waiting.Peek().From;
-                _waiting.Clear();
+                Drop();
+                update.Delivered();
                 update = LiveUpdate.Resync(meetingId, from, update.Sequence);
                 Resyncs++;
             }
@@ -51,8 +56,14 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, Task> send, ILogge
         lock (_gate)
         {
             _closed = true;
-            _waiting.Clear();
+            Drop();
         }
+    }
+
+    /// <summary>Gives up what waits (under the gate): for the feed's pacing, a dropped update counts as handled.</summary>
+    private void Drop()
+    {
+        while (_waiting.TryDequeue(out var dropped)) dropped.Delivered();
     }
 
     private async Task WriteAsync()
@@ -77,6 +88,7 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, Task> send, ILogge
                 // A connection that fails is closed by SignalR; the screen catches up when it comes back.
                 log.LogDebug(e, "Sending update {Sequence} of meeting {MeetingId} to a screen failed.", next.Sequence, meetingId);
             }
+            next.Delivered();
         }
     }
 }

@@ -12,14 +12,19 @@ public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entrie
 
 /// <summary>
 /// The one path by which a meeting changes. Each meeting's state is cached on this instance and caught up
-/// from the journal before every command, so commands never replay a whole journal and another instance's
-/// appends are seen. Commands on one meeting run one at a time here; across instances the journal's unique
+/// from the journal before every commit, so commands never replay a whole journal and another instance's
+/// appends are seen. Commands on one meeting are decided one at a time here, in the order they arrive, and
+/// committed together: whatever arrived while one commit was being written is decided in order (each on the
+/// state the ones before it left) and appended in the next single transaction, so a crowd signing up costs
+/// one write and one live update per batch, not one per person. Across instances the journal's unique
 /// (meeting, sequence) index decides, and the loser catches up and decides again. After a commit, the live
 /// push goes out at once and the journal's followers are woken for everything else that follows from it.
 /// </summary>
 public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, CommitSignal commits, ILogger<MeetingStore> log)
 {
     private const int Attempts = 5;
+    /// <summary>The most commands one transaction takes; more wait for the next.</summary>
+    private const int MostPerCommit = 500;
     private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
 
     /// <summary>Runs a command: decide against current state, append, then apply. Throws what the domain refuses.</summary>
@@ -29,45 +34,91 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
 
     /// <summary>
     /// Runs a command and takes <paramref name="view"/> of the meeting as it stands right after, still under the
-    /// meeting's lock: the cached state is never handed out, since the next command changes it in place.
+    /// meeting's lock: the cached state is never handed out, since the next command changes it in place. Answers once
+    /// the command's events are committed (or with what refused it).
     /// </summary>
     public async Task<CommandResult<T>> ExecuteAsync<T>(
         Guid meetingId, Actor actor, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide, Func<Meeting, T> view, CancellationToken ct = default)
     {
+        ct.ThrowIfCancellationRequested();
+        var command = new Command<T>(actor, decide, view, ct);
         var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
-        await cached.Lock.WaitAsync(ct);
+        // The first to find nobody committing commits, inline; everyone else's command waits for that commit or the next.
+        if (cached.Queue(command)) await CommitQueuedAsync(meetingId, cached);
+        return await command.Answer;
+    }
+
+    /// <summary>Commits what is queued, then hands the next batch (if any arrived meanwhile) to a fresh task.</summary>
+    private async Task CommitQueuedAsync(Guid meetingId, Cached cached)
+    {
+        IReadOnlyList<QueuedCommand> batch;
+        await cached.Lock.WaitAsync();
         try
         {
-            for (var attempt = 1; ; attempt++)
-            {
-                await using var scope = scopes.CreateAsyncScope();
-                var journal = scope.ServiceProvider.GetRequiredService<MeetingJournal>();
-                var meeting = await CatchUpAsync(meetingId, cached, journal, ct);
-                var now = clock.GetUtcNow();
-                var events = decide(meeting, now);
-                if (events.Length == 0) return new CommandResult<T>(view(meeting), []);
-                try
-                {
-                    var entries = await journal.AppendAsync(meetingId, cached.Last, events, actor, now, ct);
-                    foreach (var e in events) meeting.Apply(e);
-                    cached.Last = entries[^1];
-                    await broadcaster.PublishAsync(meeting, entries);
-                    commits.Raise(meetingId);
-                    return new CommandResult<T>(view(meeting), entries);
-                }
-                catch (JournalConflictException) when (attempt < Attempts)
-                {
-                    log.LogInformation("Meeting {MeetingId} was changed elsewhere; catching up (attempt {Attempt}).", meetingId, attempt);
-                }
-                catch (JournalConflictException)
-                {
-                    throw new ConflictException("The meeting changed while this was being recorded; please try again.");
-                }
-            }
+            batch = cached.TakeQueued(MostPerCommit);
+            await CommitAsync(meetingId, cached, batch);
         }
         finally
         {
             cached.Lock.Release();
+        }
+        if (!cached.DoneCommitting()) _ = Task.Run(() => CommitQueuedAsync(meetingId, cached));
+        // Answered last, so that callers carrying on inline do not hold up the next batch.
+        foreach (var command in batch) command.Reply();
+    }
+
+    /// <summary>Decides each command in order on the state the ones before it left, and appends all their events in one transaction.</summary>
+    private async Task CommitAsync(Guid meetingId, Cached cached, IReadOnlyList<QueuedCommand> batch)
+    {
+        if (batch.Count == 0) return;
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var journal = scope.ServiceProvider.GetRequiredService<MeetingJournal>();
+                var meeting = await CatchUpAsync(meetingId, cached, journal, CancellationToken.None);
+                var now = clock.GetUtcNow();
+                var events = new List<(MeetingEvent, Actor)>();
+                foreach (var command in batch)
+                {
+                    var decided = command.Decide(meeting, now);
+                    // Applied at once, ahead of the journal: the next command decides on it. A failed append forgets it all.
+                    foreach (var e in decided)
+                    {
+                        meeting.Apply(e);
+                        events.Add((e, command.Actor));
+                    }
+                    command.Decided(meeting, decided.Length);
+                }
+                if (events.Count == 0) return;
+                var entries = await journal.AppendAsync(meetingId, cached.Last, events, now);
+                cached.Last = entries[^1];
+                var next = 0;
+                foreach (var command in batch) next = command.Committed(entries, next);
+                await broadcaster.PublishAsync(meeting, entries);
+                commits.Raise(meetingId);
+                return;
+            }
+            catch (JournalConflictException) when (attempt < Attempts)
+            {
+                log.LogInformation("Meeting {MeetingId} was changed elsewhere; catching up (attempt {Attempt}).", meetingId, attempt);
+                cached.Forget();
+            }
+            catch (JournalConflictException)
+            {
+                cached.Forget();
+                foreach (var command in batch) command.Failed(new ConflictException("The meeting changed while this was being recorded; please try again."));
+                return;
+            }
+            catch (Exception e)
+            {
+                // Nothing was committed, and the cached state may hold events that were not: read it again next time.
+                if (e is not NotFoundException) log.LogError(e, "Commands on meeting {MeetingId} could not be recorded.", meetingId);
+                cached.Forget();
+                foreach (var command in batch) command.Failed(e);
+                return;
+            }
         }
     }
 
@@ -148,7 +199,13 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         if (missed.Count > 0)
         {
             var events = missed.Select(EventSerializer.Deserialize).ToList();
-            if (cached.Meeting is null) cached.Meeting = Meeting.FromHistory(events);
+            if (cached.Meeting is null)
+            {
+                cached.Meeting = Meeting.FromHistory(events);
+                // Read again after a failed commit: what others appended since is handed on like any catch-up.
+                if (cached.Forgotten is { } seen) await broadcaster.PublishAsync(cached.Meeting, [.. missed.Where(e => e.Sequence > seen)]);
+                cached.Forgotten = null;
+            }
             else
             {
                 foreach (var e in events) cached.Meeting.Apply(e);
@@ -164,8 +221,133 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
 
     private sealed class Cached
     {
+        private readonly Queue<QueuedCommand> _queued = new();
+        private bool _committing;
+
         public SemaphoreSlim Lock { get; } = new(1, 1);
         public Meeting? Meeting { get; set; }
         public JournalEntry? Last { get; set; }
+
+        /// <summary>Queues a command; true if nobody is committing, so the caller must.</summary>
+        public bool Queue(QueuedCommand command)
+        {
+            lock (_queued)
+            {
+                _queued.Enqueue(command);
+                if (_committing) return false;
+                return _committing = true;
+            }
+        }
+
+        /// <summary>Up to <paramref name="most"/> queued commands, leaving out those whose callers gave up before their turn.</summary>
+        public List<QueuedCommand> TakeQueued(int most)
+        {
+            var batch = new List<QueuedCommand>();
+            lock (_queued)
+                while (batch.Count < most && _queued.TryDequeue(out var command))
+                    if (command.StillWanted()) batch.Add(command);
+            return batch;
+        }
+
+        /// <summary>True if nothing more is queued (and so nobody is committing now); false if the caller must commit again.</summary>
+        public bool DoneCommitting()
+        {
+            lock (_queued) return !(_committing = _queued.Count > 0);
+        }
+
+        /// <summary>The sequence the screens here were last handed, while the state is being read again after a failed commit.</summary>
+        public long? Forgotten { get; set; }
+
+        /// <summary>Drops the state (it may hold events that were not committed): the next catch-up reads it all again.</summary>
+        public void Forget()
+        {
+            Forgotten ??= Last?.Sequence;
+            (Meeting, Last) = (null, null);
+        }
+    }
+
+    /// <summary>A command waiting for its turn: how it decides, then its outcome once its batch is committed or refused.</summary>
+    private abstract class QueuedCommand(Actor actor, CancellationToken ct)
+    {
+        private Exception? _failure;
+
+        public Actor Actor => actor;
+        protected int Count { get; private set; }
+        protected IReadOnlyList<JournalEntry> Entries { get; private set; } = [];
+
+        /// <summary>False, and the caller told so, if the caller gave up before the command's turn.</summary>
+        public bool StillWanted()
+        {
+            if (!ct.IsCancellationRequested) return true;
+            Cancel(ct);
+            return false;
+        }
+
+        /// <summary>The command's events, or none if the domain refused it (the refusal is then its answer).</summary>
+        public MeetingEvent[] Decide(Meeting meeting, DateTimeOffset now)
+        {
+            (_failure, Count, Entries) = (null, 0, []);
+            try
+            {
+                return DecideOn(meeting, now);
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+                return [];
+            }
+        }
+
+        /// <summary>Takes the caller's view of the meeting right after this command's events.</summary>
+        public void Decided(Meeting meeting, int count)
+        {
+            Count = count;
+            if (_failure is not null) return;
+            try
+            {
+                View(meeting);
+            }
+            catch (Exception e)
+            {
+                _failure = e;
+            }
+        }
+
+        /// <summary>Takes this command's entries from the batch's, from <paramref name="first"/> on; answers where the next command's begin.</summary>
+        public int Committed(IReadOnlyList<JournalEntry> entries, int first)
+        {
+            Entries = [.. entries.Skip(first).Take(Count)];
+            return first + Count;
+        }
+
+        /// <summary>The whole batch failed: nothing of it was recorded.</summary>
+        public void Failed(Exception e) => _failure = e;
+
+        /// <summary>Gives the caller its answer: what refused it, or its view and entries.</summary>
+        public void Reply()
+        {
+            if (_failure is null) Succeed();
+            else Fail(_failure);
+        }
+
+        protected abstract MeetingEvent[] DecideOn(Meeting meeting, DateTimeOffset now);
+        protected abstract void View(Meeting meeting);
+        protected abstract void Succeed();
+        protected abstract void Fail(Exception e);
+        protected abstract void Cancel(CancellationToken ct);
+    }
+
+    private sealed class Command<T>(Actor actor, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide, Func<Meeting, T> view, CancellationToken ct)
+        : QueuedCommand(actor, ct)
+    {
+        private readonly TaskCompletionSource<CommandResult<T>> _answer = new();
+        private T _view = default!;
+
+        public Task<CommandResult<T>> Answer => _answer.Task;
+        protected override MeetingEvent[] DecideOn(Meeting meeting, DateTimeOffset now) => decide(meeting, now);
+        protected override void View(Meeting meeting) => _view = view(meeting);
+        protected override void Succeed() => _answer.TrySetResult(new CommandResult<T>(_view, Entries));
+        protected override void Fail(Exception e) => _answer.TrySetException(e);
+        protected override void Cancel(CancellationToken ct) => _answer.TrySetCanceled(ct);
     }
 }

@@ -15,7 +15,7 @@ public static class ScaleOutRegistration
     /// Several instances on one database. With <c>Redis:Configuration</c> set (a StackExchange.Redis configuration
     /// string such as <c>redis.city.internal:6379,password=...</c>): SignalR's Redis backplane, so a message to a
     /// group or a connection reaches it on whichever instance it is connected to (the clerks' phone status, say),
-    /// except a meeting's live updates, which each instance sends its own screens (<see cref="InstanceMeetingGroups{THub}"/>);
+    /// except a meeting's live updates, which each instance writes to its own screens (<see cref="MeetingBroadcaster"/>);
     /// the <see cref="CommitRelay"/>, so each instance passes on another's changes to its own screens at once; and one
     /// key ring for sign-in cookies (and everything else ASP.NET Core protects) kept in Redis, so a cookie one
     /// instance gave is good at the others.
@@ -36,8 +36,8 @@ public static class ScaleOutRegistration
             return options;
         }
         builder.Services.AddSignalR().AddStackExchangeRedis(o => o.Configuration = Options());
-        builder.Services.AddSingleton<HubLifetimeManager<MeetingHub>>(sp =>
-            new InstanceMeetingGroups<MeetingHub>(ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<MeetingHub>>(sp)));
+        builder.Services.AddKeyedSingleton<HubLifetimeManager<MeetingHub>>(LocalScreens<MeetingHub>.Shared,
+            (sp, _) => ActivatorUtilities.CreateInstance<RedisHubLifetimeManager<MeetingHub>>(sp));
         var keyRing = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(Options()));
         // One application name whatever folder each instance runs from, so they read each other's cookies.
         builder.Services.AddDataProtection().SetApplicationName("Meetings")
