@@ -54,8 +54,15 @@ public sealed class LiveClient : IAsyncDisposable
     {
         var jar = new CookieContainer();
         if (email is not null) await host.SignInAsync(email, jar);
+        return await ConnectAsync(host.BaseAddress, email is null ? null : jar, name, meetingId);
+    }
+
+    /// <summary>Connects to any server over WebSockets: with the cookies of a signed-in account, or else as a resident with a fresh token.</summary>
+    public static async Task<LiveClient> ConnectAsync(Uri server, CookieContainer? signedIn, string name, Guid meetingId)
+    {
+        var jar = signedIn ?? new CookieContainer();
         var connection = new HubConnectionBuilder()
-            .WithUrl(new Uri(host.BaseAddress, "/hubs/meeting"), o =>
+            .WithUrl(new Uri(server, "/hubs/meeting"), o =>
             {
                 o.Cookies = jar;
                 o.Transports = Microsoft.AspNetCore.Http.Connections.HttpTransportType.WebSockets;
@@ -64,7 +71,7 @@ public sealed class LiveClient : IAsyncDisposable
             .WithAutomaticReconnect([TimeSpan.Zero, TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500), TimeSpan.FromSeconds(1)])
             .WithStatefulReconnect()
             .Build();
-        var client = new LiveClient(connection, name, email is null ? $"resident-{Guid.NewGuid():N}" : null);
+        var client = new LiveClient(connection, name, signedIn is null ? $"resident-{Guid.NewGuid():N}" : null);
         await connection.StartAsync();
         await client.JoinAsync(meetingId);
         return client;
