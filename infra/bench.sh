@@ -5,7 +5,8 @@
 # 2. TwiML answers to an incoming call.
 # 3. The live hearing (infra/Meetings.Bench): viewers joining, memory per idle viewer, fan-out at each viewer count
 #    against a raw Kestrel WebSocket server sending the same bytes to as many sockets, update sizes at 0/200/1,000
-#    speakers in line, and sign-ups flooding while everyone watches. Its last line is one JSON object.
+#    speakers in line, sign-ups flooding while everyone watches, and the server killed and started again under every
+#    viewer. Its last line is one JSON object.
 # Not part of infra/test.sh: the machine is shared and noisy, so figures are measured here, never asserted in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -19,17 +20,26 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 dotnet publish Meetings.Server -c Release -o "$out/publish" -nologo -v quiet >/dev/null
 dotnet publish infra/Meetings.Bench -c Release -o "$out/load" -nologo -v quiet >/dev/null
 port=5077
-ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
+# The server runs under a supervisor, as systemd would run it: started again whenever it stops (the last step of the
+# hearing kills it to time the viewers' return), until this script ends. Its pid now is in server.pid.
+export ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
   Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
-  PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning \
-  bash -c "cd '$out/publish' && exec ./Meetings.Server --urls http://127.0.0.1:$port" > "$out/server.log" 2>&1 &
-server=$!
-trap 'kill $server 2>/dev/null || true' EXIT
+  PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning
+(
+  cd "$out/publish"
+  while [ ! -e ../stop ]; do
+    ./Meetings.Server --urls "http://127.0.0.1:$port" >> ../server.log 2>&1 &
+    echo $! > ../server.pid
+    wait $! || true
+  done
+) &
+supervisor=$!
+trap 'touch "$out/stop"; kill "$(cat "$out/server.pid" 2>/dev/null)" $supervisor 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
 
 {
   echo "$(date -u +%Y-%m-%d), $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), infra/bench.sh $*"
   "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --prepare-only
   node infra/bench/measure.mjs "http://127.0.0.1:$port" || echo "the browser measurements failed (exit $?)"
-  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --server-pid "$server" --prepared "$@"
+  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --server-pid-file "$out/server.pid" --prepared "$@"
 } 2>&1 | tee "$out/results.txt"

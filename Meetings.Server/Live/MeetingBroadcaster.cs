@@ -17,7 +17,8 @@ namespace Meetings.Server.Live;
 public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvider clock, ILogger<MeetingBroadcaster> log)
 {
     private readonly ConcurrentDictionary<Guid, MeetingFeed> _feeds = new();
-    private readonly ConcurrentDictionary<string, ConcurrentDictionary<Guid, byte>> _following = new(StringComparer.Ordinal);
+    // Per connection, the meetings it follows (nearly always one): a small array, replaced whole, costs a screen least.
+    private readonly ConcurrentDictionary<string, Guid[]> _following = new(StringComparer.Ordinal);
 
     /// <summary>The clerks of a meeting, who alone see the phone callers' states.</summary>
     public static string ClerksGroup(Guid meetingId) => $"clerks:{meetingId:N}";
@@ -51,20 +52,20 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     /// <summary>Makes a connection follow a meeting (loaded already) and returns the snapshot it starts from.</summary>
     public SharedSnapshot Follow(Guid meetingId, string connectionId)
     {
-        _following.GetOrAdd(connectionId, _ => new()).TryAdd(meetingId, 0);
+        _following.AddOrUpdate(connectionId, [meetingId], (_, held) => held.Contains(meetingId) ? held : [.. held, meetingId]);
         return Feed(meetingId).Follow(connectionId);
     }
 
     public void Unfollow(Guid meetingId, string connectionId)
     {
         if (_feeds.TryGetValue(meetingId, out var feed)) feed.Unfollow(connectionId);
-        if (_following.TryGetValue(connectionId, out var meetings)) meetings.TryRemove(meetingId, out _);
+        _following.AddOrUpdate(connectionId, [], (_, held) => [.. held.Where(m => m != meetingId)]);
     }
 
     public void Disconnected(string connectionId)
     {
         if (!_following.TryRemove(connectionId, out var meetings)) return;
-        foreach (var meetingId in meetings.Keys)
+        foreach (var meetingId in meetings)
             if (_feeds.TryGetValue(meetingId, out var feed)) feed.Unfollow(connectionId);
     }
 

@@ -42,6 +42,42 @@ internal sealed class Crowd : IAsyncDisposable
         return took;
     }
 
+    /// <summary>
+    /// After the server went away: every viewer connects and joins again, <paramref name="parallel"/> at a time at most,
+    /// retrying after 200-500 ms until it is in or <paramref name="within"/> is up. Answers the seconds each took to be back.
+    /// </summary>
+    public async Task<List<double>> RejoinAsync(Func<int, Task<HubSocket>> connect, int parallel, TimeSpan within, CancellationToken ct)
+    {
+        var started = Stopwatch.GetTimestamp();
+        var took = new List<double>();
+        using var gate = new SemaphoreSlim(parallel);
+        var back = await Task.WhenAll(_viewers.Select(async gone =>
+        {
+            await gone.DisposeAsync();
+            while (Stopwatch.GetElapsedTime(started) < within)
+            {
+                await gate.WaitAsync(ct);
+                try
+                {
+                    var viewer = await connect(gone.Index);
+                    viewer.Updated = Heard;
+                    lock (took) took.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
+                    return viewer;
+                }
+                catch (Exception e) when (e is not OperationCanceledException) { }
+                finally
+                {
+                    gate.Release();
+                }
+                await Task.Delay(200 + Random.Shared.Next(300), ct);
+            }
+            return null;
+        }));
+        _viewers.Clear();
+        _viewers.AddRange(back.OfType<HubSocket>());
+        return took;
+    }
+
     /// <summary>A loopback source address for the i-th connection: 127.0.0.2 to 127.0.0.251.</summary>
     public static IPAddress Address(int i) => new([127, 0, 0, (byte)(2 + i % 250)]);
 

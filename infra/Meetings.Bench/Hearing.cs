@@ -12,7 +12,7 @@ namespace Meetings.Bench;
 /// join by the thousand, residents sign up, the clerk extends the turn. Each measurement is taken against Meetings and,
 /// where it has a counterpart, against the raw WebSocket baseline with the same viewers and the same bytes.
 /// </summary>
-internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int fanoutCommands, int floodRate, int floodSeconds, int baselinePort, bool prepared)
+internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerSteps, int fanoutCommands, int floodRate, int floodSeconds, int baselinePort, bool prepared)
 {
     private const int Signers = 100;
     private readonly Dictionary<string, object?> _result = new();
@@ -29,6 +29,9 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
         Interlocked.Increment(ref _errors);
         lock (_problems) if (_problems.Count < 5) _problems.Add(e.Message.Length > 160 ? e.Message[..160] : e.Message);
     }
+
+    /// <summary>The server's process now: bench.sh's supervisor writes it, and starts it again when it stops.</summary>
+    private int ServerPid => int.Parse(File.ReadAllText(serverPidFile).Trim(), CultureInfo.InvariantCulture);
 
     private Uri Hub => new(server.ToString().Replace("http", "ws", StringComparison.Ordinal).TrimEnd('/') + "/hubs/meeting");
 
@@ -57,7 +60,8 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
         var top = viewerSteps[^1];
         foreach (var key in new[] { "fanout_p50_ms", "fanout_p99_ms", "baseline_fanout_p50_ms", "baseline_fanout_p99_ms", "fanout_ratio_p50", "fanout_ratio_p99",
                      "rss_per_viewer_kb", "baseline_rss_per_viewer_kb", "server_rss_mb",
-                     "signup_p50_ms", "signup_p99_ms", "command_p50_ms", "command_p99_ms", "viewer_lag_p99_ms", "missed_after_flood", "server_rss_peak_mb" })
+                     "signup_p50_ms", "signup_p99_ms", "command_p50_ms", "command_p99_ms", "viewer_lag_p99_ms", "missed_after_flood", "server_rss_peak_mb",
+                     "reconnect_all_back_s", "reconnect_back", "reconnect_p50_s", "reconnect_p99_s", "server_rss_after_flood_mb", "server_rss_back_to_idle_s" })
             if (_result.TryGetValue($"{key}_{top}", out var value)) _result[key] = value;
         if (_probe?.Kept is { IsEmpty: false } kept)
         {
@@ -179,10 +183,10 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
         await using var crowd = new Crowd();
         using var pinging = new CancellationTokenSource();
         var pings = PingEvery(crowd, pinging.Token);
-        var before = Stats.Rss(serverPid);
+        var before = Stats.Rss(ServerPid);
         foreach (var n in viewerSteps)
         {
-            var cpu = Stats.Cpu(serverPid);
+            var cpu = Stats.Cpu(ServerPid);
             var wall = Stopwatch.StartNew();
             var grew = crowd.Count;
             var joins = await crowd.GrowAsync(n, async i =>
@@ -193,14 +197,14 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
             }, parallel: 100, ct);
             var joined = n - grew;
             _result[$"join_p50_ms_{n}"] = Round(Stats.Percentile(joins, 0.5));
-            _result[$"join_server_cpu_ms_per_viewer_{n}"] = Round((Stats.Cpu(serverPid) - cpu).TotalMilliseconds / joined);
+            _result[$"join_server_cpu_ms_per_viewer_{n}"] = Round((Stats.Cpu(ServerPid) - cpu).TotalMilliseconds / joined);
             Console.WriteLine($"{n:N0} viewers: {joined:N0} joined in {wall.Elapsed.TotalSeconds:F1} s, join p50 {Stats.Percentile(joins, 0.5):F1} ms, " +
-                $"server CPU {(Stats.Cpu(serverPid) - cpu).TotalMilliseconds / joined:F2} ms per join");
+                $"server CPU {(Stats.Cpu(ServerPid) - cpu).TotalMilliseconds / joined:F2} ms per join");
             await Task.Delay(3000, ct);
-            var perViewer = (Stats.Rss(serverPid) - before) / 1024.0 / n;
+            var perViewer = (Stats.Rss(ServerPid) - before) / 1024.0 / n;
             _result[$"rss_per_viewer_kb_{n}"] = Round(perViewer);
-            _result[$"server_rss_mb_{n}"] = Round(Stats.Rss(serverPid) / 1048576.0);
-            Console.WriteLine($"{n:N0} viewers: server memory {Stats.Rss(serverPid) / 1048576.0:N0} MB, {perViewer:F1} KB per idle viewer");
+            _result[$"server_rss_mb_{n}"] = Round(Stats.Rss(ServerPid) / 1048576.0);
+            Console.WriteLine($"{n:N0} viewers: server memory {Stats.Rss(ServerPid) / 1048576.0:N0} MB, {perViewer:F1} KB per idle viewer");
 
             var (p50, p99, missed) = await FanOutAsync(crowd, n, async () =>
             {
@@ -219,6 +223,49 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
         await UpdateSizesAsync(1000, ct);
         pinging.Cancel();
         await pings;
+        await RestartAsync(crowd, ct);
+    }
+
+    /// <summary>
+    /// The server is killed (SIGKILL) under every viewer and started again by bench.sh's supervisor, as systemd would:
+    /// how long until every viewer has joined again, each retrying every 200-500 ms as a client does, with at most 500
+    /// connecting at once.
+    /// </summary>
+    private async Task RestartAsync(Crowd crowd, CancellationToken ct)
+    {
+        var n = crowd.Count;
+        var killed = ServerPid;
+        var clock = Stopwatch.StartNew();
+        Process.GetProcessById(killed).Kill();
+        var started = Task.Run(async () =>
+        {
+            using var http = new HttpClient { BaseAddress = server, Timeout = TimeSpan.FromSeconds(2) };
+            while (true)
+            {
+                try
+                {
+                    if (ServerPid != killed && (await http.GetAsync("/healthz", ct)).IsSuccessStatusCode) return clock.Elapsed.TotalSeconds;
+                }
+                catch (Exception e) when (e is HttpRequestException or TaskCanceledException or FormatException or IOException) { }
+                await Task.Delay(50, ct);
+            }
+        }, ct);
+        var back = await crowd.RejoinAsync(async i =>
+        {
+            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
+            var joined = await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+            viewer.Sequence = joined.Number("\"sequence\":") ?? 0;
+            return viewer;
+        }, parallel: 500, TimeSpan.FromSeconds(120), ct);
+        var all = clock.Elapsed.TotalSeconds;
+        var current = crowd.Viewers.Count(v => v.Sequence >= _last);
+        _result["restart_server_up_s"] = Round(await started);
+        _result[$"reconnect_all_back_s_{n}"] = back.Count == n ? Round(all) : null;
+        _result[$"reconnect_back_{n}"] = back.Count;
+        _result[$"reconnect_p50_s_{n}"] = Round(Stats.Percentile(back, 0.5));
+        _result[$"reconnect_p99_s_{n}"] = Round(Stats.Percentile(back, 0.99));
+        Console.WriteLine($"server killed and started again (up after {_result["restart_server_up_s"]} s): {back.Count:N0} of {n:N0} viewers joined again, " +
+            $"all by {all:F1} s (p50 {Stats.Percentile(back, 0.5):F1} s, p99 {Stats.Percentile(back, 0.99):F1} s); {current:N0} hold the latest change");
     }
 
     /// <summary>One change at a time: a mark just before it, then every viewer must hold it before the next.</summary>
@@ -246,7 +293,8 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
         var commands = new List<double>();
         var marks = new List<Mark>();
         var inFlight = new List<Task>();
-        var peak = Stats.Rss(serverPid);
+        var idle = Stats.Rss(ServerPid);
+        var peak = idle;
         var clock = Stopwatch.StartNew();
         var total = floodRate * floodSeconds;
         var clerk = Task.Run(async () =>
@@ -266,7 +314,7 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
             if (i % (floodRate / 4) == 0)
             {
                 marks.Add(crowd.Place(_probe.Sequence > _last ? _probe.Sequence : _last));
-                peak = Math.Max(peak, Stats.Rss(serverPid));
+                peak = Math.Max(peak, Stats.Rss(ServerPid));
             }
             var number = _signUps + i;
             inFlight.Add(Task.Run(async () =>
@@ -301,6 +349,18 @@ internal sealed class Hearing(Uri server, int serverPid, int[] viewerSteps, int 
         Console.WriteLine($"{n:N0} viewers, {floodRate} sign-ups a second for {floodSeconds} s: sign-up p50 {_result[$"signup_p50_ms_{n}"]} ms, p99 {_result[$"signup_p99_ms_{n}"]} ms; " +
             $"clerk's command p50 {_result[$"command_p50_ms_{n}"]} ms, p99 {_result[$"command_p99_ms_{n}"]} ms; viewer lag p99 {_result[$"viewer_lag_p99_ms_{n}"]} ms; " +
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB");
+        await MemoryAfterFloodAsync(n, idle, ct);
+    }
+
+    /// <summary>The server's memory every 10 s for a minute after the flood, against what it held idle before it.</summary>
+    private async Task MemoryAfterFloodAsync(int n, long idle, CancellationToken ct)
+    {
+        var after = Stopwatch.StartNew();
+        long now;
+        while ((now = Stats.Rss(ServerPid)) > idle * 1.1 && after.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10_000, ct);
+        _result[$"server_rss_after_flood_mb_{n}"] = Round(now / 1048576.0);
+        _result[$"server_rss_back_to_idle_s_{n}"] = now <= idle * 1.1 ? Round(after.Elapsed.TotalSeconds) : null;
+        Console.WriteLine($"server memory {after.Elapsed.TotalSeconds:F0} s after the flood: {now / 1048576.0:N0} MB (idle before it: {idle / 1048576.0:N0} MB)");
     }
 
     /// <summary>The same viewers and the same bytes against the raw WebSocket server.</summary>

@@ -3,7 +3,7 @@ using Meetings.Bench;
 
 // infra/bench.sh runs this against a published Meetings on loopback:
 //   Meetings.Bench --server http://127.0.0.1:5077 --prepare-only       (the meeting in session, a speaker on the floor)
-//   Meetings.Bench --server http://127.0.0.1:5077 --server-pid 1234 --prepared [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8]
+//   Meetings.Bench --server http://127.0.0.1:5077 --server-pid-file artifacts/bench/server.pid --prepared [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8]
 // and, inside it, the raw WebSocket baseline as a process of its own: Meetings.Bench baseline --port 5078
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
@@ -17,7 +17,7 @@ if (args.FirstOrDefault() == "baseline")
 
 var hearing = new Hearing(
     new Uri(Option("server", "http://127.0.0.1:5077")),
-    int.Parse(Option("server-pid", "0"), CultureInfo.InvariantCulture),
+    Option("server-pid-file", "server.pid"),
     [.. Option("viewers", "1000,10000").Split(',').Select(v => int.Parse(v, CultureInfo.InvariantCulture)).Order()],
     int.Parse(Option("fanout", "30"), CultureInfo.InvariantCulture),
     int.Parse(Option("flood-rate", "100"), CultureInfo.InvariantCulture),
