@@ -81,9 +81,12 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         {
             var events = new List<JournalEventDto>();
             MeetingSnapshot? latest = null;
-            while (_changes.Reader.TryRead(out var change))
+            // A burst becomes one update, up to a size: every screen's connection holds a copy of an update while
+            // sending it, so an update of a whole flood at once would cost its size times the viewers.
+            while (_changes.Reader.TryPeek(out var next) && (latest is null || events.Count + next.Events.Count <= MostEventsPerUpdate))
             {
-                events.AddRange(change.Events);
+                _changes.Reader.TryRead(out var change);
+                events.AddRange(change!.Events);
                 latest = change.Snapshot;
             }
             if (latest is null) continue;
@@ -103,6 +106,9 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             if (handed is not null) await handed.Delivery.Mostly.WaitAsync(MostWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>The most events one update gathers from several changes (a sign-up is about 1.3 KB of update).</summary>
+    public const int MostEventsPerUpdate = 25;
 
     /// <summary>The longest the next update waits for screens still taking this one.</summary>
     private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(1);

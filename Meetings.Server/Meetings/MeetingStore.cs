@@ -23,8 +23,8 @@ public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entrie
 public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, CommitSignal commits, ILogger<MeetingStore> log)
 {
     private const int Attempts = 5;
-    /// <summary>The most commands one transaction takes; more wait for the next.</summary>
-    private const int MostPerCommit = 500;
+    /// <summary>The most commands one transaction takes (more wait for the next), so that one commit is one live update of modest size.</summary>
+    private const int MostPerCommit = MeetingFeed.MostEventsPerUpdate;
     private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
 
     /// <summary>Runs a command: decide against current state, append, then apply. Throws what the domain refuses.</summary>

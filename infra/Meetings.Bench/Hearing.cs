@@ -22,6 +22,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     private Guid _meeting, _item;
     private long _last;
     private int _signUps, _errors;
+    private long _idleRss;
     private readonly HashSet<string> _problems = [];
 
     private void Problem(Exception e)
@@ -201,7 +202,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             Console.WriteLine($"{n:N0} viewers: {joined:N0} joined in {wall.Elapsed.TotalSeconds:F1} s, join p50 {Stats.Percentile(joins, 0.5):F1} ms, " +
                 $"server CPU {(Stats.Cpu(ServerPid) - cpu).TotalMilliseconds / joined:F2} ms per join");
             await Task.Delay(3000, ct);
-            var perViewer = (Stats.Rss(ServerPid) - before) / 1024.0 / n;
+            _idleRss = Stats.Rss(ServerPid);
+            var perViewer = (_idleRss - before) / 1024.0 / n;
             _result[$"rss_per_viewer_kb_{n}"] = Round(perViewer);
             _result[$"server_rss_mb_{n}"] = Round(Stats.Rss(ServerPid) / 1048576.0);
             Console.WriteLine($"{n:N0} viewers: server memory {Stats.Rss(ServerPid) / 1048576.0:N0} MB, {perViewer:F1} KB per idle viewer");
@@ -293,8 +295,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var commands = new List<double>();
         var marks = new List<Mark>();
         var inFlight = new List<Task>();
-        var idle = Stats.Rss(ServerPid);
-        var peak = idle;
+        var peak = Stats.Rss(ServerPid);
         var clock = Stopwatch.StartNew();
         var total = floodRate * floodSeconds;
         var clerk = Task.Run(async () =>
@@ -349,7 +350,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         Console.WriteLine($"{n:N0} viewers, {floodRate} sign-ups a second for {floodSeconds} s: sign-up p50 {_result[$"signup_p50_ms_{n}"]} ms, p99 {_result[$"signup_p99_ms_{n}"]} ms; " +
             $"clerk's command p50 {_result[$"command_p50_ms_{n}"]} ms, p99 {_result[$"command_p99_ms_{n}"]} ms; viewer lag p99 {_result[$"viewer_lag_p99_ms_{n}"]} ms; " +
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB");
-        await MemoryAfterFloodAsync(n, idle, ct);
+        await MemoryAfterFloodAsync(n, _idleRss, ct);
     }
 
     /// <summary>The server's memory every 10 s for a minute after the flood, against what it held idle before it.</summary>
