@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Threading.Channels;
 using Meetings.Client.Contracts;
@@ -93,28 +94,44 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             LiveUpdate? handed = null;
             try
             {
-                handed = Hand(events, latest);
+                handed = await HandAsync(events, latest);
             }
             catch (Exception e)
             {
                 log.LogError(e, "Working out update {Sequence} of meeting {MeetingId} failed; its screens are told to catch up.", latest.Sequence, meetingId);
                 Resync(latest);
             }
-            // Paced: the next update waits until nearly every screen has this one (never longer than MostWait), and
-            // whatever changes meanwhile goes out together. So the work of sending never outgrows what the server can
-            // send: a flood of changes makes fewer, larger updates, not a backlog, and a slow screen holds up nobody.
-            if (handed is not null) await handed.Delivery.Mostly.WaitAsync(MostWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            if (handed is not null) await SentAsync(handed);
         }
     }
 
+    /// <summary>
+    /// Paced: the next update waits until this one is sent, as far as the server can tell: nearly every screen has
+    /// taken it, and the thread pool has worked off the sending it set off (never longer than <see cref="MostWait"/>).
+    /// Whatever changes meanwhile goes out together. So the work of sending never outgrows what the server can send:
+    /// a flood of changes makes fewer, larger updates instead of a backlog, commands get their turn between updates,
+    /// and a slow screen holds up nobody.
+    /// </summary>
+    private static async Task SentAsync(LiveUpdate update)
+    {
+        var started = Stopwatch.GetTimestamp();
+        await update.Delivery.Mostly.WaitAsync(MostWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        while (ThreadPool.PendingWorkItemCount > QuietBacklog && Stopwatch.GetElapsedTime(started) < MostWait) await Task.Delay(5);
+    }
+
+    private const int ScreensPerSlice = 256;
+
+    /// <summary>Work items waiting in the thread pool below which the sending of an update counts as done.</summary>
+    private const int QuietBacklog = 64;
+
     /// <summary>The most events one update gathers from several changes (a sign-up is about 1.3 KB of update).</summary>
-    public const int MostEventsPerUpdate = 25;
+    public const int MostEventsPerUpdate = 50;
 
     /// <summary>The longest the next update waits for screens still taking this one.</summary>
     private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(1);
 
     /// <summary>Works out the patch from the snapshot screens hold to <paramref name="latest"/>, once, and posts it to every screen.</summary>
-    private LiveUpdate? Hand(List<JournalEventDto> events, MeetingSnapshot latest)
+    private async Task<LiveUpdate?> HandAsync(List<JournalEventDto> events, MeetingSnapshot latest)
     {
         var before = _current!;
         if (latest.Sequence <= before.Sequence) return null;
@@ -131,7 +148,13 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         _document = document;
         var update = LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence,
             [.. events.Where(e => e.Sequence > before.Sequence && e.Sequence <= latest.Sequence)], patch, screens.Length);
-        foreach (var screen in screens) screen.Post(update);
+        // A few hundred screens at a time, then to the back of the thread pool's queue: what a command needs done
+        // meanwhile waits behind one slice of the sending, not behind all of it.
+        foreach (var slice in screens.Chunk(ScreensPerSlice))
+        {
+            foreach (var screen in slice) screen.Post(update);
+            if (slice.Length == ScreensPerSlice) await Task.Yield();
+        }
         return update;
     }
 

@@ -367,6 +367,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     /// <summary>The same viewers and the same bytes against the raw WebSocket server.</summary>
     private async Task BaselineAsync(CancellationToken ct)
     {
+        await QuietAsync(ct);
         var self = Environment.ProcessPath!;
         var start = new ProcessStartInfo(self) { RedirectStandardOutput = true, RedirectStandardError = true };
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Hearing).Assembly.Location);
@@ -409,6 +410,17 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         finally
         {
             process.Kill();
+        }
+    }
+
+    /// <summary>Waits (a minute at most) until the server, started again, has settled: under 5% of a core for a second.</summary>
+    private async Task QuietAsync(CancellationToken ct)
+    {
+        for (var waited = 0; waited < 60; waited++)
+        {
+            var cpu = Stats.Cpu(ServerPid);
+            await Task.Delay(1000, ct);
+            if ((Stats.Cpu(ServerPid) - cpu).TotalMilliseconds < 50) return;
         }
     }
 
