@@ -12,11 +12,23 @@ namespace Meetings.Server.Live;
 /// One meeting's live feed on this instance: the public snapshot at the last sequence it handed on, serialized once
 /// and shared by every <c>Join</c>, and the screens that follow it. Changes arrive in order from
 /// <see cref="MeetingBroadcaster"/> (under the meeting's lock) and are worked on here, off that lock: a burst of
-/// changes becomes one JSON Patch, computed once for every screen, and each screen's <see cref="Outbox"/> sends it
-/// at that screen's pace.
+/// changes becomes one JSON Patch, computed once for every screen once the previous update is sent, and each
+/// screen's <see cref="Outbox"/> sends it at that screen's pace.
 /// </summary>
 internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, ILogger log)
 {
+    /// <summary>The most events one update gathers from several changes (a sign-up is about 1.3 KB of update).</summary>
+    public const int MostEventsPerUpdate = 50;
+
+    /// <summary>How many screens are posted an update before the rest wait their turn behind other work.</summary>
+    private const int ScreensPerSlice = 256;
+
+    /// <summary>Work items waiting in the thread pool below which the sending of an update counts as done.</summary>
+    private const int QuietBacklog = 64;
+
+    /// <summary>The longest the next update waits for screens still taking this one.</summary>
+    private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(1);
+
     private readonly Lock _gate = new();
     private readonly Channel<Change> _changes = Channel.CreateUnbounded<Change>(new UnboundedChannelOptions { SingleReader = true });
     private readonly Dictionary<string, Outbox> _screens = new(StringComparer.Ordinal);
@@ -118,17 +130,6 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         await update.Delivery.Mostly.WaitAsync(MostWait).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         while (ThreadPool.PendingWorkItemCount > QuietBacklog && Stopwatch.GetElapsedTime(started) < MostWait) await Task.Delay(5);
     }
-
-    private const int ScreensPerSlice = 256;
-
-    /// <summary>Work items waiting in the thread pool below which the sending of an update counts as done.</summary>
-    private const int QuietBacklog = 64;
-
-    /// <summary>The most events one update gathers from several changes (a sign-up is about 1.3 KB of update).</summary>
-    public const int MostEventsPerUpdate = 50;
-
-    /// <summary>The longest the next update waits for screens still taking this one.</summary>
-    private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(1);
 
     /// <summary>Works out the patch from the snapshot screens hold to <paramref name="latest"/>, once, and posts it to every screen.</summary>
     private async Task<LiveUpdate?> HandAsync(List<JournalEventDto> events, MeetingSnapshot latest)

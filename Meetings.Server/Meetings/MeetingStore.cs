@@ -179,7 +179,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         await cached.Lock.WaitAsync(ct);
         try
         {
-            if (cached.Meeting is null) return;
+            // Nothing here follows a meeting never read; one whose state was dropped after a failed commit is read again.
+            if (cached.Meeting is null && cached.Forgotten is null) return;
             await using var scope = scopes.CreateAsyncScope();
             await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct);
         }
