@@ -14,7 +14,7 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
 {
     // Watching changes nothing, and a whole library or school behind one address joins at once when a meeting
     // starts (or when a server comes back): it is limited per connection only, so a script cannot spin on it.
-    private static readonly HashSet<string> Watching = [nameof(MeetingHub.Join), nameof(MeetingHub.EventsAfter), nameof(MeetingHub.Leave)];
+    private static readonly HashSet<string> Watching = [nameof(MeetingHub.Join), nameof(MeetingHub.Rejoin), nameof(MeetingHub.EventsAfter), nameof(MeetingHub.Leave)];
 
     // Generous for a person, tight for a script: 20 commands in a burst, then 2 a second per connection.
     // An address may be a whole library or city hall behind one router, so it gets ten times that.

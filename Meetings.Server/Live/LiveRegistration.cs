@@ -24,6 +24,7 @@ public static class LiveRegistration
             sp.GetRequiredService<LocalConnections>()));
         builder.Services.AddSingleton<HubGuards>();
         builder.Services.AddSingleton<MeetingBroadcaster>();
+        builder.Services.AddSingleton<ReturningScreens>();
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
         return builder;

@@ -19,7 +19,8 @@ namespace Meetings.Server.Live;
 /// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
 /// </summary>
 public sealed partial class MeetingHub(
-    MeetingStore store, MeetingJournal journal, MeetingsDbContext db, MeetingBroadcaster broadcaster, PersonKeys keys, TimeProvider clock) : Hub<IMeetingClient>
+    MeetingStore store, MeetingJournal journal, MeetingsDbContext db, MeetingBroadcaster broadcaster, ReturningScreens returning, PersonKeys keys, TimeProvider clock)
+    : Hub<IMeetingClient>
 {
     // Everyone
 
@@ -29,7 +30,17 @@ public sealed partial class MeetingHub(
     /// shares (serialized once per change), without the meeting's lock or a query: screens coming back in thousands
     /// after a restart cost little. Changes from other instances reach it through the watcher, as updates.
     /// </summary>
-    public async Task<JoinAnswer> Join(Guid meetingId, string? residentToken = null)
+    public Task<JoinAnswer> Join(Guid meetingId, string? residentToken = null) => JoinAsync(meetingId, residentToken, held: null);
+
+    /// <summary>
+    /// Joins again after a lost connection or a server restart, saying which sequence the screen holds: answered, in
+    /// place of the snapshot, with one <c>MeetingUpdate</c> from there to now (worked out once for everyone who holds
+    /// that sequence), or with the whole snapshot as <c>Join</c> when it cannot be (too far behind, or ahead of this
+    /// server). So thousands of screens coming back at once do not each need the whole meeting.
+    /// </summary>
+    public Task<JoinAnswer> Rejoin(Guid meetingId, string? residentToken, long held) => JoinAsync(meetingId, residentToken, held);
+
+    private async Task<JoinAnswer> JoinAsync(Guid meetingId, string? residentToken, long? held)
     {
         var personKey = residentToken is null ? null : keys.Resident(meetingId, residentToken);
         await VisibleAsync(meetingId);
@@ -38,7 +49,9 @@ public sealed partial class MeetingHub(
         var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.BodyId) : null;
         // Someone who brings a token may sign up and comment; without one they only watch.
         var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : personKey is not null ? "Resident" : "Viewer";
-        return new JoinAnswer(snapshot.At(clock.GetUtcNow()), role, seat, personKey);
+        var now = clock.GetUtcNow();
+        var since = held is { } h ? await returning.SinceAsync(meetingId, h, snapshot, now) : null;
+        return since is null ? new JoinAnswer(snapshot.At(now), role, seat, personKey) : new JoinAnswer(null, role, seat, personKey, since);
     }
 
     public async Task Leave(Guid meetingId)
@@ -344,8 +357,11 @@ public sealed partial class MeetingHub(
     private static string Truncate(string value) => value.Length <= 40 ? value : value[..40] + "…";
 }
 
-/// <summary>What <c>Join</c> answers (the wire shape of <see cref="JoinResult"/>), with the shared snapshot copied as it is.</summary>
-public sealed record JoinAnswer(RawJson Snapshot, string Role, Guid? SeatId, string? PersonKey);
+/// <summary>
+/// What <c>Join</c> and <c>Rejoin</c> answer (the wire shape of <see cref="JoinResult"/>): the shared snapshot copied as
+/// it is, or (for <c>Rejoin</c> only) no snapshot and the update from the sequence the screen holds.
+/// </summary>
+public sealed record JoinAnswer(RawJson? Snapshot, string Role, Guid? SeatId, string? PersonKey, RawJson? Update = null);
 
 /// <summary>What <c>EventsAfter</c> answers (the wire shape of <see cref="CatchUp"/>): the snapshot is the shared one, or one made now.</summary>
 public sealed record CatchUpAnswer(IReadOnlyList<JournalEventDto> Events, object Snapshot);

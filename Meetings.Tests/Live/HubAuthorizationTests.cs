@@ -88,6 +88,8 @@ public class HubAuthorizationTests
     private static readonly Command[] Commands =
     [
         new("Join", Audience.Everyone, Answer.Joined, (_, _) => Task.CompletedTask, s => [s.Id, s.Token]),
+        // Holding nothing the server can patch from, a returning screen is answered as a join.
+        new("Rejoin", Audience.Everyone, Answer.Joined, (_, _) => Task.CompletedTask, s => [s.Id, s.Token, 0L]),
         new("EventsAfter", Audience.Everyone, Answer.CatchUp, (_, _) => Task.CompletedTask, s => [s.Id, 0L]),
         new("Leave", Audience.Everyone, Answer.Nothing, (t, s) => t.Listening(s), s => [s.Id], (t, s) => t.NoLongerHears(s)),
 

@@ -43,10 +43,10 @@ internal sealed class Crowd : IAsyncDisposable
     }
 
     /// <summary>
-    /// After the server went away: every viewer connects and joins again, <paramref name="parallel"/> at a time at most,
+    /// After the server went away: every viewer connects and joins again (given the socket it had), <paramref name="parallel"/> at a time at most,
     /// retrying after 200-500 ms until it is in or <paramref name="within"/> is up. Answers the seconds each took to be back.
     /// </summary>
-    public async Task<List<double>> RejoinAsync(Func<int, Task<HubSocket>> connect, int parallel, TimeSpan within, CancellationToken ct)
+    public async Task<List<double>> RejoinAsync(Func<HubSocket, Task<HubSocket>> connect, int parallel, TimeSpan within, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var took = new List<double>();
@@ -59,7 +59,7 @@ internal sealed class Crowd : IAsyncDisposable
                 await gate.WaitAsync(ct);
                 try
                 {
-                    var viewer = await connect(gone.Index);
+                    var viewer = await connect(gone);
                     viewer.Updated = Heard;
                     lock (took) took.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
                     return viewer;

@@ -230,8 +230,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
 
     /// <summary>
     /// The server is killed (SIGKILL) under every viewer and started again by bench.sh's supervisor, as systemd would:
-    /// how long until every viewer has joined again, each retrying every 200-500 ms as a client does, with at most 500
-    /// connecting at once.
+    /// how long until every viewer has joined again (<c>Rejoin</c> with the sequence it held), each retrying every
+    /// 200-500 ms as a client does, with at most 500 connecting at once.
     /// </summary>
     private async Task RestartAsync(Crowd crowd, CancellationToken ct)
     {
@@ -252,10 +252,11 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
                 await Task.Delay(50, ct);
             }
         }, ct);
-        var back = await crowd.RejoinAsync(async i =>
+        var back = await crowd.RejoinAsync(async gone =>
         {
-            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
-            var joined = await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(gone.Index), null, signalR: true, gone.Index, ct);
+            // As the resident page does: the sequence it holds, so the answer is what changed since, not the whole meeting.
+            var joined = await viewer.InvokeAsync("Rejoin", $"[\"{_meeting}\",null,{Volatile.Read(ref gone.Sequence)}]", ct);
             viewer.Sequence = joined.Number("\"sequence\":") ?? 0;
             return viewer;
         }, parallel: 500, TimeSpan.FromSeconds(120), ct);

@@ -45,14 +45,17 @@
   // Two shapes of update: the events with the whole snapshot, or (newer servers) the events with an RFC 6902 patch
   // from the snapshot at `from` to the one at `sequence`. A gap, a resync or a patch that does not apply: catch up.
   let newerWhileJoining = 0;
-  hub.on('MeetingUpdated', update => {
+  hub.on('MeetingUpdated', update => receive(update, false));
+  // `rejoining`: the update Rejoin answered, from the sequence held to now (its patch sets the server's time even
+  // when nothing else changed).
+  function receive(update, rejoining) {
     if (update.snapshot) {
       if (snapshot && update.events?.length && update.events[0].sequence > sequence + 1) catchUp();
       else if (update.snapshot.sequence > sequence) take(update.snapshot);
       return;
     }
     if (!snapshot) { newerWhileJoining = Math.max(newerWhileJoining, update.sequence ?? 0); return; }
-    if (update.sequence <= sequence) return;
+    if (update.sequence < sequence || (update.sequence === sequence && !rejoining)) return;
     if (update.resync || update.from !== sequence || !Array.isArray(update.patch)) { catchUp(); return; }
     try {
       const next = applyPatch(snapshot, update.patch);
@@ -61,7 +64,7 @@
     } catch {
       catchUp();
     }
-  });
+  }
   hub.onreconnecting(() => banner('reconnecting'));
   hub.onreconnected(() => join());
   // The page never gives up: after SignalR's own retries it starts again every five seconds, so it says so.
@@ -77,12 +80,14 @@
     }
   }
 
+  // Coming back with the meeting in hand, the page asks only for what changed since (Rejoin); the first time, for all of it.
   async function join() {
-    const joined = await hub.invoke('Join', meetingId, token);
+    const joined = snapshot ? await hub.invoke('Rejoin', meetingId, token, sequence) : await hub.invoke('Join', meetingId, token);
     personKey = joined.personKey;
     live = true;
     banner(null);
-    if (joined.snapshot.sequence >= sequence) take(joined.snapshot);
+    if (joined.update) receive(joined.update, true);
+    else if (joined.snapshot.sequence >= sequence) take(joined.snapshot);
     if (newerWhileJoining > sequence) catchUp();
   }
 

@@ -1,0 +1,86 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Meetings.Client.Contracts;
+using Meetings.Server.Domain;
+using Meetings.Server.Journal;
+using Meetings.Server.Meetings;
+using Meetings.Server.Moderation;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// What a screen coming back (after a lost connection, or a server restart) is missing: one <c>MeetingUpdate</c> from
+/// the sequence it holds to the shared snapshot, instead of the whole meeting. Worked out once per held sequence and
+/// shared by everyone who holds it, which after a restart is nearly everyone: they all held the last change. Only the
+/// server's time is stamped per answer, as for a <c>Join</c>.
+/// </summary>
+public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory scopes, ILogger<ReturningScreens> log)
+{
+    /// <summary>Further behind than this, a screen gets the whole meeting: the events alone would outweigh it.</summary>
+    public const int MostEvents = 1000;
+
+    private static readonly byte[] TimeValue = "\"value\":null}"u8.ToArray();
+    private readonly ConcurrentDictionary<(Guid Meeting, long Held, long Now), Lazy<Task<byte[]?>>> _made = new();
+
+    /// <summary>The update from <paramref name="held"/> to <paramref name="now"/> stamped with the time, or null when the screen should take the whole snapshot.</summary>
+    public async Task<RawJson?> SinceAsync(Guid meetingId, long held, SharedSnapshot now, DateTimeOffset time)
+    {
+        if (held <= 0 || held > now.Sequence || now.Sequence - held > MostEvents) return null;
+        var key = (meetingId, held, now.Sequence);
+        var made = await _made.GetOrAdd(key, _ => new(() => MakeAsync(meetingId, held, now))).Value;
+        Forget(key);
+        return made is null ? null : Stamped(made, time);
+    }
+
+    /// <summary>Drops what was worked out for older states of the meeting: nobody will be answered from them again.</summary>
+    private void Forget((Guid Meeting, long Held, long Now) current)
+    {
+        foreach (var key in _made.Keys)
+            if (key.Meeting == current.Meeting && key.Now < current.Now) _made.TryRemove(key, out _);
+    }
+
+    private async Task<byte[]?> MakeAsync(Guid meetingId, long held, SharedSnapshot now)
+    {
+        try
+        {
+            IReadOnlyList<JournalEntry> upToHeld = [], since = [];
+            if (held < now.Sequence)
+            {
+                await using var scope = scopes.CreateAsyncScope();
+                var journal = scope.ServiceProvider.GetRequiredService<MeetingJournal>();
+                upToHeld = await journal.ReadAsync(meetingId, 0, (int)held);
+                since = await journal.ReadAsync(meetingId, held, (int)(now.Sequence - held));
+            }
+            // The meeting as the screen holds it, folded from the journal up to there, and the texts beside the events
+            // as the meeting shows them now (as EventsAfter serves them).
+            var patch = new List<byte[]>();
+            if (since.Count > 0)
+            {
+                var before = Meeting.FromHistory([.. upToHeld.Select(EventSerializer.Deserialize)]);
+                using var then = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(LiveViews.Snapshot(before, default), LiveJson.Options));
+                using var current = JsonDocument.Parse(now.At(default).Utf8);
+                patch = SnapshotDiff.Diff(then.RootElement, current.RootElement);
+            }
+            var events = since.Count == 0 ? [] : await store.ReadAsync(meetingId, m => PublicRecord.Events(since, m));
+            patch.Add("{\"op\":\"replace\",\"path\":\"/serverTime\",\"value\":null}"u8.ToArray());
+            return LiveUpdate.Patch(meetingId, held, now.Sequence, events, patch, screens: 0).Message.Utf8;
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "Working out meeting {MeetingId} since {Held} for returning screens failed; they get the whole meeting.", meetingId, held);
+            return null;
+        }
+    }
+
+    /// <summary>The update with the server's time now as the value of its last operation, the one on <c>/serverTime</c>.</summary>
+    private static RawJson Stamped(byte[] update, DateTimeOffset time)
+    {
+        var at = update.AsSpan().LastIndexOf(TimeValue) + "\"value\":".Length;
+        var stamp = JsonSerializer.SerializeToUtf8Bytes(time, LiveJson.Options);
+        var bytes = new byte[update.Length - 4 + stamp.Length];
+        update.AsSpan(0, at).CopyTo(bytes);
+        stamp.CopyTo(bytes.AsSpan(at));
+        update.AsSpan(at + 4).CopyTo(bytes.AsSpan(at + stamp.Length));
+        return new RawJson(bytes);
+    }
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Meetings.Client.Services;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// A screen coming back says which sequence it holds (<c>Rejoin</c>) and gets one update from there to now instead of
+/// the whole meeting; it ends up holding exactly what a fresh <c>Join</c> gives.
+/// </summary>
+public class RejoinTests
+{
+    private TestHost _host = null!;
+    private LiveClient _clerk = null!;
+    private Guid _id, _item;
+
+    [SetUp]
+    public async Task OpenPublicComment()
+    {
+        _host = new TestHost();
+        var meeting = await (await _host.SignInAsync(Demo.Clerk)).DemoMeeting();
+        (_id, _item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        _clerk = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", _id);
+        await _clerk.Do("StartMeeting", _id);
+        await _clerk.Do("OpenItem", _id, _item);
+        await _clerk.Do("OpenPublicComment", _id, _item);
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _clerk.DisposeAsync();
+        _host.Dispose();
+    }
+
+    [Test]
+    public async Task AScreenThatMissedChanges_GetsOnePatchFromWhatItHolds_AndHoldsWhatAJoinGives()
+    {
+        await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
+        var held = JsonNode.Parse((await viewer.Connection.InvokeAsync<JsonElement>("Join", _id, null)).GetProperty("snapshot").GetRawText())!;
+        var cards = new List<Guid>();
+        for (var i = 0; i < 3; i++) cards.Add(await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false));
+        await _clerk.Do("HideSpeakerName", _id, cards[1], "Not a name");
+        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
+
+        var answer = await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held["sequence"]!.GetValue<long>());
+        var whole = JsonNode.Parse((await viewer.Connection.InvokeAsync<JsonElement>("Join", _id, null)).GetProperty("snapshot").GetRawText())!;
+
+        Assert.That(answer.GetProperty("snapshot").ValueKind, Is.EqualTo(JsonValueKind.Null), "no whole meeting");
+        var update = answer.GetProperty("update");
+        Assert.That((update.GetProperty("from").GetInt64(), update.GetProperty("sequence").GetInt64()), Is.EqualTo((held["sequence"]!.GetValue<long>(), now)));
+        Assert.That(update.GetProperty("events").EnumerateArray().Select(e => e.GetProperty("sequence").GetInt64()),
+            Is.EqualTo(Enumerable.Range((int)held["sequence"]!.GetValue<long>() + 1, (int)(now - held["sequence"]!.GetValue<long>())).Select(s => (long)s)));
+        var patched = JsonPatch.Apply(held, update.GetProperty("patch"))!;
+        Assert.That(Snapshots.Canonical(patched), Is.EqualTo(Snapshots.Canonical(whole)), "the patch brings the screen to the meeting as a join gives it");
+        Assert.That(patched.ToJsonString(), Does.Not.Contain("Card 1"), "the hidden name is in no patch");
+        Assert.That(patched["serverTime"]!.GetValue<DateTimeOffset>(), Is.EqualTo(_host.Clock.GetUtcNow()), "stamped with the server's time now");
+    }
+
+    [Test]
+    public async Task AScreenThatMissedNothing_GetsAnEmptyUpdate_WithTheServersTimeNow()
+    {
+        await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
+        var sequence = viewer.Snapshot.Sequence;
+        _host.Clock.Advance(TimeSpan.FromMinutes(5));
+
+        var update = (await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, sequence)).GetProperty("update");
+
+        Assert.That((update.GetProperty("from").GetInt64(), update.GetProperty("sequence").GetInt64()), Is.EqualTo((sequence, sequence)));
+        Assert.That(update.GetProperty("events").GetArrayLength(), Is.Zero);
+        Assert.That(update.GetProperty("patch").EnumerateArray().Select(op => op.GetProperty("path").GetString()), Is.EqualTo(new[] { "/serverTime" }));
+        Assert.That(update.GetProperty("patch")[0].GetProperty("value").GetDateTimeOffset(), Is.EqualTo(_host.Clock.GetUtcNow()));
+    }
+
+    [TestCase(0L)]
+    [TestCase(1_000_000L)]
+    public async Task ASequenceTheServerCannotPatchFrom_GetsTheWholeMeeting(long held)
+    {
+        await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
+
+        var answer = await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held);
+
+        Assert.That(answer.GetProperty("update").ValueKind, Is.EqualTo(JsonValueKind.Null));
+        Assert.That(answer.GetProperty("snapshot").GetProperty("sequence").GetInt64(), Is.EqualTo(viewer.Snapshot.Sequence));
+    }
+}
