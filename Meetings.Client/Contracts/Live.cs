@@ -29,6 +29,12 @@ public sealed record MeetingUpdate(
 /// <summary>What <c>Join</c> answers: the meeting now, and who the server takes the caller to be.</summary>
 public sealed record JoinResult(MeetingSnapshot Snapshot, string Role, Guid? SeatId, string? PersonKey);
 
+/// <summary>
+/// What <c>Rejoin</c> answers: as <see cref="JoinResult"/>, but with <see cref="Update"/> from the sequence the screen
+/// held to now in place of <see cref="Snapshot"/> when the server could work one out (then the snapshot is null).
+/// </summary>
+public sealed record RejoinResult(MeetingSnapshot? Snapshot, string Role, Guid? SeatId, string? PersonKey, MeetingUpdate? Update);
+
 /// <summary>What <c>EventsAfter</c> answers: the events after the given sequence (up to 1000) and the meeting now.</summary>
 public sealed record CatchUp(IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot);
 

@@ -60,12 +60,25 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         await Set("Live");
     }
 
-    /// <summary>Joins (again, after a reconnection: the server forgets a connection's meetings) and takes the meeting as it is.</summary>
+    /// <summary>
+    /// Joins (again, after a reconnection: the server forgets a connection's meetings) and takes the meeting as it is:
+    /// the first time the whole meeting, after that (<c>Rejoin</c>) only what changed since the sequence held.
+    /// </summary>
     private async Task JoinAsync()
     {
-        var joined = await _hub!.InvokeAsync<JoinResult>("Join", MeetingId, ResidentToken);
-        Joined = joined;
-        Take(joined.Snapshot);
+        if (_document is null)
+        {
+            var joined = await _hub!.InvokeAsync<JoinResult>("Join", MeetingId, ResidentToken);
+            Joined = joined;
+            Take(joined.Snapshot);
+        }
+        else
+        {
+            var back = await _hub!.InvokeAsync<RejoinResult>("Rejoin", MeetingId, ResidentToken, Sequence);
+            if (back.Snapshot is { } whole) Take(whole);
+            else if (back.Update is { } update) Apply(update, rejoining: true);
+            Joined = new JoinResult(Snapshot!, back.Role, back.SeatId, back.PersonKey);
+        }
         // Updates can overtake the join's answer; those that follow it apply now.
         var early = _early.ToList();
         _early.Clear();
@@ -111,7 +124,13 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
             _early.Add(update);
             return;
         }
-        if (update.Sequence <= Sequence) return; // a repeat
+        Apply(update, rejoining: false);
+    }
+
+    /// <summary>Applies an update to the snapshot held; <paramref name="rejoining"/>: the one Rejoin answered, which sets the server's time even when nothing else changed.</summary>
+    private void Apply(MeetingUpdate update, bool rejoining)
+    {
+        if (update.Sequence < Sequence || (update.Sequence == Sequence && !rejoining)) return; // a repeat
         if (update.Resync || update.From != Sequence || update.Patch is not { } patch)
         {
             _ = CatchUpAsync();

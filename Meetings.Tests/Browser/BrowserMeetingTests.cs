@@ -259,8 +259,18 @@ public class BrowserMeetingTests
         await Assertions.Expect(okafor.GetByText("Your vote: Aye")).ToBeVisibleAsync();
         await Shot(mayor, "official-tablet");
         await Accessible(mayor, "official tablet");
-        await Timed("close vote → display result", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Close the vote" }).ClickAsync(),
-            display.GetByText("Adopt the mid-year budget adjustment — Passed"));
+        // A chamber display (the web client) whose connection drops comes back, with Rejoin from the sequence it
+        // holds, to what changed meanwhile.
+        await using (var cutOffDisplay = await CutOffable($"/display/{id}"))
+        {
+            await Assertions.Expect(cutOffDisplay.Page.GetByText("3 aye, 0 nay, 0 abstain", new() { Exact = false }).Last).ToBeVisibleAsync();
+            await cutOffDisplay.DropAsync();
+            await Timed("close vote → display result", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Close the vote" }).ClickAsync(),
+                display.GetByText("Adopt the mid-year budget adjustment — Passed"));
+            await Assertions.Expect(cutOffDisplay.Page.GetByText("Adopt the mid-year budget adjustment — Passed")).ToHaveCountAsync(0);
+            cutOffDisplay.Restore();
+            await Assertions.Expect(cutOffDisplay.Page.GetByText("Adopt the mid-year budget adjustment — Passed")).ToBeVisibleAsync();
+        }
         await Assertions.Expect(display.GetByText("3 aye, 0 nay, 0 abstain, 0 recused, 1 present not voting, 1 absent", new() { Exact = true })).ToBeVisibleAsync();
         await Assertions.Expect(display.GetByText("A member present who does not vote is recorded as present, not voting.")).ToBeVisibleAsync();
         await Assertions.Expect(residentA.GetByRole(AriaRole.Status).Filter(new() { HasText = "Vote result: Passed." })).ToHaveCountAsync(1);
