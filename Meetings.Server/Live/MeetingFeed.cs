@@ -198,15 +198,7 @@ public sealed class SharedSnapshot
     public int Length => _utf8.Length;
 
     /// <summary>The snapshot with the server's time now, so a screen that joins much later still sets its clock right.</summary>
-    public RawJson At(DateTimeOffset now)
-    {
-        var time = JsonSerializer.SerializeToUtf8Bytes(now, LiveJson.Options);
-        var bytes = new byte[_timeStart + time.Length + _utf8.Length - _timeEnd];
-        _utf8.AsSpan(0, _timeStart).CopyTo(bytes);
-        time.CopyTo(bytes.AsSpan(_timeStart));
-        _utf8.AsSpan(_timeEnd).CopyTo(bytes.AsSpan(_timeStart + time.Length));
-        return new RawJson(bytes);
-    }
+    public RawJson At(DateTimeOffset now) => RawJson.WithTime(_utf8, _timeStart, _timeEnd, now);
 }
 
 /// <summary>

@@ -76,11 +76,6 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
     private static RawJson Stamped(byte[] update, DateTimeOffset time)
     {
         var at = update.AsSpan().LastIndexOf(TimeValue) + "\"value\":".Length;
-        var stamp = JsonSerializer.SerializeToUtf8Bytes(time, LiveJson.Options);
-        var bytes = new byte[update.Length - 4 + stamp.Length];
-        update.AsSpan(0, at).CopyTo(bytes);
-        stamp.CopyTo(bytes.AsSpan(at));
-        update.AsSpan(at + 4).CopyTo(bytes.AsSpan(at + stamp.Length));
-        return new RawJson(bytes);
+        return RawJson.WithTime(update, at, at + "null".Length, time);
     }
 }
