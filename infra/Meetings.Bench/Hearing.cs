@@ -208,11 +208,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             _result[$"server_rss_mb_{n}"] = Round(Stats.Rss(ServerPid) / 1048576.0);
             Console.WriteLine($"{n:N0} viewers: server memory {Stats.Rss(ServerPid) / 1048576.0:N0} MB, {perViewer:F1} KB per idle viewer");
 
-            var (p50, p99, missed) = await FanOutAsync(crowd, n, async () =>
-            {
-                var expected = _last + 1;
-                return (expected, async () => await Command("ExtendTurn", $"[\"{_meeting}\",1]", ct) == expected);
-            }, ct);
+            var (p50, p99, missed) = await FanOutAsync(crowd, n, () => TurnExtended(ct), ct);
             _result[$"fanout_p50_ms_{n}"] = p50;
             _result[$"fanout_p99_ms_{n}"] = p99;
             _result[$"missed_{n}"] = missed;
@@ -223,6 +219,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         // Last, so the memory and fan-out above are measured before a flood has grown the server's heap.
         await FloodAsync(crowd, ct);
         await UpdateSizesAsync(1000, ct);
+        await SlowScreenAsync(crowd, ct);
         pinging.Cancel();
         await pings;
         await RestartAsync(crowd, ct);
@@ -269,6 +266,52 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result[$"reconnect_p99_s_{n}"] = Round(Stats.Percentile(back, 0.99));
         Console.WriteLine($"server killed and started again (up after {_result["restart_server_up_s"]} s): {back.Count:N0} of {n:N0} viewers joined again, " +
             $"all by {all:F1} s (p50 {Stats.Percentile(back, 0.5):F1} s, p99 {Stats.Percentile(back, 0.99):F1} s); {current:N0} hold the latest change");
+    }
+
+    /// <summary>The clerk extends the turn by a second: the sequence it will have, and the command that makes it.</summary>
+    private Task<(long Sequence, Func<Task<bool>> Send)> TurnExtended(CancellationToken ct)
+    {
+        var expected = _last + 1;
+        return Task.FromResult<(long, Func<Task<bool>>)>((expected, async () => await Command("ExtendTurn", $"[\"{_meeting}\",1]", ct) == expected));
+    }
+
+    /// <summary>
+    /// One screen reading at 100 KB/s among every viewer: the same kind of change timed for the others without it, then
+    /// with it. It asks for the whole meeting every second (a few hundred KB with a thousand speakers in line) and never
+    /// waits for the answers, so it falls further behind all along; what it asked for and what it read are in the result.
+    /// </summary>
+    private async Task SlowScreenAsync(Crowd crowd, CancellationToken ct)
+    {
+        var n = crowd.Count;
+        var (p50, p99, _) = await FanOutAsync(crowd, n, () => TurnExtended(ct), ct);
+        var whole = (await _probe.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct)).Size;
+        await using var slow = await HubSocket.ConnectAsync(Hub, Crowd.Address(n), null, signalR: true, -4, ct, readBytesPerSecond: 100 * 1024);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var asked = 0;
+        var asking = Task.Run(async () =>
+        {
+            while (!stop.IsCancellationRequested)
+            {
+                await slow.SendRawAsync($"{{\"type\":1,\"invocationId\":\"{++asked}\",\"target\":\"Join\",\"arguments\":[\"{_meeting}\",null]}}\u001e", stop.Token);
+                await Task.Delay(1000, stop.Token);
+            }
+        }, stop.Token);
+        await Task.Delay(2000, ct);
+        var (withP50, withP99, missed) = await FanOutAsync(crowd, n, () => TurnExtended(ct), ct);
+        await stop.CancelAsync();
+        try { await asking; } catch (OperationCanceledException) { }
+        var behindKb = (asked * whole - slow.BytesReceived) / 1024.0;
+        _result["slow_screen_fanout_p50_ms"] = withP50;
+        _result["slow_screen_fanout_p99_ms"] = withP99;
+        _result["slow_screen_without_fanout_p50_ms"] = p50;
+        _result["slow_screen_without_fanout_p99_ms"] = p99;
+        _result["slow_screen_delay_p99_ms"] = Round(withP99 - p99);
+        _result["slow_screen_missed"] = missed;
+        _result["slow_screen_behind_kb"] = Round(behindKb);
+        _result["slow_screen_closed"] = slow.Closed;
+        Console.WriteLine($"{n:N0} viewers and one screen reading 100 KB/s: fan-out p50 {withP50} ms, p99 {withP99} ms (without it just before: {p50} / {p99} ms), " +
+            $"{missed} viewers missed one; the slow screen asked for the whole meeting ({whole / 1024:N0} KB) {asked} times, read {slow.BytesReceived / 1024:N0} KB " +
+            $"and was about {behindKb:N0} KB behind{(slow.Closed ? "; the server closed it" : "")}");
     }
 
     /// <summary>One change at a time: a mark just before it, then every viewer must hold it before the next.</summary>

@@ -44,12 +44,17 @@ internal sealed class HubSocket : IAsyncDisposable
 
     public bool Closed { get; private set; }
 
-    public static async Task<HubSocket> ConnectAsync(Uri url, IPAddress from, string? cookie, bool signalR, int index, CancellationToken ct)
+    /// <summary>Every byte read from the socket so far.</summary>
+    public long BytesReceived;
+
+    /// <summary>Connects from <paramref name="from"/>; with <paramref name="readBytesPerSecond"/>, a screen that reads no faster than that.</summary>
+    public static async Task<HubSocket> ConnectAsync(Uri url, IPAddress from, string? cookie, bool signalR, int index, CancellationToken ct, int readBytesPerSecond = 0)
     {
         var hub = new HubSocket { Index = index };
         if (cookie is not null) hub._socket.Options.SetRequestHeader("Cookie", cookie);
         hub._socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await hub._socket.ConnectAsync(url, Invokers.GetOrAdd(from, Invoker), ct);
+        var invoker = readBytesPerSecond > 0 ? Invoker(from, readBytesPerSecond) : Invokers.GetOrAdd(from, a => Invoker(a, 0));
+        await hub._socket.ConnectAsync(url, invoker, ct);
         _ = hub.ReceiveAsync();
         if (signalR)
         {
@@ -108,6 +113,7 @@ internal sealed class HubSocket : IAsyncDisposable
     /// <summary>Splits what arrived into records: keeps each record's first bytes, counts the rest.</summary>
     private void Take(ReadOnlySpan<byte> data)
     {
+        BytesReceived += data.Length;
         while (!data.IsEmpty)
         {
             var end = data.IndexOf(Separator);
@@ -160,7 +166,7 @@ internal sealed class HubSocket : IAsyncDisposable
         return Utf8Parser.TryParse(rest, out long value, out _) ? value : null;
     }
 
-    private static HttpMessageInvoker Invoker(IPAddress from) => new(new SocketsHttpHandler
+    private static HttpMessageInvoker Invoker(IPAddress from, int readBytesPerSecond) => new(new SocketsHttpHandler
     {
         // Many viewers, from many loopback addresses, as residents come from many homes.
         ConnectCallback = async (context, ct) =>
@@ -169,8 +175,9 @@ internal sealed class HubSocket : IAsyncDisposable
             try
             {
                 socket.Bind(new IPEndPoint(from, 0));
+                if (readBytesPerSecond > 0) socket.ReceiveBufferSize = SlowStream.ReceiveWindow;
                 await socket.ConnectAsync(context.DnsEndPoint, ct);
-                return new NetworkStream(socket, ownsSocket: true);
+                return readBytesPerSecond > 0 ? new SlowStream(socket, readBytesPerSecond) : new NetworkStream(socket, ownsSocket: true);
             }
             catch
             {
