@@ -48,8 +48,8 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var journal = scope.ServiceProvider.GetRequiredService<MeetingJournal>();
-                upToHeld = await journal.ReadAsync(meetingId, 0, (int)held);
-                since = await journal.ReadAsync(meetingId, held, (int)(now.Sequence - held));
+                var all = await journal.ReadAsync(meetingId, 0, (int)now.Sequence);
+                (upToHeld, since) = ([.. all.TakeWhile(e => e.Sequence <= held)], [.. all.SkipWhile(e => e.Sequence <= held)]);
             }
             // The meeting as the screen holds it, folded from the journal up to there, and the texts beside the events
             // as the meeting shows them now (as EventsAfter serves them).

@@ -44,7 +44,8 @@ internal sealed class Crowd : IAsyncDisposable
 
     /// <summary>
     /// After the server went away: every viewer connects and joins again (given the socket it had), <paramref name="parallel"/> at a time at most,
-    /// retrying after 200-500 ms until it is in or <paramref name="within"/> is up. Answers the seconds each took to be back.
+    /// trying again as the resident page and the web client do (<see cref="Pause"/>) until it is in or <paramref name="within"/> is up.
+    /// Answers the seconds each took to be back.
     /// </summary>
     public async Task<List<double>> RejoinAsync(Func<HubSocket, Task<HubSocket>> connect, int parallel, TimeSpan within, CancellationToken ct)
     {
@@ -54,8 +55,9 @@ internal sealed class Crowd : IAsyncDisposable
         var back = await Task.WhenAll(_viewers.Select(async gone =>
         {
             await gone.DisposeAsync();
-            while (Stopwatch.GetElapsedTime(started) < within)
+            for (var attempt = 0; Stopwatch.GetElapsedTime(started) < within; attempt++)
             {
+                await Task.Delay(Pause(attempt), ct);
                 await gate.WaitAsync(ct);
                 try
                 {
@@ -69,7 +71,6 @@ internal sealed class Crowd : IAsyncDisposable
                 {
                     gate.Release();
                 }
-                await Task.Delay(200 + Random.Shared.Next(300), ct);
             }
             return null;
         }));
@@ -77,6 +78,14 @@ internal sealed class Crowd : IAsyncDisposable
         _viewers.AddRange(back.OfType<HubSocket>());
         return took;
     }
+
+    /// <summary>The clients' pause before each try to reconnect: at once, then 0.5-1.5 s for ten tries, then 8-12 s (resident.js, LiveMeeting.cs).</summary>
+    public static TimeSpan Pause(int attempt) => TimeSpan.FromSeconds(attempt switch
+    {
+        0 => 0,
+        < 10 => 0.5 + Random.Shared.NextDouble(),
+        _ => 8 + Random.Shared.NextDouble() * 4,
+    });
 
     /// <summary>A loopback source address for the i-th connection: 127.0.0.2 to 127.0.0.251.</summary>
     public static IPAddress Address(int i) => new([127, 0, 0, (byte)(2 + i % 250)]);

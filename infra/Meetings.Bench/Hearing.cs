@@ -227,8 +227,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
 
     /// <summary>
     /// The server is killed (SIGKILL) under every viewer and started again by bench.sh's supervisor, as systemd would:
-    /// how long until every viewer has joined again (<c>Rejoin</c> with the sequence it held), each retrying every
-    /// 200-500 ms as a client does, with at most 500 connecting at once.
+    /// how long until every viewer has joined again (<c>Rejoin</c> with the sequence it held), each trying again as the
+    /// resident page and the web client do (<see cref="Crowd.Pause"/>), with at most 500 connecting at once.
     /// </summary>
     private async Task RestartAsync(Crowd crowd, CancellationToken ct)
     {

@@ -39,7 +39,12 @@
 
   const hub = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/meeting')
-    .withAutomaticReconnect()
+    // Never gives up: at once, then about once a second (jittered, so a crowd coming back after a restart is spread
+    // out) for ten tries, then every 8-12 s; as the web client does.
+    .withAutomaticReconnect({
+      nextRetryDelayInMilliseconds: ({ previousRetryCount: n }) =>
+        n === 0 ? 0 : n < 10 ? 500 + Math.random() * 1000 : 8000 + Math.random() * 4000,
+    })
     .configureLogging(signalR.LogLevel.None)
     .build();
   // Two shapes of update: the events with the whole snapshot, or (newer servers) the events with an RFC 6902 patch
@@ -67,7 +72,7 @@
   }
   hub.onreconnecting(() => banner('reconnecting'));
   hub.onreconnected(() => join());
-  // The page never gives up: after SignalR's own retries it starts again every five seconds, so it says so.
+  // Should the connection still close (the server refused it), the page starts again every five seconds.
   hub.onclose(() => { banner('reconnecting'); setTimeout(start, 5000); });
 
   async function start() {
