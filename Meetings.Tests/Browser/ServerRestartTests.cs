@@ -1,4 +1,6 @@
+using Meetings.Server.Live;
 using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 using Microsoft.Playwright;
 
@@ -45,8 +47,15 @@ public class ServerRestartTests
         await Assertions.Expect(heading).ToContainTextAsync(meeting.Meeting.Title, new() { Timeout = Timeout });
 
         await page.EvaluateAsync("window.notReloaded = true");
+        var broadcaster = first.Services.GetRequiredService<MeetingBroadcaster>();
+        await Wait.Until(() => broadcaster.Watched.Contains(id), "the page joined the meeting live");
         Stop(first);
         await Assertions.Expect(banner).ToBeVisibleAsync(expect);
+        // The first seconds: it tries again at most 1.5 s after each failure, so four more tries come within about six
+        // seconds (SignalR's default waits 2, 10, then 30 s: two in the 15 s this waits), and a server restarted in a
+        // few seconds has its screens back about a second after it is up.
+        var tried = Volatile.Read(ref failedAttempts);
+        await Wait.Until(() => Volatile.Read(ref failedAttempts) >= tried + 4, $"four more reconnections tried in the first seconds (from {tried})");
         // Minutes pass on the page while the server is down: each time, a reconnection is tried and fails.
         for (var minute = 0; minute < 5; minute++)
         {

@@ -37,14 +37,12 @@
 
   // Live: join, take every update that follows the last one held, ask for the meeting as it is after a gap.
 
+  // Never gives up: tries again at once, then about once a second (jittered, so a crowd coming back after a restart
+  // is spread out) for ten tries, then every 8-12 s; as the web client does.
+  const pause = tries => tries === 0 ? 0 : tries < 10 ? 500 + Math.random() * 1000 : 8000 + Math.random() * 4000;
   const hub = new signalR.HubConnectionBuilder()
     .withUrl('/hubs/meeting')
-    // Never gives up: at once, then about once a second (jittered, so a crowd coming back after a restart is spread
-    // out) for ten tries, then every 8-12 s; as the web client does.
-    .withAutomaticReconnect({
-      nextRetryDelayInMilliseconds: ({ previousRetryCount: n }) =>
-        n === 0 ? 0 : n < 10 ? 500 + Math.random() * 1000 : 8000 + Math.random() * 4000,
-    })
+    .withAutomaticReconnect({ nextRetryDelayInMilliseconds: ({ previousRetryCount }) => pause(previousRetryCount) })
     .configureLogging(signalR.LogLevel.None)
     .build();
   // Two shapes of update: the events with the whole snapshot, or (newer servers) the events with an RFC 6902 patch
@@ -72,16 +70,19 @@
   }
   hub.onreconnecting(() => banner('reconnecting'));
   hub.onreconnected(() => join());
-  // Should the connection still close (the server refused it), the page starts again every five seconds.
-  hub.onclose(() => { banner('reconnecting'); setTimeout(start, 5000); });
+  // A first start that fails, or a connection that closes for good (the server refused it), starts again the same way.
+  let starts = 0;
+  const startAgain = () => { banner('reconnecting'); setTimeout(start, pause(++starts)); };
+  hub.onclose(startAgain);
 
   async function start() {
     try {
-      await hub.start();
+      // Connected already when it was the join that failed: then only the join is tried again.
+      if (hub.state === signalR.HubConnectionState.Disconnected) await hub.start();
+      starts = 0;
       await join();
     } catch {
-      banner('reconnecting');
-      setTimeout(start, 5000);
+      startAgain();
     }
   }
 
