@@ -6,7 +6,8 @@
 # 3. The live hearing (infra/Meetings.Bench): viewers joining, memory per idle viewer, fan-out at each viewer count
 #    against a raw Kestrel WebSocket server sending the same bytes to as many sockets, update sizes at 0/200/1,000
 #    speakers in line, sign-ups flooding while everyone watches, and the server killed and started again under every
-#    viewer; and one screen reading 100 KB/s among them, to see that it delays nobody. Its last line is one JSON object.
+#    viewer; one screen reading 100 KB/s among them, to see that it delays nobody; and the flood's updates sent again to the
+#    baseline at the same moments, to see how far its viewers lag with the same bytes. Its last line is one JSON object.
 # Not part of infra/test.sh: the machine is shared and noisy, so figures are measured here, never asserted in tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."

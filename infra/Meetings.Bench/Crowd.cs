@@ -90,10 +90,10 @@ internal sealed class Crowd : IAsyncDisposable
     /// <summary>A loopback source address for the i-th connection: 127.0.0.2 to 127.0.0.251.</summary>
     public static IPAddress Address(int i) => new([127, 0, 0, (byte)(2 + i % 250)]);
 
-    /// <summary>Places a mark now for <paramref name="sequence"/>; viewers that already hold it count zero.</summary>
-    public Mark Place(long sequence)
+    /// <summary>Places a mark for <paramref name="sequence"/>, timed from now or from <paramref name="since"/> (a timestamp); viewers that already hold it count zero.</summary>
+    public Mark Place(long sequence, long? since = null)
     {
-        var mark = new Mark(Stopwatch.GetTimestamp(), sequence, _viewers.Count);
+        var mark = new Mark(since ?? Stopwatch.GetTimestamp(), sequence, _viewers.Count);
         _marks[_markCount] = mark;
         _markCount++;
         foreach (var viewer in _viewers)

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Globalization;
 using System.Net;
@@ -17,6 +18,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     private const int Signers = 100;
     private readonly Dictionary<string, object?> _result = new();
     private readonly Dictionary<int, List<byte[]>> _fanoutFrames = new();
+    private readonly List<(TimeSpan At, byte[] Frame)> _floodFrames = [];
     private readonly List<HubSocket> _signers = [];
     private HubSocket _clerk = null!, _probe = null!;
     private Guid _meeting, _item;
@@ -61,7 +63,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var top = viewerSteps[^1];
         foreach (var key in new[] { "fanout_p50_ms", "fanout_p99_ms", "baseline_fanout_p50_ms", "baseline_fanout_p99_ms", "fanout_ratio_p50", "fanout_ratio_p99",
                      "rss_per_viewer_kb", "baseline_rss_per_viewer_kb", "server_rss_mb",
-                     "signup_p50_ms", "signup_p99_ms", "command_p50_ms", "command_p99_ms", "viewer_lag_p99_ms", "missed_after_flood", "server_rss_peak_mb",
+                     "signup_p50_ms", "signup_p99_ms", "command_p50_ms", "command_p99_ms", "viewer_lag_p99_ms", "baseline_viewer_lag_p99_ms", "missed_after_flood", "server_rss_peak_mb",
                      "reconnect_all_back_s", "reconnect_back", "reconnect_p50_s", "reconnect_p99_s", "server_rss_after_flood_mb", "server_rss_back_to_idle_s" })
             if (_result.TryGetValue($"{key}_{top}", out var value)) _result[key] = value;
         if (_probe?.Kept is { IsEmpty: false } kept)
@@ -341,6 +343,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var inFlight = new List<Task>();
         var peak = Stats.Rss(ServerPid);
         var clock = Stopwatch.StartNew();
+        // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
+        var heard = new ConcurrentQueue<(TimeSpan At, long Sequence)>();
+        _probe.Updated = (_, sequence, _) => heard.Enqueue((clock.Elapsed, sequence));
         var total = floodRate * floodSeconds;
         var clerk = Task.Run(async () =>
         {
@@ -380,6 +385,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var final = await LatestAsync(ct);
         var settle = Stopwatch.StartNew();
         var behind = await crowd.SettleAsync(final, TimeSpan.FromSeconds(60));
+        _probe.Updated = null;
+        foreach (var (at, sequence) in heard)
+            if (_probe.Kept!.TryGetValue(sequence, out var frame)) _floodFrames.Add((at, frame));
         var lag = marks.SelectMany(m => m.Samples).ToList();
         _result["viewers"] = n;
         _result["signup_rate"] = floodRate;
@@ -449,12 +457,38 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
                 _result[$"baseline_fanout_p99_ms_{n}"] = p99;
                 _result[$"baseline_missed_{n}"] = missed;
                 Console.WriteLine($"baseline, {n:N0} sockets: {perViewer:F1} KB per idle socket; fan-out p50 {p50} ms, p99 {p99} ms of the same {frames.Count} updates");
+                if (n == viewerSteps[^1] && _floodFrames.Count > 0) await ReplayFloodAsync(crowd, http, ct);
             }
         }
         finally
         {
             process.Kill();
         }
+    }
+
+    /// <summary>
+    /// The flood's updates, the bytes the probe got and at the moments it got them, sent to every baseline socket: how
+    /// far its viewers fall behind with the same bytes (each timed from the moment the update is due).
+    /// </summary>
+    private async Task ReplayFloodAsync(Crowd crowd, HttpClient http, CancellationToken ct)
+    {
+        var marks = new List<Mark>();
+        var clock = Stopwatch.StartNew();
+        var started = Stopwatch.GetTimestamp();
+        long last = 0;
+        foreach (var (at, frame) in _floodFrames)
+        {
+            if (at > clock.Elapsed) await Task.Delay(at - clock.Elapsed, ct);
+            last = HubSocket.Number(frame, "\"sequence\":"u8) ?? last;
+            marks.Add(crowd.Place(last, started + (long)(at.TotalSeconds * Stopwatch.Frequency)));
+            // One at a time, as a WebSocket takes one send at a time: a server that cannot keep up falls behind the schedule.
+            if (!(await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct)).IsSuccessStatusCode) _errors++;
+        }
+        var missed = await crowd.SettleAsync(last, TimeSpan.FromSeconds(60));
+        var n = crowd.Count;
+        _result[$"baseline_viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(marks.SelectMany(m => m.Samples), 0.99));
+        Console.WriteLine($"baseline, {n:N0} sockets, the flood's {_floodFrames.Count} updates ({_floodFrames.Sum(f => f.Frame.Length) / 1024:N0} KB each socket) " +
+            $"at the moments the probe got them: viewer lag p99 {_result[$"baseline_viewer_lag_p99_ms_{n}"]} ms, {missed} not current after");
     }
 
     /// <summary>Waits (a minute at most) until the server, started again, has settled: under 5% of a core for a second.</summary>
