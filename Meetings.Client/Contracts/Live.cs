@@ -20,11 +20,14 @@ public interface IMeetingClient
 
 /// <summary>
 /// A change: the journal events after <see cref="From"/> up to <see cref="Sequence"/>, and <see cref="Patch"/>, an
-/// RFC 6902 JSON Patch that turns the snapshot at <c>From</c> (as JSON) into the snapshot at <c>Sequence</c>. A screen
-/// that could not keep up gets <see cref="Resync"/> instead (no events, no patch): it asks <c>EventsAfter</c>.
+/// RFC 6902 JSON Patch that turns the snapshot at <c>From</c> (as JSON) into the snapshot at <c>Sequence</c>. More than
+/// 50 changes gathered into one update (a flood) carry the patch alone: no events, and <see cref="EventsLeftOut"/> (the
+/// journal and <c>EventsAfter</c> have them). A screen that could not keep up gets <see cref="Resync"/> instead (no
+/// events, no patch): it asks <c>EventsAfter</c>.
 /// </summary>
 public sealed record MeetingUpdate(
-    Guid MeetingId, long From, long Sequence, IReadOnlyList<JournalEventDto> Events, System.Text.Json.JsonElement? Patch, bool Resync = false);
+    Guid MeetingId, long From, long Sequence, IReadOnlyList<JournalEventDto> Events, System.Text.Json.JsonElement? Patch, bool Resync = false,
+    bool EventsLeftOut = false);
 
 /// <summary>What <c>Join</c> answers: the meeting now, and who the server takes the caller to be.</summary>
 public sealed record JoinResult(MeetingSnapshot Snapshot, string Role, Guid? SeatId, string? PersonKey);

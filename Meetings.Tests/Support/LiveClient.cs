@@ -39,6 +39,8 @@ public sealed class LiveClient : IAsyncDisposable
     public MeetingSnapshot Snapshot { get; private set; } = null!;
     public int GapsSeen { get; private set; }
     public int PatchesFailed { get; private set; }
+    /// <summary>Updates that carried the patch alone (a flood): <see cref="Events"/> then has a gap where their events were.</summary>
+    public int EventsLeftOut { get; private set; }
 
     /// <summary>Every update of the meeting that arrived, as it came: read, and as the JSON sent.</summary>
     public IReadOnlyList<ReceivedUpdate> Updates { get { lock (_gate) return [.. _updates]; } }
@@ -144,6 +146,7 @@ public sealed class LiveClient : IAsyncDisposable
                     _document = JsonPatch.Apply(_document, update.Patch!.Value);
                     Snapshot = _document.Deserialize<MeetingSnapshot>(LiveJson.Options)!;
                     _events.AddRange(update.Events.Where(e => e.Sequence > LastEventSequenceUnlocked));
+                    if (update.EventsLeftOut) EventsLeftOut++;
                     Signal();
                 }
                 catch (JsonPatchException)

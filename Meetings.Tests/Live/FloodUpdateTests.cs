@@ -1,0 +1,75 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Meetings.Client.Contracts;
+using Meetings.Client.Services;
+using Meetings.Server.Live;
+using Meetings.Server.Meetings;
+using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// A flood that outruns the sending: what changes while an update is being sent goes out together in the next one, and
+/// when that is more than 50 events it carries the patch alone, so every screen still gets the meeting as it is now.
+/// </summary>
+public class FloodUpdateTests
+{
+    [Test]
+    public async Task SixtyChangesMadeWhileAnUpdateIsBeingSent_GoOutAsOnePatch_WithTheirEventsLeftOut()
+    {
+        using var host = new TestHost();
+        var meeting = await host.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
+        await clerk.Do("StartMeeting", id);
+        await clerk.Do("OpenItem", id, item);
+        await clerk.Do("OpenPublicComment", id, item);
+        // The meeting as it stood before each of 61 sign-ups and after, with each one's events as screens got them.
+        var store = host.Services.GetRequiredService<MeetingStore>();
+        var states = new List<MeetingSnapshot> { await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)) };
+        for (var i = 0; i < 61; i++)
+        {
+            await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card {i}", null, false);
+            states.Add(await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)));
+        }
+        await clerk.WaitForSequence(states[^1].Sequence);
+        var events = clerk.Events.Where(e => e.Sequence > states[0].Sequence).ToList();
+        IReadOnlyList<JournalEventDto> EventsOf(int change) => [.. events.Where(e => e.Sequence > states[change - 1].Sequence && e.Sequence <= states[change].Sequence)];
+
+        // A feed of its own with two screens (so the feed waits for one of them), whose sends do not finish until the test lets them.
+        var sent = new List<LiveUpdate>();
+        var sending = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var letGo = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var feed = new MeetingFeed(id, screen => new Outbox(id, async update =>
+        {
+            if (screen == "watched") lock (sent) sent.Add(update);
+            sending.TrySetResult();
+            await letGo.Task;
+        }, NullLogger.Instance), NullLogger.Instance);
+        feed.Load(states[0]);
+        feed.Follow("watched");
+        feed.Follow("other");
+
+        feed.Publish(EventsOf(1), states[1]);
+        await sending.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        for (var change = 2; change <= 61; change++) feed.Publish(EventsOf(change), states[change]);
+        letGo.SetResult();
+        await Wait.Until(() => { lock (sent) return sent.Count > 0 && sent[^1].Sequence == states[^1].Sequence; }, "the screen is sent the last change");
+
+        List<MeetingUpdate> updates;
+        lock (sent) updates = [.. sent.Select(u => JsonSerializer.Deserialize<MeetingUpdate>(u.Message.Utf8, LiveJson.Options)!)];
+        Assert.That(updates, Has.Count.EqualTo(2), "the first change alone, then the sixty made while it was being sent");
+        Assert.That((updates[0].From, updates[0].Sequence, updates[0].Events.Count, updates[0].EventsLeftOut),
+            Is.EqualTo((states[0].Sequence, states[1].Sequence, EventsOf(1).Count, false)), "one change carries its events");
+        Assert.That((updates[1].From, updates[1].Sequence, updates[1].Events.Count, updates[1].EventsLeftOut),
+            Is.EqualTo((states[1].Sequence, states[61].Sequence, 0, true)), "sixty gathered carry the patch alone, and say so");
+        Assert.That(events.Count(e => e.Sequence > states[1].Sequence), Is.GreaterThan(MeetingFeed.MostEventsPerUpdate));
+
+        var held = JsonSerializer.SerializeToNode(states[0], LiveJson.Options);
+        foreach (var update in updates) held = JsonPatch.Apply(held, update.Patch!.Value);
+        Assert.That(Snapshots.Canonical(held.Deserialize<MeetingSnapshot>(LiveJson.Options)!), Is.EqualTo(Snapshots.Canonical(states[61])),
+            "the patches bring the screen to the meeting as it is");
+    }
+}
