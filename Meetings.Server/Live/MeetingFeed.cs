@@ -26,7 +26,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     public const int MostEventsPerUpdate = 50;
 
     /// <summary>How many screens are posted an update before the rest wait their turn behind other work.</summary>
-    private const int ScreensPerSlice = 256;
+    private const int ScreensPerSlice = 64;
 
     /// <summary>Work items waiting in the thread pool below which the sending of an update counts as done.</summary>
     private const int QuietBacklog = 64;
@@ -157,7 +157,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         var update = carried.Length <= MostEventsPerUpdate
             ? LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, carried, patch, screens.Length)
             : LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, [], patch, screens.Length, eventsLeftOut: true);
-        // A few hundred screens at a time, then to the back of the thread pool's queue: what a command needs done
+        // Sixty-four screens at a time, then to the back of the thread pool's queue: what a command needs done
         // meanwhile waits behind one slice of the sending, not behind all of it.
         foreach (var slice in screens.Chunk(ScreensPerSlice))
         {
