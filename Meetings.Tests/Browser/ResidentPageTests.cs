@@ -42,9 +42,7 @@ public class ResidentPageTests
         var item = meeting.Agenda.Single(a => a.Number == "3");
         _itemTitle = item.Title;
         await using var clerk = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", _meetingId);
-        await clerk.Do("StartMeeting", _meetingId);
-        await clerk.Do("OpenItem", _meetingId, item.Id);
-        await clerk.Do("OpenPublicComment", _meetingId, item.Id);
+        await clerk.OpenPublicComment(_meetingId, item.Id);
         var walter = await clerk.Invoke<Guid>("AddRoomSpeaker", _meetingId, item.Id, "Walter Card", null, false);
         var hidden = await clerk.Invoke<Guid>("AddRoomSpeaker", _meetingId, item.Id, "Withheld Q. Name", null, false);
         await clerk.Do("HideSpeakerName", _meetingId, hidden, "not a name");

@@ -110,9 +110,7 @@ public class WebSpeakerTests
         var item = meeting.Agenda[2];
         await using (var setup = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", id))
         {
-            await setup.Do("StartMeeting", id);
-            await setup.Do("OpenItem", id, item.Id);
-            await setup.Do("OpenPublicComment", id, item.Id);
+            await setup.OpenPublicComment(id, item.Id);
         }
         var clerk = await Open($"/clerk/{id}", Demo.Clerk);
         var rosa = await Open($"/meetings/{id}");

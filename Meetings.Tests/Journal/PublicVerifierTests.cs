@@ -28,9 +28,7 @@ public class PublicVerifierTests
         var item = meeting.Agenda.First(i => i.TakesPublicComment).Id;
         await using var clerk = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", _meetingId);
         await using var resident = await LiveClient.ConnectAsync(_host, null, "resident", _meetingId);
-        await clerk.Do("StartMeeting", _meetingId);
-        await clerk.Do("OpenItem", _meetingId, item);
-        await clerk.Do("OpenPublicComment", _meetingId, item);
+        await clerk.OpenPublicComment(_meetingId, item);
         await resident.Invoke<Guid>("SignUpToSpeak", _meetingId, resident.ResidentToken, new SignUpRequest(item, "Zoë Ünal-Ruiz \"Z\" 🙂"));
         var troll = await clerk.Invoke<Guid>("SignUpToSpeak", _meetingId, $"troll-{Guid.NewGuid():N}", new SignUpRequest(item, "A slur"));
         await resident.Do("SubmitWrittenComment", _meetingId, resident.ResidentToken, item, "Zoë", "Line one\nline two\t<b>&</b>");

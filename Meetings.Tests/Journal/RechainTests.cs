@@ -24,9 +24,7 @@ public class RechainTests
         var item = meeting.Agenda.First(i => i.TakesPublicComment).Id;
         await using (var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id))
         {
-            await clerk.Do("StartMeeting", id);
-            await clerk.Do("OpenItem", id, item);
-            await clerk.Do("OpenPublicComment", id, item);
+            await clerk.OpenPublicComment(id, item);
             await clerk.Invoke<Guid>("SignUpToSpeak", id, $"resident-{Guid.NewGuid():N}", new SignUpRequest(item, "Ana Ruiz"));
             await clerk.Do("SubmitWrittenComment", id, $"resident-{Guid.NewGuid():N}", item, "Ben", "Keep the library open.");
         }

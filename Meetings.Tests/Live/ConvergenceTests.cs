@@ -53,9 +53,7 @@ public class ConvergenceTests
             id = meeting.Meeting.Id;
             await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
             await using var resident = await LiveClient.ConnectAsync(host, null, "resident", id);
-            await clerk.Do("StartMeeting", id);
-            await clerk.Do("OpenItem", id, meeting.Agenda[2].Id);
-            await clerk.Do("OpenPublicComment", id, meeting.Agenda[2].Id);
+            await clerk.OpenPublicComment(id, meeting.Agenda[2].Id);
             var entry = await resident.Invoke<Guid>("SignUpToSpeak", id, resident.ResidentToken, new SignUpRequest(meeting.Agenda[2].Id, "Pat Resident"));
             lastAck = await clerk.Do("StartTurn", id, entry);
             before = await clerk.WaitForSequence(lastAck.Sequence);
@@ -93,9 +91,7 @@ public class ConvergenceTests
         await using var crowdOnB = new LiveCrowd();
         for (var i = 0; i < 8; i++) crowdOnB.Add(await LiveClient.ConnectAsync(b, null, $"resident {i} on B", id));
 
-        await clerkOnA.Do("StartMeeting", id);
-        await clerkOnA.Do("OpenItem", id, item);
-        await clerkOnA.Do("OpenPublicComment", id, item);
+        await clerkOnA.OpenPublicComment(id, item);
         await WhileTimePasses([a, b], crowdOnB[0].WaitUntil(s => s.Agenda.Single(i => i.Id == item).CommentOpen, "comment open, seen on B"));
 
         // Residents on B sign up while the clerk on A adds room cards: both instances append at once.

@@ -23,9 +23,7 @@ public class FloodUpdateTests
         var meeting = await host.Anonymous().DemoMeeting();
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.Do("StartMeeting", id);
-        await clerk.Do("OpenItem", id, item);
-        await clerk.Do("OpenPublicComment", id, item);
+        await clerk.OpenPublicComment(id, item);
         // The meeting as it stood before each of 61 sign-ups and after, with each one's events as screens got them.
         var store = host.Services.GetRequiredService<MeetingStore>();
         var states = new List<MeetingSnapshot> { await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)) };

@@ -19,9 +19,7 @@ public class LiveMeasureTests
         var meeting = await host.Anonymous().DemoMeeting();
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.Do("StartMeeting", id);
-        await clerk.Do("OpenItem", id, item);
-        await clerk.Do("OpenPublicComment", id, item);
+        await clerk.OpenPublicComment(id, item);
         await using var screens = new LiveCrowd();
         for (var i = 0; i < 50; i++) screens.Add(await LiveClient.ConnectAsync(host, null, $"screen {i}", id));
         var added = 0;

@@ -134,9 +134,7 @@ public class LiveUpdateTests
         var meeting = await host.Anonymous().DemoMeeting();
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.Do("StartMeeting", id);
-        await clerk.Do("OpenItem", id, item);
-        await clerk.Do("OpenPublicComment", id, item);
+        await clerk.OpenPublicComment(id, item);
         // Long names make the whole meeting big, so that the stalled screen's unread answers fill every buffer on its way.
         for (var i = 0; i < 150; i++) await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, $"{i:D3} {new string('x', 70)}", null, false);
         await using var viewer = await LiveClient.ConnectAsync(host, null, "viewer", id);

@@ -29,9 +29,7 @@ public class ReadmeClientTests
         try
         {
             Assert.That(await LineAsync(node), Does.StartWith("joined "));
-            await clerk.Do("StartMeeting", id);
-            await clerk.Do("OpenItem", id, item);
-            await clerk.Do("OpenPublicComment", id, item);
+            await clerk.OpenPublicComment(id, item);
             var cards = new List<Guid>();
             for (var i = 0; i < 5; i++) cards.Add(await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card {i}", null, false));
             var web = await resident.Invoke<Guid>("SignUpToSpeak", id, resident.ResidentToken, new SignUpRequest(item, "Pat Resident", "Support"));

@@ -23,9 +23,7 @@ public class RejoinTests
         var meeting = await (await _host.SignInAsync(Demo.Clerk)).DemoMeeting();
         (_id, _item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         _clerk = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", _id);
-        await _clerk.Do("StartMeeting", _id);
-        await _clerk.Do("OpenItem", _id, _item);
-        await _clerk.Do("OpenPublicComment", _id, _item);
+        await _clerk.OpenPublicComment(_id, _item);
     }
 
     [TearDown]

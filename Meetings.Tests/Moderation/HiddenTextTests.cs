@@ -48,9 +48,7 @@ public class HiddenTextTests
             new AgendaItemRequest("Park renovation", "PublicHearing", TakesPublicComment: true), HttpStatusCode.Created);
         await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/publish", new PublishRequest(), HttpStatusCode.OK);
         var item = agenda.Agenda.Single().Id;
-        await _clerk.Do("StartMeeting", id);
-        await _clerk.Do("OpenItem", id, item);
-        await _clerk.Do("OpenPublicComment", id, item);
+        await _clerk.OpenPublicComment(id, item);
         return (id, item);
     }
 

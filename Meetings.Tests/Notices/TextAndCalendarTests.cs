@@ -180,9 +180,7 @@ public class TextAndCalendarTests : NoticeFixture
         await using var clerk = await LiveClient.ConnectAsync(Host, Demo.Clerk, "clerk", id);
         await using var crowd = new LiveCrowd();
         for (var i = 0; i < 5; i++) crowd.Add(await LiveClient.ConnectAsync(Host, null, $"resident {i}", id));
-        await clerk.Do("StartMeeting", id);
-        await clerk.Do("OpenItem", id, item);
-        await clerk.Do("OpenPublicComment", id, item);
+        await clerk.OpenPublicComment(id, item);
         foreach (var (resident, i) in crowd.Select((r, i) => (r, i)))
             await resident.Invoke<Guid>("SignUpToSpeak", id, resident.ResidentToken,
                 new SignUpRequest(item, $"Speaker {i}", Phone: i switch { 3 => "+1 503 555 0142", 4 => "+1 503 555 0143", _ => null }));

@@ -39,9 +39,7 @@ public abstract class PhoneFixture
 
     protected async Task OpenPublicComment()
     {
-        await Clerk.Do("StartMeeting", MeetingId);
-        await Clerk.Do("OpenItem", MeetingId, CommentItem);
-        await Clerk.Do("OpenPublicComment", MeetingId, CommentItem);
+        await Clerk.OpenPublicComment(MeetingId, CommentItem);
     }
 
     protected FakeCaller NewCaller(string from = "+15035554821") => new(Host, $"CA{++_calls:D32}", from);

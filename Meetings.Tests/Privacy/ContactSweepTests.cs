@@ -20,9 +20,7 @@ public class ContactSweepTests
         var meeting = await host.Anonymous().DemoMeeting();
         var item = meeting.Agenda.First(i => i.TakesPublicComment).Id;
         var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", meeting.Meeting.Id);
-        await clerk.Do("StartMeeting", meeting.Meeting.Id);
-        await clerk.Do("OpenItem", meeting.Meeting.Id, item);
-        await clerk.Do("OpenPublicComment", meeting.Meeting.Id, item);
+        await clerk.OpenPublicComment(meeting.Meeting.Id, item);
         return (host, clerk, meeting.Meeting.Id, item);
     }
 

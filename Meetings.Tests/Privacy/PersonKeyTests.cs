@@ -22,9 +22,7 @@ public class PersonKeyTests
         var item = (await clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda",
             new AgendaItemRequest("Park renovation", "PublicHearing", TakesPublicComment: true), HttpStatusCode.Created)).Agenda.Single().Id;
         await clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/publish", new PublishRequest(), HttpStatusCode.OK);
-        await clerk.Do("StartMeeting", id);
-        await clerk.Do("OpenItem", id, item);
-        await clerk.Do("OpenPublicComment", id, item);
+        await clerk.OpenPublicComment(id, item);
         return (id, item);
     }
 

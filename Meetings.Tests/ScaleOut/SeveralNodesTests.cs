@@ -39,9 +39,7 @@ public class SeveralNodesTests
         await Task.WhenAll(new[] { _a, _b }.Select(h => h.Services.GetRequiredService<CommitRelay>().Ready)).WaitAsync(TimeSpan.FromSeconds(15));
         _nginx = await Nginx.StartAsync(_a.BaseAddress, _b.BaseAddress);
         _clerkOnA = await LiveClient.ConnectAsync(_a, Demo.Clerk, "clerk on A", _id);
-        await _clerkOnA.Do("StartMeeting", _id);
-        await _clerkOnA.Do("OpenItem", _id, _item);
-        await _clerkOnA.Do("OpenPublicComment", _id, _item);
+        await _clerkOnA.OpenPublicComment(_id, _item);
     }
 
     [OneTimeTearDown]

@@ -55,9 +55,7 @@ public class RefusalLogTests
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using var clerkOnA = await LiveClient.ConnectAsync(a, Demo.Clerk, "clerk on A", id);
         await using var clerkOnB = await LiveClient.ConnectAsync(b, Demo.Clerk, "clerk on B", id);
-        await clerkOnA.Do("StartMeeting", id);
-        await clerkOnA.Do("OpenItem", id, item);
-        await clerkOnA.Do("OpenPublicComment", id, item);
+        await clerkOnA.OpenPublicComment(id, item);
         var (beforeA, beforeB) = (a.Logs.Entries.Count, b.Logs.Entries.Count);
 
         // Both clerks add cards at once until one instance has lost a race for a place in the journal (bounded: 200 rounds;

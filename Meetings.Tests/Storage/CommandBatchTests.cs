@@ -19,9 +19,7 @@ public class CommandBatchTests
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using (var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id))
         {
-            await clerk.Do("StartMeeting", id);
-            await clerk.Do("OpenItem", id, item);
-            await clerk.Do("OpenPublicComment", id, item);
+            await clerk.OpenPublicComment(id, item);
         }
         var store = host.Services.GetRequiredService<MeetingStore>();
         var before = (await store.ReadAsync(id, m => m.Version));

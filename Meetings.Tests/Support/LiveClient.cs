@@ -194,6 +194,14 @@ public sealed class LiveClient : IAsyncDisposable
 
     public Task<CommandAck> Do(string method, params object?[] args) => Invoke<CommandAck>(method, args);
 
+    /// <summary>As a clerk: calls the meeting to order, opens the item and opens public comment on it.</summary>
+    public async Task<CommandAck> OpenPublicComment(Guid meetingId, Guid itemId)
+    {
+        await Do("StartMeeting", meetingId);
+        await Do("OpenItem", meetingId, itemId);
+        return await Do("OpenPublicComment", meetingId, itemId);
+    }
+
     public async ValueTask DisposeAsync() => await Connection.DisposeAsync();
 }
 
