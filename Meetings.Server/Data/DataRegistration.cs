@@ -17,7 +17,7 @@ public static class DataRegistration
         {
             case "SQLITE":
                 connection ??= $"Data Source={Path.Combine(DataFolder(builder), "meetings.db")}";
-                builder.Services.AddDbContext<MeetingsDbContext, SqliteMeetingsDbContext>(o => o.UseSqlite(connection));
+                builder.Services.AddDbContext<MeetingsDbContext, SqliteMeetingsDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqliteWaitsForWriters()));
                 break;
             case "SQLSERVER":
                 builder.Services.AddDbContext<MeetingsDbContext, SqlServerMeetingsDbContext>(o => o.UseSqlServer(
@@ -40,7 +40,7 @@ public static class DataRegistration
 
     /// <summary>
     /// Applies migrations at start-up, and with SQL Server installs Hangfire's tables; SQLite is switched to
-    /// write-ahead logging so readers never block the writer.
+    /// write-ahead logging so readers never block the writer (and writers wait for each other: <see cref="SqliteWaitsForWriters"/>).
     /// </summary>
     public static async Task MigrateMeetingsDatabaseAsync(this WebApplication app)
     {
