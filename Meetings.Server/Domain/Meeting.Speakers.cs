@@ -54,12 +54,19 @@ public sealed partial class Meeting
 {
     private readonly Dictionary<Guid, SpeakerEntry> _entries = [];
     private readonly Dictionary<Guid, List<Guid>> _queues = [];
+    // Each person's entries on each item (nearly always one): the one-place rule then looks at those, not at a queue
+    // that may be thousands long, on every sign-up of a crowded hearing.
+    private readonly Dictionary<(Guid ItemId, string PersonKey), List<Guid>> _entriesOf = [];
 
     /// <summary>An item's speakers in queue order, including those who are done.</summary>
     public IReadOnlyList<SpeakerEntry> QueueFor(Guid itemId) =>
         _queues.TryGetValue(itemId, out var order) ? order.Select(id => _entries[id]).ToList() : [];
 
     public SpeakerEntry? Speaking => _entries.Values.FirstOrDefault(e => e.State == SpeakerState.Speaking);
+
+    /// <summary>Whether the person already has a place in the item's queue (waiting, on deck or speaking).</summary>
+    public bool HoldsPlace(Guid itemId, string personKey) =>
+        _entriesOf.TryGetValue((itemId, personKey), out var ids) && ids.Exists(id => _entries[id].IsActive);
 
     /// <summary>A speaker entry, or null when the meeting has none by that id.</summary>
     public SpeakerEntry? FindEntry(Guid entryId) => _entries.GetValueOrDefault(entryId);
@@ -84,7 +91,7 @@ public sealed partial class Meeting
         if (stance is { } s && !Enum.IsDefined(s)) throw new InvalidInputException("stance", "Stance is Support, Oppose or Neutral.");
         var key = Guard.Text(personKey, "personKey", 200);
         RequireNotBlocked(key);
-        Require(!QueueFor(itemId).Any(e => e.IsActive && e.PersonKey == key), "one-place-per-person",
+        Require(!HoldsPlace(itemId, key), "one-place-per-person",
             $"This person is already in the queue for item {item.Number}.");
         return [new SpeakerSignedUp(entryId, itemId, Guard.Text(name, "name", 80), source, key, stance, usesInterpreter, wantsText, now)];
     }
@@ -196,6 +203,8 @@ public sealed partial class Meeting
                 _textAt[Version + 1] = _entries[s.EntryId];
                 if (!_queues.TryGetValue(s.ItemId, out var queue)) _queues[s.ItemId] = queue = [];
                 queue.Add(s.EntryId);
+                if (!_entriesOf.TryGetValue((s.ItemId, s.PersonKey), out var own)) _entriesOf[(s.ItemId, s.PersonKey)] = own = [];
+                own.Add(s.EntryId);
                 break;
             case SpeakerWithdrawn w: _entries[w.EntryId].State = SpeakerState.Withdrawn; break;
             case SpeakerNoShow n: _entries[n.EntryId].State = SpeakerState.NoShow; break;

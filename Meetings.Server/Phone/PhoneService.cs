@@ -149,7 +149,7 @@ public sealed class PhoneService(
         var entryId = Guid.NewGuid();
         // The key is the number, keyed with the server's secret and this meeting: one place per number, and what a block names.
         var key = keys.Caller(call.MeetingId, call.From);
-        if (await store.ReadAsync(call.MeetingId, m => m.QueueFor(itemId).Any(e => e.IsActive && e.PersonKey == key)))
+        if (await store.ReadAsync(call.MeetingId, m => m.HoldsPlace(itemId, key)))
             return say.AlreadyInLine;
         var result = await store.ExecuteAsync(call.MeetingId, Caller, (m, now) =>
             m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, key, null, false, false),
