@@ -1,5 +1,7 @@
 using System.Data.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore.Diagnostics;
+using SQLitePCL;
 
 namespace Meetings.Server.Data;
 
@@ -14,19 +16,13 @@ internal sealed class SqliteWaitsForWriters : DbConnectionInterceptor
     /// <summary>The longest SQLite itself waits for a writer; past it Microsoft.Data.Sqlite's own retries go on to the command timeout.</summary>
     public const int WaitMilliseconds = 5000;
 
-    private static readonly string Pragma = $"PRAGMA busy_timeout = {WaitMilliseconds};";
+    // Set on the native connection directly (what PRAGMA busy_timeout does), so each open costs a call, not a statement.
+    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData) =>
+        raw.sqlite3_busy_timeout(((SqliteConnection)connection).Handle, WaitMilliseconds);
 
-    public override void ConnectionOpened(DbConnection connection, ConnectionEndEventData eventData)
+    public override Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
     {
-        using var command = connection.CreateCommand();
-        command.CommandText = Pragma;
-        command.ExecuteNonQuery();
-    }
-
-    public override async Task ConnectionOpenedAsync(DbConnection connection, ConnectionEndEventData eventData, CancellationToken cancellationToken = default)
-    {
-        await using var command = connection.CreateCommand();
-        command.CommandText = Pragma;
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        ConnectionOpened(connection, eventData);
+        return Task.CompletedTask;
     }
 }
