@@ -7,7 +7,8 @@ public static class DataRegistration
 {
     /// <summary>
     /// Registers the database. <c>Database:Provider</c> is <c>Sqlite</c> (default: one file in the data
-    /// folder) or <c>SqlServer</c>; <c>ConnectionStrings:Meetings</c> overrides where it lives.
+    /// folder) or <c>SqlServer</c>; <c>ConnectionStrings:Meetings</c> overrides where it lives. The options are built
+    /// once (they depend on nothing per request), not again for every scope that opens the database.
     /// </summary>
     public static IHostApplicationBuilder AddMeetingsData(this IHostApplicationBuilder builder)
     {
@@ -17,12 +18,13 @@ public static class DataRegistration
         {
             case "SQLITE":
                 connection ??= $"Data Source={Path.Combine(DataFolder(builder), "meetings.db")}";
-                builder.Services.AddDbContext<MeetingsDbContext, SqliteMeetingsDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqliteWaitsForWriters()));
+                builder.Services.AddDbContext<MeetingsDbContext, SqliteMeetingsDbContext>(o => o.UseSqlite(connection).AddInterceptors(new SqliteWaitsForWriters()),
+                    optionsLifetime: ServiceLifetime.Singleton);
                 break;
             case "SQLSERVER":
                 builder.Services.AddDbContext<MeetingsDbContext, SqlServerMeetingsDbContext>(o => o.UseSqlServer(
                     connection ?? throw new InvalidOperationException("Database:Provider is SqlServer but ConnectionStrings:Meetings is not set."),
-                    sql => sql.EnableRetryOnFailure()));
+                    sql => sql.EnableRetryOnFailure()), optionsLifetime: ServiceLifetime.Singleton);
                 break;
             default:
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported: use Sqlite or SqlServer.");

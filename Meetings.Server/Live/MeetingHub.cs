@@ -19,9 +19,13 @@ namespace Meetings.Server.Live;
 /// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
 /// </summary>
 public sealed partial class MeetingHub(
-    MeetingStore store, MeetingJournal journal, MeetingsDbContext db, MeetingBroadcaster broadcaster, ReturningScreens returning, PersonKeys keys, TimeProvider clock)
+    MeetingStore store, IServiceProvider services, MeetingBroadcaster broadcaster, ReturningScreens returning, PersonKeys keys, TimeProvider clock)
     : Hub<IMeetingClient>
 {
+    // The database is asked for only by the few methods that use it: a hub is made for every call and every
+    // connection, and a DbContext made for each of ten thousand joins that never touch it was a fifth of their CPU.
+    private MeetingsDbContext Db => services.GetRequiredService<MeetingsDbContext>();
+
     // Everyone
 
     /// <summary>
@@ -69,7 +73,7 @@ public sealed partial class MeetingHub(
         var shared = await VisibleAsync(meetingId);
         if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(clock.GetUtcNow()));
         // The events first, then the state (as new or newer): the texts served beside them follow the state's moderation.
-        var entries = await journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
+        var entries = await services.GetRequiredService<MeetingJournal>().ReadAsync(meetingId, Math.Max(0, after), 1000);
         return await store.ReadAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), LiveViews.Snapshot(m, clock.GetUtcNow())));
     }
 
@@ -103,11 +107,11 @@ public sealed partial class MeetingHub(
         // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.
         if (phone is not null)
         {
-            db.SpeakerContacts.Add(new SpeakerContact
+            Db.SpeakerContacts.Add(new SpeakerContact
             {
                 EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow(), CallMe = request.CallMe, Language = request.Language == "es" ? "es" : "en",
             });
-            await db.SaveChangesAsync();
+            await Db.SaveChangesAsync();
         }
         try
         {
@@ -117,7 +121,7 @@ public sealed partial class MeetingHub(
         catch when (phone is not null)
         {
             // Refused: keep no number for a sign-up that does not exist.
-            await db.SpeakerContacts.Where(c => c.EntryId == entryId).ExecuteDeleteAsync();
+            await Db.SpeakerContacts.Where(c => c.EntryId == entryId).ExecuteDeleteAsync();
             throw;
         }
         return entryId;
@@ -318,7 +322,7 @@ public sealed partial class MeetingHub(
     {
         var userId = Context.UserIdentifier;
         if (userId is null) return null;
-        var seat = await db.Set<Seat>().AsNoTracking()
+        var seat = await Db.Set<Seat>().AsNoTracking()
             .Where(s => s.OfficialUserId == userId && EF.Property<Guid>(s, "BodyId") == bodyId).Select(s => (Guid?)s.Id).FirstOrDefaultAsync();
         return seat;
     }

@@ -1,0 +1,82 @@
+using System.Text.Json.Serialization;
+using Meetings.Client.Contracts;
+using Meetings.Server.Data;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// Watching a meeting someone here already follows touches no database: SignalR makes a hub for every call and every
+/// connection, and ten thousand viewers coming back after a restart must not each cost a database context they never use.
+/// </summary>
+public class JoinCostTests
+{
+    [Test]
+    public async Task ViewersJoiningCatchingUpAndLeaving_AMeetingAlreadyFollowed_MakeNoDatabaseContext()
+    {
+        var made = 0;
+        using var host = new TestHost(services: s => CountContexts(s, () => Interlocked.Increment(ref made)));
+        var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
+        await using var first = Connect(host);
+        await first.StartAsync();
+        var held = (await first.InvokeAsync<JoinResult>("Join", id, null)).Snapshot.Sequence;
+        var before = Volatile.Read(ref made);
+
+        var viewers = Enumerable.Range(0, 20).Select(_ => Connect(host)).ToList();
+        try
+        {
+            await Task.WhenAll(viewers.Select(async (viewer, i) =>
+            {
+                await viewer.StartAsync();
+                if (i % 2 == 0) await viewer.InvokeAsync<JoinResult>("Join", id, null);
+                else await viewer.InvokeAsync<RejoinResult>("Rejoin", id, null, held);
+                var caughtUp = await viewer.InvokeAsync<CatchUp>("EventsAfter", id, held);
+                Assert.That(caughtUp.Snapshot.Sequence, Is.EqualTo(held));
+                await viewer.InvokeAsync("Leave", id);
+            }));
+
+            Assert.That(Volatile.Read(ref made) - before, Is.Zero,
+                "twenty viewers connected, joined or came back, caught up and left without a database context");
+        }
+        finally
+        {
+            await Task.WhenAll(viewers.Select(v => v.DisposeAsync().AsTask()));
+        }
+    }
+
+    [Test]
+    public void EveryScopeThatOpensTheDatabase_SharesOneSetOfOptions()
+    {
+        using var host = new TestHost();
+        using var one = host.Services.CreateScope();
+        using var other = host.Services.CreateScope();
+        var options = (DbContextOptions)one.ServiceProvider.GetRequiredService<MeetingsDbContext>().GetService<IDbContextOptions>();
+
+        Assert.That(other.ServiceProvider.GetRequiredService<MeetingsDbContext>().GetService<IDbContextOptions>(), Is.SameAs(options),
+            "the options are built once, not again for each request, hub call or commit");
+    }
+
+    /// <summary>Wraps the app's registration of the database context so that each one made is counted.</summary>
+    private static void CountContexts(IServiceCollection services, Action counted)
+    {
+        var registered = services.Single(d => d.ServiceType == typeof(MeetingsDbContext));
+        services.Remove(registered);
+        services.AddScoped<MeetingsDbContext>(sp =>
+        {
+            counted();
+            return registered.ImplementationFactory is { } factory
+                ? (MeetingsDbContext)factory(sp)
+                : (MeetingsDbContext)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!);
+        });
+    }
+
+    private static HubConnection Connect(TestHost host) => new HubConnectionBuilder()
+        .WithUrl(new Uri(host.BaseAddress, "/hubs/meeting"), o => o.Transports = HttpTransportType.WebSockets)
+        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+        .Build();
+}
