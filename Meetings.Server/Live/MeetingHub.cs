@@ -23,7 +23,7 @@ public sealed partial class MeetingHub(
     : Hub<IMeetingClient>
 {
     // The database is asked for only by the few methods that use it: a hub is made for every call and every
-    // connection, and a DbContext made for each of ten thousand joins that never touch it was a fifth of their CPU.
+    // connection, and a DbContext made for each of ten thousand joins that never touch it was a quarter of their CPU.
     private MeetingsDbContext Db => services.GetRequiredService<MeetingsDbContext>();
 
     // Everyone
