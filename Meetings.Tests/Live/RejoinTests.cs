@@ -42,6 +42,9 @@ public class RejoinTests
         for (var i = 0; i < 3; i++) cards.Add(await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false));
         await _clerk.Do("HideSpeakerName", _id, cards[1], "Not a name");
         var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
+        // A rejoin is answered from the snapshot every screen shares, which follows the commit: once this screen has
+        // been sent the change, that snapshot holds it too.
+        await viewer.WaitForSequence(now);
 
         var answer = await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held["sequence"]!.GetValue<long>());
         var whole = JsonNode.Parse((await viewer.Connection.InvokeAsync<JsonElement>("Join", _id, null)).GetProperty("snapshot").GetRawText())!;

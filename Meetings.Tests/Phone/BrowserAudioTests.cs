@@ -156,7 +156,8 @@ public class BrowserAudioTests : WebSpeakerFixture
         var browser = Browser(await TokenFor(resident, entry));
         await browser.Parsed("/phone/voice/browser");
         await browser.ConferenceEvent(MeetingId, "participant-join", muted: true);
-        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        // The clerk's screen is sent the change after the command's answer: wait for it before reading the screen.
+        await Clerk.WaitForSequence((await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem)).Sequence);
 
         await browser.ConferenceEvent(MeetingId, "participant-leave", muted: true);
 

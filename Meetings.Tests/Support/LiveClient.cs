@@ -171,6 +171,22 @@ public sealed class LiveClient : IAsyncDisposable
         previous.TrySetResult();
     }
 
+    /// <summary>
+    /// A condition about something this client has not been sent yet (<c>Single()</c> of a list still empty) is not met
+    /// yet: the update that brings it may follow the command's answer.
+    /// </summary>
+    private static bool Holds(Func<MeetingSnapshot, bool> condition, MeetingSnapshot snapshot)
+    {
+        try
+        {
+            return condition(snapshot);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
+        }
+    }
+
     /// <summary>Waits, at most ten seconds, until the meeting as this client holds it satisfies <paramref name="condition"/>.</summary>
     public async Task<MeetingSnapshot> WaitUntil(Func<MeetingSnapshot, bool> condition, string what)
     {
@@ -180,7 +196,7 @@ public sealed class LiveClient : IAsyncDisposable
             Task changed;
             lock (_gate)
             {
-                if (Snapshot is not null && condition(Snapshot)) return Snapshot;
+                if (Snapshot is not null && Holds(condition, Snapshot)) return Snapshot;
                 changed = _changed.Task;
             }
             try { await changed.WaitAsync(timeout.Token); }
