@@ -25,6 +25,7 @@ public sealed partial class MeetingHub(
     // The database is asked for only by the few methods that use it: a hub is made for every call and every
     // connection, and a DbContext made for each of ten thousand joins that never touch it was a quarter of their CPU.
     private MeetingsDbContext Db => services.GetRequiredService<MeetingsDbContext>();
+    private MeetingJournal Journal => services.GetRequiredService<MeetingJournal>();
 
     // Everyone
 
@@ -73,7 +74,7 @@ public sealed partial class MeetingHub(
         var shared = await VisibleAsync(meetingId);
         if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(clock.GetUtcNow()));
         // The events first, then the state (as new or newer): the texts served beside them follow the state's moderation.
-        var entries = await services.GetRequiredService<MeetingJournal>().ReadAsync(meetingId, Math.Max(0, after), 1000);
+        var entries = await Journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
         return await store.ReadAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), LiveViews.Snapshot(m, clock.GetUtcNow())));
     }
 

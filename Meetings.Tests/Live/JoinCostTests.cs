@@ -1,8 +1,6 @@
-using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Tests.Support;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Infrastructure;
@@ -22,12 +20,12 @@ public class JoinCostTests
         var made = 0;
         using var host = new TestHost(services: s => CountContexts(s, () => Interlocked.Increment(ref made)));
         var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
-        await using var first = Connect(host);
+        await using var first = host.AnonymousHub();
         await first.StartAsync();
         var held = (await first.InvokeAsync<JoinResult>("Join", id, null)).Snapshot.Sequence;
         var before = Volatile.Read(ref made);
 
-        var viewers = Enumerable.Range(0, 20).Select(_ => Connect(host)).ToList();
+        var viewers = Enumerable.Range(0, 20).Select(_ => host.AnonymousHub()).ToList();
         try
         {
             await Task.WhenAll(viewers.Select(async (viewer, i) =>
@@ -74,9 +72,4 @@ public class JoinCostTests
                 : (MeetingsDbContext)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!);
         });
     }
-
-    private static HubConnection Connect(TestHost host) => new HubConnectionBuilder()
-        .WithUrl(new Uri(host.BaseAddress, "/hubs/meeting"), o => o.Transports = HttpTransportType.WebSockets)
-        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
-        .Build();
 }

@@ -1,7 +1,5 @@
-using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -31,7 +29,7 @@ public class WatchingTests
             // Twenty at a time: bounded, and enough to have hundreds of calls from the address within the same instant.
             for (var batch = 0; batch < Viewers; batch += 20)
             {
-                var connections = Enumerable.Range(batch, 20).Select(_ => Connect(host)).ToList();
+                var connections = Enumerable.Range(batch, 20).Select(_ => host.AnonymousHub()).ToList();
                 viewers.AddRange(connections);
                 await Task.WhenAll(connections.Select(async c =>
                 {
@@ -72,9 +70,4 @@ public class WatchingTests
             }
         return served;
     }
-
-    private static HubConnection Connect(TestHost host) => new HubConnectionBuilder()
-        .WithUrl(new Uri(host.BaseAddress, "/hubs/meeting"), o => o.Transports = HttpTransportType.WebSockets)
-        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
-        .Build();
 }

@@ -1,5 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Meetings.Server.Data;
@@ -54,6 +57,12 @@ public sealed class TestHost : WebApplicationFactory<Program>
     /// <summary>A client with its own cookie jar, as a separate browser would have.</summary>
     public HttpClient Anonymous(CookieContainer? jar = null) =>
         new(new HttpClientHandler { CookieContainer = jar ?? new CookieContainer(), AllowAutoRedirect = false }) { BaseAddress = BaseAddress };
+
+    /// <summary>A hub connection over WebSockets with nobody signed in, not started yet.</summary>
+    public HubConnection AnonymousHub() => new HubConnectionBuilder()
+        .WithUrl(new Uri(BaseAddress, "/hubs/meeting"), o => o.Transports = HttpTransportType.WebSockets)
+        .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+        .Build();
 
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; }
