@@ -64,9 +64,16 @@ public class RefusalLogTests
         for (var round = 0; round < 200 && !Raced(); round++)
             await Task.WhenAll(Enumerable.Range(0, 10).SelectMany(i => new[]
             {
-                clerkOnA.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card A{round}.{i}", null, false),
-                clerkOnB.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card B{round}.{i}", null, false),
+                AddCard(clerkOnA, $"Card A{round}.{i}"),
+                AddCard(clerkOnB, $"Card B{round}.{i}"),
             }));
+
+        // A card that lost the race on every one of its tries is refused in words a clerk can read, and changes nothing.
+        async Task AddCard(LiveClient clerk, string name)
+        {
+            try { await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, name, null, false); }
+            catch (HubException e) when (e.Message.Contains("The meeting changed while this was being recorded", StringComparison.Ordinal)) { }
+        }
 
         Assert.That(Raced(), Is.True, "the two instances raced for a place");
         var logged = a.Logs.Entries.Skip(beforeA).Concat(b.Logs.Entries.Skip(beforeB)).Where(e => !e.Category.StartsWith("Hangfire", StringComparison.Ordinal)).ToList();
