@@ -1,4 +1,7 @@
+using Meetings.Server.Data;
 using Meetings.Server.Domain;
+using Meetings.Server.Live;
+using Microsoft.EntityFrameworkCore;
 
 namespace Meetings.Server.Phone;
 
@@ -47,6 +50,13 @@ public sealed class PhoneCall
     public int LastSequenceNumber { get; set; }
     public DateTimeOffset CalledAt { get; set; }
 
+    /// <summary>The server's call to a web speaker who asked to be called, as placed: not answered until they press 1.</summary>
+    public static PhoneCall CallBackTo(SpeakerContact contact, string callSid, DateTimeOffset at) => new()
+    {
+        CallSid = callSid, MeetingId = contact.MeetingId, Leg = CallLeg.CallBack, From = contact.Phone, Language = contact.Language,
+        EntryId = contact.EntryId, Answered = false, CalledAt = at,
+    };
+
     /// <summary>How the caller appears to everyone: never the whole number.</summary>
     public string Label => Leg == CallLeg.Caller ? CallerLabel(From) : Leg == CallLeg.Browser ? "Web speaker (browser)" : "Web speaker (call-back)";
 
@@ -69,5 +79,30 @@ public sealed class PhoneCall
             SpeakerState.Waiting => CallerState.HandRaised,
             _ => CallerState.Listening,
         };
+    }
+}
+
+public static class PhoneCalls
+{
+    /// <summary>
+    /// Records <paramref name="call"/> unless it is recorded already, and answers the record that stands. The follower
+    /// that places a call-back and Twilio's webhooks about that call race: a machine can answer before the placing is
+    /// recorded. Whichever records it first stands, so what the webhook saw is never lost.
+    /// </summary>
+    public static async Task<PhoneCall> RecordOnceAsync(this MeetingsDbContext db, PhoneCall call, CancellationToken ct = default)
+    {
+        if (await db.PhoneCalls.FindAsync([call.CallSid], ct) is { } known) return known;
+        db.PhoneCalls.Add(call);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return call;
+        }
+        catch (DbUpdateException)
+        {
+            db.Entry(call).State = EntityState.Detached;
+            if (await db.PhoneCalls.FindAsync([call.CallSid], ct) is { } recorded) return recorded;
+            throw;
+        }
     }
 }

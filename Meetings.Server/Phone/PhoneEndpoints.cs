@@ -208,7 +208,7 @@ public static class PhoneEndpoints
         var callSid = form["CallSid"].ToString();
         if (form["AnsweredBy"].ToString() is var by && (by.StartsWith("machine", StringComparison.Ordinal) || by == "fax"))
         {
-            await phones.CallBackNotAnsweredAsync(callSid);
+            await phones.CallBackNotAnsweredAsync(callSid, entry);
             return CallScript.Result(new VoiceResponse().Hangup());
         }
         if (await phones.CallBackIntroAsync(entry) is not { } intro) return CallScript.Result(script.Farewell(say.NotInLine, say));

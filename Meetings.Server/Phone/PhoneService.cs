@@ -105,13 +105,7 @@ public sealed class PhoneService(
         if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return null;
         var (title, state) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State));
         if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
-        var call = await db.PhoneCalls.FindAsync(callSid);
-        if (call is null)
-        {
-            // Twilio answered before the placing of the call was recorded: record it now.
-            call = new PhoneCall { CallSid = callSid, MeetingId = contact.MeetingId, Leg = CallLeg.CallBack, From = contact.Phone, EntryId = entryId, CalledAt = clock.GetUtcNow() };
-            db.PhoneCalls.Add(call);
-        }
+        var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
         (call.Answered, call.Language, call.WantMuted) = (true, contact.Language, state != SpeakerState.Speaking);
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);
@@ -119,10 +113,11 @@ public sealed class PhoneService(
     }
 
     /// <summary>An answering machine (or fax) took the call-back: hang up; the clerk sees "did not answer".</summary>
-    public async Task CallBackNotAnsweredAsync(string callSid)
+    public async Task CallBackNotAnsweredAsync(string callSid, Guid entryId)
     {
-        var call = await db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid && c.Leg == CallLeg.CallBack);
-        if (call is null || call.Answered) return;
+        if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return;
+        var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
+        if (call.Leg != CallLeg.CallBack || call.Answered) return;
         call.HungUp = true;
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);

@@ -130,12 +130,7 @@ public sealed partial class PhoneSync
                 async () => callSid = await gateway.PlaceCallAsync(contact.Phone, url, new Uri($"{options.Value.PublicBaseUrl}/phone/call-status")), ct);
             if (outcome == Sent.Done)
             {
-                db.PhoneCalls.Add(new PhoneCall
-                {
-                    CallSid = callSid!, MeetingId = contact.MeetingId, Leg = CallLeg.CallBack, From = contact.Phone, Language = contact.Language,
-                    EntryId = contact.EntryId, Answered = false, CalledAt = clock.GetUtcNow(),
-                });
-                await db.SaveChangesAsync(ct);
+                await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid!, clock.GetUtcNow()), ct);
                 await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Placed).SetProperty(c => c.CallBackProblem, (string?)null), ct);
             }
             else if (outcome == Sent.Failing)

@@ -3,9 +3,11 @@ using System.Text.Json;
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Server.Journal;
+using Meetings.Server.Live;
 using Meetings.Server.Phone;
 using Meetings.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 
 namespace Meetings.Tests.Phone;
 
@@ -24,6 +26,13 @@ public class CallBackTests : PhoneFixture
 
     /// <summary>The call Twilio placed, as it reaches the server once answered.</summary>
     private FakeCaller Answered(FakeTwilio.Recorded placed) => new(Host, placed.Sid!, Number);
+
+    /// <summary>The call Twilio placed, once the server has recorded placing it: Twilio's status callbacks for it are then known.</summary>
+    private async Task<FakeCaller> Recorded(FakeTwilio.Recorded placed)
+    {
+        await Eventually(() => Host.WithDb(db => db.PhoneCalls.Any(c => c.CallSid == placed.Sid)), "the call-back recorded as placed");
+        return Answered(placed);
+    }
 
     private static string PathOf(string url) => url[FakeTwilio.PublicBaseUrl.Length..];
 
@@ -80,7 +89,7 @@ public class CallBackTests : PhoneFixture
         await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
         await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
 
-        var first = Answered(Twilio.CallsPlaced[0]);
+        var first = await Recorded(Twilio.CallsPlaced[0]);
         await first.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
         await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
         Assert.That(Clerk.Snapshot.Speakers.Single().State, Is.EqualTo("OnDeck"), "the clerk decides, not the server");
@@ -99,6 +108,29 @@ public class CallBackTests : PhoneFixture
         Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict),
             "skipped: no more calls");
         Assert.That(Twilio.CallsPlaced, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AMachineThatAnswersBeforeThePlacingIsRecorded_StillShowsDidNotAnswer()
+    {
+        // Twilio's answer to placing the call is held, so its webhook arrives before the server has recorded the call.
+        var twilioAnswers = new FakeTimeProvider();
+        (Twilio.Clock, Twilio.Delay) = (twilioAnswers, TimeSpan.FromMinutes(1));
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back reaches Twilio");
+        var placed = Twilio.CallsPlaced[0];
+
+        var machine = await Answered(placed).Parsed(PathOf(placed.Form["Url"]), new Dictionary<string, string> { ["AnsweredBy"] = "machine_start" });
+        Assert.That(machine.Verbs, Is.EqualTo(new[] { "Hangup" }));
+        twilioAnswers.Advance(TimeSpan.FromMinutes(1));
+        await Eventually(() => Host.WithDb(db => db.SpeakerContacts.Single(c => c.EntryId == entry).CallBack == CallBackState.Placed), "the placing recorded");
+
+        var line = (await PhoneStatus()).Callers.Single();
+        Assert.That((line.Leg, line.State), Is.EqualTo(("CallBack", "DidNotAnswer")), "what the machine's answer told is kept");
+        Assert.That(Host.WithDb(db => db.PhoneCalls.Count(c => c.CallSid == placed.Sid)), Is.EqualTo(1));
     }
 
     [Test]
