@@ -1,0 +1,97 @@
+using Meetings.Server.Live;
+using Meetings.Tests.Support;
+using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.Extensions.Time.Testing;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// After a burst the server gives the heap's garbage back to the system once it has gone quiet, and never while the
+/// burst lasts. (What that saves is measured by infra/bench.sh, not here.)
+/// </summary>
+public class MemoryAfterBurstsTests
+{
+    private const long MB = 1 << 20;
+
+    [Test]
+    public async Task AHeapGrownByAFlood_IsGivenBackOnceTheServerIsQuiet_OnlyThen_AndOnlyOnce()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // What the flood left alive (buffers its connections keep) holds the heap above where it was before.
+        var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 800 * MB };
+        using var service = new MemoryAfterBursts(clock, heap, NullLogger<MemoryAfterBursts>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        await Look(clock, heap);
+
+        // A flood: each look, 200 MB more allocated and 400 MB more held.
+        for (var i = 0; i < 5; i++)
+        {
+            (heap.AllocatedNow, heap.CommittedNow) = (heap.AllocatedNow + 200 * MB, heap.CommittedNow + 400 * MB);
+            await Look(clock, heap);
+        }
+        Assert.That(heap.GivenBack, Is.Zero, "nothing is collected while the flood lasts");
+
+        // Quiet: a few megabytes of pings.
+        heap.AllocatedNow += 4 * MB;
+        await Look(clock, heap);
+        await Wait.Until(() => heap.GivenBack == 1, "the heap given back once the server is quiet");
+        for (var i = 0; i < 3; i++)
+        {
+            heap.AllocatedNow += 4 * MB;
+            await Look(clock, heap);
+        }
+        Assert.That(heap.GivenBack, Is.EqualTo(1), "once: it has settled where the collection left it");
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public void AQuietHeap_IsDueOnlyWhenItHasGrownFarPastWhereItLastSettled()
+    {
+        var settling = new Settling();
+        Assert.That(settling.Due(allocated: 0, committed: 500 * MB), Is.False, "the first look only sees where it stands");
+        Assert.That(settling.Due(1 * MB, 700 * MB), Is.False, "quiet, but grown by less than 256 MB");
+        Assert.That(settling.Due(2 * MB, 300 * MB), Is.False, "it shrank by itself, so it settled lower");
+        Assert.That(settling.Due(3 * MB, 560 * MB), Is.True, "quiet, and 260 MB past where it settled");
+        settling.SettledAt(320 * MB);
+        Assert.That(settling.Due(4 * MB, 330 * MB), Is.False, "settled where the collection left it");
+        Assert.That(settling.Due(4 * MB + Settling.QuietBytes, 700 * MB), Is.False, "not while allocating");
+    }
+
+    /// <summary>Lets the service's next look happen, and waits until it has.</summary>
+    private static async Task Look(FakeTimeProvider clock, Heap heap)
+    {
+        var looks = heap.Looks;
+        clock.Advance(MemoryAfterBursts.Interval);
+        await Wait.Until(() => heap.Looks > looks, "the next look at the heap");
+    }
+
+    /// <summary>A heap whose readings the test sets; it counts the looks and the collections.</summary>
+    private sealed class Heap : ManagedHeap
+    {
+        private int _looks;
+        private int _givenBack;
+
+        public long AllocatedNow { get; set; }
+        public long CommittedNow { get; set; }
+        public long AfterGivingBack { get; init; }
+        public int Looks => Volatile.Read(ref _looks);
+        public int GivenBack => Volatile.Read(ref _givenBack);
+
+        public override long Allocated
+        {
+            get
+            {
+                Interlocked.Increment(ref _looks);
+                return AllocatedNow;
+            }
+        }
+
+        public override long Committed => CommittedNow;
+
+        public override void GiveBack()
+        {
+            CommittedNow = AfterGivingBack;
+            Interlocked.Increment(ref _givenBack);
+        }
+    }
+}
