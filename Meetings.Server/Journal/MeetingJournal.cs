@@ -1,6 +1,7 @@
 using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Meetings.Server.Journal;
 
@@ -11,6 +12,20 @@ public sealed class JournalConflictException(Guid meetingId, long sequence)
 /// <summary>The meeting journal in the database: append in one transaction, read after a point, verify the chain.</summary>
 public sealed class MeetingJournal(MeetingsDbContext db)
 {
+    /// <summary>
+    /// Holds the end of the meeting's journal until the returned transaction ends: any other writer, on this instance
+    /// or another, waits for it before reading where the journal ends. So what the holder reads of the journal is still
+    /// its end when it appends, and two instances taking commands for one meeting take turns instead of racing (the
+    /// loser of a race had to read the meeting again and decide again, and after five lost races was refused). The
+    /// hold is a write to the meeting's row, which both SQLite and SQL Server keep locked until the commit.
+    /// </summary>
+    public async Task<IDbContextTransaction> HoldAsync(Guid meetingId, CancellationToken ct = default)
+    {
+        var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Meetings.Where(m => m.Id == meetingId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSequence, m => m.LastSequence), ct);
+        return transaction;
+    }
+
     /// <summary>
     /// Appends events after <paramref name="previous"/> (the last entry the caller's state reflects, or
     /// null for a new meeting) and updates the meeting list, all in one transaction. The unique

@@ -16,9 +16,11 @@ public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entrie
 /// appends are seen. Commands on one meeting are decided one at a time here, in the order they arrive, and
 /// committed together: whatever arrived while one commit was being written is decided in order (each on the
 /// state the ones before it left) and appended in the next single transaction, so a crowd signing up costs
-/// one write and one live update per batch, not one per person. Across instances the journal's unique
-/// (meeting, sequence) index decides, and the loser catches up and decides again. After a commit, the live
-/// push goes out at once and the journal's followers are woken for everything else that follows from it.
+/// one write and one live update per batch, not one per person. Across instances each commit holds the end of the
+/// meeting's journal from catching up to appending (<see cref="MeetingJournal.HoldAsync"/>), so instances take
+/// turns; the journal's unique (meeting, sequence) index stays the last word, and a loser would catch up and decide
+/// again. After a commit, the live push goes out at once and the journal's followers are woken for everything else
+/// that follows from it.
 /// </summary>
 public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, CommitSignal commits, ILogger<MeetingStore> log)
 {
@@ -77,6 +79,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var journal = scope.ServiceProvider.GetRequiredService<MeetingJournal>();
+                await using var hold = await journal.HoldAsync(meetingId);
                 var meeting = await CatchUpAsync(meetingId, cached, journal, CancellationToken.None);
                 var now = clock.GetUtcNow();
                 var events = new List<(MeetingEvent, Actor)>();
@@ -93,6 +96,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                 }
                 if (events.Count == 0) return;
                 var entries = await journal.AppendAsync(meetingId, cached.Last, events, now);
+                await hold.CommitAsync();
                 cached.Last = entries[^1];
                 var next = 0;
                 foreach (var command in batch) next = command.Committed(entries, next);

@@ -114,6 +114,37 @@ public class ConvergenceTests
         Assert.That((await a.Anonymous().Get<JournalVerification>($"/api/meetings/{id}/journal/verify")).Intact, Is.True);
     }
 
+    [Test]
+    public async Task TwoInstancesAddingCardsAtOnce_TakeTurns_RefuseNone_AndLoseNoRace()
+    {
+        var folder = TestHost.NewFolder();
+        using var a = new TestHost(folder);
+        using var b = new TestHost(folder);
+        var meeting = await a.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        await using var clerkOnA = await LiveClient.ConnectAsync(a, Demo.Clerk, "clerk on A", id);
+        await using var clerkOnB = await LiveClient.ConnectAsync(b, Demo.Clerk, "clerk on B", id);
+        await clerkOnA.OpenPublicComment(id, item);
+
+        // Both clerks add cards at once, round after round. Each instance holds the end of the journal while it
+        // commits, so the other waits its turn: no race for a place is lost, and no card is refused for one.
+        const int Rounds = 100, PerRound = 10;
+        for (var round = 0; round < Rounds; round++)
+            await Task.WhenAll(Enumerable.Range(0, PerRound).SelectMany(i => new[]
+            {
+                clerkOnA.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card A{round}.{i}", null, false),
+                clerkOnB.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card B{round}.{i}", null, false),
+            }));
+
+        var raced = a.Logs.Entries.Concat(b.Logs.Entries).Where(e => e.Message.Contains("was changed elsewhere", StringComparison.Ordinal));
+        Assert.That(raced.Select(e => e.Message), Is.Empty, "no instance lost a race for a place in the journal");
+        var journal = new List<JournalEventDto>();
+        for (List<JournalEventDto> page; (page = await b.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal?after={journal.Count}")).Count > 0;)
+            journal.AddRange(page);
+        Assert.That(journal.Count(e => e.Type == "SpeakerSignedUp"), Is.EqualTo(2 * Rounds * PerRound), "every card, once");
+        Assert.That(journal.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, journal.Count).Select(i => (long)i)), "contiguous");
+    }
+
     /// <summary>
     /// Lets the hosts' own watchers run, with nothing calling them by hand: half a second passes on each host's clock,
     /// again every tenth of a real second, until <paramref name="converged"/> completes (it fails by itself after its timeout).
