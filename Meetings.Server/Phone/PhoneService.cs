@@ -94,7 +94,7 @@ public sealed class PhoneService(
     /// <summary>What the call-back says: who is calling, about which meeting and item. Null when the sign-up is no longer in line.</summary>
     public async Task<(string Body, string Title, string Item)?> CallBackIntroAsync(Guid entryId)
     {
-        if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return null;
+        if (await ContactAsync(entryId) is not { } contact) return null;
         return await store.ReadAsync(contact.MeetingId, m => m.FindEntry(entryId) is { IsActive: true } e
             ? (m.BodyName, m.Title, m.Item(e.ItemId).Number) : ((string, string, string)?)null);
     }
@@ -102,7 +102,7 @@ public sealed class PhoneService(
     /// <summary>The resident pressed 1: the call-back is answered, and from now on it is handled as a caller who dialled in.</summary>
     public async Task<(PhoneCall Call, string Title)?> CallBackJoinedAsync(string callSid, Guid entryId)
     {
-        if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return null;
+        if (await ContactAsync(entryId) is not { } contact) return null;
         var (title, state) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State));
         if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
         var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
@@ -115,13 +115,17 @@ public sealed class PhoneService(
     /// <summary>An answering machine (or fax) took the call-back: hang up; the clerk sees "did not answer".</summary>
     public async Task CallBackNotAnsweredAsync(string callSid, Guid entryId)
     {
-        if (await db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId) is not { } contact) return;
+        if (await ContactAsync(entryId) is not { } contact) return;
         var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
         if (call.Leg != CallLeg.CallBack || call.Answered) return;
         call.HungUp = true;
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);
     }
+
+    /// <summary>The contact a web speaker left with their sign-up (a number to call back), if any.</summary>
+    private Task<SpeakerContact?> ContactAsync(Guid entryId) =>
+        db.SpeakerContacts.AsNoTracking().FirstOrDefaultAsync(c => c.EntryId == entryId);
 
     public Task<PhoneCall?> FindCallAsync(string callSid) => db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid)!;
 
