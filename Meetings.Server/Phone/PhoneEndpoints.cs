@@ -32,11 +32,14 @@ public static class PhoneEndpoints
         phone.MapPost("/voice/callback/join", CallBackJoin);
         phone.MapPost("/announce", Announce);
         phone.MapPost("/conference-status", ConferenceStatus);
-        phone.MapPost("/call-status", async (HttpRequest request, PhoneService phones) =>
+        phone.MapPost("/call-status", async (HttpRequest request, Guid? entry, PhoneService phones) =>
         {
             var form = await request.ReadFormAsync();
-            if (form["CallStatus"].ToString() is "completed" or "busy" or "failed" or "no-answer" or "canceled")
-                await phones.CallEndedAsync(form["CallSid"].ToString());
+            if (form["CallStatus"].ToString() is not ("completed" or "busy" or "failed" or "no-answer" or "canceled")) return Results.NoContent();
+            var callSid = form["CallSid"].ToString();
+            // A call-back's status names its sign-up: it may come before the placing is recorded, and must not be lost.
+            if (entry is { } entryId) await phones.RecordCallBackAsync(callSid, entryId);
+            await phones.CallEndedAsync(callSid);
             return Results.NoContent();
         });
 

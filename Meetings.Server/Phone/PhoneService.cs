@@ -115,13 +115,18 @@ public sealed class PhoneService(
     /// <summary>An answering machine (or fax) took the call-back: hang up; the clerk sees "did not answer".</summary>
     public async Task CallBackNotAnsweredAsync(string callSid, Guid entryId)
     {
-        if (await ContactAsync(entryId) is not { } contact) return;
-        var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
-        if (call.Leg != CallLeg.CallBack || call.Answered) return;
+        if (await RecordCallBackAsync(callSid, entryId) is not { Leg: CallLeg.CallBack, Answered: false } call) return;
         call.HungUp = true;
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);
     }
+
+    /// <summary>
+    /// The call-back to <paramref name="entryId"/>'s contact as recorded, recording it first if Twilio's word about it
+    /// came before the follower that placed it recorded it. Null when the sign-up left no contact.
+    /// </summary>
+    public async Task<PhoneCall?> RecordCallBackAsync(string callSid, Guid entryId) =>
+        await ContactAsync(entryId) is { } contact ? await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow())) : null;
 
     /// <summary>The contact a web speaker left with their sign-up (a number to call back), if any.</summary>
     private Task<SpeakerContact?> ContactAsync(Guid entryId) =>

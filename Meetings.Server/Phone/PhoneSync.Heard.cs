@@ -127,7 +127,7 @@ public sealed partial class PhoneSync
             string? callSid = null;
             var url = new Uri($"{options.Value.PublicBaseUrl}/phone/voice/callback?entry={contact.EntryId}&lang={contact.Language}");
             var (outcome, problem) = await TryAsync(health, "place a call-back",
-                async () => callSid = await gateway.PlaceCallAsync(contact.Phone, url, new Uri($"{options.Value.PublicBaseUrl}/phone/call-status")), ct);
+                async () => callSid = await gateway.PlaceCallAsync(contact.Phone, url, new Uri($"{options.Value.PublicBaseUrl}/phone/call-status?entry={contact.EntryId}")), ct);
             if (outcome == Sent.Done)
             {
                 await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid!, clock.GetUtcNow()), ct);

@@ -51,7 +51,7 @@ public class CallBackTests : PhoneFixture
         Assert.That(placed.Form["From"], Is.EqualTo(FakeTwilio.PhoneNumber));
         Assert.That(placed.Form["Url"], Is.EqualTo($"{FakeTwilio.PublicBaseUrl}/phone/voice/callback?entry={entry}&lang=es"));
         Assert.That(placed.Form["MachineDetection"], Is.EqualTo("Enable"));
-        Assert.That(placed.Form["StatusCallback"], Is.EqualTo($"{FakeTwilio.PublicBaseUrl}/phone/call-status"));
+        Assert.That(placed.Form["StatusCallback"], Is.EqualTo($"{FakeTwilio.PublicBaseUrl}/phone/call-status?entry={entry}"));
         await Eventually(() => PhoneStatus().Result.Callers.SingleOrDefault()?.State == "Calling", "calling, on the clerk's screen");
 
         var call = Answered(placed);
@@ -90,7 +90,7 @@ public class CallBackTests : PhoneFixture
         await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
 
         var first = await Recorded(Twilio.CallsPlaced[0]);
-        await first.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
+        await first.PostAsync(PathOf(Twilio.CallsPlaced[0].Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
         await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
         Assert.That(Clerk.Snapshot.Speakers.Single().State, Is.EqualTo("OnDeck"), "the clerk decides, not the server");
 
@@ -130,6 +130,29 @@ public class CallBackTests : PhoneFixture
 
         var line = (await PhoneStatus()).Callers.Single();
         Assert.That((line.Leg, line.State), Is.EqualTo(("CallBack", "DidNotAnswer")), "what the machine's answer told is kept");
+        Assert.That(Host.WithDb(db => db.PhoneCalls.Count(c => c.CallSid == placed.Sid)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task NoAnswerReportedBeforeThePlacingIsRecorded_StillShowsDidNotAnswer()
+    {
+        // As above, Twilio's answer to placing the call is held; this time its status callback comes first.
+        var twilioAnswers = new FakeTimeProvider();
+        (Twilio.Clock, Twilio.Delay) = (twilioAnswers, TimeSpan.FromMinutes(1));
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back reaches Twilio");
+        var placed = Twilio.CallsPlaced[0];
+
+        var status = await Answered(placed).PostAsync(PathOf(placed.Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
+        Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+        twilioAnswers.Advance(TimeSpan.FromMinutes(1));
+        await Eventually(() => Host.WithDb(db => db.SpeakerContacts.Single(c => c.EntryId == entry).CallBack == CallBackState.Placed), "the placing recorded");
+
+        var line = (await PhoneStatus()).Callers.Single();
+        Assert.That((line.Leg, line.State), Is.EqualTo(("CallBack", "DidNotAnswer")), "what the status callback told is kept");
         Assert.That(Host.WithDb(db => db.PhoneCalls.Count(c => c.CallSid == placed.Sid)), Is.EqualTo(1));
     }
 
