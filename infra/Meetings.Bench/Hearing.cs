@@ -425,8 +425,13 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         if (Path.GetFileNameWithoutExtension(self) == "dotnet") start.ArgumentList.Add(typeof(Hearing).Assembly.Location);
         foreach (var a in new[] { "baseline", "--port", baselinePort.ToString(CultureInfo.InvariantCulture) }) start.ArgumentList.Add(a);
         using var process = Process.Start(start)!;
-        _ = process.StandardOutput.BaseStream.CopyToAsync(Stream.Null, ct);
-        _ = process.StandardError.BaseStream.CopyToAsync(Stream.Null, ct);
+        // The first it says (where an exception's message is), to say why if it never answers.
+        var said = new List<string>();
+        DataReceivedEventHandler keep = (_, e) => { if (e.Data is { } line) lock (said) if (said.Count < 8) said.Add(line); };
+        process.OutputDataReceived += keep;
+        process.ErrorDataReceived += keep;
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
         try
         {
             var url = new Uri($"ws://127.0.0.1:{baselinePort}/ws");
@@ -434,7 +439,12 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             for (var tries = 0; ; tries++)
             {
                 try { await http.GetAsync("/", ct); break; }
-                catch (HttpRequestException) when (tries < 100) { await Task.Delay(100, ct); }
+                catch (HttpRequestException e) when (tries < 300)
+                {
+                    if (process.HasExited)
+                        lock (said) throw new InvalidOperationException($"The baseline server exited ({process.ExitCode}): {string.Join(Environment.NewLine, said)}", e);
+                    await Task.Delay(100, ct);
+                }
             }
             await using var crowd = new Crowd();
             var before = Stats.Rss(process.Id);
