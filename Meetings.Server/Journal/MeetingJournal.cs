@@ -13,18 +13,24 @@ public sealed class JournalConflictException(Guid meetingId, long sequence)
 public sealed class MeetingJournal(MeetingsDbContext db)
 {
     /// <summary>
-    /// Holds the end of the meeting's journal until the returned transaction ends: any other writer, on this instance
-    /// or another, waits for it before reading where the journal ends. So what the holder reads of the journal is still
-    /// its end when it appends, and two instances taking commands for one meeting take turns instead of racing (the
-    /// loser of a race had to read the meeting again and decide again, and after five lost races was refused). The
-    /// hold is a write to the meeting's row, which both SQLite and SQL Server keep locked until the commit.
+    /// Runs <paramref name="decideAndAppend"/> holding the end of the meeting's journal: any other writer, on this
+    /// instance or another, waits for it before reading where the journal ends. So what it reads of the journal is
+    /// still the end when it appends, and two instances taking commands for one meeting take turns instead of racing
+    /// (the loser of a race had to read the meeting again and decide again, and after five lost races was refused).
+    /// The hold is a write to the meeting's row, which both SQLite and SQL Server keep locked until the commit; if
+    /// nothing was appended it is let go without one. The provider's execution strategy runs it, since SQL Server's
+    /// retries transient failures and refuses a transaction opened outside it: after such a failure the work runs
+    /// again from the start, so it must decide afresh each time.
     /// </summary>
-    public async Task<IDbContextTransaction> HoldAsync(Guid meetingId, CancellationToken ct = default)
-    {
-        var transaction = await db.Database.BeginTransactionAsync(ct);
-        await db.Meetings.Where(m => m.Id == meetingId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSequence, m => m.LastSequence), ct);
-        return transaction;
-    }
+    public Task<IReadOnlyList<JournalEntry>> HoldingTheEndAsync(Guid meetingId, Func<Task<IReadOnlyList<JournalEntry>>> decideAndAppend) =>
+        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        {
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            await db.Meetings.Where(m => m.Id == meetingId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSequence, m => m.LastSequence));
+            var appended = await decideAndAppend();
+            if (appended.Count > 0) await transaction.CommitAsync();
+            return appended;
+        });
 
     /// <summary>
     /// Appends events after <paramref name="previous"/> (the last entry the caller's state reflects, or

@@ -117,7 +117,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             catch (Exception e)
             {
                 log.LogError(e, "Working out update {Sequence} of meeting {MeetingId} failed; its screens are told to catch up.", latest.Sequence, meetingId);
-                Resync(latest);
+                TryResync(latest);
             }
             if (handed is not null) await SentAsync(handed);
         }
@@ -165,6 +165,19 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             if (slice.Length == ScreensPerSlice) await Task.Yield();
         }
         return update;
+    }
+
+    /// <summary>Tells every screen to catch up from <paramref name="latest"/>; if even that fails, the feed carries on with the next change.</summary>
+    private void TryResync(MeetingSnapshot latest)
+    {
+        try
+        {
+            Resync(latest);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Telling the screens of meeting {MeetingId} to catch up at {Sequence} failed too; the next change is tried afresh.", meetingId, latest.Sequence);
+        }
     }
 
     private void Resync(MeetingSnapshot latest)

@@ -17,7 +17,7 @@ public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entrie
 /// committed together: whatever arrived while one commit was being written is decided in order (each on the
 /// state the ones before it left) and appended in the next single transaction, so a crowd signing up costs
 /// one write and one live update per batch, not one per person. Across instances each commit holds the end of the
-/// meeting's journal from catching up to appending (<see cref="MeetingJournal.HoldAsync"/>), so instances take
+/// meeting's journal from catching up to appending (<see cref="MeetingJournal.HoldingTheEndAsync"/>), so instances take
 /// turns; the journal's unique (meeting, sequence) index stays the last word, and a loser would catch up and decide
 /// again. After a commit, the live push goes out at once and the journal's followers are woken for everything else
 /// that follows from it.
@@ -73,36 +73,16 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     private async Task CommitAsync(Guid meetingId, Cached cached, IReadOnlyList<QueuedCommand> batch)
     {
         if (batch.Count == 0) return;
+        IReadOnlyList<JournalEntry> entries;
         for (var attempt = 1; ; attempt++)
         {
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
                 var journal = scope.ServiceProvider.GetRequiredService<MeetingJournal>();
-                await using var hold = await journal.HoldAsync(meetingId);
-                var meeting = await CatchUpAsync(meetingId, cached, journal, CancellationToken.None);
-                var now = clock.GetUtcNow();
-                var events = new List<(MeetingEvent, Actor)>();
-                foreach (var command in batch)
-                {
-                    var decided = command.Decide(meeting, now);
-                    // Applied at once, ahead of the journal: the next command decides on it. A failed append forgets it all.
-                    foreach (var e in decided)
-                    {
-                        meeting.Apply(e);
-                        events.Add((e, command.Actor));
-                    }
-                    command.Decided(meeting, decided.Length);
-                }
-                if (events.Count == 0) return;
-                var entries = await journal.AppendAsync(meetingId, cached.Last, events, now);
-                await hold.CommitAsync();
-                cached.Last = entries[^1];
-                var next = 0;
-                foreach (var command in batch) next = command.Committed(entries, next);
-                await broadcaster.PublishAsync(meeting, entries);
-                commits.Raise(meetingId);
-                return;
+                var tries = 0;
+                entries = await journal.HoldingTheEndAsync(meetingId, () => DecideAndAppendAsync(meetingId, cached, batch, journal, again: tries++ > 0));
+                break;
             }
             catch (JournalConflictException) when (attempt < Attempts)
             {
@@ -124,6 +104,46 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                 return;
             }
         }
+        if (entries.Count == 0) return;
+        cached.Last = entries[^1];
+        var next = 0;
+        foreach (var command in batch) next = command.Committed(entries, next);
+        // Recorded: from here on nothing may tell the callers otherwise, or they would do it again.
+        try
+        {
+            await broadcaster.PublishAsync(cached.Meeting!, entries);
+        }
+        catch (Exception e)
+        {
+            log.LogError(e, "Events {First}-{Last} of meeting {MeetingId} are recorded but could not be handed to the screens here; the next change brings them up to date.",
+                entries[0].Sequence, entries[^1].Sequence, meetingId);
+        }
+        commits.Raise(meetingId);
+    }
+
+    /// <summary>
+    /// Decides the batch on the meeting caught up to the journal's end and appends the events, if any (none: nothing
+    /// is appended). <paramref name="again"/>: a try the database failed part-way may have applied events it did not
+    /// commit, so the state is read afresh.
+    /// </summary>
+    private async Task<IReadOnlyList<JournalEntry>> DecideAndAppendAsync(Guid meetingId, Cached cached, IReadOnlyList<QueuedCommand> batch, MeetingJournal journal, bool again)
+    {
+        if (again) cached.Forget();
+        var meeting = await CatchUpAsync(meetingId, cached, journal, CancellationToken.None);
+        var now = clock.GetUtcNow();
+        var events = new List<(MeetingEvent, Actor)>();
+        foreach (var command in batch)
+        {
+            var decided = command.Decide(meeting, now);
+            // Applied at once, ahead of the journal: the next command decides on it. A failed append forgets it all.
+            foreach (var e in decided)
+            {
+                meeting.Apply(e);
+                events.Add((e, command.Actor));
+            }
+            command.Decided(meeting, decided.Length);
+        }
+        return events.Count == 0 ? [] : await journal.AppendAsync(meetingId, cached.Last, events, now);
     }
 
     /// <summary>
@@ -213,7 +233,16 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             }
             else
             {
-                foreach (var e in events) cached.Meeting.Apply(e);
+                try
+                {
+                    foreach (var e in events) cached.Meeting.Apply(e);
+                }
+                catch
+                {
+                    // Part-way applied: read it all again next time rather than apply some events twice.
+                    cached.Forget();
+                    throw;
+                }
                 await broadcaster.PublishAsync(cached.Meeting, missed);
             }
             cached.Last = missed[^1];
