@@ -118,27 +118,45 @@ public sealed partial class PhoneSync
             var mine = db.SpeakerContacts.Where(c => c.EntryId == contact.EntryId);
             if (await mine.Where(c => c.CallBack == CallBackState.Due).ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Dialling), ct) == 0) continue;
             changed.Add(contact.MeetingId);
-            var inLine = await store.ReadAsync(contact.MeetingId, m => m.FindEntry(contact.EntryId)?.State is SpeakerState.Waiting or SpeakerState.OnDeck, ct);
-            if (!inLine)
+            try
             {
-                await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.None), ct);
-                continue;
+                await PlaceCallBackAsync(db, gateway, health, store, contact, mine, ct);
             }
-            string? callSid = null;
-            var url = new Uri($"{options.Value.PublicBaseUrl}/phone/voice/callback?entry={contact.EntryId}&lang={contact.Language}");
-            var (outcome, problem) = await TryAsync(health, "place a call-back",
-                async () => callSid = await gateway.PlaceCallAsync(contact.Phone, url, new Uri($"{options.Value.PublicBaseUrl}/phone/call-status?entry={contact.EntryId}")), ct);
-            if (outcome == Sent.Done)
+            catch (Exception e)
             {
-                await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid!, clock.GetUtcNow()), ct);
-                await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Placed).SetProperty(c => c.CallBackProblem, (string?)null), ct);
+                // Never left "being called" for good, where the clerk could not try again; whether Twilio placed it is not known.
+                await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Failed)
+                    .SetProperty(c => c.CallBackProblem, "The server could not finish placing this call."), CancellationToken.None);
+                if (e is OperationCanceledException) throw;
+                log.LogWarning(e, "Placing the call-back for sign-up {EntryId} failed; the clerk can try again.", contact.EntryId);
             }
-            else if (outcome == Sent.Failing)
-                await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Due).SetProperty(c => c.CallBackProblem, problem), ct);
-            else
-                await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Failed).SetProperty(c => c.CallBackProblem, problem), ct);
         }
         return changed;
+    }
+
+    /// <summary>Places one claimed call-back, unless the sign-up left the line meanwhile, and records how it went.</summary>
+    private async Task PlaceCallBackAsync(MeetingsDbContext db, TwilioGateway gateway, TwilioHealth health, MeetingStore store, SpeakerContact contact,
+        IQueryable<SpeakerContact> mine, CancellationToken ct)
+    {
+        var inLine = await store.ReadAsync(contact.MeetingId, m => m.FindEntry(contact.EntryId)?.State is SpeakerState.Waiting or SpeakerState.OnDeck, ct);
+        if (!inLine)
+        {
+            await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.None), ct);
+            return;
+        }
+        string? callSid = null;
+        var url = new Uri($"{options.Value.PublicBaseUrl}/phone/voice/callback?entry={contact.EntryId}&lang={contact.Language}");
+        var (outcome, problem) = await TryAsync(health, "place a call-back",
+            async () => callSid = await gateway.PlaceCallAsync(contact.Phone, url, new Uri($"{options.Value.PublicBaseUrl}/phone/call-status?entry={contact.EntryId}")), ct);
+        if (outcome == Sent.Done)
+        {
+            await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid!, clock.GetUtcNow()), ct);
+            await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Placed).SetProperty(c => c.CallBackProblem, (string?)null), ct);
+        }
+        else if (outcome == Sent.Failing)
+            await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Due).SetProperty(c => c.CallBackProblem, problem), ct);
+        else
+            await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Failed).SetProperty(c => c.CallBackProblem, problem), ct);
     }
 
     private Uri AnnounceUrl(string what, string language)

@@ -6,6 +6,8 @@ using Meetings.Server.Journal;
 using Meetings.Server.Live;
 using Meetings.Server.Phone;
 using Meetings.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -15,6 +17,20 @@ namespace Meetings.Tests.Phone;
 public class CallBackTests : PhoneFixture
 {
     private const string Number = "+15035557788";
+    private readonly FailsToRecordACall _recording = new();
+
+    protected override Action<IServiceCollection>? Services => s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(_recording));
+
+    /// <summary>Once armed, the next save that records a phone call fails, once, as a database in trouble would.</summary>
+    private sealed class FailsToRecordACall : SaveChangesInterceptor
+    {
+        public int Armed;
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData data, InterceptionResult<int> result, CancellationToken ct = default) =>
+            data.Context!.ChangeTracker.Entries<PhoneCall>().Any(e => e.State == EntityState.Added) && Interlocked.Exchange(ref Armed, 0) == 1
+                ? throw new InvalidOperationException("The database could not record the call.")
+                : base.SavingChangesAsync(data, result, ct);
+    }
 
     private async Task<(LiveClient Resident, Guid Entry)> AskedToBeCalled(string language = "en")
     {
@@ -154,6 +170,24 @@ public class CallBackTests : PhoneFixture
         var line = (await PhoneStatus()).Callers.Single();
         Assert.That((line.Leg, line.State), Is.EqualTo(("CallBack", "DidNotAnswer")), "what the status callback told is kept");
         Assert.That(Host.WithDb(db => db.PhoneCalls.Count(c => c.CallSid == placed.Sid)), Is.EqualTo(1));
+    }
+
+    [Test]
+    public async Task ACallBackTheServerCouldNotRecord_IsNotLeftCalling_AndTheClerkCanCallAgain()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        _recording.Armed = 1;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => PhoneStatus().Result.Callers.SingleOrDefault()?.State == "DidNotAnswer", "did not answer, rather than calling for good");
+        Assert.That(_recording.Armed, Is.Zero, "recording the placed call failed");
+        Assert.That(Twilio.CallsPlaced, Has.Count.EqualTo(1));
+        Assert.That((await PhoneStatus()).Callers.Single().Problem, Is.EqualTo("The server could not finish placing this call."));
+
+        var clerk = await Host.SignInAsync(Demo.Clerk);
+        Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Eventually(() => Twilio.CallsPlaced.Count == 2, "called again");
     }
 
     [Test]

@@ -21,7 +21,7 @@ public abstract class PhoneFixture
         Twilio = await FakeTwilio.StartAsync();
         var settings = new Dictionary<string, string?>(Twilio.Settings);
         foreach (var (key, value) in Settings) settings[key] = value;
-        Host = new TestHost(settings: settings);
+        Host = new TestHost(settings: settings, services: Services);
         Meeting = await Host.Anonymous().DemoMeeting();
         Clerk = await LiveClient.ConnectAsync(Host, Demo.Clerk, "clerk", MeetingId);
     }
@@ -33,6 +33,9 @@ public abstract class PhoneFixture
         Host.Dispose();
         await Twilio.DisposeAsync();
     }
+
+    /// <summary>Changes a test class makes to the server's services (an interceptor on its database, say).</summary>
+    protected virtual Action<IServiceCollection>? Services => null;
 
     /// <summary>Settings a test class adds to (or changes in) the fake Twilio's.</summary>
     protected virtual IReadOnlyDictionary<string, string?> Settings => new Dictionary<string, string?>();
