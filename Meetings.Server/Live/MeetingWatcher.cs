@@ -43,11 +43,14 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
         await using (var scope = scopes.CreateAsyncScope())
             live = await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking()
                 .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
+        // Only a meeting in session has turns to end, which holds the end of its journal; one merely watched (any
+        // meeting anyone may open, adjourned years ago as well) is only read for what other instances appended.
         foreach (var id in live.Union(broadcaster.Watched))
         {
             try
             {
-                await store.ExecuteAsync(id, Actor.System, (m, now) => m.ExpireTurn(now), ct);
+                if (live.Contains(id)) await store.ExecuteAsync(id, Actor.System, (m, now) => m.ExpireTurn(now), ct);
+                else await store.RefreshAsync(id, ct);
             }
             catch (Exception e) when (e is not OperationCanceledException)
             {

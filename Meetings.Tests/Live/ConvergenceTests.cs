@@ -1,6 +1,10 @@
+using System.Data.Common;
 using Meetings.Client.Contracts;
+using Meetings.Server.Data;
 using Meetings.Server.Live;
 using Meetings.Tests.Support;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 
@@ -143,6 +147,37 @@ public class ConvergenceTests
             journal.AddRange(page);
         Assert.That(journal.Count(e => e.Type == "SpeakerSignedUp"), Is.EqualTo(2 * Rounds * PerRound), "every card, once");
         Assert.That(journal.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, journal.Count).Select(i => (long)i)), "contiguous");
+    }
+
+    [Test]
+    public async Task AMeetingOnlyWatched_IsReadEachTick_NeverWritten()
+    {
+        var writes = new CountsMeetingWrites();
+        using var host = new TestHost(services: s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(writes)));
+        var meeting = await host.Anonymous().DemoMeeting();
+        await using var viewer = await LiveClient.ConnectAsync(host, null, "viewer", meeting.Meeting.Id);
+        Assert.That(meeting.Meeting.Status, Is.Not.EqualTo("Live").And.Not.EqualTo("Recessed"), "watched, not in session");
+        var watcher = host.Services.GetRequiredService<MeetingWatcher>();
+
+        var before = writes.Count;
+        for (var tick = 0; tick < 5; tick++) await watcher.TickAsync();
+
+        // Anyone may open any meeting, adjourned ones too: watching must not cost a write lock each half second.
+        Assert.That(writes.Count - before, Is.Zero, "no hold on the journal of a meeting with no turn to end");
+        Assert.That(host.Services.GetRequiredService<MeetingBroadcaster>().Watched, Does.Contain(meeting.Meeting.Id));
+    }
+
+    /// <summary>Counts the statements that write a meeting's row (the hold on its journal's end, or an append).</summary>
+    private sealed class CountsMeetingWrites : DbCommandInterceptor
+    {
+        private int _count;
+        public int Count => _count;
+
+        public override ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(DbCommand command, CommandEventData data, InterceptionResult<int> result, CancellationToken ct = default)
+        {
+            if (command.CommandText.Contains("UPDATE \"MeetingList\"", StringComparison.Ordinal)) Interlocked.Increment(ref _count);
+            return base.NonQueryExecutingAsync(command, data, result, ct);
+        }
     }
 
     /// <summary>
