@@ -7,10 +7,10 @@ namespace Meetings.Server.Live;
 /// and gains <c>perSecond</c> tokens a second. The framework's rate limiters refill on the wall clock; these
 /// refill on <see cref="TimeProvider"/>, so a test decides exactly how much time has passed.
 /// </summary>
-internal sealed class TokenBuckets(int burst, int perSecond, TimeProvider clock)
+internal sealed class TokenBuckets(int burst, double perSecond, TimeProvider clock)
 {
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
-    private readonly TimeSpan _refill = TimeSpan.FromSeconds((double)burst / perSecond);
+    private readonly TimeSpan _refill = TimeSpan.FromSeconds(burst / perSecond);
     private long _nextSweep = clock.GetTimestamp();
 
     /// <summary>Takes one token from <paramref name="key"/>'s bucket; false when it is empty.</summary>

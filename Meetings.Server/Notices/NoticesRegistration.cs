@@ -22,6 +22,7 @@ public static class NoticesRegistration
         builder.Services.Configure<SmtpOptions>(config.GetSection("Smtp"));
         builder.Services.AddSingleton<PublicAddress>();
         builder.Services.AddSingleton<CalendarFeeds>();
+        builder.Services.AddSingleton<SmsCodeTries>();
         builder.Services.AddSingleton<NoticeContent>();
         builder.Services.AddHostedService<PublicAddressCheck>();
         builder.Services.AddScoped<EmailSender>();

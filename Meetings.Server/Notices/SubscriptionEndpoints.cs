@@ -39,7 +39,7 @@ public static class SubscriptionEndpoints
         var group = app.MapGroup("/api/subscriptions").WithTags("Subscriptions").RequireRateLimiting(LinksRateLimit);
         group.MapGet("/confirm", ConfirmPage).ProducesPage();
         group.MapPost("/confirm", ConfirmEmail).DisableAntiforgery().ProducesPage();
-        group.MapPost("/confirm-sms", ConfirmSms).Produces(StatusCodes.Status204NoContent);
+        group.MapPost("/confirm-sms", ConfirmSms).Produces(StatusCodes.Status204NoContent).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapGet("/unsubscribe", async (string? token, MeetingsDbContext db, Languages.Languages languages) =>
         {
             var say = languages.For((await FindAsync(db, token))?.Language);
@@ -162,9 +162,11 @@ public static class SubscriptionEndpoints
         return Page(say, say["page.subscribed.title"], WebUtility.HtmlEncode(say.Format("page.subscribed", s.Email)));
     }
 
-    private static async Task<IResult> ConfirmSms(ConfirmSmsRequest request, MeetingsDbContext db, TimeProvider clock)
+    private static async Task<IResult> ConfirmSms(ConfirmSmsRequest request, MeetingsDbContext db, TimeProvider clock, SmsCodeTries tries)
     {
         var phone = SpeakerContact.NormalizePhone(request.Phone) ?? throw new InvalidInputException("phone", "The mobile number is required.");
+        if (!tries.MayTry(phone))
+            return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, title: "Too many codes were tried for this number; try again in an hour.");
         var confirmed = await ConfirmCodeAsync(db, phone, request.Code?.Trim(), clock.GetUtcNow());
         return confirmed > 0 ? Results.NoContent() : throw new InvalidInputException("code", "That code does not match; check the text we sent.");
     }
@@ -223,4 +225,15 @@ public static class SubscriptionEndpoints
         "<link rel=\"stylesheet\" href=\"/css/app.css\"></head>" +
         $"<body><main><h1>{WebUtility.HtmlEncode(title)}</h1><p>{html}</p></main></body></html>",
         "text/html; charset=utf-8", statusCode: status);
+}
+
+/// <summary>
+/// Codes typed on the web for one number: five, then one more every twelve minutes. A code is six digits, so guessing
+/// one (to subscribe someone else's phone) would take years; a code texted back from the phone itself is not counted.
+/// </summary>
+internal sealed class SmsCodeTries(TimeProvider clock)
+{
+    private readonly TokenBuckets _perNumber = new(burst: 5, perSecond: 1.0 / 720, clock);
+
+    public bool MayTry(string phone) => _perNumber.TryTake(phone);
 }

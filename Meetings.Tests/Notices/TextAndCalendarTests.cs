@@ -66,6 +66,27 @@ public class TextAndCalendarTests : NoticeFixture
     }
 
     [Test]
+    public async Task CodesGuessedOnTheWeb_StopAfterFive_UntilTimePasses()
+    {
+        const string Phone = "+15035550145";
+        await Host.Anonymous().Send<SubscribeResult>(HttpMethod.Post, $"/api/bodies/{Body.Id}/subscriptions", new SubscribeRequest(Phone: Phone), HttpStatusCode.Accepted);
+        await Eventually(() => TextsTo(Phone).Count == 1, "the confirmation text");
+        var code = System.Text.RegularExpressions.Regex.Match(TextsTo(Phone)[0].Form["Body"], "([0-9]{6})").Groups[1].Value;
+        Task<HttpResponseMessage> Try(string guess) => Host.Anonymous().PostAsJsonAsync("/api/subscriptions/confirm-sms", new ConfirmSmsRequest(Phone, guess));
+        var wrong = Enumerable.Range(0, 6).Select(i => (100000 + i).ToString(System.Globalization.CultureInfo.InvariantCulture)).Where(g => g != code).Take(5).ToList();
+
+        foreach (var guess in wrong) Assert.That((await Try(guess)).StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        var refused = await Try(code);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "even the right code, after five tries");
+        Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("try again in an hour"));
+        Assert.That(Host.WithDb(db => db.Subscribers.Single(s => s.Phone == Phone).SmsConfirmedAt), Is.Null);
+
+        Host.Clock.Advance(TimeSpan.FromMinutes(12));
+        Assert.That((await Try(code)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent), "one more try every twelve minutes");
+        Assert.That(Host.WithDb(db => db.Subscribers.Single(s => s.Phone == Phone).SmsConfirmedAt), Is.Not.Null);
+    }
+
+    [Test]
     public async Task AFailedText_IsRetriedAfter30SecondsThen2Minutes_OnTheAppsClock_AndOnceThrough_IsSentOnce()
     {
         const string Phone = "+15035550166";
