@@ -10,6 +10,7 @@ using Meetings.Server.Privacy;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 
 namespace Meetings.Server.Live;
 
@@ -102,7 +103,7 @@ public sealed partial class MeetingHub(
     {
         if (request is null) throw Missing("request");
         var entryId = Guid.NewGuid();
-        var phone = SpeakerContact.NormalizePhone(request.Phone);
+        var phone = services.GetRequiredService<IOptions<Phone.PhoneOptions>>().Value.Callable(SpeakerContact.NormalizePhone(request.Phone));
         if (request.CallMe && phone is null) throw new InvalidInputException("phone", "To be called when you are up, give the number to call.");
         var key = keys.Resident(meetingId, residentToken);
         // The number is kept before the sign-up is committed, so an "up soon" text planned at once can find it.

@@ -51,13 +51,13 @@ public static class SubscriptionEndpoints
     }
 
     private static async Task<IResult> Subscribe(Guid id, SubscribeRequest request, MeetingsDbContext db, IBackgroundJobClient jobs, TimeProvider clock,
-        Languages.Languages languages)
+        Languages.Languages languages, Microsoft.Extensions.Options.IOptions<Phone.PhoneOptions> line)
     {
         if (!await db.Bodies.AnyAsync(b => b.Id == id)) throw new NotFoundException("No such body.");
         var email = request.Email?.Trim() is { Length: > 0 } e ? e : null;
         if (email is not null && (email.Length > 254 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email)))
             throw new InvalidInputException("email", "That does not look like an e-mail address.");
-        var phone = SpeakerContact.NormalizePhone(request.Phone);
+        var phone = line.Value.Callable(SpeakerContact.NormalizePhone(request.Phone));
         if (email is null && phone is null) throw new InvalidInputException("email", "Give an e-mail address, a mobile number, or both.");
         var language = string.IsNullOrWhiteSpace(request.Language) ? languages.Default.Code
             : languages.Has(request.Language) ? languages.For(request.Language).Code

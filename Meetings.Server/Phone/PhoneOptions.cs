@@ -40,6 +40,17 @@ public sealed class PhoneOptions
     /// <summary>At most this many browsers in one meeting's conference (<c>Phone:BrowserLimit</c>).</summary>
     public int BrowserLimit { get; set; } = 40;
 
+    /// <summary>
+    /// The numbers the meeting line texts and calls back for residents who leave one (<c>Phone:CallablePrefixes</c>,
+    /// comma-separated, "+1" by default): anyone can type a number, so not one anywhere in the world at the city's cost.
+    /// </summary>
+    public string[] CallablePrefixes { get; set; } = ["+1"];
+
+    /// <summary>A normalized number (+…) the line may text or call, or the clear error that says which it may.</summary>
+    public string? Callable(string? phone) =>
+        phone is null || CallablePrefixes.Any(p => phone.StartsWith(p, StringComparison.Ordinal)) ? phone
+        : throw new Domain.InvalidInputException("phone", $"Texts and calls go only to numbers starting with {string.Join(" or ", CallablePrefixes)}.");
+
     /// <summary>The text-to-speech voice for English (<c>Phone:Voice:en</c>), a Twilio voice name.</summary>
     public string EnglishVoice { get; set; } = "Polly.Joanna";
 
@@ -71,6 +82,8 @@ public sealed class PhoneOptions
         var options = configuration.GetSection("Twilio").Get<PhoneOptions>() ?? new PhoneOptions();
         options.PublicBaseUrl = configuration["PublicBaseUrl"]?.TrimEnd('/');
         options.BrowserLimit = configuration.GetValue("Phone:BrowserLimit", options.BrowserLimit);
+        if (configuration["Phone:CallablePrefixes"] is { Length: > 0 } prefixes)
+            options.CallablePrefixes = prefixes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         options.EnglishVoice = configuration["Phone:Voice:en"] is { Length: > 0 } en ? en : options.EnglishVoice;
         options.SpanishVoice = configuration["Phone:Voice:es"] is { Length: > 0 } es ? es : options.SpanishVoice;
         foreach (var voice in configuration.GetSection("Phone:Voice").GetChildren().Where(v => v.Key is not ("en" or "es") && v.Value is { Length: > 0 }))
@@ -79,6 +92,6 @@ public sealed class PhoneOptions
     }
 
     public void CopyTo(PhoneOptions o) =>
-        (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl, o.ApiKeySid, o.ApiKeySecret, o.TwimlAppSid, o.BrowserLimit, o.EnglishVoice, o.SpanishVoice, o.OtherVoices) =
-        (AccountSid, AuthToken, PhoneNumber, PublicBaseUrl, ApiBaseUrl, ApiKeySid, ApiKeySecret, TwimlAppSid, BrowserLimit, EnglishVoice, SpanishVoice, OtherVoices);
+        (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl, o.ApiKeySid, o.ApiKeySecret, o.TwimlAppSid, o.BrowserLimit, o.CallablePrefixes, o.EnglishVoice, o.SpanishVoice, o.OtherVoices) =
+        (AccountSid, AuthToken, PhoneNumber, PublicBaseUrl, ApiBaseUrl, ApiKeySid, ApiKeySecret, TwimlAppSid, BrowserLimit, CallablePrefixes, EnglishVoice, SpanishVoice, OtherVoices);
 }

@@ -117,6 +117,7 @@ public class HubBadInputTests
         yield return ("AnExtensionOfADay", new(Who.Clerk, "ExtendTurn", (s, _) => [s.Id, 86_400], "1 to 3600"));
         yield return ("ANameOf81Characters", new(Who.Resident, "SignUpToSpeak", (s, t) => [s.Id, t, new SignUpRequest(s.ItemA, Long81)], "at most 80"));
         yield return ("AWrittenCommentOf3001Characters", new(Who.Resident, "SubmitWrittenComment", (s, t) => [s.Id, t, s.ItemA, "Pat", Long3001], "at most 3000"));
+        yield return ("APhoneNumberAbroad", new(Who.Resident, "SignUpToSpeak", (s, t) => [s.Id, t, new SignUpRequest(s.ItemA, "Pat", Phone: "+44 20 7946 0958", CallMe: true)], "numbers starting with +1"));
         yield return ("APhoneNumberThatIsNotOne", new(Who.Resident, "SignUpToSpeak", (s, t) => [s.Id, t, new SignUpRequest(s.ItemA, "Pat", Phone: "call me maybe")], "phone number"));
         yield return ("ARecordedVoteCorrectedToMaybe", new(Who.Clerk, "CorrectVote", (s, _) => [s.Id, s.Motion, s.Seat1, "Maybe", "misheard"], "not one of"));
     }

@@ -93,6 +93,16 @@ public class SubscriptionLimitTests : NoticeFixture
     }
 
     [Test]
+    public async Task ANumberOutsideTheLinesCountries_IsRefused_AndNothingIsSentOrKept()
+    {
+        var response = await Subscribe(new SubscribeRequest(Phone: "+44 20 7946 0958"), from: "198.51.100.70");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"phone\"").And.Contain("numbers starting with +1"));
+        Assert.That(Host.WithDb(db => db.Subscribers.Any(s => s.Phone == "+442079460958")), Is.False);
+        Assert.That(TextsTo("+442079460958"), Is.Empty);
+    }
+
+    [Test]
     public async Task OpeningTheConfirmationLink_ConfirmsNothing_OnlyItsButtonDoes()
     {
         var email = NewEmail();
