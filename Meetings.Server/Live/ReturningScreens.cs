@@ -19,6 +19,13 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
     /// <summary>Further behind than this, a screen gets the whole meeting: the events alone would outweigh it.</summary>
     public const int MostEvents = 1000;
 
+    /// <summary>
+    /// At most this many different held sequences are worked out for one state of a meeting; a screen holding yet
+    /// another gets the whole meeting, which every screen shares. A returning crowd holds one or two; whoever asks from
+    /// many different places is making the server read the journal, not coming back.
+    /// </summary>
+    public const int MostHeldPerState = 8;
+
     private static readonly byte[] TimeValue = "\"value\":null}"u8.ToArray();
     private readonly ConcurrentDictionary<(Guid Meeting, long Held, long Now), Lazy<Task<byte[]?>>> _made = new();
 
@@ -27,6 +34,7 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
     {
         if (held <= 0 || held > now.Sequence || now.Sequence - held > MostEvents) return null;
         var key = (meetingId, held, now.Sequence);
+        if (!_made.ContainsKey(key) && _made.Keys.Count(k => k.Meeting == meetingId && k.Now == now.Sequence) >= MostHeldPerState) return null;
         var made = await _made.GetOrAdd(key, _ => new(() => MakeAsync(meetingId, held, now))).Value;
         Forget(key);
         return made is null ? null : Stamped(made, time);

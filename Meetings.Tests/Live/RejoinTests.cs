@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Meetings.Client.Services;
+using Meetings.Server.Live;
 using Meetings.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
 
@@ -73,6 +74,23 @@ public class RejoinTests
         Assert.That(update.GetProperty("events").GetArrayLength(), Is.Zero);
         Assert.That(update.GetProperty("patch").EnumerateArray().Select(op => op.GetProperty("path").GetString()), Is.EqualTo(new[] { "/serverTime" }));
         Assert.That(update.GetProperty("patch")[0].GetProperty("value").GetDateTimeOffset(), Is.EqualTo(_host.Clock.GetUtcNow()));
+    }
+
+    [Test]
+    public async Task ScreensHoldingManyDifferentSequences_BeyondEight_GetTheWholeMeeting()
+    {
+        await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
+        for (var i = 0; i < 10; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
+        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
+        await viewer.WaitForSequence(now);
+        async Task<bool> Patched(long held) =>
+            (await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held)).GetProperty("update").ValueKind != JsonValueKind.Null;
+
+        var first = new List<bool>();
+        for (var held = now - 1; held >= now - ReturningScreens.MostHeldPerState; held--) first.Add(await Patched(held));
+        Assert.That(first, Is.All.True, "eight different places are each worked out");
+        Assert.That(await Patched(now - ReturningScreens.MostHeldPerState - 1), Is.False, "a ninth gets the whole meeting, which is shared");
+        Assert.That(await Patched(now - 1), Is.True, "one already worked out is still answered with its update");
     }
 
     [TestCase(0L)]
