@@ -45,12 +45,13 @@ public sealed class DocumentService(IDocumentStore files, MeetingStore store, IO
         var type = DocumentTypes.Of(content, file.FileName)
             ?? throw new InvalidInputException("file", $"The content of '{Path.GetFileName(file.FileName)}' is not one of the accepted kinds: {DocumentTypes.Accepted}.");
         var name = SafeName(file.FileName, type);
-        var hash = await files.KeepAsync(content, ct);
         var documentId = Guid.NewGuid();
-        var result = await store.ExecuteAsync(meetingId, Actors.For(user),
-            (m, now) => m.AttachDocument(now, documentId, itemId, string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(name) : title,
-                name, type.MediaType, content.Length, hash, replaces),
-            m => MeetingViews.Document(meetingId, m.Document(documentId)), ct);
+        Func<Meeting, DateTimeOffset, MeetingEvent[]> attach = (m, now) => m.AttachDocument(now, documentId, itemId,
+            string.IsNullOrWhiteSpace(title) ? Path.GetFileNameWithoutExtension(name) : title, name, type.MediaType, content.Length, ContentHash.Of(content), replaces);
+        // The file is kept before the meeting names it, and only if the meeting would take it.
+        await store.CheckAsync(meetingId, attach, ct);
+        await files.KeepAsync(content, ct);
+        var result = await store.ExecuteAsync(meetingId, Actors.For(user), attach, m => MeetingViews.Document(meetingId, m.Document(documentId)), ct);
         return result.View;
     }
 

@@ -177,6 +177,14 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         }
     }
 
+    /// <summary>
+    /// Whether the meeting would take a command now: throws its refusal and records nothing. For what must be done
+    /// before the command (keeping the text or file it names, so the journal never names one that is missing) and must
+    /// not be done for a command that is refused.
+    /// </summary>
+    public Task CheckAsync(Guid meetingId, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide, CancellationToken ct = default) =>
+        ReadAsync(meetingId, m => decide(m, clock.GetUtcNow()), ct);
+
     /// <summary>Reads a meeting's current state through <paramref name="view"/>, under the meeting's lock so the state is not changing meanwhile.</summary>
     public async Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default)
     {

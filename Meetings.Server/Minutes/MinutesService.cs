@@ -49,8 +49,10 @@ public sealed class MinutesService(MeetingsDbContext db, MeetingRecords records,
     public async Task EditNarrativeAsync(Guid meetingId, NarrativeRequest request, ClaimsPrincipal user, CancellationToken ct = default)
     {
         var text = (request.Text ?? "").Trim();
+        Func<Meeting, DateTimeOffset, MeetingEvent[]> edit = (m, now) => m.EditNarrative(now, request.ItemId, text);
+        await store.CheckAsync(meetingId, edit, ct);
         await KeepAsync(meetingId, text, ct);
-        await store.ExecuteAsync(meetingId, Actors.For(user), (m, now) => m.EditNarrative(now, request.ItemId, text), ct);
+        await store.ExecuteAsync(meetingId, Actors.For(user), edit, ct);
     }
 
     /// <summary>Freezes the draft as the next version: its JSON is kept under its hash, and the approval names that hash.</summary>
@@ -68,10 +70,10 @@ public sealed class MinutesService(MeetingsDbContext db, MeetingRecords records,
         var document = draft with { Version = version, Correction = version > 1 ? correction : null, Changed = changed };
         var json = JsonSerializer.Serialize(document, Json);
         var hash = Meeting.HashOfText(json);
+        Func<Meeting, DateTimeOffset, MeetingEvent[]> approve = (meeting, now) => meeting.ApproveMinutes(now, version, hash, record.Events, correction);
+        await store.CheckAsync(meetingId, approve, ct);
         await KeepAsync(meetingId, json, ct);
-        var result = await store.ExecuteAsync(meetingId, Actors.For(user),
-            (meeting, now) => meeting.ApproveMinutes(now, version, hash, record.Events, correction),
-            meeting => meeting.MinutesVersions[^1], ct);
+        var result = await store.ExecuteAsync(meetingId, Actors.For(user), approve, meeting => meeting.MinutesVersions[^1], ct);
         return result.View;
     }
 

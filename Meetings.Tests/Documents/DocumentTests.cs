@@ -209,6 +209,9 @@ public class DocumentTests
         var clerk = await host.SignInAsync(Demo.Clerk);
         var url = $"/api/meetings/{id}/agenda/{item}/documents";
         var before = (await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count;
+        var files = Path.Combine(host.DataFolder, "documents");
+        int FilesKept() => Directory.Exists(files) ? Directory.GetFiles(files, "*", SearchOption.AllDirectories).Length : 0;
+        var filesBefore = FilesKept();
 
         await ApiClient.Expect(await Upload(clerk, id, item, [], "empty.pdf"), HttpStatusCode.BadRequest);
         await ApiClient.Expect(await Upload(clerk, id, item, Pdf("x"), "x.pdf", new string('t', 201)), HttpStatusCode.BadRequest);
@@ -223,6 +226,7 @@ public class DocumentTests
         await ApiClient.Expect(await clerk.DeleteAsync($"/api/meetings/{id}/documents/{Guid.NewGuid()}"), HttpStatusCode.BadRequest);
         await ApiClient.Expect(await host.Anonymous().GetAsync($"/api/meetings/{Guid.NewGuid()}/packet"), HttpStatusCode.NotFound);
         Assert.That((await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count, Is.EqualTo(before));
+        Assert.That(FilesKept(), Is.EqualTo(filesBefore), "no file kept for an upload the meeting refused");
     }
 
     [Test]

@@ -174,6 +174,7 @@ public class MinutesTests
         await ApiClient.Expect(refused, HttpStatusCode.Conflict);
         Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("minutes-after-adjournment"));
         await ApiClient.Expect(await clerk.PutAsJsonAsync($"/api/meetings/{M.Id}/minutes/narrative", new NarrativeRequest(Guid.NewGuid(), "No such item")), HttpStatusCode.BadRequest);
+        Assert.That(M.Host.WithDb(db => db.MinutesTexts.Count(t => t.Text == "Too early" || t.Text == "No such item")), Is.Zero, "a refused narrative is not kept");
     }
 
     [Test]
