@@ -158,7 +158,8 @@ public class NoticeTests : NoticeFixture
         var reminder = await SmtpSink.WaitFor(email, m => m.Subject?.StartsWith(subject, StringComparison.Ordinal) == true, "the reminder");
 
         Assert.That(reminder.TextBody, Does.Contain($"{FakeTwilio.PublicBaseUrl}/meetings/{id}").And.Contain(PhoneNumbers.Display(FakeTwilio.PhoneNumber)).And.Contain(meeting.AccessCode));
-        var report = await WaitForReport(id, r => r.Any(n => n.Kind == "Reminder" && n.Sent == 1), "the reminder recorded as sent");
+        // The delivery is recorded as it is made, the notice as sent once its job has finished: wait for both.
+        var report = await WaitForReport(id, r => r.Any(n => n.Kind == "Reminder" && n.Sent == 1 && n.State == "Sent"), "the reminder recorded as sent");
         Assert.That(report.Where(n => n.Kind == "Reminder").OrderBy(n => n.DueAt).Select(n => (n.State, n.Sent)),
             Is.EqualTo(new[] { ("Sent", 1), ("Scheduled", 0) }), "the hour-before reminder waits for its own time");
         var reminderId = Host.WithDb(db => db.Notices.Where(n => n.MeetingId == id && n.Kind == NoticeKind.Reminder).AsEnumerable().MinBy(n => n.DueAt)!.Id);
