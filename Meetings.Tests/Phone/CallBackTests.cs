@@ -50,6 +50,21 @@ public class CallBackTests : PhoneFixture
         return Answered(placed);
     }
 
+    /// <summary>
+    /// A call-back Twilio has placed but whose answer to the placing it holds (on its clock, until advanced a minute):
+    /// until then the server has not recorded the call, and Twilio's webhooks about it come first.
+    /// </summary>
+    private async Task<(LiveClient Resident, Guid Entry, FakeTwilio.Recorded Placed, FakeTimeProvider TwilioAnswers)> PlacedWithTwilioAnswerHeld()
+    {
+        var twilioAnswers = new FakeTimeProvider();
+        (Twilio.Clock, Twilio.Delay) = (twilioAnswers, TimeSpan.FromMinutes(1));
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back reaches Twilio");
+        return (resident, entry, Twilio.CallsPlaced[0], twilioAnswers);
+    }
+
     private static string PathOf(string url) => url[FakeTwilio.PublicBaseUrl.Length..];
 
     [Test]
@@ -129,15 +144,9 @@ public class CallBackTests : PhoneFixture
     [Test]
     public async Task AMachineThatAnswersBeforeThePlacingIsRecorded_StillShowsDidNotAnswer()
     {
-        // Twilio's answer to placing the call is held, so its webhook arrives before the server has recorded the call.
-        var twilioAnswers = new FakeTimeProvider();
-        (Twilio.Clock, Twilio.Delay) = (twilioAnswers, TimeSpan.FromMinutes(1));
-        await OpenPublicComment();
-        var (resident, entry) = await AskedToBeCalled();
+        // Twilio's webhook about the call arrives before the server has recorded placing it.
+        var (resident, entry, placed, twilioAnswers) = await PlacedWithTwilioAnswerHeld();
         await using var _ = resident;
-        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
-        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back reaches Twilio");
-        var placed = Twilio.CallsPlaced[0];
 
         var machine = await Answered(placed).Parsed(PathOf(placed.Form["Url"]), new Dictionary<string, string> { ["AnsweredBy"] = "machine_start" });
         Assert.That(machine.Verbs, Is.EqualTo(new[] { "Hangup" }));
@@ -152,15 +161,9 @@ public class CallBackTests : PhoneFixture
     [Test]
     public async Task NoAnswerReportedBeforeThePlacingIsRecorded_StillShowsDidNotAnswer()
     {
-        // As above, Twilio's answer to placing the call is held; this time its status callback comes first.
-        var twilioAnswers = new FakeTimeProvider();
-        (Twilio.Clock, Twilio.Delay) = (twilioAnswers, TimeSpan.FromMinutes(1));
-        await OpenPublicComment();
-        var (resident, entry) = await AskedToBeCalled();
+        // As above; this time the status callback comes first.
+        var (resident, entry, placed, twilioAnswers) = await PlacedWithTwilioAnswerHeld();
         await using var _ = resident;
-        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
-        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back reaches Twilio");
-        var placed = Twilio.CallsPlaced[0];
 
         var status = await Answered(placed).PostAsync(PathOf(placed.Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
         Assert.That(status.StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
