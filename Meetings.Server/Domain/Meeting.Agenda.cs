@@ -82,8 +82,10 @@ public sealed partial class Meeting
         var item = Item(itemId);
         Require(item.Children.Count == 0, "item-has-sub-items", "Remove or move the sub-items first.");
         Require(CurrentItemId != itemId, "item-is-current", "The item under consideration cannot be removed.");
-        Require(!_entries.Values.Any(e => e.ItemId == itemId) && !_motions.Values.Any(m => m.ItemId == itemId),
-            "item-has-record", "This item already has speakers or motions on the record; it cannot be removed.");
+        // Written comments count too, hidden or not released yet: they are on the record under this item.
+        Require(!_entries.Values.Any(e => e.ItemId == itemId) && !_motions.Values.Any(m => m.ItemId == itemId)
+                && !_writtenComments.Any(c => c.ItemId == itemId),
+            "item-has-record", "This item already has speakers, motions or written comments on the record; it cannot be removed.");
         return [new AgendaItemRemoved(itemId, IsAmendment)];
     }
 

@@ -48,19 +48,34 @@ public static class MinutesBuilder
         var m = r.Meeting;
         DateTimeOffset L(DateTimeOffset t) => m.Local(t);
         string? Narrative(Guid key) => m.Narratives.TryGetValue(key, out var hash) && textOf(hash) is { Length: > 0 } text ? text : null;
-        var rollCall = r.AttendanceLog.Where(a => a.Kind == AttendanceChangeKind.RollCall).ToDictionary(a => a.SeatId);
+        var (rollCall, changes) = FirstRollCall(r.AttendanceLog);
         return new MinutesDocument(
             m.Id, null, null, null, [], bodyName, sealText, m.Title, m.Kind, m.TimeZone, m.Location, L(m.Start),
             r.CalledToOrderAt is { } c ? L(c) : null, r.AdjournedAt is { } a ? L(a) : null, r.HeadAtAdjournment, r.Events,
             Narrative(Guid.Empty),
             [.. m.Rules.Seats.Select(s => new MinutesMember(s.Title, RecordFacts.Member(m, s.Id), m.Rules.ChairSeatId == s.Id,
                 rollCall.GetValueOrDefault(s.Id)?.Presence ?? Presence.Absent, rollCall.GetValueOrDefault(s.Id)?.RemoteBasis))],
-            [.. r.AttendanceLog.Where(x => x.Kind != AttendanceChangeKind.RollCall)
-                .Select(x => new MinutesArrival(L(x.At), RecordFacts.Member(m, x.SeatId), x.Kind, x.Presence, x.RemoteBasis))],
+            [.. changes.Select(x => new MinutesArrival(L(x.At), RecordFacts.Member(m, x.SeatId), x.Kind, x.Presence, x.RemoteBasis))],
             [.. r.QuorumLog.Select(q => new MinutesQuorum(L(q.At), q.Present, q.Needed))],
             [.. r.Recesses.Select(x => new MinutesRecess(L(x.From), x.To is { } to ? L(to) : null))],
             [.. m.Agenda.Select(i => Item(r, i, Narrative(i.Id)))],
             [.. PublicRecord.Comments(m).Select(w => new MinutesComment(m.Item(w.ItemId).Number, w.Name, w.Text, L(w.At)))]);
+    }
+
+    /// <summary>
+    /// Each seat's answer at the first roll call, and everything after it in order: arrivals, departures, and the
+    /// answers of any roll call taken again (after a recess, or to correct the first).
+    /// </summary>
+    private static (Dictionary<Guid, AttendanceChange> First, List<AttendanceChange> After) FirstRollCall(IReadOnlyList<AttendanceChange> log)
+    {
+        var first = new Dictionary<Guid, AttendanceChange>();
+        var after = new List<AttendanceChange>();
+        foreach (var change in log)
+        {
+            if (change.Kind == AttendanceChangeKind.RollCall && first.TryAdd(change.SeatId, change)) continue;
+            after.Add(change);
+        }
+        return (first, after);
     }
 
     private static MinutesItem Item(MeetingRecord r, AgendaItem item, string? narrative)
@@ -70,7 +85,8 @@ public static class MinutesBuilder
             item.Number, item.Title, item.Kind, narrative,
             [.. r.Actions.Where(a => a.ItemId == item.Id).Select(a => new MinutesAction(m.Local(a.At), a.Kind))],
             [.. m.Motions.Where(x => x.ItemId == item.Id).Select(x => Motion(r, x))],
-            [.. m.QueueFor(item.Id).Where(e => e.Turn is not null)
+            // In the order they spoke: the clerk may give the floor out of the order of the line.
+            [.. m.QueueFor(item.Id).Where(e => e.Turn is not null).OrderBy(e => e.Turn!.StartedAt)
                 .Select(e => new MinutesSpeaker(PublicRecord.PrintedName(e), e.Source, e.Stance, m.Local(e.Turn!.StartedAt), r.SecondsSpoken(e.Id)))],
             PublicRecord.Comments(m).Count(w => w.ItemId == item.Id));
     }

@@ -53,8 +53,12 @@ public sealed class MinutesLayout(Language language)
         blocks.Add(new Table([W("seat"), W("member"), W("roll")],
             [.. d.Attendance.Select(m => (IReadOnlyList<string>)[m.Chair ? W("chair", m.Seat) : m.Seat, m.Name, W($"presence.{m.Presence}", m.RemoteBasis)])]));
         if (d.ArrivalsAndDepartures.Count > 0)
-            blocks.Add(new Bullets([.. d.ArrivalsAndDepartures.Select(x => x.Kind == AttendanceChangeKind.Departed
-                ? W("departed", Time(x.At), x.Name) : W($"arrived.{x.Presence}", Time(x.At), x.Name, x.RemoteBasis))]));
+            blocks.Add(new Bullets([.. d.ArrivalsAndDepartures.Select(x => x.Kind switch
+            {
+                AttendanceChangeKind.Departed => W("departed", Time(x.At), x.Name),
+                AttendanceChangeKind.RollCall => W($"rollcall.{x.Presence}", Time(x.At), x.Name, x.RemoteBasis),
+                _ => W($"arrived.{x.Presence}", Time(x.At), x.Name, x.RemoteBasis),
+            })]));
         blocks.Add(new Heading(2, W("quorum")));
         blocks.Add(d.Quorum.Count == 0 ? new Paragraph(W("none"))
             : new Bullets([.. d.Quorum.Select(q => W(q.Present >= q.Needed ? "quorum.yes" : "quorum.no", Time(q.At), q.Present, q.Needed))]));

@@ -163,6 +163,15 @@ public class AgendaTests
     }
 
     [Test]
+    public void Removing_AnItemWithAWrittenComment_IsRefused_ForTheMinutesAndExportsCountIt()
+    {
+        var test = TestMeeting.Published();
+        test.Do(test.Meeting.SubmitWrittenComment(TestMeeting.OnTime, Guid.NewGuid(), test.Items[1], "Ana", "Please fund the library.", "person-ana"));
+        Assert.That(() => test.Meeting.RemoveItem(test.Items[1]), Refused.Rule("item-has-record"));
+        Assert.That(test.Meeting.RemoveItem(test.Items[2]), Has.Length.EqualTo(1), "an item without a record can still be removed");
+    }
+
+    [Test]
     public void SubItems_CannotHaveSubItems()
     {
         var (test, subs) = WithSubItems();

@@ -84,7 +84,7 @@ public class MinutesTests
         Assert.That(html, Does.StartWith("<!DOCTYPE html>"));
         Assert.That(html, Does.Contain("&lt;script&gt;alert(1)&lt;/script&gt;").And.Not.Contain("<script>"));
         Assert.That(html, Does.Contain("<th scope=\"col\">Speaker (name as given)</th>"));
-        Assert.That(html, Does.Contain("<td>Rosa Web</td><td>On the web</td><td>Support</td><td>6:04 PM</td><td>2:30</td>"));
+        Assert.That(html, Does.Contain("<td>Rosa Web</td><td>On the web</td><td>Support</td><td>6:03 PM</td><td>2:30</td>"));
         var md = await Text(clerk, $"/api/meetings/{M.Id}/minutes?draft=true&format=md");
         Assert.That(md, Does.Contain(@"\<script\>alert(1)\</script\> \*not bold\* \| a pipe"));
         await ApiClient.Expect(await clerk.GetAsync($"/api/meetings/{M.Id}/minutes?format=doc"), HttpStatusCode.BadRequest);

@@ -7,8 +7,9 @@ namespace Meetings.Tests.Records;
 /// One whole demo meeting, run once for every test in this folder, over real connections and the phone line,
 /// with the test clock set to the meeting's own start so the local times are known (only the date varies):
 /// 6:00 pm called to order; roll call (Tran remote with the legal basis, Natarajan absent); public comment on
-/// item 3 from the room (Grace Card, 90 s), the web (Rosa Web, 150 s around a pause) and the phone (caller ending
-/// 4821, 45 s); Natarajan arrives at 6:15; the consent calendar passes 5-0; recess 6:20-6:30; on item 6 Tran's
+/// item 3 from the web (Rosa Web, 150 s around a pause, given the floor first though second in line), the room
+/// (Grace Card, 90 s) and the phone (caller ending 4821, 45 s); Natarajan arrives at 6:15; the consent calendar
+/// passes 5-0; recess 6:20-6:30 and the roll taken again; on item 6 Tran's
 /// amendment fails 1-4, the main motion (two-thirds) passes 2-1 with Tran abstaining and Natarajan recused, and
 /// Haines's nay is corrected to aye; a written comment on item 6; Tran leaves at 6:50; adjourned at 6:55.
 /// </summary>
@@ -103,15 +104,16 @@ public sealed class ScriptedMeeting : IAsyncDisposable
         await caller.ConferenceEvent(id, "participant-join", muted: true);
         var phone = (await clerk.WaitUntil(s => s.Speakers.Any(e => e.Source == "Phone"), "the caller in line")).Speakers.Single(e => e.Source == "Phone").Id;
 
+        // The clerk gives the floor to the web speaker first, out of the order of the line.
         At(3);
-        await clerk.Do("StartTurn", id, grace);
-        At(4.5);
-        await clerk.Do("EndTurn", id);
         await clerk.Do("StartTurn", id, web);
-        At(6);
+        At(4.5);
         await clerk.Do("PauseTurn", id);
-        At(7);
+        At(5.5);
         await clerk.Do("ResumeTurn", id);
+        At(6.5);
+        await clerk.Do("EndTurn", id);
+        await clerk.Do("StartTurn", id, grace);
         At(8);
         await clerk.Do("EndTurn", id);
         await clerk.Do("StartTurn", id, phone);
@@ -140,6 +142,13 @@ public sealed class ScriptedMeeting : IAsyncDisposable
         await clerk.Do("Recess", id);
         At(30);
         await clerk.Do("Resume", id);
+        // The roll is taken again after the recess.
+        await clerk.Do("TakeRollCall", id, new[]
+        {
+            new RollCallEntry(Seat("Mayor"), "InRoom"), new RollCallEntry(Seat("Council Seat 1"), "InRoom"),
+            new RollCallEntry(Seat("Council Seat 2"), "Remote", RemoteBasis),
+            new RollCallEntry(Seat("Council Seat 3"), "InRoom"), new RollCallEntry(Seat("Council Seat 4"), "InRoom"),
+        });
 
         // Item 6: an amendment that fails, then the main motion on a two-thirds vote, abstention and recusal.
         await ana.Do("SubmitWrittenComment", id, ana.ResidentToken, Item("6"), "Ana Written", WrittenComment);
