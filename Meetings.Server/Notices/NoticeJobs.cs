@@ -4,6 +4,7 @@ using Meetings.Server.Domain;
 using Meetings.Server.Journal;
 using Meetings.Server.Meetings;
 using Meetings.Server.Phone;
+using Meetings.Server.Privacy;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
@@ -136,7 +137,7 @@ public sealed class NoticeJobs(
         catch (Twilio.Exceptions.ApiException e)
         {
             // Twilio answered with an error: nothing was sent, so trying again is safe.
-            return (DeliveryState.Failed, $"Twilio {e.Status}: {e.Message}");
+            return (DeliveryState.Failed, ContactsMasked.In($"Twilio {e.Status}: {e.Message}"));
         }
         catch (Exception e) when (channel == Channel.Sms)
         {
@@ -146,7 +147,7 @@ public sealed class NoticeJobs(
         }
         catch (Exception e)
         {
-            return (DeliveryState.Failed, Truncate(e.Message));
+            return (DeliveryState.Failed, Truncate(ContactsMasked.In(e.Message)));
         }
     }
 

@@ -1,3 +1,5 @@
+using Meetings.Server.Privacy;
+
 namespace Meetings.Server.Phone;
 
 /// <summary>
@@ -40,10 +42,10 @@ public sealed class TwilioHealth(TimeProvider clock, ILogger<TwilioHealth> log)
         log.LogInformation("Twilio answers again, after {Failures} failed attempts over {Seconds:0} s.", failures, (clock.GetUtcNow() - since).TotalSeconds);
     }
 
-    /// <summary>Twilio's own words for a refusal, or what went wrong on the way.</summary>
-    public static string Reason(Exception error) => error switch
+    /// <summary>Twilio's own words for a refusal, or what went wrong on the way, without the number it may quote.</summary>
+    public static string Reason(Exception error) => ContactsMasked.In(error switch
     {
         Twilio.Exceptions.ApiException api => $"{api.Status} {api.Message}".Trim(),
         _ => error.GetBaseException().Message,
-    };
+    });
 }

@@ -142,6 +142,21 @@ public class CallBackTests : PhoneFixture
     }
 
     [Test]
+    public async Task ACallBackTwilioRefuses_ShowsTheClerkWhy_WithoutTheNumberItQuotes()
+    {
+        Twilio.NotAuthorizedToCall = Number;
+        await OpenPublicComment();
+        var (resident, _) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => PhoneStatus().Result.Callers.SingleOrDefault()?.Problem is not null, "the refusal shown to the clerk");
+        var problem = (await PhoneStatus()).Callers.Single().Problem!;
+        Assert.That(problem, Does.Contain("not authorized to call …7788"), "Twilio's words, with the number's last four digits");
+        Assert.That(problem, Does.Not.Contain("5557788"));
+        Assert.That(Twilio.Refused.Single().Form["To"], Is.EqualTo(Number), "Twilio was asked, and quoted the number");
+    }
+
+    [Test]
     public async Task AMachineThatAnswersBeforeThePlacingIsRecorded_StillShowsDidNotAnswer()
     {
         // Twilio's webhook about the call arrives before the server has recorded placing it.

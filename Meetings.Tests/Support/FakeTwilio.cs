@@ -45,6 +45,12 @@ public sealed class FakeTwilio : IAsyncDisposable
 
     public TimeProvider Clock { get; set; } = TimeProvider.System;
 
+    /// <summary>
+    /// A number the account may not call: a call to it is refused as Twilio refuses it (21215), in words that quote
+    /// the number.
+    /// </summary>
+    public string? NotAuthorizedToCall { get; set; }
+
     /// <summary>Requests refused for their credentials or their sender.</summary>
     public ConcurrentQueue<Recorded> Refused { get; } = new();
 
@@ -107,7 +113,7 @@ public sealed class FakeTwilio : IAsyncDisposable
         var form = await http.Request.ReadFormAsync();
         var recorded = new Recorded(http.Request.Method, http.Request.Path, form.ToDictionary(f => f.Key, f => f.Value.ToString()),
             http.Request.Headers.Authorization.ToString(), FailWith is null ? json : null);
-        if (Problem(http, recorded) is { } refusal)
+        if ((Problem(http, recorded) ?? NotAuthorized(recorded)) is { } refusal)
         {
             Refused.Enqueue(recorded);
             return refusal;
@@ -133,6 +139,15 @@ public sealed class FakeTwilio : IAsyncDisposable
             return Results.Json(new { code = 21212, message = "The 'From' number is not a valid phone number of this account.", status = 400 }, statusCode: 400);
         return null;
     }
+
+    private IResult? NotAuthorized(Recorded request) =>
+        request.Path.EndsWith("/Calls.json", StringComparison.Ordinal) && NotAuthorizedToCall is { } number && request.Form.GetValueOrDefault("To") == number
+            ? Results.Json(new
+            {
+                code = 21215, status = 400,
+                message = $"Account not authorized to call {number}. Perhaps you need to enable some international permissions: https://www.twilio.com/console/voice/calls/geo-permissions/low-risk",
+            }, statusCode: 400)
+            : null;
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
