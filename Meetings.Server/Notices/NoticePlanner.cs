@@ -81,6 +81,10 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
             if (stale.JobId is not null) jobs.Delete(stale.JobId);
             stale.State = NoticeState.Dropped;
         }
+        // A meeting moved back to a time it had: the reminders dropped when it moved are wanted again (their keys name
+        // the start), and they get a job with the orphans below.
+        foreach (var revived in existing.Where(n => n.State == NoticeState.Dropped && n.Kind == NoticeKind.Reminder && wantedKeys.Contains(n.Key)))
+            (revived.State, revived.JobId) = (NoticeState.Scheduled, null);
         // A notice stored by a server that died before it handed the job to Hangfire gets its job now (the follower
         // hands the same change over again). A second job for one notice sends nothing twice: deliveries are claimed.
         foreach (var orphan in existing.Where(n => n.State == NoticeState.Scheduled && n.JobId is null)) orphan.JobId = Schedule(orphan);

@@ -100,6 +100,28 @@ public class NoticeTests : NoticeFixture
     }
 
     [Test]
+    public async Task AMeetingMovedAndMovedBack_HasItsRemindersAgain()
+    {
+        var first = DaysAhead(20);
+        var meeting = await Meeting(first);
+        await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        async Task MoveTo(DateTime start) => await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{meeting.Meeting.Id}",
+            new MeetingRequest(null, "Budget Study Session", null, start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
+        await MoveTo(DaysAhead(22, 17));
+        await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder" && n.State == "Dropped") == 2, "the first reminders dropped");
+        await MoveTo(first);
+
+        var back = await WaitForReport(meeting.Meeting.Id, r => r.Count(n => n.Kind == "Reminder") == 4 &&
+            r.Count(n => n.Kind == "Reminder" && n.State == "Scheduled") == 2 &&
+            r.Where(n => n.Kind == "Reminder" && n.State == "Scheduled").All(n => n.DueAt < DaysAhead(21)), "the first reminders scheduled again, the others dropped");
+        var due = new[] { Dates.Instant(first.AddDays(-1), "America/Los_Angeles"), Dates.Instant(first, "America/Los_Angeles").AddHours(-1) };
+        Assert.That(back.Where(n => n.Kind == "Reminder" && n.State == "Scheduled").Select(n => n.DueAt), Is.EquivalentTo(due));
+        using var scope = Host.Services.CreateScope();
+        var monitoring = scope.ServiceProvider.GetRequiredService<JobStorage>().GetMonitoringApi();
+        await Wait.Until(() => due.All(d => monitoring.ScheduledJobs(0, 100).Any(j => j.Value.EnqueueAt == d.UtcDateTime)), "Hangfire holding a job at each reminder time");
+    }
+
+    [Test]
     public async Task AnAgendaAmendedAfterPublication_GetsOneAmendedNotice_ForSeveralEdits()
     {
         var meeting = await Meeting(DaysAhead(30));
