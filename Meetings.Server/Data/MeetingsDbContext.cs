@@ -93,6 +93,8 @@ public sealed class MeetingRow
     public string Title { get; set; } = "";
     public MeetingKind Kind { get; set; }
     public MeetingStatus Status { get; set; }
+    /// <summary>Whether its agenda was ever posted: a draft cancelled before posting stays the clerks'.</summary>
+    public bool Posted { get; set; }
     public DateTimeOffset Start { get; set; }
     public string TimeZone { get; set; } = "";
     public string Location { get; set; } = "";

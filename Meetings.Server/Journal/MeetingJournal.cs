@@ -105,7 +105,7 @@ public sealed class MeetingJournal(MeetingsDbContext db)
                     (s.BodyId, s.BodyName, s.Title, s.Kind, s.Start, s.TimeZone, s.Location, s.AccessCode, MeetingStatus.Draft);
                 break;
             case MeetingRescheduled r: (row.Title, row.Start, row.TimeZone, row.Location) = (r.Title, r.Start, r.TimeZone, r.Location); break;
-            case MeetingPublished: row.Status = MeetingStatus.Published; break;
+            case MeetingPublished: (row.Status, row.Posted) = (MeetingStatus.Published, true); break;
             case MeetingStarted or MeetingResumed: row.Status = MeetingStatus.Live; break;
             case MeetingRecessed: row.Status = MeetingStatus.Recessed; break;
             case MeetingAdjourned: row.Status = MeetingStatus.Adjourned; break;

@@ -206,7 +206,8 @@ public sealed class SharedSnapshot
 
     public SharedSnapshot(MeetingSnapshot snapshot, byte[] utf8)
     {
-        (Sequence, IsDraft, BodyId, _utf8) = (snapshot.Sequence, snapshot.Meeting.Status == nameof(MeetingStatus.Draft), snapshot.Meeting.BodyId, utf8);
+        (Sequence, MaybePrivate, BodyId, _utf8) = (snapshot.Sequence,
+            snapshot.Meeting.Status is nameof(MeetingStatus.Draft) or nameof(MeetingStatus.Cancelled), snapshot.Meeting.BodyId, utf8);
         // The server time is a top-level string after every list (residents' texts are escaped, so no quote inside
         // them can look like this name): the bytes around its value are shared as they are.
         _timeStart = utf8.AsSpan().LastIndexOf(ServerTimeName) + ServerTimeName.Length;
@@ -214,7 +215,8 @@ public sealed class SharedSnapshot
     }
 
     public long Sequence { get; }
-    public bool IsDraft { get; }
+    /// <summary>A draft, or a cancelled meeting that may never have been posted: who may see it is asked of the meeting.</summary>
+    public bool MaybePrivate { get; }
     public Guid BodyId { get; }
     public int Length => _utf8.Length;
 

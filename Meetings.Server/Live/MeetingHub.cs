@@ -87,13 +87,14 @@ public sealed partial class MeetingHub(
 
     /// <summary>
     /// The meeting's shared snapshot, starting its feed here if nobody here follows it yet. Drafts are for clerks: a
-    /// shared snapshot that still says Draft is checked against the meeting itself, which may have just been posted.
+    /// shared snapshot that says Draft (it may have just been posted) or Cancelled (it may never have been) is checked
+    /// against the meeting itself.
     /// </summary>
     private async Task<SharedSnapshot> VisibleAsync(Guid meetingId)
     {
         var user = Context.User!;
         var shared = broadcaster.Current(meetingId);
-        if (shared is { IsDraft: false } || (shared is not null && user.IsClerk())) return shared;
+        if (shared is { MaybePrivate: false } || (shared is not null && user.IsClerk())) return shared;
         return await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, user) ? broadcaster.Load(m) : throw new HubException("No such meeting."));
     }
 

@@ -51,7 +51,7 @@ public static class MeetingEndpoints
     private static async Task<IEnumerable<MeetingSummary>> List(ClaimsPrincipal user, MeetingsDbContext db, Guid? bodyId)
     {
         var rows = db.Meetings.AsNoTracking();
-        if (!user.IsClerk()) rows = rows.Where(m => m.Status != MeetingStatus.Draft);
+        if (!user.IsClerk()) rows = rows.Where(m => m.Posted);
         if (bodyId is { } b) rows = rows.Where(m => m.BodyId == b);
         return (await rows.ToListAsync()).OrderBy(m => m.Start).Select(MeetingViews.Summary);
     }
@@ -93,5 +93,6 @@ public static class MeetingEndpoints
             throw new ForbiddenException("Only an administrator may give notice late.");
     }
 
-    public static bool Visible(Meeting m, ClaimsPrincipal user) => m.Status != MeetingStatus.Draft || user.IsClerk();
+    /// <summary>A meeting is public once its agenda was posted; before that (a draft, or a draft cancelled) only clerks see it.</summary>
+    public static bool Visible(Meeting m, ClaimsPrincipal user) => m.PublishedAt is not null || user.IsClerk();
 }

@@ -54,7 +54,7 @@ public static class NoticeEndpoints
     {
         var site = address.BaseUrl ?? $"{request.Scheme}://{request.Host}";
         var body = await db.Bodies.AsNoTracking().FirstOrDefaultAsync(b => b.Id == id) ?? throw new NotFoundException("No such body.");
-        var meetings = (await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft)
+        var meetings = (await db.Meetings.AsNoTracking().Where(m => m.BodyId == id && m.Posted)
             .Select(m => new { m.Id, m.LastSequence }).ToListAsync()).OrderBy(m => m.Id).ToList();
         var version = CalendarFeeds.Version(site, body.Name, phone.Value, meetings.Select(m => (m.Id, m.LastSequence)));
         request.HttpContext.Response.Headers.ETag = version;

@@ -39,7 +39,7 @@ public sealed class PhoneService(
     /// </summary>
     public async Task<MeetingRow?> FindByCodeAsync(string code)
     {
-        var meetings = await db.Meetings.AsNoTracking().Where(m => m.AccessCode == code && m.Status != MeetingStatus.Draft).ToListAsync();
+        var meetings = await db.Meetings.AsNoTracking().Where(m => m.AccessCode == code && m.Posted).ToListAsync();
         return meetings.OrderByDescending(m => m.Status is MeetingStatus.Published or MeetingStatus.Live or MeetingStatus.Recessed)
             .ThenByDescending(m => m.Start).FirstOrDefault();
     }

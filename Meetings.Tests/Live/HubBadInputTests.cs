@@ -330,6 +330,28 @@ public class HubBadInputTests
 
     // Meetings to spoil
 
+    [Test]
+    public async Task ADraftCancelledBeforePosting_StaysTheClerks_OnTheHubAndEverywhereElse()
+    {
+        var draft = await ScheduleAsync("Closed session on the harbor lease", publish: false);
+        var id = draft.Meeting.Id;
+        await _clerk.Invoke<JoinResult>("Join", id, null);   // the clerk's screen: this server now shares its snapshot
+        var cancelled = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/cancel", new CancelRequest("Not needed after all"), HttpStatusCode.OK);
+        Assert.That(cancelled.Meeting.Status, Is.EqualTo("Cancelled"));
+        var shared = _host.Services.GetRequiredService<MeetingBroadcaster>();
+        await Wait.Until(() => shared.Current(id)?.Sequence >= cancelled.Version, "the shared snapshot says Cancelled");
+
+        await using var resident = await LiveClient.ConnectAsync(_host, null, "resident", _demoMeetingId);
+        var join = Assert.ThrowsAsync<HubException>(() => resident.Invoke<JoinResult>("Join", id, resident.ResidentToken));
+        Assert.That(join!.Message, Does.Contain("No such meeting."));
+        var anonymous = _host.Anonymous();
+        foreach (var path in new[] { $"/api/meetings/{id}", $"/api/meetings/{id}/journal", $"/api/meetings/{id}/packet", $"/meetings/{id}" })
+            Assert.That((await anonymous.GetAsync(path)).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), path);
+        Assert.That((await anonymous.Get<List<MeetingSummary>>("/api/meetings")).Select(m => m.Id), Does.Not.Contain(id));
+        Assert.That(await anonymous.GetStringAsync($"/api/bodies/{_body.Id}/calendar.ics"), Does.Not.Contain("harbor lease"));
+        Assert.That((await _clerkHttp.Get<List<MeetingSummary>>("/api/meetings")).Single(m => m.Id == id).Status, Is.EqualTo("Cancelled"), "the clerk still has it");
+    }
+
     private async Task<MeetingDetail> ScheduleAsync(string title, bool publish)
     {
         var start = Dates.DaysAfter(_host.Clock.GetUtcNow(), 30);

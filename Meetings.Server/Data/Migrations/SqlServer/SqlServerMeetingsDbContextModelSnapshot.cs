@@ -115,6 +115,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                         .HasMaxLength(300)
                         .HasColumnType("nvarchar(300)");
 
+                    b.Property<bool>("Posted")
+                        .HasColumnType("bit");
+
                     b.Property<DateTimeOffset>("Start")
                         .HasColumnType("datetimeoffset");
 
