@@ -28,6 +28,11 @@ public sealed class WebhookReceipts(MeetingsDbContext db, TimeProvider clock)
     public const string Header = "I-Twilio-Idempotency-Token";
     private static readonly TimeSpan KeptFor = TimeSpan.FromDays(1);
     private static readonly TimeSpan WaitForFirst = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// A claim with no answer this long after it was made was abandoned (its server stopped, or failed even to forget
+    /// it): a retry takes it over. Twilio itself gives up on a webhook after 15 s.
+    /// </summary>
+    internal static readonly TimeSpan Abandoned = TimeSpan.FromSeconds(30);
     private static int _claims;
 
     /// <summary>An endpoint filter, after the signature check: only signed requests are remembered.</summary>
@@ -68,9 +73,18 @@ public sealed class WebhookReceipts(MeetingsDbContext db, TimeProvider clock)
         {
             // Taken already, by an earlier delivery (here or on another instance); anything else is the database failing.
             db.ChangeTracker.Clear();
+            if (await TakeOverAbandonedAsync(token, now)) return true;
             if (await db.WebhookReceipts.AsNoTracking().AnyAsync(r => r.Token == token)) return false;
             throw;
         }
+    }
+
+    /// <summary>Claims an abandoned claim afresh, in one statement, so that of several retries at once only one wins.</summary>
+    private async Task<bool> TakeOverAbandonedAsync(string token, DateTimeOffset now)
+    {
+        var before = now - Abandoned;
+        return await db.WebhookReceipts.Where(r => r.Token == token && r.Status == null && r.ReceivedAt < before)
+            .ExecuteUpdateAsync(x => x.SetProperty(r => r.ReceivedAt, now)) == 1;
     }
 
     /// <summary>The answer the first delivery got, waiting a few seconds if it is still being handled.</summary>

@@ -60,6 +60,27 @@ public class WebhookReplayTests : PhoneFixture
     }
 
     [Test]
+    public async Task ADeliveryWhoseServerDiedWhileHandlingIt_IsHandledByTheRetry_NotRefusedForADay()
+    {
+        var caller = await CallerAtTheKeypad();
+        var token = "idem-" + Guid.NewGuid().ToString("N");
+        // What a server killed while handling the first delivery leaves: the claim, with no answer, older than a
+        // delivery is ever handled for.
+        Host.WithDb(db =>
+        {
+            db.WebhookReceipts.Add(new WebhookReceipt { Token = token, ReceivedAt = Host.Clock.GetUtcNow() - WebhookReceipts.Abandoned - TimeSpan.FromSeconds(1) });
+            return db.SaveChanges();
+        });
+
+        var retry = await StarNine(Host, caller.CallSid, token);
+        Assert.That(retry.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(await retry.Content.ReadAsStringAsync(), Does.Contain("<Conference"));
+        Assert.That(await HandEvents(Host), Is.EqualTo(1), "the hand is raised, once");
+        Assert.That(await (await StarNine(Host, caller.CallSid, token)).Content.ReadAsStringAsync(), Does.Contain("<Conference"));
+        Assert.That(await HandEvents(Host), Is.EqualTo(1), "and the answer kept for later retries");
+    }
+
+    [Test]
     public async Task TwoPressesWithTwoTokens_AreTwoPresses()
     {
         var caller = await CallerAtTheKeypad();
