@@ -24,6 +24,8 @@ public sealed class SpeakerContact
     /// <summary>"Call me when I'm up": the server calls this number when the sign-up goes on deck.</summary>
     public bool CallMe { get; set; }
     public CallBackState CallBack { get; set; }
+    /// <summary>When the call-back started dialling: one dialling far longer than Twilio takes was left by a server that stopped.</summary>
+    public DateTimeOffset? DiallingSince { get; set; }
     public int CallBackAttempts { get; set; }
     /// <summary>Why the last call-back could not be placed (Twilio's answer).</summary>
     public string? CallBackProblem { get; set; }

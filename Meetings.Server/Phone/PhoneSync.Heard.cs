@@ -111,12 +111,14 @@ public sealed partial class PhoneSync
     /// </summary>
     private async Task<IEnumerable<Guid>> CallBackAsync(MeetingsDbContext db, TwilioGateway gateway, TwilioHealth health, MeetingStore store, CancellationToken ct)
     {
+        var changed = await AbandonedDiallingAsync(db, ct);
         var due = await db.SpeakerContacts.AsNoTracking().Where(c => c.CallBack == CallBackState.Due).ToListAsync(ct);
-        var changed = new List<Guid>();
         foreach (var contact in due)
         {
             var mine = db.SpeakerContacts.Where(c => c.EntryId == contact.EntryId);
-            if (await mine.Where(c => c.CallBack == CallBackState.Due).ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Dialling), ct) == 0) continue;
+            var now = clock.GetUtcNow();
+            if (await mine.Where(c => c.CallBack == CallBackState.Due)
+                    .ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Dialling).SetProperty(c => c.DiallingSince, now), ct) == 0) continue;
             changed.Add(contact.MeetingId);
             try
             {
@@ -135,6 +137,25 @@ public sealed partial class PhoneSync
     }
 
     /// <summary>Places one claimed call-back, unless the sign-up left the line meanwhile, and records how it went.</summary>
+    /// <summary>
+    /// Call-backs left dialling by a server that stopped while placing them (killed, say): shown to the clerk as not
+    /// answered, who can call again, instead of "being called" for good. Whether Twilio placed the call is not known,
+    /// so the server does not call again by itself.
+    /// </summary>
+    private async Task<List<Guid>> AbandonedDiallingAsync(MeetingsDbContext db, CancellationToken ct)
+    {
+        var before = clock.GetUtcNow() - DiallingAbandonedAfter;
+        var abandoned = db.SpeakerContacts.Where(c => c.CallBack == CallBackState.Dialling && (c.DiallingSince == null || c.DiallingSince < before));
+        var meetings = await abandoned.Select(c => c.MeetingId).Distinct().ToListAsync(ct);
+        if (meetings.Count > 0)
+            await abandoned.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Failed)
+                .SetProperty(c => c.CallBackProblem, "The server stopped while placing this call."), ct);
+        return meetings;
+    }
+
+    /// <summary>Far longer than placing a call takes (Twilio's request and its retries), so only an abandoned one is this old.</summary>
+    public static TimeSpan DiallingAbandonedAfter { get; } = TimeSpan.FromMinutes(2);
+
     private async Task PlaceCallBackAsync(MeetingsDbContext db, TwilioGateway gateway, TwilioHealth health, MeetingStore store, SpeakerContact contact,
         IQueryable<SpeakerContact> mine, CancellationToken ct)
     {

@@ -209,6 +209,28 @@ public class CallBackTests : PhoneFixture
     }
 
     [Test]
+    public async Task ACallBackLeftDiallingByAServerThatStopped_ShowsDidNotAnswer_AndTheClerkCanCallAgain()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        // What a server killed while asking Twilio to place the call leaves behind.
+        Host.WithDb(db => db.SpeakerContacts.Where(c => c.EntryId == entry)
+            .ExecuteUpdate(x => x.SetProperty(c => c.CallBack, CallBackState.Dialling).SetProperty(c => c.DiallingSince, Host.Clock.GetUtcNow())));
+        var clerk = await Host.SignInAsync(Demo.Clerk);
+        Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict),
+            "while it may still be placed, it is not doubled");
+
+        Host.Clock.Advance(PhoneSync.DiallingAbandonedAfter + TimeSpan.FromSeconds(1));
+        await Eventually(() => PhoneStatus().Result.Callers.SingleOrDefault()?.State == "DidNotAnswer", "did not answer, rather than calling for good");
+        Assert.That((await PhoneStatus()).Callers.Single().Problem, Is.EqualTo("The server stopped while placing this call."));
+        Assert.That(Twilio.CallsPlaced, Is.Empty, "whether it was placed is not known: the server does not call again by itself");
+
+        Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "called again");
+    }
+
+    [Test]
     public async Task SilenceOnTheCallBack_AsksOnceMore_ThenSaysGoodbye_AndTheClerkSeesDidNotAnswer()
     {
         await OpenPublicComment();

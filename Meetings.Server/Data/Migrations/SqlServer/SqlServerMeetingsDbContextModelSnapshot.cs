@@ -351,6 +351,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<bool>("CallMe")
                         .HasColumnType("bit");
 
+                    b.Property<DateTimeOffset?>("DiallingSince")
+                        .HasColumnType("datetimeoffset");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)

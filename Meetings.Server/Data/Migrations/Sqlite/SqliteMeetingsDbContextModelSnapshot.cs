@@ -343,6 +343,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<bool>("CallMe")
                         .HasColumnType("INTEGER");
 
+                    b.Property<long?>("DiallingSince")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("Language")
                         .IsRequired()
                         .HasMaxLength(8)
