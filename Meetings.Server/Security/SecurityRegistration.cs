@@ -36,7 +36,7 @@ public static class SecurityRegistration
         });
         builder.AddSecurityHeaders();
         builder.AddBodyLimits();
-        builder.Services.AddSingleton<HubOrigins>();
+        builder.Services.AddSingleton<CookieOrigins>();
         // Hangfire's dashboard checks an antiforgery token on every POST once the service exists, so no other site's page can post to it.
         builder.Services.AddAntiforgery();
         return builder;
@@ -51,12 +51,12 @@ public static class SecurityRegistration
     }
 
     /// <summary>
-    /// What needs to know who is signed in, so after authentication: the hub's origin check (<see cref="HubOrigins"/>)
+    /// What needs to know who is signed in, so after authentication: the origin check (<see cref="CookieOrigins"/>)
     /// and each request's body limit (<see cref="BodyLimits"/>).
     /// </summary>
     public static void UseSecurityAfterSignIn(this WebApplication app)
     {
-        var origins = app.Services.GetRequiredService<HubOrigins>();
+        var origins = app.Services.GetRequiredService<CookieOrigins>();
         app.Use((http, next) => origins.InvokeAsync(http, next));
         app.UseBodyLimits();
     }

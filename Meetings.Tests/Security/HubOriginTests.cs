@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
@@ -79,6 +80,37 @@ public class HubOriginTests
 
         Assert.That(joined.Role, Is.EqualTo("Resident"));
         Assert.That(caughtUp.Snapshot.Meeting.Id, Is.EqualTo(meeting.Meeting.Id));
+    }
+
+    [TestCase("https://www.city.example")]   // a sibling site: SameSite cookies go with its posts
+    [TestCase("http://127.0.0.1:1")]
+    public async Task AClerksCookie_PostedFromAnotherSitesPage_ChangesNothing(string origin)
+    {
+        var clerk = await _host.SignInAsync(Demo.Clerk);
+        var body = await clerk.DemoBody();
+        var draft = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
+            new MeetingRequest(body.Id, "Special Meeting", "Special", Dates.DaysAfter(_host.Clock.GetUtcNow(), 30), "America/Los_Angeles", "Council Chambers"),
+            HttpStatusCode.Created);
+        var id = draft.Meeting.Id;
+        var item = (await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda", new AgendaItemRequest("Sidewalk repairs", "Action"), HttpStatusCode.Created)).Agenda[0].Id;
+
+        // What a page there can make a browser send with no preflight: a bodiless post, and a form with a file.
+        var publish = new HttpRequestMessage(HttpMethod.Post, $"/api/meetings/{id}/publish");
+        publish.Headers.Add("Origin", origin);
+        var upload = new HttpRequestMessage(HttpMethod.Post, $"/api/meetings/{id}/agenda/{item}/documents")
+        {
+            Content = new MultipartFormDataContent { { new StringContent("Staff report"), "title" }, { new ByteArrayContent("%PDF-1.4 not ours"u8.ToArray()), "file", "report.pdf" } },
+        };
+        upload.Headers.Add("Origin", origin);
+        Assert.That((await clerk.SendAsync(publish)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+        Assert.That((await clerk.SendAsync(upload)).StatusCode, Is.EqualTo(HttpStatusCode.Forbidden));
+
+        var after = await clerk.Get<MeetingDetail>($"/api/meetings/{id}");
+        Assert.That(after.Meeting.Status, Is.EqualTo("Draft"), "not published");
+        Assert.That(after.Agenda[0].Documents ?? [], Is.Empty, "no document kept");
+        var own = new HttpRequestMessage(HttpMethod.Post, $"/api/meetings/{id}/publish") { Content = JsonContent.Create(new PublishRequest()) };
+        own.Headers.Add("Origin", _host.BaseAddress.GetLeftPart(UriPartial.Authority));
+        Assert.That((await clerk.SendAsync(own)).StatusCode, Is.EqualTo(HttpStatusCode.OK), "from this server's own pages it works");
     }
 
     /// <summary>A real WebSocket with the account's sign-in cookie, sending <c>Origin</c> as a browser page would.</summary>
