@@ -89,14 +89,18 @@ internal static class SessionCheck
 {
     public static async Task ValidateAsync(Microsoft.AspNetCore.Authentication.Cookies.CookieValidatePrincipalContext context)
     {
-        var services = context.HttpContext.RequestServices;
-        var users = services.GetRequiredService<UserManager<MeetingsUser>>();
-        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
-        var id = context.Principal is { } p ? users.GetUserId(p) : null;
-        var stamp = context.Principal?.FindFirstValue(stampClaim);
-        var user = id is null ? null : await users.FindByIdAsync(id);
-        if (user is not null && stamp is not null && stamp == await users.GetSecurityStampAsync(user)) return;
+        if (context.Principal is { } principal && await IsCurrentAsync(principal, context.HttpContext.RequestServices)) return;
         context.RejectPrincipal();
         await context.HttpContext.SignOutAsync(IdentityConstants.ApplicationScheme);
+    }
+
+    /// <summary>Whether the session behind <paramref name="principal"/> still stands: its account exists and has not signed out since.</summary>
+    public static async Task<bool> IsCurrentAsync(ClaimsPrincipal principal, IServiceProvider services)
+    {
+        var users = services.GetRequiredService<UserManager<MeetingsUser>>();
+        var stampClaim = services.GetRequiredService<IOptions<IdentityOptions>>().Value.ClaimsIdentity.SecurityStampClaimType;
+        var stamp = principal.FindFirstValue(stampClaim);
+        var user = users.GetUserId(principal) is { } id ? await users.FindByIdAsync(id) : null;
+        return user is not null && stamp is not null && stamp == await users.GetSecurityStampAsync(user);
     }
 }

@@ -6,9 +6,10 @@ using Microsoft.AspNetCore.SignalR;
 namespace Meetings.Server.Live;
 
 /// <summary>
-/// Wraps every hub call: anonymous commands are rate-limited per connection and per address, and every
-/// refusal becomes a HubException with words a clerk can read, logged as one bounded Information line
-/// (<see cref="RefusalLog"/>). Nothing unhandled escapes to the client.
+/// Wraps every hub call: anonymous commands are rate-limited per connection and per address; a signed-in command
+/// runs only while its session stands (the cookie is checked once, when the connection opens; signing out must end
+/// the clerk's open consoles too); every refusal becomes a HubException with words a clerk can read, logged as one
+/// bounded Information line (<see cref="RefusalLog"/>). Nothing unhandled escapes to the client.
 /// </summary>
 internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, TimeProvider clock) : IHubFilter
 {
@@ -26,6 +27,13 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
     {
         if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
             throw Refused(context, new HubException("Too many requests; please wait a moment and try again."));
+        if (context.Context.User?.Identity?.IsAuthenticated == true && !Watching.Contains(context.HubMethodName)
+            && !await Identity.SessionCheck.IsCurrentAsync(context.Context.User, context.ServiceProvider))
+        {
+            // Signed out (on any screen) since this connection opened: it acts for nobody now, and a new one comes back as anonymous.
+            context.Context.Abort();
+            throw Refused(context, new HubException("You were signed out; sign in again."));
+        }
         try
         {
             return await next(context);

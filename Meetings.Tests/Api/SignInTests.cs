@@ -165,6 +165,21 @@ public class SignInTests
         Assert.That((await replay.SendAsync(request)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized));
     }
 
+    [Test]
+    public async Task SigningOut_AlsoEndsTheClerksOpenConsole_ItsConnectionActsForNobody()
+    {
+        var jar = new CookieContainer();
+        var http = await _host.SignInAsync(Demo.Clerk, jar);
+        var meeting = await _host.Anonymous().DemoMeetingAnyState();
+        await using var console = await LiveClient.ConnectAsync(_host.BaseAddress, jar, "clerk", meeting.Meeting.Id);
+        Assert.That(await console.Invoke<ModerationView>("Moderation", meeting.Meeting.Id), Is.Not.Null, "the clerk's console works");
+
+        Assert.That((await http.PostAsync("/api/auth/logout", null)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent));
+
+        // Refused, and the connection closed (it was in the clerks' group): the console comes back as nobody in particular.
+        Assert.CatchAsync(() => console.Invoke<ModerationView>("Moderation", meeting.Meeting.Id), "the command does not run");
+    }
+
     /// <summary>A sign-in as it arrives through the reverse proxy (loopback, trusted by default) from a client address.</summary>
     private async Task<HttpResponseMessage> SignIn(string clientAddress, string email, string password)
     {
