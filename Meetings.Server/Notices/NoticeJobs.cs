@@ -16,16 +16,27 @@ namespace Meetings.Server.Notices;
 /// </summary>
 public sealed class NoticeJobs(
     MeetingsDbContext db, MeetingStore store, MeetingJournal journal, EmailSender email, TwilioGateway twilio, NoticeContent content,
-    PublicAddress address, Languages.Languages languages, IOptions<PhoneOptions> phone, IOptions<SmtpOptions> smtp, TimeProvider clock, ILogger<NoticeJobs> log)
+    PublicAddress address, Languages.Languages languages, IOptions<PhoneOptions> phone, IOptions<SmtpOptions> smtp, IBackgroundJobClient jobs,
+    TimeProvider clock, ILogger<NoticeJobs> log)
 {
+    /// <summary>How often a notice waiting for <c>PublicBaseUrl</c> looks again.</summary>
+    public static TimeSpan AddressWait { get; } = TimeSpan.FromMinutes(10);
+
     /// <summary>Sends a notice. Failed deliveries make the job fail, so Hangfire retries it (with growing delays) and only they are sent again.</summary>
     [AutomaticRetry(Attempts = 6, DelaysInSeconds = [30, 120, 600, 1800, 3600, 7200])]
     public async Task SendAsync(Guid noticeId)
     {
         var notice = await db.Notices.FindAsync(noticeId);
         if (notice is null || notice.State == NoticeState.Dropped) return;
-        // Links that lead nowhere help nobody: wait (Hangfire retries) until the public address is set.
-        if (address.Problem is { } problem) throw new InvalidOperationException(problem);
+        // Links that lead nowhere help nobody: the notice waits, however long the public address takes to be set (Hangfire's
+        // retries would give up after a few hours and leave it unsent for good).
+        if (address.Problem is { } problem)
+        {
+            log.LogWarning("{Problem} The notice {NoticeId} waits.", problem, notice.Id);
+            notice.JobId = jobs.Schedule<NoticeJobs>(j => j.SendAsync(noticeId), clock.GetUtcNow() + AddressWait);
+            await db.SaveChangesAsync();
+            return;
+        }
         IReadOnlyList<MeetingChange>? changes = null;
         if (notice.Kind is NoticeKind.Amended or NoticeKind.Moved)
         {
