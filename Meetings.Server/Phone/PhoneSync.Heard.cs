@@ -136,7 +136,6 @@ public sealed partial class PhoneSync
         return changed;
     }
 
-    /// <summary>Places one claimed call-back, unless the sign-up left the line meanwhile, and records how it went.</summary>
     /// <summary>
     /// Call-backs left dialling by a server that stopped while placing them (killed, say): shown to the clerk as not
     /// answered, who can call again, instead of "being called" for good. Whether Twilio placed the call is not known,
@@ -156,6 +155,7 @@ public sealed partial class PhoneSync
     /// <summary>Far longer than placing a call takes (Twilio's request and its retries), so only an abandoned one is this old.</summary>
     public static TimeSpan DiallingAbandonedAfter { get; } = TimeSpan.FromMinutes(2);
 
+    /// <summary>Places one claimed call-back, unless the sign-up left the line meanwhile, and records how it went.</summary>
     private async Task PlaceCallBackAsync(MeetingsDbContext db, TwilioGateway gateway, TwilioHealth health, MeetingStore store, SpeakerContact contact,
         IQueryable<SpeakerContact> mine, CancellationToken ct)
     {
