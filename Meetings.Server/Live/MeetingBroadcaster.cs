@@ -42,12 +42,22 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     public SharedSnapshot Load(Meeting meeting)
     {
         var feed = Feed(meeting.Id);
-        if (feed.Current is null) feed.Load(LiveViews.Snapshot(meeting, clock.GetUtcNow()));
+        if (feed.Current is null) feed.Load(LiveViews.Snapshot(meeting, clock.GetUtcNow()), meeting.AccessCode);
         return feed.Current!;
     }
 
     /// <summary>The meeting's snapshot as screens here last got it, or null if no screen here has asked for it yet.</summary>
     public SharedSnapshot? Current(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) ? feed.Current : null;
+
+    /// <summary>
+    /// The public view of a meeting that screens here follow, as they last got it, and its phone access code: a page
+    /// made from it needs neither the meeting's lock nor the database. Null when no screen here follows the meeting
+    /// (another instance's changes reach only followed meetings here) or when it may be private.
+    /// </summary>
+    public (MeetingSnapshot Snapshot, string AccessCode)? PublicView(Guid meetingId) =>
+        _feeds.TryGetValue(meetingId, out var feed) && feed.Current is { MaybePrivate: false } shared && feed.Screens.Count > 0
+            ? (shared.Snapshot with { ServerTime = clock.GetUtcNow() }, feed.AccessCode)
+            : null;
 
     /// <summary>Makes a connection follow a meeting (loaded already) and returns the snapshot it starts from.</summary>
     public SharedSnapshot Follow(Guid meetingId, string connectionId)

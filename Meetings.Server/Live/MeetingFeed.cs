@@ -51,12 +51,16 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         get { lock (_gate) return _screenList ??= [.. _screens.Values]; }
     }
 
+    /// <summary>The code that joins the meeting by phone, which never changes once the meeting is scheduled.</summary>
+    public string AccessCode { get; private set; } = "";
+
     /// <summary>The meeting as first read on this instance (under the meeting's lock): the base the first patch is worked out from.</summary>
-    public void Load(MeetingSnapshot snapshot)
+    public void Load(MeetingSnapshot snapshot, string accessCode)
     {
         lock (_gate)
         {
             if (_current is not null) return;
+            AccessCode = accessCode;
             var utf8 = JsonSerializer.SerializeToUtf8Bytes(snapshot, LiveJson.Options);
             _document = JsonDocument.Parse(utf8);
             Volatile.Write(ref _current, new SharedSnapshot(snapshot, utf8));
@@ -206,7 +210,7 @@ public sealed class SharedSnapshot
 
     public SharedSnapshot(MeetingSnapshot snapshot, byte[] utf8)
     {
-        (Sequence, MaybePrivate, BodyId, _utf8) = (snapshot.Sequence,
+        (Snapshot, Sequence, MaybePrivate, BodyId, _utf8) = (snapshot, snapshot.Sequence,
             snapshot.Meeting.Status is nameof(MeetingStatus.Draft) or nameof(MeetingStatus.Cancelled), snapshot.Meeting.BodyId, utf8);
         // The server time is a top-level string after every list (residents' texts are escaped, so no quote inside
         // them can look like this name): the bytes around its value are shared as they are.
@@ -214,6 +218,8 @@ public sealed class SharedSnapshot
         _timeEnd = _timeStart + 1 + utf8.AsSpan(_timeStart + 1).IndexOf((byte)'"') + 1;
     }
 
+    /// <summary>The snapshot itself, for a page made from it.</summary>
+    public MeetingSnapshot Snapshot { get; }
     public long Sequence { get; }
     /// <summary>A draft, or a cancelled meeting that may never have been posted: who may see it is asked of the meeting.</summary>
     public bool MaybePrivate { get; }

@@ -6,6 +6,7 @@ public static class RecordsRegistration
     public static IHostApplicationBuilder AddRecords(this IHostApplicationBuilder builder)
     {
         builder.Services.AddSingleton(new RecordLinks(builder.Configuration["PublicBaseUrl"]?.TrimEnd('/') ?? "http://localhost:5000"));
+        builder.Services.AddSingleton<RecordCache>();
         builder.Services.AddScoped<MeetingRecords>();
         builder.Services.AddScoped<RecordDocuments>();
         return builder;

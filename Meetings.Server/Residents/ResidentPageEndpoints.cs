@@ -29,16 +29,18 @@ public static class ResidentPageEndpoints
     /// </summary>
     public static void MapResidentPage(this WebApplication app) =>
         app.MapGet("/meetings/{id:guid}", async Task<Results<RazorComponentResult<ResidentPage>, RazorComponentResult<ResidentNotFound>>> (
-            Guid id, HttpContext http, MeetingStore store, Languages.Languages languages, IOptions<PhoneOptions> phone, TimeProvider clock) =>
+            Guid id, HttpContext http, MeetingStore store, MeetingBroadcaster broadcaster, Languages.Languages languages, IOptions<PhoneOptions> phone, TimeProvider clock) =>
         {
             var language = languages.FromRequest(http.Request);
             if (languages.Has(http.Request.Query["lang"]))
                 http.Response.Cookies.Append(LanguageRegistration.Cookie, language.Code,
                     new() { Path = "/", MaxAge = TimeSpan.FromDays(365), SameSite = SameSiteMode.Lax, IsEssential = true });
-            (MeetingSnapshot Snapshot, string AccessCode)? seen;
+            // A meeting people are watching here is answered from what their screens were sent, so a crowd loading the
+            // page takes no turns at the meeting's lock from the clerk's commands.
+            var seen = broadcaster.PublicView(id);
             try
             {
-                seen = await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, http.User)
+                seen ??= await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, http.User)
                     ? (LiveViews.Snapshot(m, clock.GetUtcNow()), m.AccessCode) : ((MeetingSnapshot, string)?)null);
             }
             catch (NotFoundException)

@@ -46,7 +46,7 @@ public class FloodUpdateTests
             sending.TrySetResult();
             await letGo.Task;
         }, NullLogger.Instance), NullLogger.Instance);
-        feed.Load(states[0]);
+        feed.Load(states[0], accessCode: "");
         feed.Follow("watched");
         feed.Follow("other");
 
