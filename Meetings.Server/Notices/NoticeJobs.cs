@@ -79,12 +79,16 @@ public sealed class NoticeJobs(
     /// </summary>
     private async Task<IReadOnlyList<MeetingChange>> ChangesAsync(Notice notice)
     {
-        var entries = await journal.ReadAsync(notice.MeetingId);
         if (notice.Through is null)
         {
-            notice.Through = entries[^1].Sequence;
-            await db.SaveChangesAsync();
+            // The journal's end is read and kept in one statement. The planner leaves a change to a notice whose end is
+            // not kept yet (NoticePlanner.ApplyAsync), so every change it left to this one is within it. (Read first and
+            // saved after, a change committed in between was left to this notice and told by none.)
+            await db.Notices.Where(n => n.Id == notice.Id && n.Through == null).ExecuteUpdateAsync(s => s.SetProperty(n => n.Through,
+                n => db.Journal.Where(r => r.MeetingId == n.MeetingId).Max(r => (long?)r.Sequence)));
+            await db.Entry(notice).ReloadAsync();
         }
+        var entries = await journal.ReadAsync(notice.MeetingId);
         var told = await db.Notices.AsNoTracking()
             .Where(n => n.MeetingId == notice.MeetingId && n.Id != notice.Id && n.Through != null && n.Through < notice.Through)
             .MaxAsync(n => n.Through);

@@ -37,7 +37,10 @@ public abstract class NoticeFixture
     }
 
     /// <summary>A host on this test's database (a second one acts as another app instance).</summary>
-    protected TestHost NewHost() => new(Folder, settings: Settings, networkClock: Network);
+    protected TestHost NewHost() => new(Folder, settings: Settings, networkClock: Network, services: Services);
+
+    /// <summary>Services a fixture adds to every host it starts.</summary>
+    protected virtual Action<IServiceCollection>? Services => null;
 
     private Dictionary<string, string?> Settings => new(Twilio.Settings.Concat(SmtpSink.Settings).Concat(_more ??= MoreSettings())) { ["Jobs:PollMilliseconds"] = "200" };
 
