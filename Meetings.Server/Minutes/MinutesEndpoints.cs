@@ -48,12 +48,11 @@ public static class MinutesEndpoints
 
     private static async Task<IResult> Show(
         Guid id, string? format, string? lang, int? version, bool? draft, ClaimsPrincipal user, MinutesService minutes,
-        MeetingRecords records, RecordLinks links, MinutesFonts fonts, Languages.Languages languages, HttpRequest request)
+        MeetingRecords records, RecordLinks links, MinutesFonts fonts, MinutesRenderings renderings, Languages.Languages languages, HttpRequest request)
     {
         if (lang is not null && !languages.Has(lang))
             throw new InvalidInputException("lang", $"The language is one of {string.Join(", ", languages.All.Select(l => l.Code))}.");
         var say = languages.FromRequest(request);
-        var language = say.Code;
         if (format is not (null or "html" or "md" or "pdf")) throw new InvalidInputException("format", "The format is html, md or pdf.");
         if (draft == true && version is not null) throw new InvalidInputException("version", "Ask for a version or for the draft, not both.");
 
@@ -67,18 +66,30 @@ public static class MinutesEndpoints
                     : user.IsClerk() ? (await minutes.DraftAsync(id, user)).Document
                     : throw new NotFoundException("The minutes of this meeting have not been approved yet."));
         }
+        if (format == "pdf" && !fonts.Available)
+            return Results.Problem(statusCode: 503,
+                title: "PDF minutes need the DejaVu Serif fonts (Debian's fonts-dejavu-core) or Minutes:FontFolder; HTML and Markdown work without them.");
 
+        var verify = $"{links.Base}/api/meetings/{id}/journal/verify";
+        var minutesAsSent = document.Version is { } approved
+            ? await renderings.GetAsync(id, approved, format ?? "html", say.Code, () => Render(document, format, say, verify))
+            : Render(document, format, say, verify);
+        return minutesAsSent.FileName is { } name
+            ? Results.File(minutesAsSent.Body, minutesAsSent.ContentType, name)
+            : Results.Bytes(minutesAsSent.Body, minutesAsSent.ContentType);
+    }
+
+    private static RenderedMinutes Render(MinutesDocument document, string? format, Language say, string verify)
+    {
         var layout = new MinutesLayout(say);
         var title = layout.Title(document);
-        var blocks = layout.Lay(document, $"{links.Base}/api/meetings/{id}/journal/verify");
-        var name = $"minutes-{id}-{(document.Version is { } v ? $"v{v}" : "draft")}-{language}";
+        var blocks = layout.Lay(document, verify);
+        var name = $"minutes-{document.MeetingId}-{(document.Version is { } v ? $"v{v}" : "draft")}-{say.Code}";
         return format switch
         {
-            "md" => Results.Text(MinutesFormats.Markdown(blocks), "text/markdown; charset=utf-8", Encoding.UTF8),
-            "pdf" when !fonts.Available => Results.Problem(statusCode: 503,
-                title: "PDF minutes need the DejaVu Serif fonts (Debian's fonts-dejavu-core) or Minutes:FontFolder; HTML and Markdown work without them."),
-            "pdf" => Results.File(MinutesPdf.Render(title, blocks), "application/pdf", name + ".pdf"),
-            _ => Results.Text(MinutesFormats.Html(title, blocks, language), "text/html; charset=utf-8", Encoding.UTF8),
+            "md" => new(Encoding.UTF8.GetBytes(MinutesFormats.Markdown(blocks)), "text/markdown; charset=utf-8", null),
+            "pdf" => new(MinutesPdf.Render(title, blocks), "application/pdf", name + ".pdf"),
+            _ => new(Encoding.UTF8.GetBytes(MinutesFormats.Html(title, blocks, say.Code)), "text/html; charset=utf-8", null),
         };
     }
 

@@ -8,6 +8,7 @@ public static class MinutesRegistration
         builder.Services.Configure<MinutesOptions>(builder.Configuration.GetSection("Minutes"));
         builder.Services.AddSingleton(_ => MinutesFonts.Install(builder.Configuration["Minutes:FontFolder"]));
         builder.Services.AddScoped<MinutesService>();
+        builder.Services.AddSingleton<MinutesRenderings>();
         return builder;
     }
 }

@@ -4,8 +4,10 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using Meetings.Client.Contracts;
+using Meetings.Server.Minutes;
 using Meetings.Tests.Support;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Meetings.Tests.Records;
 
@@ -162,6 +164,29 @@ public class MinutesTests
         fork.WithDb(db => db.MinutesTexts.Where(t => t.Hash == v1.DocumentHash)
             .ExecuteUpdate(s => s.SetProperty(t => t.Text, t => t.Text.Replace("Robert Haines", "Robert Hanes"))));
         await Text(anonymous, $"/api/meetings/{M.Id}/minutes?version=1", HttpStatusCode.Conflict);
+    }
+
+    [Test]
+    public async Task AnApprovedVersion_AskedForByACrowd_IsRenderedOncePerFormat_AndStillCheckedOnEachRequest()
+    {
+        using var fork = M.Fork();
+        var clerk = await fork.SignInAsync(Demo.Clerk);
+        var v1 = await clerk.Send<MinutesVersionDto>(HttpMethod.Post, $"/api/meetings/{M.Id}/minutes/approve", new ApproveMinutesRequest(), HttpStatusCode.Created);
+        var renderings = fork.Services.GetRequiredService<MinutesRenderings>();
+        var anonymous = fork.Anonymous();
+
+        var pdfs = await Task.WhenAll(Enumerable.Range(0, 20).Select(_ => anonymous.GetByteArrayAsync($"/api/meetings/{M.Id}/minutes?format=pdf&lang=en")));
+        var pages = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => anonymous.GetStringAsync($"/api/meetings/{M.Id}/minutes?lang=en")));
+
+        Assert.That(renderings.Made, Is.EqualTo(2), "one PDF and one HTML page, however many asked");
+        Assert.That(pdfs.Select(Convert.ToBase64String).Distinct().Count(), Is.EqualTo(1));
+        Assert.That(Encoding.ASCII.GetString(pdfs[0], 0, 5), Is.EqualTo("%PDF-"));
+        Assert.That(pages.Distinct().Count(), Is.EqualTo(1));
+        Assert.That(pages[0], Does.Contain("Robert Haines"));
+        // Kept rendered, but the stored version is still checked against the journal on each request.
+        fork.WithDb(db => db.MinutesTexts.Where(t => t.Hash == v1.DocumentHash)
+            .ExecuteUpdate(s => s.SetProperty(t => t.Text, t => t.Text.Replace("Robert Haines", "Robert Hanes"))));
+        await Text(anonymous, $"/api/meetings/{M.Id}/minutes?format=pdf&lang=en", HttpStatusCode.Conflict);
     }
 
     [Test]
