@@ -41,7 +41,7 @@ public static class DocumentEndpoints
         }).RequireAuthorization(Roles.ClerkPolicy).MeetsRules().Produces(StatusCodes.Status204NoContent);
         group.MapGet("/packet", async (Guid id, ClaimsPrincipal user, MeetingRecords records, IDocumentStore files, RecordLinks links, HttpContext http, CancellationToken ct) =>
         {
-            // The record is folded afresh from the journal, so it is this request's own and can be read at leisure.
+            // The record is shared by every request at this head and never changed once folded, so it can be read at leisure.
             var meeting = (await records.ReadAsync(id, user, ct)).Meeting;
             http.Response.ContentType = "application/zip";
             http.Response.Headers.ContentDisposition = $"attachment; filename=\"packet-{id}.zip\"";

@@ -55,7 +55,7 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     /// (another instance's changes reach only followed meetings here) or when it may be private.
     /// </summary>
     public (MeetingSnapshot Snapshot, string AccessCode)? PublicView(Guid meetingId) =>
-        _feeds.TryGetValue(meetingId, out var feed) && feed.Current is { MaybePrivate: false } shared && feed.Screens.Count > 0
+        _feeds.TryGetValue(meetingId, out var feed) && feed.Current is { MaybePrivate: false } shared && feed.Followed
             ? (shared.Snapshot with { ServerTime = clock.GetUtcNow() }, feed.AccessCode)
             : null;
 

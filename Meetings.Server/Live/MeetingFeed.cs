@@ -51,6 +51,12 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         get { lock (_gate) return _screenList ??= [.. _screens.Values]; }
     }
 
+    /// <summary>Whether any screen here follows the meeting.</summary>
+    public bool Followed
+    {
+        get { lock (_gate) return _screens.Count > 0; }
+    }
+
     /// <summary>The code that joins the meeting by phone, which never changes once the meeting is scheduled.</summary>
     public string AccessCode { get; private set; } = "";
 

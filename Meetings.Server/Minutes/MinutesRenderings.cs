@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Caching.Memory;
+using System.Collections.Concurrent;
 
 namespace Meetings.Server.Minutes;
 
@@ -11,12 +11,13 @@ public sealed record RenderedMinutes(byte[] Body, string ContentType, string? Fi
 /// version's stored text and checks it against the journal's hash before the rendering is sent; drafts are rendered
 /// afresh every time.
 /// </summary>
-public sealed class MinutesRenderings : IDisposable
+public sealed class MinutesRenderings
 {
-    /// <summary>How many renderings are kept (a long meeting's PDF is a few hundred KB); the cache drops some when full.</summary>
+    /// <summary>How many renderings are kept (a long meeting's PDF is a few hundred KB); the one asked for least recently goes first.</summary>
     public const int Kept = 64;
 
-    private readonly MemoryCache _kept = new(new MemoryCacheOptions { SizeLimit = Kept });
+    private readonly ConcurrentDictionary<(Guid, int, string, string), Rendering> _kept = new();
+    private long _uses;
     private int _made;
 
     /// <summary>For tests and benchmarks: how many approved renderings were made.</summary>
@@ -25,26 +26,29 @@ public sealed class MinutesRenderings : IDisposable
     public async Task<RenderedMinutes> GetAsync(Guid meetingId, int version, string format, string language, Func<RenderedMinutes> render)
     {
         var key = (meetingId, version, format, language);
-        // Lazy: of several asking at once, one renders and the others wait for it.
-        var rendering = _kept.GetOrCreate(key, entry =>
+        // Of several asking at once, one renders and the others wait for it (a Lazy that loses the race is never started).
+        var rendering = _kept.GetOrAdd(key, _ => new Rendering(new(() => Task.Run(() =>
         {
-            entry.Size = 1;
-            return new Lazy<Task<RenderedMinutes>>(() => Task.Run(() =>
-            {
-                Interlocked.Increment(ref _made);
-                return render();
-            }));
-        })!;
+            Interlocked.Increment(ref _made);
+            return render();
+        }))));
+        rendering.LastUse = Interlocked.Increment(ref _uses);
         try
         {
-            return await rendering.Value;
+            var rendered = await rendering.Minutes.Value;
+            if (_kept.Count > Kept) _kept.TryRemove(_kept.Where(k => k.Key != key).MinBy(k => k.Value.LastUse));
+            return rendered;
         }
         catch
         {
-            _kept.Remove(key);
+            _kept.TryRemove(new(key, rendering));
             throw;
         }
     }
 
-    public void Dispose() => _kept.Dispose();
+    private sealed class Rendering(Lazy<Task<RenderedMinutes>> minutes)
+    {
+        public Lazy<Task<RenderedMinutes>> Minutes { get; } = minutes;
+        public long LastUse;
+    }
 }

@@ -14,7 +14,7 @@ namespace Meetings.Server.Records;
 public sealed class RecordCache
 {
     /// <summary>How many meetings' records are kept; the one asked for least recently goes first.</summary>
-    public const int Meetings = 32;
+    public const int Meetings = 64;
 
     private readonly ConcurrentDictionary<Guid, Kept> _kept = new();
     private long _uses;
@@ -26,7 +26,8 @@ public sealed class RecordCache
     public async Task<MeetingRecord?> ReadAsync(Guid meetingId, Func<CancellationToken, Task<JournalEntry?>> head,
         Func<long, CancellationToken, Task<MeetingRecord>> fold, CancellationToken ct)
     {
-        var kept = Keep(meetingId);
+        var kept = _kept.GetOrAdd(meetingId, _ => new Kept());
+        kept.LastUse = Interlocked.Increment(ref _uses);
         var asked = Volatile.Read(ref kept.Looks);
         await kept.Lock.WaitAsync(ct);
         try
@@ -34,9 +35,17 @@ public sealed class RecordCache
             if (kept.Confirmed > asked) return kept.Record;
             var look = Interlocked.Increment(ref kept.Looks);
             var now = await head(ct);
-            if (now is null) kept.Record = null;
-            else if (kept.Record is not { } record || record.Events != now.Sequence || record.Head != now.Hash)
+            if (now is null)
+            {
+                // Nothing is kept for an id that names no meeting, so asking for made-up ones pushes out no record.
+                _kept.TryRemove(new(meetingId, kept));
+                return null;
+            }
+            if (kept.Record is not { } record || record.Events != now.Sequence || record.Head != now.Hash)
+            {
                 kept.Record = await fold(now.Sequence, ct);
+                LetGoOfTheOldest(meetingId);
+            }
             kept.Confirmed = look;
             return kept.Record;
         }
@@ -46,17 +55,12 @@ public sealed class RecordCache
         }
     }
 
-    private Kept Keep(Guid meetingId)
+    private void LetGoOfTheOldest(Guid meetingId)
     {
-        var kept = _kept.GetOrAdd(meetingId, _ => new Kept());
-        kept.LastUse = Interlocked.Increment(ref _uses);
-        if (_kept.Count > Meetings)
-        {
-            // Someone still holding the one let go finishes with it; the next to ask starts afresh.
-            var oldest = _kept.MinBy(k => k.Value.LastUse).Key;
-            if (oldest != meetingId) _kept.TryRemove(oldest, out _);
-        }
-        return kept;
+        if (_kept.Count <= Meetings) return;
+        // Someone still holding the one let go finishes with it; the next to ask starts afresh.
+        var oldest = _kept.Where(k => k.Key != meetingId).MinBy(k => k.Value.LastUse);
+        _kept.TryRemove(oldest);
     }
 
     private sealed class Kept

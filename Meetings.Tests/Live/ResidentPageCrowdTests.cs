@@ -13,7 +13,7 @@ namespace Meetings.Tests.Live;
 public class ResidentPageCrowdTests
 {
     [Test]
-    public async Task TheResidentPageOfAWatchedMeeting_IsServedWhileTheMeetingIsBusy_AsItNowStands()
+    public async Task TheResidentPageOfAWatchedMeeting_IsServedWhileTheMeetingIsBusy_WithWhatItsScreensWereSent()
     {
         using var host = new TestHost();
         var clerk = await host.SignInAsync(Demo.Clerk);
@@ -46,5 +46,21 @@ public class ResidentPageCrowdTests
 
         Assert.That(page, Does.Contain("Added while people watch"), "the change the screens were sent");
         Assert.That(page, Does.Contain(meeting.AccessCode), "the phone access code");
+    }
+
+    [Test]
+    public async Task ADraftAClerkIsWatching_IsStillNoPageForAnyoneElse()
+    {
+        using var host = new TestHost();
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var body = await clerk.DemoBody();
+        var draft = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings", new MeetingRequest(body.Id, "Closed-door draft", "Special",
+            host.Clock.GetUtcNow().AddDays(20).DateTime, "America/Los_Angeles", "Room 3"), HttpStatusCode.Created);
+        await using var clerksScreen = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", draft.Meeting.Id);
+
+        var response = await host.Anonymous().GetAsync($"/meetings/{draft.Meeting.Id}");
+
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.NotFound));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Not.Contain("Closed-door draft"));
     }
 }
