@@ -68,15 +68,20 @@ public sealed partial class MeetingHub(
 
     /// <summary>
     /// The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something
-    /// converges. A client that holds the latest gets the shared snapshot without a query.
+    /// converges. A client that holds the latest gets the shared snapshot without a query. Others get the events, and
+    /// the shared snapshot too when it is as new as they are (it trails the journal only while an update is being
+    /// sent), so a crowd of screens catching up costs no snapshot made and serialized for each.
     /// </summary>
     public async Task<CatchUpAnswer> EventsAfter(Guid meetingId, long after)
     {
         var shared = await VisibleAsync(meetingId);
-        if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(clock.GetUtcNow()));
+        var now = clock.GetUtcNow();
+        if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(now));
         // The events first, then the state (as new or newer): the texts served beside them follow the state's moderation.
         var entries = await Journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
-        return await store.ReadAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), LiveViews.Snapshot(m, clock.GetUtcNow())));
+        var through = entries.Count > 0 ? entries[^1].Sequence : after;
+        return await store.ReadAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m),
+            broadcaster.Current(meetingId) is { } latest && latest.Sequence >= through ? latest.At(now) : LiveViews.Snapshot(m, now)));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Net;
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Server.Live;
@@ -116,6 +117,32 @@ public class ConvergenceTests
         Assert.That(journal.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, journal.Count).Select(i => (long)i)), "contiguous");
         Assert.That(journal.Count(e => e.Type == "SpeakerSignedUp"), Is.EqualTo(16), "nothing lost, nothing doubled");
         Assert.That((await a.Anonymous().Get<JournalVerification>($"/api/meetings/{id}/journal/verify")).Intact, Is.True);
+    }
+
+    /// <summary>
+    /// On an instance whose screens have not yet been sent another instance's change (its watcher looks on the test's
+    /// clock, which stands still here), catching up from the journal gets the meeting at least as new as the events.
+    /// </summary>
+    [Test]
+    public async Task CatchingUpOnAnInstanceWhoseScreensTrailTheJournal_GetsTheMeetingAsNewAsTheEvents()
+    {
+        var folder = TestHost.NewFolder();
+        using var a = new TestHost(folder);
+        using var b = new TestHost(folder);
+        var meeting = await a.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
+        var clerkOnA = await a.SignInAsync(Demo.Clerk);
+        await using var viewerOnB = await LiveClient.ConnectAsync(b, null, "viewer on B", id);
+        var held = viewerOnB.Sequence;
+
+        var added = await clerkOnA.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda", new AgendaItemRequest("Added on A", "Action"), HttpStatusCode.Created);
+        // From one event back: asked from the latest B has, B would answer that nothing is new until its screens hear.
+        var catchUp = await viewerOnB.Invoke<CatchUp>("EventsAfter", id, held - 1);
+
+        Assert.That(viewerOnB.Sequence, Is.EqualTo(held), "B's screens have not been sent A's change");
+        Assert.That(catchUp.Events.Select(e => e.Sequence), Does.Contain(added.Version));
+        Assert.That(catchUp.Snapshot.Sequence, Is.GreaterThanOrEqualTo(added.Version));
+        Assert.That(catchUp.Snapshot.Agenda.Select(i => i.Title), Does.Contain("Added on A"));
     }
 
     [Test]
