@@ -14,7 +14,7 @@ namespace Meetings.Server.Live;
 /// push is not durable: a screen that misses something catches up by sequence number. What else follows from a
 /// commit (notices, phone lines) is done by the journal's followers, never here, so nothing here waits for them.
 /// </summary>
-public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvider clock, ILogger<MeetingBroadcaster> log)
+public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvider clock, IServiceProvider services, ILogger<MeetingBroadcaster> log)
 {
     private readonly ConcurrentDictionary<Guid, MeetingFeed> _feeds = new();
     // Per connection, the meetings it follows (nearly always one): a small array, replaced whole, costs a screen least.
@@ -28,13 +28,13 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
 
     /// <summary>
     /// Hands what was just committed to the meeting's feed, if anyone here follows it. Call it under the meeting's
-    /// lock: the events' public texts and the snapshot are taken from the state as committed, and the lock's order is
-    /// the order screens see.
+    /// lock: the events' public texts are taken from the state as committed, and the lock's order is the order screens
+    /// see. The snapshot is made when the feed is ready to send it.
     /// </summary>
     public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
     {
         if (entries.Count > 0 && _feeds.TryGetValue(meeting.Id, out var feed))
-            feed.Publish(PublicRecord.Events(entries, meeting), LiveViews.Snapshot(meeting, clock.GetUtcNow()));
+            feed.Publish(PublicRecord.Events(entries, meeting));
         return Task.CompletedTask;
     }
 
@@ -86,7 +86,19 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
         return (screens.Count == 0 ? 0 : screens.Max(s => s.Waiting), screens.Sum(s => s.Resyncs));
     }
 
-    private MeetingFeed Feed(Guid meetingId) => _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id, Writer(connectionId), log), log));
+    private MeetingFeed Feed(Guid meetingId) =>
+        _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id, Writer(connectionId), log), take => SnapshotNowAsync(id, take), log));
+
+    /// <summary>
+    /// The meeting's public snapshot as it stands, taken under its lock. The store is looked up here, not taken in the
+    /// constructor, because the store hands every commit to this broadcaster.
+    /// </summary>
+    private async Task SnapshotNowAsync(Guid meetingId, Action<MeetingSnapshot> take) =>
+        await services.GetRequiredService<Meetings.MeetingStore>().ReadAsync(meetingId, m =>
+        {
+            take(LiveViews.Snapshot(m, clock.GetUtcNow()));
+            return true;
+        });
 
     /// <summary>Writes updates to a connection as serialized once; a connection gone before it followed gets nothing.</summary>
     private Func<LiveUpdate, ValueTask> Writer(string connectionId) =>

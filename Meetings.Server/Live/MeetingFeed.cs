@@ -9,14 +9,21 @@ using Microsoft.AspNetCore.SignalR.Protocol;
 namespace Meetings.Server.Live;
 
 /// <summary>
+/// Calls <c>take</c> under the meeting's lock with the meeting's public snapshot as it stands then, so that the events
+/// handed on until then are exactly those up to that snapshot.
+/// </summary>
+internal delegate Task UnderTheMeetingsLock(Action<MeetingSnapshot> take);
+
+/// <summary>
 /// One meeting's live feed on this instance: the public snapshot at the last sequence it handed on, serialized once
-/// and shared by every <c>Join</c>, and the screens that follow it. Changes arrive in order from
+/// and shared by every <c>Join</c>, and the screens that follow it. Changes' events arrive in order from
 /// <see cref="MeetingBroadcaster"/> (under the meeting's lock) and are worked on here, off that lock: whatever changed
 /// while the previous update was being sent becomes one JSON Patch, computed once for every screen, and each
-/// screen's <see cref="Outbox"/> sends it at that screen's pace. Only the latest snapshot waits, never one per change,
-/// so a flood that outruns the sending costs no memory beyond its events.
+/// screen's <see cref="Outbox"/> sends it at that screen's pace. The snapshot is made once per update, when the feed
+/// is ready to send it (<paramref name="snapshotNow"/>), not once per change: a flood of changes costs neither the
+/// meeting's lock nor memory for snapshots nobody is sent.
 /// </summary>
-internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, ILogger log)
+internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, UnderTheMeetingsLock snapshotNow, ILogger log)
 {
     /// <summary>
     /// The most events an update carries. More gathered while the previous update was being sent (a flood): the update
@@ -38,7 +45,6 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock _pendingGate = new();
     private List<JournalEventDto> _pendingEvents = [];
-    private MeetingSnapshot? _pendingSnapshot;
     private readonly Dictionary<string, Outbox> _screens = new(StringComparer.Ordinal);
     private Outbox[]? _screenList;
     private SharedSnapshot? _current;
@@ -74,15 +80,11 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         }
     }
 
-    /// <summary>Hands on a committed change (under the meeting's lock, so in order). Before the feed is loaded nobody follows it.</summary>
-    public void Publish(IReadOnlyList<JournalEventDto> events, MeetingSnapshot snapshot)
+    /// <summary>Hands on a committed change's events (under the meeting's lock, so in order). Before the feed is loaded nobody follows it.</summary>
+    public void Publish(IReadOnlyList<JournalEventDto> events)
     {
         if (Current is null) return;
-        lock (_pendingGate)
-        {
-            _pendingEvents.AddRange(events);
-            _pendingSnapshot = snapshot;
-        }
+        lock (_pendingGate) _pendingEvents.AddRange(events);
         _changed.Writer.TryWrite(true);
     }
 
@@ -115,9 +117,23 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         while (await _changed.Reader.WaitToReadAsync())
         {
             _changed.Reader.TryRead(out _);
-            List<JournalEventDto> events;
-            MeetingSnapshot? latest;
-            lock (_pendingGate) (events, latest, _pendingEvents, _pendingSnapshot) = (_pendingEvents, _pendingSnapshot, [], null);
+            List<JournalEventDto> events = [];
+            MeetingSnapshot? latest = null;
+            try
+            {
+                await snapshotNow(snapshot =>
+                {
+                    latest = snapshot;
+                    lock (_pendingGate) (events, _pendingEvents) = (_pendingEvents, []);
+                });
+            }
+            catch (Exception e)
+            {
+                // Nothing was taken: the events wait, and the feed looks again shortly rather than at the next change.
+                log.LogError(e, "The snapshot of meeting {MeetingId} could not be made for its screens; trying again in a second.", meetingId);
+                _ = RetrySoonAsync();
+                continue;
+            }
             if (latest is null) continue;
             LiveUpdate? handed = null;
             try
@@ -131,6 +147,12 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             }
             if (handed is not null) await SentAsync(handed);
         }
+    }
+
+    private async Task RetrySoonAsync()
+    {
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        _changed.Writer.TryWrite(true);
     }
 
     /// <summary>
