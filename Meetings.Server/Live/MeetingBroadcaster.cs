@@ -94,7 +94,7 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     /// constructor, because the store hands every commit to this broadcaster.
     /// </summary>
     private async Task SnapshotNowAsync(Guid meetingId, Action<MeetingSnapshot> take) =>
-        await services.GetRequiredService<Meetings.MeetingStore>().ReadAsync(meetingId, m =>
+        await services.GetRequiredService<Meetings.MeetingStore>().ReadHeldAsync(meetingId, m =>
         {
             take(LiveViews.Snapshot(m, clock.GetUtcNow()));
             return true;

@@ -20,8 +20,8 @@ internal delegate Task UnderTheMeetingsLock(Action<MeetingSnapshot> take);
 /// <see cref="MeetingBroadcaster"/> (under the meeting's lock) and are worked on here, off that lock: whatever changed
 /// while the previous update was being sent becomes one JSON Patch, computed once for every screen, and each
 /// screen's <see cref="Outbox"/> sends it at that screen's pace. The snapshot is made once per update, when the feed
-/// is ready to send it (<paramref name="snapshotNow"/>), not once per change: a flood of changes costs neither the
-/// meeting's lock nor memory for snapshots nobody is sent.
+/// is ready to send it (<paramref name="snapshotNow"/>, a moment under the meeting's lock), not once per change: a
+/// flood of changes makes no snapshots that nobody is sent.
 /// </summary>
 internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, UnderTheMeetingsLock snapshotNow, ILogger log)
 {
@@ -117,6 +117,8 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         while (await _changed.Reader.WaitToReadAsync())
         {
             _changed.Reader.TryRead(out _);
+            // Woken with nothing handed on (the events went out with the last update): no snapshot to make.
+            lock (_pendingGate) if (_pendingEvents.Count == 0) continue;
             List<JournalEventDto> events = [];
             MeetingSnapshot? latest = null;
             try
@@ -127,12 +129,17 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
                     lock (_pendingGate) (events, _pendingEvents) = (_pendingEvents, []);
                 });
             }
-            catch (Exception e)
+            catch (Exception e) when (latest is null)
             {
                 // Nothing was taken: the events wait, and the feed looks again shortly rather than at the next change.
                 log.LogError(e, "The snapshot of meeting {MeetingId} could not be made for its screens; trying again in a second.", meetingId);
                 _ = RetrySoonAsync();
                 continue;
+            }
+            catch (Exception e)
+            {
+                // Taken, and only letting go of the lock failed: the update goes out.
+                log.LogError(e, "Reading meeting {MeetingId} for its screens failed after its snapshot was taken.", meetingId);
             }
             if (latest is null) continue;
             LiveUpdate? handed = null;

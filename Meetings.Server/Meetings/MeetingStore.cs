@@ -202,6 +202,27 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     }
 
     /// <summary>
+    /// Reads the state this instance holds through <paramref name="view"/>, under the meeting's lock, without asking the
+    /// journal for news (what is held changes only under this lock, and every change is handed to the screens as it
+    /// is made); read from the journal only when nothing is held.
+    /// </summary>
+    public async Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default)
+    {
+        var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
+        await cached.Lock.WaitAsync(ct);
+        try
+        {
+            if (cached.Meeting is { } held) return view(held);
+            await using var scope = scopes.CreateAsyncScope();
+            return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
+        }
+        finally
+        {
+            cached.Lock.Release();
+        }
+    }
+
+    /// <summary>
     /// Catches up a meeting this instance holds, so what another instance appended reaches the people connected here
     /// now rather than at the watcher's next pass. A meeting not held here is left alone: nobody here follows it.
     /// </summary>

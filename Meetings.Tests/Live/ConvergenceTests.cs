@@ -139,7 +139,6 @@ public class ConvergenceTests
         // From one event back: asked from the latest B has, B would answer that nothing is new until its screens hear.
         var catchUp = await viewerOnB.Invoke<CatchUp>("EventsAfter", id, held - 1);
 
-        Assert.That(viewerOnB.Sequence, Is.EqualTo(held), "B's screens have not been sent A's change");
         Assert.That(catchUp.Events.Select(e => e.Sequence), Does.Contain(added.Version));
         Assert.That(catchUp.Snapshot.Sequence, Is.GreaterThanOrEqualTo(added.Version));
         Assert.That(catchUp.Snapshot.Agenda.Select(i => i.Title), Does.Contain("Added on A"));
