@@ -186,12 +186,22 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         ReadAsync(meetingId, m => decide(m, clock.GetUtcNow()), ct);
 
     /// <summary>Reads a meeting's current state through <paramref name="view"/>, under the meeting's lock so the state is not changing meanwhile.</summary>
-    public async Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default)
+    public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadAsync(meetingId, view, askTheJournal: true, ct);
+
+    /// <summary>
+    /// Reads the state this instance holds through <paramref name="view"/>, under the meeting's lock, without asking the
+    /// journal for news (what is held changes only under this lock, and every change is handed to the screens as it
+    /// is made); read from the journal only when nothing is held.
+    /// </summary>
+    public Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadAsync(meetingId, view, askTheJournal: false, ct);
+
+    private async Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, bool askTheJournal, CancellationToken ct)
     {
         var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
         await cached.Lock.WaitAsync(ct);
         try
         {
+            if (!askTheJournal && cached.Meeting is { } held) return view(held);
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
         }
@@ -201,26 +211,6 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         }
     }
 
-    /// <summary>
-    /// Reads the state this instance holds through <paramref name="view"/>, under the meeting's lock, without asking the
-    /// journal for news (what is held changes only under this lock, and every change is handed to the screens as it
-    /// is made); read from the journal only when nothing is held.
-    /// </summary>
-    public async Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default)
-    {
-        var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
-        await cached.Lock.WaitAsync(ct);
-        try
-        {
-            if (cached.Meeting is { } held) return view(held);
-            await using var scope = scopes.CreateAsyncScope();
-            return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
-        }
-        finally
-        {
-            cached.Lock.Release();
-        }
-    }
 
     /// <summary>
     /// Catches up a meeting this instance holds, so what another instance appended reaches the people connected here

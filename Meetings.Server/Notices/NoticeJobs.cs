@@ -88,12 +88,12 @@ public sealed class NoticeJobs(
                 n => db.Journal.Where(r => r.MeetingId == n.MeetingId).Max(r => (long?)r.Sequence)));
             await db.Entry(notice).ReloadAsync();
         }
-        var entries = await journal.ReadAsync(notice.MeetingId);
+        var entries = await journal.ReadAsync(notice.MeetingId, 0, (int)notice.Through!.Value);
         var told = await db.Notices.AsNoTracking()
             .Where(n => n.MeetingId == notice.MeetingId && n.Id != notice.Id && n.Through != null && n.Through < notice.Through)
             .MaxAsync(n => n.Through);
         var published = entries.First(e => e.Type == nameof(MeetingPublished)).Sequence;
-        var history = entries.TakeWhile(e => e.Sequence <= notice.Through).Select(EventSerializer.Deserialize).ToList();
+        var history = entries.Select(EventSerializer.Deserialize).ToList();
         var changes = MeetingChanges.Between(history, (int)Math.Max(told ?? 0, published));
         var kind = changes.Any(c => c is MeetingMoved) ? NoticeKind.Moved : NoticeKind.Amended;
         if (notice.Kind != kind)
