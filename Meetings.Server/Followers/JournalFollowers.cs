@@ -3,6 +3,7 @@ using System.Threading.Channels;
 using Meetings.Server.Data;
 using Meetings.Server.Journal;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace Meetings.Server.Followers;
 
@@ -25,6 +26,17 @@ public sealed class CommitSignal
 public sealed class JournalFollowers : BackgroundService
 {
     public static TimeSpan Interval { get; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// The least time from one pass of a lane to its next. A pass ends in a write (the checkpoint), and on the embedded
+    /// database every write waits its turn with the journal's: a pass per commit during a flood of sign-ups doubled the
+    /// writes the sign-ups waited behind. A lane woken sooner waits out the rest, and its next pass takes in every commit
+    /// made meanwhile; a lone change is followed at once. Kept on <see cref="PaceClock"/>: it paces work, it dates nothing.
+    /// </summary>
+    public static TimeSpan Gap { get; } = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>The key of the clock that keeps <see cref="Gap"/>: real time, unless a test stands in its own.</summary>
+    public const string PaceClock = "follower-pace";
     private const int Page = 500;
 
     private readonly Lane[] _lanes;
@@ -34,10 +46,10 @@ public sealed class JournalFollowers : BackgroundService
     private readonly ILogger<JournalFollowers> _log;
 
     public JournalFollowers(IEnumerable<IJournalFollower> followers, CommitSignal commits, IServiceScopeFactory scopes, FollowerFaults faults,
-        TimeProvider clock, ILogger<JournalFollowers> log)
+        TimeProvider clock, [FromKeyedServices(PaceClock)] TimeProvider pace, ILogger<JournalFollowers> log)
     {
         (_scopes, _faults, _clock, _log) = (scopes, faults, clock, log);
-        _lanes = [.. followers.Select(f => new Lane(f))];
+        _lanes = [.. followers.Select(f => new Lane(f, pace))];
         commits.Committed += id =>
         {
             foreach (var lane in _lanes) lane.Wake(id);
@@ -56,6 +68,7 @@ public sealed class JournalFollowers : BackgroundService
                 var looked = true;
                 try
                 {
+                    await lane.KeepTheGapAsync(ct);
                     var meetings = lane.TakeWoken();
                     if (sweep) meetings.UnionWith(await BehindAsync(lane.Follower.Name, ct));
                     foreach (var meetingId in meetings)
@@ -137,10 +150,11 @@ public sealed class JournalFollowers : BackgroundService
     }
 
     /// <summary>One follower's work: the meetings committed to since it last looked, and a bell that wakes it.</summary>
-    private sealed class Lane(IJournalFollower follower)
+    private sealed class Lane(IJournalFollower follower, TimeProvider pace)
     {
         private readonly ConcurrentDictionary<Guid, byte> _woken = new();
         private readonly Channel<bool> _bell = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+        private long? _passed;
 
         public IJournalFollower Follower { get; } = follower;
 
@@ -152,6 +166,14 @@ public sealed class JournalFollowers : BackgroundService
 
         /// <summary>Keeps a meeting for the next pass without ringing: a failure is retried on the next commit or sweep, not in a loop.</summary>
         public void Retry(Guid meetingId) => _woken.TryAdd(meetingId, 0);
+
+        /// <summary>Waits until <see cref="Gap"/> has passed since the last pass began, then marks this one's start.</summary>
+        public async Task KeepTheGapAsync(CancellationToken ct)
+        {
+            var left = _passed is { } passed ? Gap - pace.GetElapsedTime(passed) : TimeSpan.Zero;
+            if (left > TimeSpan.Zero) await Task.Delay(left, pace, ct);
+            _passed = pace.GetTimestamp();
+        }
 
         public HashSet<Guid> TakeWoken()
         {
@@ -183,6 +205,7 @@ public static class FollowerRegistration
     {
         builder.Services.AddSingleton<CommitSignal>();
         builder.Services.AddSingleton<FollowerFaults>();
+        builder.Services.TryAddKeyedSingleton(JournalFollowers.PaceClock, TimeProvider.System);
         builder.Services.AddSingleton<JournalFollowers>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<JournalFollowers>());
         return builder;
