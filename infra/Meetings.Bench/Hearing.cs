@@ -10,7 +10,8 @@ namespace Meetings.Bench;
 
 /// <summary>
 /// A contested public hearing, scripted: a clerk runs public comment on an item with a speaker on the floor, viewers
-/// join by the thousand, residents sign up, the clerk extends the turn. Each measurement is taken against Meetings and,
+/// join by the thousand, residents sign up on the web and by phone (*9), the clerk extends the turn, and the council
+/// votes on motions meanwhile. Each measurement is taken against Meetings and,
 /// where it has a counterpart, against the raw WebSocket baseline with the same viewers and the same bytes.
 /// </summary>
 internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerSteps, int fanoutCommands, int floodRate, int floodSeconds, int baselinePort, bool prepared)
@@ -22,6 +23,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     private readonly List<HubSocket> _signers = [];
     private HubSocket _clerk = null!, _probe = null!;
     private Guid _meeting, _item;
+    private string _accessCode = "";
     private long _last;
     private int _signUps, _errors;
     private long _idleRss;
@@ -106,6 +108,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var meetings = await http.GetFromJsonAsync<JsonArray>("/api/meetings", ct);
         _meeting = meetings![0]!["id"]!.GetValue<Guid>();
         var detail = await http.GetFromJsonAsync<JsonObject>($"/api/meetings/{_meeting}", ct);
+        _accessCode = detail!["accessCode"]!.GetValue<string>();
         var agenda = detail!["agenda"]!.AsArray();
         _item = agenda[Math.Min(2, agenda.Count - 1)]!["id"]!.GetValue<Guid>();
 
@@ -120,6 +123,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         await Command("CallNextSpeaker", $"[\"{_meeting}\",\"{_item}\"]", ct);
         await Command("StartTurn", $"[\"{_meeting}\",\"{entryId}\"]", ct);
         await Command("ExtendTurn", $"[\"{_meeting}\",3600]", ct);
+        await Council.RollCallAsync(http, _clerk, _meeting, ct);
     }
 
     private async Task<long> Command(string target, string arguments, CancellationToken ct)
@@ -342,6 +346,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var marks = new List<Mark>();
         var inFlight = new List<Task>();
         var peak = Stats.Rss(ServerPid);
+        await using var council = await Council.SeatAsync(server, Hub, _meeting, ct);
         var clock = Stopwatch.StartNew();
         // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
         var heard = new ConcurrentQueue<(TimeSpan At, long Sequence)>();
@@ -355,6 +360,16 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
                 await Command("ExtendTurn", $"[\"{_meeting}\",1]", ct);
                 lock (commands) commands.Add(Stopwatch.GetElapsedTime(started).TotalMilliseconds);
                 await Task.Delay(250, ct);
+            }
+        }, ct);
+        using var callers = new Callers(server, _accessCode);
+        var calls = CallInAsync(callers, clock, ct);
+        var votes = Task.Run(async () =>
+        {
+            while (clock.Elapsed.TotalSeconds < floodSeconds)
+            {
+                await council.VoteRoundAsync(_clerk, ct);
+                await Task.Delay(2000, ct);
             }
         }, ct);
         for (var i = 0; i < total; i++)
@@ -382,6 +397,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         }
         await Task.WhenAll(inFlight);
         await clerk;
+        var called = await calls;
+        await votes;
         var final = await LatestAsync(ct);
         var settle = Stopwatch.StartNew();
         var behind = await crowd.SettleAsync(final, TimeSpan.FromSeconds(60));
@@ -397,12 +414,51 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result[$"command_p50_ms_{n}"] = Round(Stats.Percentile(commands, 0.5));
         _result[$"command_p99_ms_{n}"] = Round(Stats.Percentile(commands, 0.99));
         _result[$"viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(lag, 0.99));
+        _result["calls"] = called;
+        _result["vote_rounds"] = council.Rounds;
+        _result["vote_p50_ms"] = Round(Stats.Percentile(council.Times, 0.5));
+        _result["vote_p99_ms"] = Round(Stats.Percentile(council.Times, 0.99));
+        _result["webhook_p50_ms"] = Round(Stats.Percentile(callers.Times, 0.5));
+        _result["webhook_p99_ms"] = Round(Stats.Percentile(callers.Times, 0.99));
         _result[$"missed_after_flood_{n}"] = behind;
         _result[$"server_rss_peak_mb_{n}"] = Round(peak / 1048576.0);
         Console.WriteLine($"{n:N0} viewers, {floodRate} sign-ups a second for {floodSeconds} s: sign-up p50 {_result[$"signup_p50_ms_{n}"]} ms, p99 {_result[$"signup_p99_ms_{n}"]} ms; " +
             $"clerk's command p50 {_result[$"command_p50_ms_{n}"]} ms, p99 {_result[$"command_p99_ms_{n}"]} ms; viewer lag p99 {_result[$"viewer_lag_p99_ms_{n}"]} ms; " +
-            $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB");
+            $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB; " +
+            $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms; " +
+            $"{council.Rounds} motions voted on by the council, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
         await MemoryAfterFloodAsync(n, _idleRss, ct);
+    }
+
+    /// <summary>
+    /// Residents calling in during the flood, one in twenty as many as sign up on the web, each raising a hand with *9:
+    /// answers how many did.
+    /// </summary>
+    private async Task<int> CallInAsync(Callers callers, Stopwatch clock, CancellationToken ct)
+    {
+        var rate = Math.Max(1, floodRate / 20);
+        var calls = new List<Task>();
+        var raised = 0;
+        for (var i = 0; i < rate * floodSeconds; i++)
+        {
+            var due = TimeSpan.FromSeconds((double)i / rate);
+            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
+            var number = i;
+            calls.Add(Task.Run(async () =>
+            {
+                try
+                {
+                    await callers.CallAsync(number, ct);
+                    Interlocked.Increment(ref raised);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Problem(e);
+                }
+            }, ct));
+        }
+        await Task.WhenAll(calls);
+        return raised;
     }
 
     /// <summary>The server's memory every 10 s for a minute after the flood, against what it held idle before it.</summary>
