@@ -1,11 +1,12 @@
 #!/usr/bin/env bash
 # Measures what the README states, on a Release build on loopback; bounded in count and time, stops by itself.
-#   infra/bench.sh [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8] [--minutes 20]
+#   infra/bench.sh [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8] [--call-rate 2] [--minutes 20]
 # 1. A resident's first visit (bytes, and on a throttled phone connection: bytes before the title shows, time to it).
 # 2. TwiML answers to an incoming call.
 # 3. The live hearing (infra/Meetings.Bench): viewers joining, memory per idle viewer, fan-out at each viewer count
 #    against a raw Kestrel WebSocket server sending the same bytes to as many sockets, update sizes at 0/200/1,000
-#    speakers in line, sign-ups flooding while everyone watches, and the server killed and started again under every
+#    speakers in line, sign-ups flooding while everyone watches (residents calling in and raising a hand with *9, and
+#    the council voting on motions, meanwhile), and the server killed and started again under every
 #    viewer; one screen reading 100 KB/s among them, to see that it delays nobody; and the flood's updates sent again to the
 #    baseline at the same moments, to see how far its viewers lag with the same bytes. Its last line is one JSON object.
 # Not part of infra/test.sh: the machine is shared and noisy, so figures are measured here, never asserted in tests.

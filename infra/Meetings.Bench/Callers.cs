@@ -15,13 +15,22 @@ internal sealed class Callers(Uri server, string accessCode) : IDisposable
 {
     private const string PublicBaseUrl = "https://meetings.example.gov";
     private const string AuthToken = "bench-token";
+
+    /// <summary>The webhooks a call makes, in order.</summary>
+    public static readonly string[] Paths = ["/phone/voice", "/phone/voice/code", "/phone/voice/star"];
     private readonly HttpClient _http = new() { BaseAddress = server, Timeout = TimeSpan.FromSeconds(30) };
-    private readonly List<double> _times = [];
+    private readonly List<(string Path, double Ms)> _times = [];
 
     /// <summary>Milliseconds each webhook took, in no particular order.</summary>
     public List<double> Times
     {
-        get { lock (_times) return [.. _times]; }
+        get { lock (_times) return [.. _times.Select(t => t.Ms)]; }
+    }
+
+    /// <summary>Milliseconds each webhook to <paramref name="path"/> took (the * and the *9 both count as the star's).</summary>
+    public List<double> TimesOf(string path)
+    {
+        lock (_times) return [.. _times.Where(t => t.Path == path).Select(t => t.Ms)];
     }
 
     /// <summary>One caller, from dialling in to a raised hand; throws unless the server says the hand is raised.</summary>
@@ -48,7 +57,7 @@ internal sealed class Callers(Uri server, string accessCode) : IDisposable
         var twiml = await response.Content.ReadAsStringAsync(ct);
         var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
         if (!response.IsSuccessStatusCode) throw new HttpRequestException($"{pathAndQuery} answered {(int)response.StatusCode}");
-        lock (_times) _times.Add(took);
+        lock (_times) _times.Add((pathAndQuery.Split('?')[0], took));
         return twiml;
     }
 

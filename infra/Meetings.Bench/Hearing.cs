@@ -14,7 +14,7 @@ namespace Meetings.Bench;
 /// votes on motions meanwhile. Each measurement is taken against Meetings and,
 /// where it has a counterpart, against the raw WebSocket baseline with the same viewers and the same bytes.
 /// </summary>
-internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerSteps, int fanoutCommands, int floodRate, int floodSeconds, int baselinePort, bool prepared)
+internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerSteps, int fanoutCommands, int floodRate, int floodSeconds, int callRate, int baselinePort, bool prepared)
 {
     private const int Signers = 100;
     private readonly Dictionary<string, object?> _result = new();
@@ -414,6 +414,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result[$"command_p50_ms_{n}"] = Round(Stats.Percentile(commands, 0.5));
         _result[$"command_p99_ms_{n}"] = Round(Stats.Percentile(commands, 0.99));
         _result[$"viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(lag, 0.99));
+        _result["call_rate"] = callRate;
         _result["calls"] = called;
         _result["vote_rounds"] = council.Rounds;
         _result["vote_p50_ms"] = Round(Stats.Percentile(council.Times, 0.5));
@@ -425,23 +426,20 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         Console.WriteLine($"{n:N0} viewers, {floodRate} sign-ups a second for {floodSeconds} s: sign-up p50 {_result[$"signup_p50_ms_{n}"]} ms, p99 {_result[$"signup_p99_ms_{n}"]} ms; " +
             $"clerk's command p50 {_result[$"command_p50_ms_{n}"]} ms, p99 {_result[$"command_p99_ms_{n}"]} ms; viewer lag p99 {_result[$"viewer_lag_p99_ms_{n}"]} ms; " +
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB; " +
-            $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms; " +
+            $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms " +
+            $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Round(Stats.Percentile(callers.TimesOf(p), 0.5))} / {Round(Stats.Percentile(callers.TimesOf(p), 0.99))}"))}); " +
             $"{council.Rounds} motions voted on by the council, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
         await MemoryAfterFloodAsync(n, _idleRss, ct);
     }
 
-    /// <summary>
-    /// Residents calling in during the flood, one in twenty as many as sign up on the web, each raising a hand with *9:
-    /// answers how many did.
-    /// </summary>
+    /// <summary>Residents calling in during the flood, <c>callRate</c> a second, each raising a hand with *9: answers how many did.</summary>
     private async Task<int> CallInAsync(Callers callers, Stopwatch clock, CancellationToken ct)
     {
-        var rate = Math.Max(1, floodRate / 20);
         var calls = new List<Task>();
         var raised = 0;
-        for (var i = 0; i < rate * floodSeconds; i++)
+        for (var i = 0; i < callRate * floodSeconds; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / rate);
+            var due = TimeSpan.FromSeconds((double)i / callRate);
             if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
             var number = i;
             calls.Add(Task.Run(async () =>
