@@ -134,34 +134,48 @@ public sealed class PhoneService(
 
     public Task<PhoneCall?> FindCallAsync(string callSid) => db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid)!;
 
-    /// <summary>*9: raises the caller's hand on the item open to public comment, or lowers it.</summary>
+    /// <summary>
+    /// *9: raises the caller's hand on the item open to public comment, or lowers it. Decided inside one command, on the
+    /// meeting as the command finds it, so nothing changes between the look and the deed, and a caller takes one turn
+    /// at the meeting's lock, not three (under a flood of sign-ups each turn waits behind a commit).
+    /// </summary>
     public async Task<string> ToggleHandAsync(PhoneCall call, Prompts say)
     {
-        var (entry, item, openItem) = await store.ReadAsync(call.MeetingId, m =>
-        {
-            var current = call.EntryId is { } id ? m.Entry(id) : null;
-            var open = m.CurrentItemId is { } c && m.Item(c).CommentOpen ? m.Item(c) : m.Agenda.FirstOrDefault(i => i.CommentOpen);
-            return (current is { State: SpeakerState.Waiting or SpeakerState.OnDeck } ? current.Id : (Guid?)null,
-                current is null ? null : m.Item(current.ItemId).Title, open?.Id);
-        });
-        if (entry is { } active)
-        {
-            await store.ExecuteAsync(call.MeetingId, Caller, (m, _) => m.Withdraw(active));
-            return say.HandLowered;
-        }
-        if (openItem is not { } itemId) return say.CommentClosed;
         var entryId = Guid.NewGuid();
         // The key is the number, keyed with the server's secret and this meeting: one place per number, and what a block names.
         var key = keys.Caller(call.MeetingId, call.From);
-        if (await store.ReadAsync(call.MeetingId, m => m.HoldsPlace(itemId, key)))
-            return say.AlreadyInLine;
+        var press = Press.CommentClosed;
         var result = await store.ExecuteAsync(call.MeetingId, Caller, (m, now) =>
-            m.SignUp(now, entryId, itemId, call.Label, SpeakerSource.Phone, key, null, false, false),
-            m => (m.Item(itemId).Title, Place: PlaceOf(m, entryId) ?? 0));
-        call.EntryId = entryId;
-        await db.SaveChangesAsync();
-        await PublishStatusAsync(call.MeetingId);
-        return say.HandRaised(result.View.Title, result.View.Place);
+        {
+            (press, var events) = PressNine(m, now, call, entryId, key);
+            return events;
+        }, m => press == Press.Raised ? (Title: m.Item(m.Entry(entryId).ItemId).Title, Place: PlaceOf(m, entryId) ?? 0) : (Title: "", Place: 0));
+        switch (press)
+        {
+            case Press.Lowered:
+                return say.HandLowered;
+            case Press.Raised:
+                call.EntryId = entryId;
+                await db.SaveChangesAsync();
+                await PublishStatusAsync(call.MeetingId);
+                return say.HandRaised(result.View.Title, result.View.Place);
+            case Press.AlreadyInLine:
+                return say.AlreadyInLine;
+            default:
+                return say.CommentClosed;
+        }
+    }
+
+    private enum Press { CommentClosed, Lowered, Raised, AlreadyInLine }
+
+    /// <summary>What *9 does to the meeting as it stands: lowers the caller's waiting hand, or raises it on the item open to comment.</summary>
+    private static (Press, MeetingEvent[]) PressNine(Meeting m, DateTimeOffset now, PhoneCall call, Guid entryId, string key)
+    {
+        if (call.EntryId is { } id && m.Entry(id) is { State: SpeakerState.Waiting or SpeakerState.OnDeck }) return (Press.Lowered, m.Withdraw(id));
+        var open = m.CurrentItemId is { } c && m.Item(c).CommentOpen ? m.Item(c) : m.Agenda.FirstOrDefault(i => i.CommentOpen);
+        if (open is null) return (Press.CommentClosed, []);
+        if (m.HoldsPlace(open.Id, key)) return (Press.AlreadyInLine, []);
+        return (Press.Raised, m.SignUp(now, entryId, open.Id, call.Label, SpeakerSource.Phone, key, null, false, false));
     }
 
     /// <summary>Whether the caller has the floor now (their turn is running).</summary>
