@@ -26,8 +26,11 @@ dotnet publish infra/Meetings.Bench -c Release -o "$out/load" -nologo -v quiet >
 port=5077
 # The server runs under a supervisor, as systemd would run it: started again whenever it stops (the last step of the
 # hearing kills it to time the viewers' return), until this script ends. Its pid now is in server.pid.
+# Twilio's REST API is pointed at a loopback port where nothing listens: the bench's callers exist only in webhooks, and
+# nothing the server might say to Twilio about them leaves the machine.
 export ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
   Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
+  Twilio__ApiBaseUrl=http://127.0.0.1:9 \
   PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning
 (
   cd "$out/publish"
