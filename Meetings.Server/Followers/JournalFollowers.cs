@@ -167,11 +167,15 @@ public sealed class JournalFollowers : BackgroundService
         /// <summary>Keeps a meeting for the next pass without ringing: a failure is retried on the next commit or sweep, not in a loop.</summary>
         public void Retry(Guid meetingId) => _woken.TryAdd(meetingId, 0);
 
-        /// <summary>Waits until <see cref="Gap"/> has passed since the last pass began, then marks this one's start.</summary>
+        /// <summary>
+        /// Waits until <see cref="Gap"/> has passed since the last pass began, then marks this one's start. A ring heard
+        /// meanwhile is taken in by this pass, so it is answered here, not by an empty pass that would start the gap anew.
+        /// </summary>
         public async Task KeepTheGapAsync(CancellationToken ct)
         {
             var left = _passed is { } passed ? Gap - pace.GetElapsedTime(passed) : TimeSpan.Zero;
             if (left > TimeSpan.Zero) await Task.Delay(left, pace, ct);
+            _bell.Reader.TryRead(out _);
             _passed = pace.GetTimestamp();
         }
 

@@ -7,7 +7,8 @@ namespace Meetings.Bench;
 
 /// <summary>
 /// The officials at the dais, each signed in on a screen of their own: in a vote round one moves, another seconds, the
-/// clerk opens the vote, every member votes at once, and the clerk closes it. The demo council has five seats, so five
+/// clerk opens the vote, every member votes at once, and the clerk closes it. A command refused or timed out fails the
+/// round (the run counts it among its errors). The demo council has five seats, so five
 /// officials vote. How long each official's command took is kept for <c>vote_p50_ms</c> and <c>vote_p99_ms</c>.
 /// </summary>
 internal sealed class Council : IAsyncDisposable
@@ -59,8 +60,15 @@ internal sealed class Council : IAsyncDisposable
         var motion = moved.Prefix[(moved.Prefix.IndexOf("\"result\":\"", StringComparison.Ordinal) + 10)..][..36];
         await TimedAsync(_members[1], "Second", $"[\"{_meeting}\",\"{motion}\"]", ct);
         await clerk.InvokeAsync("OpenVote", $"[\"{_meeting}\",\"{motion}\"]", ct);
-        await Task.WhenAll(_members.Select(m => TimedAsync(m, "Vote", $"[\"{_meeting}\",\"{motion}\",\"Aye\"]", ct)));
-        await clerk.InvokeAsync("CloseVote", $"[\"{_meeting}\",\"{motion}\"]", ct);
+        try
+        {
+            await Task.WhenAll(_members.Select(m => TimedAsync(m, "Vote", $"[\"{_meeting}\",\"{motion}\",\"Aye\"]", ct)));
+        }
+        finally
+        {
+            // Closed even when a vote failed, so the next round can open its own.
+            await clerk.InvokeAsync("CloseVote", $"[\"{_meeting}\",\"{motion}\"]", ct);
+        }
         Rounds++;
     }
 

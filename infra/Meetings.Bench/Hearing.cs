@@ -368,14 +368,21 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         {
             while (clock.Elapsed.TotalSeconds < floodSeconds)
             {
-                await council.VoteRoundAsync(_clerk, ct);
+                try
+                {
+                    await council.VoteRoundAsync(_clerk, ct);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    Problem(e);
+                }
                 await Task.Delay(2000, ct);
             }
         }, ct);
         for (var i = 0; i < total; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / floodRate);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
+            var wait = TimeSpan.FromSeconds((double)i / floodRate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             if (i % (floodRate / 4) == 0)
             {
                 marks.Add(crowd.Place(_probe.Sequence > _last ? _probe.Sequence : _last));
@@ -417,17 +424,17 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result["call_rate"] = callRate;
         _result["calls"] = called;
         _result["vote_rounds"] = council.Rounds;
-        _result["vote_p50_ms"] = Round(Stats.Percentile(council.Times, 0.5));
-        _result["vote_p99_ms"] = Round(Stats.Percentile(council.Times, 0.99));
-        _result["webhook_p50_ms"] = Round(Stats.Percentile(callers.Times, 0.5));
-        _result["webhook_p99_ms"] = Round(Stats.Percentile(callers.Times, 0.99));
+        _result["vote_p50_ms"] = Percentile(council.Times, 0.5);
+        _result["vote_p99_ms"] = Percentile(council.Times, 0.99);
+        _result["webhook_p50_ms"] = Percentile(callers.Times, 0.5);
+        _result["webhook_p99_ms"] = Percentile(callers.Times, 0.99);
         _result[$"missed_after_flood_{n}"] = behind;
         _result[$"server_rss_peak_mb_{n}"] = Round(peak / 1048576.0);
         Console.WriteLine($"{n:N0} viewers, {floodRate} sign-ups a second for {floodSeconds} s: sign-up p50 {_result[$"signup_p50_ms_{n}"]} ms, p99 {_result[$"signup_p99_ms_{n}"]} ms; " +
             $"clerk's command p50 {_result[$"command_p50_ms_{n}"]} ms, p99 {_result[$"command_p99_ms_{n}"]} ms; viewer lag p99 {_result[$"viewer_lag_p99_ms_{n}"]} ms; " +
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB; " +
             $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms " +
-            $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Round(Stats.Percentile(callers.TimesOf(p), 0.5))} / {Round(Stats.Percentile(callers.TimesOf(p), 0.99))}"))}); " +
+            $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Percentile(callers.TimesOf(p), 0.5)} / {Percentile(callers.TimesOf(p), 0.99)}"))}); " +
             $"{council.Rounds} motions voted on by the council, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
         await MemoryAfterFloodAsync(n, _idleRss, ct);
     }
@@ -439,8 +446,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var raised = 0;
         for (var i = 0; i < callRate * floodSeconds; i++)
         {
-            var due = TimeSpan.FromSeconds((double)i / callRate);
-            if (due > clock.Elapsed) await Task.Delay(due - clock.Elapsed, ct);
+            var wait = TimeSpan.FromSeconds((double)i / callRate) - clock.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             var number = i;
             calls.Add(Task.Run(async () =>
             {
@@ -580,6 +587,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     }
 
     private static double Round(double value) => Math.Round(value, 1);
+
+    /// <summary>A percentile of what was timed, or null when nothing was (JSON has no NaN).</summary>
+    private static double? Percentile(List<double> samples, double p) => samples.Count == 0 ? null : Round(Stats.Percentile(samples, p));
 
     private static string Cpu() =>
         File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "unknown";
