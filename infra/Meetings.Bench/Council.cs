@@ -43,10 +43,8 @@ internal sealed class Council : IAsyncDisposable
     }
 
     /// <summary>The clerk marks every seat present in the room, so the members may move and vote.</summary>
-    public static async Task RollCallAsync(HttpClient clerk, HubSocket clerkHub, Guid meeting, CancellationToken ct)
+    public static async Task RollCallAsync(HttpClient clerk, HubSocket clerkHub, Guid meeting, string bodyName, CancellationToken ct)
     {
-        var detail = await clerk.GetFromJsonAsync<JsonObject>($"/api/meetings/{meeting}", ct);
-        var bodyName = detail!["meeting"]!["bodyName"]!.GetValue<string>();
         var bodies = await clerk.GetFromJsonAsync<JsonArray>("/api/bodies", ct);
         var seats = bodies!.Single(b => b!["name"]!.GetValue<string>() == bodyName)!["seats"]!.AsArray();
         var present = string.Join(",", seats.Select(s => $"{{\"seatId\":\"{s!["id"]}\",\"presence\":\"InRoom\"}}"));

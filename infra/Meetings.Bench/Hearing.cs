@@ -123,7 +123,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         await Command("CallNextSpeaker", $"[\"{_meeting}\",\"{_item}\"]", ct);
         await Command("StartTurn", $"[\"{_meeting}\",\"{entryId}\"]", ct);
         await Command("ExtendTurn", $"[\"{_meeting}\",3600]", ct);
-        await Council.RollCallAsync(http, _clerk, _meeting, ct);
+        await Council.RollCallAsync(http, _clerk, _meeting, detail["meeting"]!["bodyName"]!.GetValue<string>(), ct);
     }
 
     private async Task<long> Command(string target, string arguments, CancellationToken ct)
@@ -381,8 +381,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         }, ct);
         for (var i = 0; i < total; i++)
         {
-            var wait = TimeSpan.FromSeconds((double)i / floodRate) - clock.Elapsed;
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            await PaceAsync(clock, i, floodRate, ct);
             if (i % (floodRate / 4) == 0)
             {
                 marks.Add(crowd.Place(_probe.Sequence > _last ? _probe.Sequence : _last));
@@ -446,8 +445,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var raised = 0;
         for (var i = 0; i < callRate * floodSeconds; i++)
         {
-            var wait = TimeSpan.FromSeconds((double)i / callRate) - clock.Elapsed;
-            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            await PaceAsync(clock, i, callRate, ct);
             var number = i;
             calls.Add(Task.Run(async () =>
             {
@@ -587,6 +585,13 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     }
 
     private static double Round(double value) => Math.Round(value, 1);
+
+    /// <summary>Waits for the moment the <paramref name="n"/>th of <paramref name="rate"/> a second is due (the clock read once: a negative wait would be "forever").</summary>
+    private static async Task PaceAsync(Stopwatch clock, int n, int rate, CancellationToken ct)
+    {
+        var wait = TimeSpan.FromSeconds((double)n / rate) - clock.Elapsed;
+        if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+    }
 
     /// <summary>A percentile of what was timed, or null when nothing was (JSON has no NaN).</summary>
     private static double? Percentile(List<double> samples, double p) => samples.Count == 0 ? null : Round(Stats.Percentile(samples, p));
