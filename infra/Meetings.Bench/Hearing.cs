@@ -105,8 +105,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var jar = new CookieContainer();
         using var http = new HttpClient(new HttpClientHandler { CookieContainer = jar }) { BaseAddress = server };
         (await http.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "clerk@demo.city", password = "Meetings-demo-2026" }, ct)).EnsureSuccessStatusCode();
-        var meetings = await http.GetFromJsonAsync<JsonArray>("/api/meetings", ct);
-        _meeting = meetings![0]!["id"]!.GetValue<Guid>();
+        _meeting = prepared
+            ? (await http.GetFromJsonAsync<JsonArray>("/api/meetings", ct))!.Single(m => m!["title"]!.GetValue<string>() == Council.HearingTitle)!["id"]!.GetValue<Guid>()
+            : await Council.ConveneAsync(server, ct);
         var detail = await http.GetFromJsonAsync<JsonObject>($"/api/meetings/{_meeting}", ct);
         _accessCode = detail!["accessCode"]!.GetValue<string>();
         var agenda = detail!["agenda"]!.AsArray();
@@ -123,7 +124,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         await Command("CallNextSpeaker", $"[\"{_meeting}\",\"{_item}\"]", ct);
         await Command("StartTurn", $"[\"{_meeting}\",\"{entryId}\"]", ct);
         await Command("ExtendTurn", $"[\"{_meeting}\",3600]", ct);
-        await Council.RollCallAsync(http, _clerk, _meeting, detail["meeting"]!["bodyName"]!.GetValue<string>(), ct);
+        await Council.RollCallAsync(http, _clerk, _meeting, ct);
     }
 
     private async Task<long> Command(string target, string arguments, CancellationToken ct)
@@ -423,6 +424,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result["call_rate"] = callRate;
         _result["calls"] = called;
         _result["vote_rounds"] = council.Rounds;
+        _result["officials"] = council.Members;
         _result["vote_p50_ms"] = Percentile(council.Times, 0.5);
         _result["vote_p99_ms"] = Percentile(council.Times, 0.99);
         _result["webhook_p50_ms"] = Percentile(callers.Times, 0.5);
@@ -434,7 +436,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); server memory peak {peak / 1048576.0:N0} MB; " +
             $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms " +
             $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Percentile(callers.TimesOf(p), 0.5)} / {Percentile(callers.TimesOf(p), 0.99)}"))}); " +
-            $"{council.Rounds} motions voted on by the council, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
+            $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
         await MemoryAfterFloodAsync(n, _idleRss, ct);
     }
 
