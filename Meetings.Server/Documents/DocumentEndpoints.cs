@@ -49,6 +49,6 @@ public static class DocumentEndpoints
             await Packet.WriteAsync(buffer, meeting, files, links.MeetingPage(id), ct);
             buffer.Position = 0;
             await buffer.CopyToAsync(http.Response.Body, ct);
-        });
+        }).RequireRateLimiting(Records.RecordsRegistration.RateLimit);
     }
 }

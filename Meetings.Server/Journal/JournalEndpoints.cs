@@ -4,6 +4,7 @@ using Meetings.Server.Errors;
 using Meetings.Server.Identity;
 using Meetings.Server.Meetings;
 using Meetings.Server.Moderation;
+using Meetings.Server.Records;
 
 namespace Meetings.Server.Journal;
 
@@ -25,7 +26,7 @@ public static class JournalEndpoints
             // The entries first, then the state (as new or newer), so a text hidden meanwhile is not served.
             var entries = await journal.ReadAsync(id, after ?? 0, PageSize);
             return await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.Events(entries, m) : throw new NotFoundException("No such meeting."));
-        });
+        }).RequireRateLimiting(RecordsRegistration.RateLimit);
         group.MapGet("/verify", async (Guid id, ClaimsPrincipal user, MeetingStore store, JournalVerifier verifier) =>
         {
             await RequireVisible(id, user, store);

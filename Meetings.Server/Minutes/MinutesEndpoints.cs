@@ -19,9 +19,9 @@ public static class MinutesEndpoints
     public static void MapMinutesEndpoints(this WebApplication app)
     {
         var group = app.MapGroup("/api/meetings/{id:guid}/minutes").WithTags("Minutes");
-        group.MapGet("/", Show);
+        group.MapGet("/", Show).RequireRateLimiting(RecordsRegistration.RateLimit);
         group.MapGet("/versions", async (Guid id, ClaimsPrincipal user, MeetingRecords records) =>
-            (await records.ReadAsync(id, user)).Meeting.MinutesVersions.Select(Dto));
+            (await records.ReadAsync(id, user)).Meeting.MinutesVersions.Select(Dto)).RequireRateLimiting(RecordsRegistration.RateLimit);
 
         var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         clerk.MapGet("/draft", async (Guid id, ClaimsPrincipal user, MinutesService minutes) =>

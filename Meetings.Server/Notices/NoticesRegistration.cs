@@ -1,4 +1,3 @@
-using System.Threading.RateLimiting;
 using Hangfire;
 using Hangfire.Dashboard;
 using Hangfire.SqlServer;
@@ -6,6 +5,7 @@ using Hangfire.Storage.SQLite;
 using Meetings.Server.Data;
 using Meetings.Server.Followers;
 using Meetings.Server.Identity;
+using Meetings.Server.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace Meetings.Server.Notices;
@@ -54,15 +54,8 @@ public static class NoticesRegistration
 
         builder.Services.AddRateLimiter(o =>
         {
-            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-            o.OnRejected = (context, _) =>
-            {
-                var http = context.HttpContext;
-                http.RequestServices.GetRequiredService<Errors.RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", "429 rate limit");
-                return ValueTask.CompletedTask;
-            };
-            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => PerAddressPerMinute(http, config.GetValue("Subscriptions:PerMinute", 20)));
-            o.AddPolicy(SubscriptionEndpoints.LinksRateLimit, http => PerAddressPerMinute(http, config.GetValue("Subscriptions:LinksPerMinute", 120)));
+            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => PerAddressLimits.PerMinute(http, config.GetValue("Subscriptions:PerMinute", 20)));
+            o.AddPolicy(SubscriptionEndpoints.LinksRateLimit, http => PerAddressLimits.PerMinute(http, config.GetValue("Subscriptions:LinksPerMinute", 120)));
         });
         return builder;
     }
@@ -90,10 +83,6 @@ public static class NoticesRegistration
         app.MapHangfireDashboard("/jobs", new DashboardOptions { Authorization = [new AdminsOnly()], DisplayStorageConnectionString = false },
             app.Services.GetRequiredService<JobStorage>());
     }
-
-    private static RateLimitPartition<string> PerAddressPerMinute(HttpContext http, int permits) =>
-        RateLimitPartition.GetFixedWindowLimiter(Security.ClientAddress.Of(http),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) });
 
     /// <summary>The dashboard judges the signed-in user, never the request's address, so a reverse proxy opens nothing.</summary>
     private sealed class AdminsOnly : IDashboardAuthorizationFilter

@@ -27,7 +27,7 @@ public static class ExportEndpoints
     /// </summary>
     public static void MapExportEndpoints(this WebApplication app)
     {
-        var meeting = app.MapGroup("/api/meetings/{id:guid}/exports").WithTags("Open data");
+        var meeting = app.MapGroup("/api/meetings/{id:guid}/exports").WithTags("Open data").RequireRateLimiting(RecordsRegistration.RateLimit);
         meeting.MapGet("/ocd-event", async (Guid id, ClaimsPrincipal user, MeetingRecords records, RecordLinks links, RecordDocuments documents) =>
         {
             var record = await records.ReadAsync(id, user);
@@ -50,7 +50,7 @@ public static class ExportEndpoints
             return Csv(csv, $"votes-{id}.csv");
         });
 
-        app.MapGet("/api/bodies/{id:guid}/exports/votes.csv", BodyVotes).WithTags("Open data");
+        app.MapGet("/api/bodies/{id:guid}/exports/votes.csv", BodyVotes).WithTags("Open data").RequireRateLimiting(RecordsRegistration.RateLimit);
     }
 
     private static async Task<IResult> BodyVotes(Guid id, DateOnly? from, DateOnly? to, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecords records)

@@ -8,7 +8,8 @@ public static class SecurityRegistration
     /// <summary>
     /// What a server on the internet behind a reverse proxy needs: forwarded headers believed from the configured
     /// proxies only (<c>ForwardedHeaders:KnownProxies</c>, <c>ForwardedHeaders:KnownNetworks</c>; loopback when
-    /// neither is set), HSTS, the security headers on every response and limits on request bodies.
+    /// neither is set), HSTS, the security headers on every response, limits on request bodies, and per-address limits
+    /// (429) for the policies each area names.
     /// </summary>
     public static IHostApplicationBuilder AddSecurity(this IHostApplicationBuilder builder)
     {
@@ -36,6 +37,7 @@ public static class SecurityRegistration
         });
         builder.AddSecurityHeaders();
         builder.AddBodyLimits();
+        builder.Services.AddPerAddressLimits();
         builder.Services.AddSingleton<CookieOrigins>();
         // Hangfire's dashboard checks an antiforgery token on every POST once the service exists, so no other site's page can post to it.
         builder.Services.AddAntiforgery();

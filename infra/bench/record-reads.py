@@ -5,7 +5,9 @@ import json, subprocess, sys, time, threading, urllib.request, http.cookiejar, o
 pub, port, items = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
 data = f"/tmp/recdata-{port}"; shutil.rmtree(data, ignore_errors=True); os.makedirs(data)
 env = dict(os.environ, ASPNETCORE_ENVIRONMENT="Production", Demo__Seed="true", Data__Folder=data, Logging__LogLevel__Default="Warning",
-           PublicBaseUrl="https://meetings.example.gov")
+           PublicBaseUrl="https://meetings.example.gov",
+           # What the server can serve, not the per-address limit (every caller here is 127.0.0.1).
+           Records__PerMinute="1000000")
 srv = subprocess.Popen([f"{pub}/Meetings.Server", "--urls", f"http://127.0.0.1:{port}"], cwd=pub, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
 base = f"http://127.0.0.1:{port}"
 try:
