@@ -28,6 +28,7 @@ public static class LiveRegistration
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
         builder.Services.AddSingleton<ManagedHeap>();
+        builder.Services.AddSingleton<ScreenUpdates>();
         builder.Services.AddHostedService<MemoryAfterBursts>();
         return builder;
     }

@@ -14,7 +14,7 @@ namespace Meetings.Server.Live;
 /// push is not durable: a screen that misses something catches up by sequence number. What else follows from a
 /// commit (notices, phone lines) is done by the journal's followers, never here, so nothing here waits for them.
 /// </summary>
-public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvider clock, IServiceProvider services, ILogger<MeetingBroadcaster> log)
+public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvider clock, IServiceProvider services, ScreenUpdates updates, ILogger<MeetingBroadcaster> log)
 {
     private readonly ConcurrentDictionary<Guid, MeetingFeed> _feeds = new();
     // Per connection, the meetings it follows (nearly always one): a small array, replaced whole, costs a screen least.
@@ -34,7 +34,10 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
     {
         if (entries.Count > 0 && _feeds.TryGetValue(meeting.Id, out var feed))
+        {
             feed.Publish(PublicRecord.Events(entries, meeting));
+            updates.Handed();
+        }
         return Task.CompletedTask;
     }
 

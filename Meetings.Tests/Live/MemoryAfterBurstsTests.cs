@@ -19,7 +19,7 @@ public class MemoryAfterBurstsTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         // What the flood left alive (buffers its connections keep) holds the heap above where it was before.
         var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 800 * MB };
-        using var service = new MemoryAfterBursts(clock, heap, NullLogger<MemoryAfterBursts>.Instance);
+        using var service = new MemoryAfterBursts(clock, heap, new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Look(clock, heap);
 
@@ -45,16 +45,46 @@ public class MemoryAfterBurstsTests
     }
 
     [Test]
+    public async Task AHeapGrownByScreensJoining_IsNotCollectedWhileChangesGoOutToThem_ButAtTheFirstLookWithNone()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 500 * MB };
+        var updates = new ScreenUpdates();
+        using var service = new MemoryAfterBursts(clock, heap, updates, NullLogger<MemoryAfterBursts>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        await Look(clock, heap);
+
+        // Ten thousand screens join: much allocated, and the heap 300 MB larger with what they keep.
+        (heap.AllocatedNow, heap.CommittedNow) = (heap.AllocatedNow + 600 * MB, 600 * MB);
+        await Look(clock, heap);
+        // Then the clerk's changes go out to them: little is allocated, but a change goes out between each two looks.
+        for (var i = 0; i < 3; i++)
+        {
+            heap.AllocatedNow += 4 * MB;
+            updates.Handed();
+            await Look(clock, heap);
+        }
+        heap.AllocatedNow += 4 * MB;
+        var quiet = heap.Looks + 1;
+        await Look(clock, heap);
+
+        await Wait.Until(() => heap.GivenBack == 1, "the heap given back once no change goes out");
+        Assert.That(heap.GivenBackAtLook, Is.EqualTo(quiet), "at the first look with no change sent since the one before, not while they went out");
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
     public void AQuietHeap_IsDueOnlyWhenItHasGrownFarPastWhereItLastSettled()
     {
         var settling = new Settling();
-        Assert.That(settling.Due(allocated: 0, committed: 500 * MB), Is.False, "the first look only sees where it stands");
-        Assert.That(settling.Due(1 * MB, 700 * MB), Is.False, "quiet, but grown by less than 256 MB");
-        Assert.That(settling.Due(2 * MB, 300 * MB), Is.False, "it shrank by itself, so it settled lower");
-        Assert.That(settling.Due(3 * MB, 560 * MB), Is.True, "quiet, and 260 MB past where it settled");
+        Assert.That(settling.Due(allocated: 0, committed: 500 * MB, updates: 0), Is.False, "the first look only sees where it stands");
+        Assert.That(settling.Due(1 * MB, 700 * MB, 0), Is.False, "quiet, but grown by less than 256 MB");
+        Assert.That(settling.Due(2 * MB, 300 * MB, 0), Is.False, "it shrank by itself, so it settled lower");
+        Assert.That(settling.Due(3 * MB, 560 * MB, 1), Is.False, "grown 260 MB past where it settled, but a change went out");
+        Assert.That(settling.Due(3 * MB, 560 * MB, 1), Is.True, "quiet, and 260 MB past where it settled");
         settling.SettledAt(320 * MB);
-        Assert.That(settling.Due(4 * MB, 330 * MB), Is.False, "settled where the collection left it");
-        Assert.That(settling.Due(4 * MB + Settling.QuietBytes, 700 * MB), Is.False, "not while allocating");
+        Assert.That(settling.Due(4 * MB, 330 * MB, 1), Is.False, "settled where the collection left it");
+        Assert.That(settling.Due(4 * MB + Settling.QuietBytes, 700 * MB, 1), Is.False, "not while allocating");
     }
 
     /// <summary>Lets the service's next look happen, and waits until it has.</summary>
@@ -77,6 +107,9 @@ public class MemoryAfterBurstsTests
         public int Looks => Volatile.Read(ref _looks);
         public int GivenBack => Volatile.Read(ref _givenBack);
 
+        /// <summary>The look at which the heap was last given back.</summary>
+        public int GivenBackAtLook { get; private set; }
+
         public override long Allocated
         {
             get
@@ -91,6 +124,7 @@ public class MemoryAfterBurstsTests
         public override void GiveBack()
         {
             CommittedNow = AfterGivingBack;
+            GivenBackAtLook = Looks;
             Interlocked.Increment(ref _givenBack);
         }
     }
