@@ -9,7 +9,8 @@ namespace Meetings.Server.Live;
 /// collection hands what is free back to the system. It pauses the server for a moment (a third of a second with
 /// 10,000 screens), which a quiet server affords. Quiet means little allocated and no change sent to any screen: ten
 /// thousand screens joining grow the heap as much as a flood, and when the collection came while the next changes
-/// went out to them, each of those screens got that change a third of a second late.
+/// went out to them, each of those screens got that change a third of a second late. So while changes keep going out
+/// at least every <see cref="Interval"/>, the heap waits for the first pause between them.
 /// </summary>
 internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, ScreenUpdates updates, ILogger<MemoryAfterBursts> log) : BackgroundService
 {
@@ -25,8 +26,10 @@ internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, Sc
         {
             while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
+                // The changes sent are read first: one handed on while the heap is read counts for the next look.
+                var sent = updates.Sent;
                 var before = heap.Committed;
-                if (!_settling.Due(heap.Allocated, before, updates.Sent)) continue;
+                if (!_settling.Due(heap.Allocated, before, sent)) continue;
                 heap.GiveBack();
                 var after = heap.Committed;
                 _settling.SettledAt(after);

@@ -6,43 +6,50 @@ namespace Meetings.Tests.Security;
 /// <summary>
 /// Reading a meeting's record (its journal, minutes, exports and packet) is worked out from the journal or built per
 /// request, so a crowd of requests from one address could load the server during a hearing: one address gets
-/// <c>Records:PerMinute</c> a minute, then 429. Another address, and signed-in staff, are not held up by it.
+/// <c>Records:PerMinute</c> a minute, then 429 with when to ask again. Another address, and signed-in staff, are not
+/// held up by it.
 /// </summary>
 public class RecordLimitTests
 {
-    private const string Hostile = "198.51.100.70";
-
     [Test]
-    public async Task ReadingTheRecord_IsLimitedPerAddress_NotForOtherAddressesOrStaff()
+    public async Task EachRouteToTheRecord_IsLimitedPerAddress_NotForOtherAddressesOrStaff()
     {
-        using var host = new TestHost(settings: new Dictionary<string, string?> { ["Records:PerMinute"] = "3" });
+        using var host = new TestHost(settings: new Dictionary<string, string?> { ["Records:PerMinute"] = "1" });
         var meeting = await host.Anonymous().DemoMeeting();
         var id = meeting.Meeting.Id;
         string[] paths =
         [
-            $"/api/meetings/{id}/journal", $"/api/meetings/{id}/minutes/versions", $"/api/meetings/{id}/exports/ocd-event",
-            $"/api/meetings/{id}/exports/votes.csv", $"/api/meetings/{id}/packet", $"/api/bodies/{meeting.Meeting.BodyId}/exports/votes.csv",
-            $"/api/meetings/{id}/exports/legistar",
+            $"/api/meetings/{id}/journal", $"/api/meetings/{id}/minutes", $"/api/meetings/{id}/minutes/versions",
+            $"/api/meetings/{id}/exports/ocd-event", $"/api/meetings/{id}/exports/ocd-votes", $"/api/meetings/{id}/exports/legistar",
+            $"/api/meetings/{id}/exports/votes.csv", $"/api/bodies/{meeting.Meeting.BodyId}/exports/votes.csv", $"/api/meetings/{id}/packet",
         ];
 
-        // Seven in a row: however the minute falls, some minute holds four of them.
-        var answers = new List<HttpStatusCode>();
-        foreach (var path in paths) answers.Add(await GetFrom(host.Anonymous(), path, Hostile));
+        // A fresh address for each route: its first request is answered (the minutes: 404, none approved yet), its
+        // second, moments later and so in the same minute, is refused.
+        for (var i = 0; i < paths.Length; i++)
+        {
+            var address = $"198.51.100.{70 + i}";
+            using var first = await GetFrom(host.Anonymous(), paths[i], address);
+            Assert.That(first.StatusCode, Is.Not.EqualTo(HttpStatusCode.TooManyRequests), $"the first from {address}: {paths[i]}");
+            using var second = await GetFrom(host.Anonymous(), paths[i], address);
+            Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), $"the second from {address}: {paths[i]}");
+            Assert.That(second.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(1)), "when to ask again");
+        }
 
-        Assert.That(answers.Take(3), Is.All.EqualTo(HttpStatusCode.OK), "three a minute are answered");
-        Assert.That(answers, Does.Contain(HttpStatusCode.TooManyRequests), string.Join(", ", answers));
-        Assert.That(answers, Is.All.EqualTo(HttpStatusCode.OK).Or.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That(await GetFrom(host.Anonymous(), paths[^1], "198.51.100.71"), Is.EqualTo(HttpStatusCode.OK), "another address is not held up");
         var clerk = await host.SignInAsync(Demo.Clerk);
-        foreach (var path in paths) Assert.That(await GetFrom(clerk, path, Hostile), Is.EqualTo(HttpStatusCode.OK), $"the clerk, from the same address: {path}");
-        Assert.That(await GetFrom(host.Anonymous(), $"/api/meetings/{id}", Hostile), Is.EqualTo(HttpStatusCode.OK), "the meeting itself is not limited");
+        foreach (var path in paths.Where(p => !p.EndsWith("/minutes", StringComparison.Ordinal)))
+        {
+            using var answer = await GetFrom(clerk, path, "198.51.100.70");
+            Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"the clerk, from a limited address: {path}");
+        }
+        using var page = await GetFrom(host.Anonymous(), $"/api/meetings/{id}", "198.51.100.70");
+        Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the meeting itself is not limited");
     }
 
-    private static async Task<HttpStatusCode> GetFrom(HttpClient client, string path, string address)
+    private static Task<HttpResponseMessage> GetFrom(HttpClient client, string path, string address)
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, path);
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
         request.Headers.Add("X-Forwarded-For", address);
-        using var answer = await client.SendAsync(request);
-        return answer.StatusCode;
+        return client.SendAsync(request);
     }
 }

@@ -17,8 +17,8 @@ const sentBytes = (url, encoding) => new Promise((resolve, reject) => {
 
 const base = process.argv[2];
 const meetings = await (await fetch(`${base}/api/meetings`)).json();
-// The hearing infra/Meetings.Bench --prepare-only made and opened (Council.HearingTitle there).
-const meeting = meetings.find(m => m.title === 'Public Hearing on the Harbor Way Rezoning');
+// The hearing infra/Meetings.Bench --prepare-only made and opened: the one meeting in session.
+const meeting = meetings.find(m => m.status === 'Live');
 
 // 1. A resident's first visit: every byte over the wire until the live page has loaded.
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'] });
