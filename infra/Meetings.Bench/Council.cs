@@ -56,9 +56,10 @@ internal sealed class Council : IAsyncDisposable
         return meeting.GetValue<Guid>();
     }
 
-    private static async Task<HttpClient> SignedInAsync(Uri server, string email, string password, CancellationToken ct)
+    /// <summary>A client signed in with a cookie, kept in <paramref name="jar"/> (a fresh one if none is given) for a hub connection too.</summary>
+    public static async Task<HttpClient> SignedInAsync(Uri server, string email, string password, CancellationToken ct, CookieContainer? jar = null)
     {
-        var http = new HttpClient(new HttpClientHandler { CookieContainer = new CookieContainer() }) { BaseAddress = server };
+        var http = new HttpClient(new HttpClientHandler { CookieContainer = jar ?? new CookieContainer() }) { BaseAddress = server };
         (await http.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email, password }, ct)).EnsureSuccessStatusCode();
         return http;
     }
@@ -77,8 +78,7 @@ internal sealed class Council : IAsyncDisposable
         foreach (var email in Emails)
         {
             var jar = new CookieContainer();
-            using var http = new HttpClient(new HttpClientHandler { CookieContainer = jar }) { BaseAddress = server };
-            (await http.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email, password = Password }, ct)).EnsureSuccessStatusCode();
+            using var http = await SignedInAsync(server, email, Password, ct, jar);
             var member = await HubSocket.ConnectAsync(hub, IPAddress.Loopback, jar.GetCookieHeader(server), signalR: true, -1000 - council._members.Count, ct);
             council._members.Add(member);
             await member.InvokeAsync("Join", $"[\"{meeting}\",null]", ct);

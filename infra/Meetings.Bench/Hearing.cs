@@ -103,8 +103,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     private async Task OpenHearingAsync(CancellationToken ct)
     {
         var jar = new CookieContainer();
-        using var http = new HttpClient(new HttpClientHandler { CookieContainer = jar }) { BaseAddress = server };
-        (await http.PostAsJsonAsync("/api/auth/login?useCookies=true", new { email = "clerk@demo.city", password = "Meetings-demo-2026" }, ct)).EnsureSuccessStatusCode();
+        using var http = await Council.SignedInAsync(server, "clerk@demo.city", "Meetings-demo-2026", ct, jar);
         _meeting = prepared
             ? (await http.GetFromJsonAsync<JsonArray>("/api/meetings", ct))!.Single(m => m!["title"]!.GetValue<string>() == Council.HearingTitle)!["id"]!.GetValue<Guid>()
             : await Council.ConveneAsync(server, ct);
