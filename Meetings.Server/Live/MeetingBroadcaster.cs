@@ -72,8 +72,16 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     public void Unfollow(Guid meetingId, string connectionId)
     {
         if (_feeds.TryGetValue(meetingId, out var feed)) feed.Unfollow(connectionId);
-        _following.AddOrUpdate(connectionId, [], (_, held) => [.. held.Where(m => m != meetingId)]);
+        // Never adds an entry: a leave still running when its connection's disconnect has passed must leave nothing.
+        while (_following.TryGetValue(connectionId, out var held))
+        {
+            Guid[] left = [.. held.Where(m => m != meetingId)];
+            if (left.Length == 0 ? _following.TryRemove(new(connectionId, held)) : _following.TryUpdate(connectionId, left, held)) return;
+        }
     }
+
+    /// <summary>How many connections here follow any meeting: for tests, that none is left behind.</summary>
+    public int Following => _following.Count;
 
     public void Disconnected(string connectionId)
     {

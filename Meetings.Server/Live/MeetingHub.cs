@@ -51,6 +51,14 @@ public sealed partial class MeetingHub(
         var personKey = residentToken is null ? null : keys.Resident(meetingId, residentToken);
         await VisibleAsync(meetingId);
         var snapshot = broadcaster.Follow(meetingId, Context.ConnectionId);
+        // SignalR runs a call apart from the connection's reading, so the connection may have closed while this join
+        // waited for the meeting, and its disconnect found nothing to drop. The token is cancelled before that
+        // disconnect runs: seen here, the screen just added is dropped here, or it would be followed forever.
+        if (Context.ConnectionAborted.IsCancellationRequested)
+        {
+            broadcaster.Disconnected(Context.ConnectionId);
+            throw new HubException("The connection closed.");
+        }
         if (Context.User!.IsClerk()) await Groups.AddToGroupAsync(Context.ConnectionId, MeetingBroadcaster.ClerksGroup(meetingId));
         var seat = Context.User!.IsInRole(Roles.Official) ? await SeatInBodyAsync(snapshot.BodyId) : null;
         // Someone who brings a token may sign up and comment; without one they only watch.
