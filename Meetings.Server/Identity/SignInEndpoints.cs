@@ -59,9 +59,15 @@ public static class SignInEndpoints
     }
 
     /// <summary>Signing out ends every session of the account on the server: a new security stamp makes each earlier cookie worthless.</summary>
-    private static async Task<IResult> SignOutAsync(ClaimsPrincipal principal, UserManager<MeetingsUser> users, SignInManager<MeetingsUser> signIn)
+    /// <summary>Ends the session everywhere: its cookie on every screen, and its live connections (here at once, on other instances within seconds).</summary>
+    private static async Task<IResult> SignOutAsync(ClaimsPrincipal principal, UserManager<MeetingsUser> users, SignInManager<MeetingsUser> signIn,
+        Live.SignedOutScreens liveConnections)
     {
-        if (await users.GetUserAsync(principal) is { } user) await users.UpdateSecurityStampAsync(user);
+        if (await users.GetUserAsync(principal) is { } user)
+        {
+            await users.UpdateSecurityStampAsync(user);
+            liveConnections.End(user.Id);
+        }
         await signIn.SignOutAsync();
         return Results.NoContent();
     }

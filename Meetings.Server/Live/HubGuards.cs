@@ -6,10 +6,11 @@ using Microsoft.AspNetCore.SignalR;
 namespace Meetings.Server.Live;
 
 /// <summary>
-/// Wraps every hub call: anonymous commands are rate-limited per connection and per address; a signed-in command
-/// runs only while its session stands (the cookie is checked once, when the connection opens; signing out must end
-/// the clerk's open consoles too); every refusal becomes a HubException with words a clerk can read, logged as one
-/// bounded Information line (<see cref="RefusalLog"/>). Nothing unhandled escapes to the client.
+/// Wraps every hub call: anonymous commands are rate-limited per connection and per address; a signed-in call, even
+/// one that only watches, runs only while its session stands (the cookie is checked once, when the connection opens;
+/// <see cref="SignedOutScreens"/> ends the connections of a session signed out); every refusal becomes a HubException
+/// with words a clerk can read, logged as one bounded Information line (<see cref="RefusalLog"/>). Nothing unhandled
+/// escapes to the client.
 /// </summary>
 internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, TimeProvider clock) : IHubFilter
 {
@@ -27,7 +28,7 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
     {
         if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
             throw Refused(context, new HubException("Too many requests; please wait a moment and try again."));
-        if (context.Context.User?.Identity?.IsAuthenticated == true && !Watching.Contains(context.HubMethodName)
+        if (context.Context.User?.Identity?.IsAuthenticated == true
             && !await Identity.SessionCheck.IsCurrentAsync(context.Context.User, context.ServiceProvider))
         {
             // Signed out (on any screen) since this connection opened: it acts for nobody now, and a new one comes back as anonymous.

@@ -27,6 +27,8 @@ public static class LiveRegistration
         builder.Services.AddSingleton<ReturningScreens>();
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
+        builder.Services.AddSingleton<SignedOutScreens>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<SignedOutScreens>());
         builder.Services.AddSingleton<ManagedHeap>();
         builder.Services.AddSingleton<ScreenUpdates>();
         builder.Services.AddHostedService<MemoryAfterBursts>();

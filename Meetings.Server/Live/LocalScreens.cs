@@ -16,6 +16,9 @@ public sealed class LocalConnections
 
     public HubConnectionContext? Find(string connectionId) => _here.GetValueOrDefault(connectionId);
 
+    /// <summary>The connections here of someone signed in (staff: a few among thousands of viewers).</summary>
+    public IEnumerable<HubConnectionContext> SignedIn => _here.Values.Where(c => c.User.Identity?.IsAuthenticated == true);
+
     internal void Add(HubConnectionContext connection) => _here[connection.ConnectionId] = connection;
 
     internal void Remove(HubConnectionContext connection) => _here.TryRemove(connection.ConnectionId, out _);
