@@ -54,7 +54,8 @@ public static class SubscriptionEndpoints
         Languages.Languages languages, Microsoft.Extensions.Options.IOptions<Phone.PhoneOptions> line)
     {
         if (!await db.Bodies.AnyAsync(b => b.Id == id)) throw new NotFoundException("No such body.");
-        var email = request.Email?.Trim() is { Length: > 0 } e ? e : null;
+        // One mailbox, however it is capitalized: each spelling is not a subscriber of its own with its own allowance.
+        var email = request.Email?.Trim().ToLowerInvariant() is { Length: > 0 } e ? e : null;
         if (email is not null && (email.Length > 254 || !new System.ComponentModel.DataAnnotations.EmailAddressAttribute().IsValid(email)))
             throw new InvalidInputException("email", "That does not look like an e-mail address.");
         var phone = line.Value.Callable(SpeakerContact.NormalizePhone(request.Phone));
@@ -70,7 +71,7 @@ public static class SubscriptionEndpoints
         {
             await using var transaction = await db.Database.BeginTransactionAsync();
             var send = new List<(Guid Subscriber, Channel Channel)>();
-            if (email is not null && await OptInAsync(db, id, language, now, s => s.Email == email, s => s.Email = email) is { } byEmail)
+            if (email is not null && await OptInAsync(db, id, language, now, SameMailbox(email), s => s.Email = email) is { } byEmail)
                 send.Add((byEmail, Channel.Email));
             if (phone is not null && await OptInAsync(db, id, language, now, s => s.Phone == phone, s => s.Phone = phone) is { } byText)
                 send.Add((byText, Channel.Sms));
@@ -85,6 +86,11 @@ public static class SubscriptionEndpoints
             email is null ? null : "Check your e-mail and open the link to confirm.",
             phone is null ? null : "We sent you a text: reply with its code to confirm."));
     }
+
+    /// <summary>The subscriber of this mailbox (given in lower case), also one kept in other capitals before addresses were lowered.</summary>
+#pragma warning disable CA1304, CA1311, CA1862 // run by the database as lower(), not by .NET in any culture
+    private static System.Linq.Expressions.Expression<Func<Subscriber, bool>> SameMailbox(string email) => s => s.Email!.ToLower() == email;
+#pragma warning restore CA1304, CA1311, CA1862
 
     /// <summary>
     /// Asks to subscribe one address. A confirmed subscription is its owner's: a request from anyone else changes

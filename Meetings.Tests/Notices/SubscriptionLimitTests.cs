@@ -63,6 +63,21 @@ public class SubscriptionLimitTests : NoticeFixture
     }
 
     [Test]
+    public async Task OneAddressInOtherCapitals_IsTheSameSubscriber_UnderTheSameLimit()
+    {
+        var email = NewEmail();
+        string[] spellings = [email, email.ToUpperInvariant(), char.ToUpperInvariant(email[0]) + email[1..], email.Replace("@example.org", "@Example.ORG", StringComparison.Ordinal)];
+        for (var i = 0; i < spellings.Length; i++)
+            Assert.That((await Subscribe(new SubscribeRequest(spellings[i]), from: $"198.51.100.{70 + i}")).StatusCode, Is.EqualTo(HttpStatusCode.Accepted));
+
+        await SmtpSink.WaitFor(email, 1);
+        var rows = Host.WithDb(db => db.Subscribers.AsEnumerable().Where(s => string.Equals(s.Email, email, StringComparison.OrdinalIgnoreCase)).ToList());
+        Assert.That(rows, Has.Count.EqualTo(1), "one subscriber for the mailbox");
+        Assert.That(rows[0].Email, Is.EqualTo(email));
+        Assert.That(rows[0].ConfirmationsInDay, Is.EqualTo(1), "and one confirmation, as for one spelling asked four times");
+    }
+
+    [Test]
     public async Task SubscribingOneNumberOverAndOver_SendsOneConfirmationText()
     {
         const string Phone = "+15035550177";
