@@ -11,6 +11,8 @@ public enum MeetingKind { Regular, Special, Emergency }
 public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, int EmergencyHours = 1, string ReminderHours = "24,1", int UpSoonAhead = 2,
     int MeetingMinutes = 120)
 {
+    public const int MostNoticeHours = 8760;
+
     /// <summary>The reminder offsets, largest first.</summary>
     public IReadOnlyList<int> Reminders =>
         [.. ReminderHours.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
@@ -18,8 +20,9 @@ public sealed record NoticeRule(int RegularHours = 72, int SpecialHours = 24, in
 
     public void Validate()
     {
-        if (RegularHours < 0 || SpecialHours < 0 || EmergencyHours < 0)
-            throw new InvalidInputException("notice", "Notice hours cannot be negative.");
+        // A year at most: no law asks more, and a meeting's notice deadline must fall on a real date.
+        if (RegularHours is < 0 or > MostNoticeHours || SpecialHours is < 0 or > MostNoticeHours || EmergencyHours is < 0 or > MostNoticeHours)
+            throw new InvalidInputException("notice", $"Notice hours are between 0 and {MostNoticeHours} (a year).");
         if (MeetingMinutes is < 15 or > 1440)
             throw new InvalidInputException("meetingMinutes", "A meeting's usual length is between 15 minutes and 24 hours.");
         if (UpSoonAhead is < 1 or > 10)

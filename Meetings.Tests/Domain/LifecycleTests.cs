@@ -22,6 +22,19 @@ public class LifecycleTests
         Assert.That(m.Start.Offset, Is.EqualTo(TimeSpan.Zero), "the journal keeps instants in UTC");
     }
 
+    [TestCase(int.MaxValue, 24, 1)]
+    [TestCase(72, NoticeRule.MostNoticeHours + 1, 1)]
+    [TestCase(72, 24, -1)]
+    public void NoticeHours_OutsideAYear_AreRefused_AndTheRulesStay(int regular, int special, int emergency)
+    {
+        var body = TestMeeting.NewBody(3);
+        var before = body.Notice;
+
+        Assert.That(() => body.SetRules(null, true, 3, new NoticeRule(regular, special, emergency)), Refused.Field("notice"));
+        Assert.That(body.Notice, Is.EqualTo(before));
+        Assert.DoesNotThrow(() => body.SetRules(null, true, 3, new NoticeRule(NoticeRule.MostNoticeHours, NoticeRule.MostNoticeHours, 0)), "a year is allowed");
+    }
+
     [Test]
     public void Scheduling_IsRefused_ForAnUnknownTimeZone()
     {
