@@ -76,20 +76,21 @@ public sealed partial class MeetingHub(
 
     /// <summary>
     /// The events after <paramref name="after"/> (up to 1000) and the meeting now: how a client that missed something
-    /// converges. A client that holds the latest gets the shared snapshot without a query. Others get the events, and
-    /// the shared snapshot too when it is as new as they are (it trails the journal only while an update is being
-    /// sent), so a crowd of screens catching up costs no snapshot made and serialized for each.
+    /// converges. The meeting now is the snapshot every screen here shares, and the events go up to it: the next
+    /// update screens are sent starts there, so a screen that caught up can apply it. (The journal may be ahead while
+    /// an update is on its way, most of all in a flood; a snapshot at the journal's end would send the screen to catch
+    /// up again at the next update, and again, for as long as the flood lasted.) A crowd catching up costs no snapshot
+    /// made for each.
     /// </summary>
     public async Task<CatchUpAnswer> EventsAfter(Guid meetingId, long after)
     {
         var shared = await VisibleAsync(meetingId);
         var now = clock.GetUtcNow();
         if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(now));
-        // The events first, then the state (as new or newer): the texts served beside them follow the state's moderation.
-        var entries = await Journal.ReadAsync(meetingId, Math.Max(0, after), 1000);
-        var through = entries.Count > 0 ? entries[^1].Sequence : after;
-        return await store.ReadAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m),
-            broadcaster.Current(meetingId) is { } latest && latest.Sequence >= through ? latest.At(now) : LiveViews.Snapshot(m, now)));
+        var from = Math.Max(0, after);
+        var entries = await Journal.ReadAsync(meetingId, from, (int)Math.Min(1000, shared.Sequence - from));
+        // The texts served beside the events follow the meeting's moderation as it stands.
+        return await store.ReadHeldAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), shared.At(now)));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)
