@@ -14,7 +14,7 @@ namespace Meetings.Server.Live;
 /// shared by everyone who holds it, which after a restart is nearly everyone: they all held the last change. Only the
 /// server's time is stamped per answer, as for a <c>Join</c>.
 /// </summary>
-public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory scopes, ILogger<ReturningScreens> log)
+public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory scopes, TimeProvider clock, ILogger<ReturningScreens> log)
 {
     /// <summary>Further behind than this, a screen gets the whole meeting: the events alone would outweigh it.</summary>
     public const int MostEvents = 1000;
@@ -26,18 +26,42 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
     /// </summary>
     public const int MostHeldPerState = 8;
 
+    /// <summary>
+    /// How long an update worked out is kept for more screens holding the same sequence: a returning crowd is back
+    /// within seconds. A meeting that no longer changes (adjourned) would otherwise keep its updates for good.
+    /// </summary>
+    public static readonly TimeSpan KeptFor = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// At most this many updates are kept at once over all meetings (each up to <see cref="MostEvents"/> events, about
+    /// 0.75 MB); beyond, a screen gets the whole meeting. A crowd coming back needs one or two for each meeting in session.
+    /// </summary>
+    public int MostKept { get; init; } = 64;
+
     private static readonly byte[] TimeValue = "\"value\":null}"u8.ToArray();
-    private readonly ConcurrentDictionary<(Guid Meeting, long Held, long Now), Lazy<Task<byte[]?>>> _made = new();
+    private readonly ConcurrentDictionary<(Guid Meeting, long Held, long Now), Kept> _made = new();
+
+    private sealed record Kept(Lazy<Task<byte[]?>> Update, DateTimeOffset Since);
 
     /// <summary>The update from <paramref name="held"/> to <paramref name="now"/> stamped with the time, or null when the screen should take the whole snapshot.</summary>
     public async Task<RawJson?> SinceAsync(Guid meetingId, long held, SharedSnapshot now, DateTimeOffset time)
     {
         if (held <= 0 || held > now.Sequence || now.Sequence - held > MostEvents) return null;
         var key = (meetingId, held, now.Sequence);
-        if (!_made.ContainsKey(key) && _made.Keys.Count(k => k.Meeting == meetingId && k.Now == now.Sequence) >= MostHeldPerState) return null;
-        var made = await _made.GetOrAdd(key, _ => new(() => MakeAsync(meetingId, held, now))).Value;
+        var at = clock.GetUtcNow();
+        Expire(at);
+        if (!_made.ContainsKey(key) && (_made.Count >= MostKept || _made.Keys.Count(k => k.Meeting == meetingId && k.Now == now.Sequence) >= MostHeldPerState))
+            return null;
+        var made = await _made.GetOrAdd(key, _ => new Kept(new(() => MakeAsync(meetingId, held, now)), at)).Update.Value;
         Forget(key);
         return made is null ? null : Stamped(made, time);
+    }
+
+    /// <summary>Drops what has been kept for <see cref="KeptFor"/>.</summary>
+    private void Expire(DateTimeOffset now)
+    {
+        foreach (var (key, kept) in _made)
+            if (now - kept.Since > KeptFor) _made.TryRemove(key, out _);
     }
 
     /// <summary>Drops what was worked out for older states of the meeting: nobody will be answered from them again.</summary>

@@ -4,6 +4,8 @@ using Meetings.Client.Services;
 using Meetings.Server.Live;
 using Meetings.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meetings.Tests.Live;
 
@@ -91,6 +93,42 @@ public class RejoinTests
         Assert.That(first, Is.All.True, "eight different places are each worked out");
         Assert.That(await Patched(now - ReturningScreens.MostHeldPerState - 1), Is.False, "a ninth gets the whole meeting, which is shared");
         Assert.That(await Patched(now - 1), Is.True, "one already worked out is still answered with its update");
+    }
+
+    [Test]
+    public async Task WhatWasWorkedOut_IsKeptAMinute_ThenDropped()
+    {
+        await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
+        for (var i = 0; i < 10; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
+        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
+        await viewer.WaitForSequence(now);
+        async Task<bool> Patched(long held) =>
+            (await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held)).GetProperty("update").ValueKind != JsonValueKind.Null;
+        for (var held = now - 1; held >= now - ReturningScreens.MostHeldPerState; held--) Assert.That(await Patched(held), Is.True);
+        var ninth = now - ReturningScreens.MostHeldPerState - 1;
+        Assert.That(await Patched(ninth), Is.False, "eight are kept for this state of the meeting");
+
+        _host.Clock.Advance(ReturningScreens.KeptFor + TimeSpan.FromSeconds(1));
+
+        Assert.That(await Patched(ninth), Is.True, "a minute on, the meeting unchanged, the eight were dropped and the ninth is worked out");
+    }
+
+    [Test]
+    public async Task BeyondTheMostKeptOverAllMeetings_AScreenGetsTheWholeMeeting()
+    {
+        await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
+        for (var i = 0; i < 3; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
+        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
+        await viewer.WaitForSequence(now);
+        var shared = _host.Services.GetRequiredService<MeetingBroadcaster>().Current(_id)!;
+        var returning = new ReturningScreens(_host.Services.GetRequiredService<Meetings.Server.Meetings.MeetingStore>(),
+            _host.Services.GetRequiredService<IServiceScopeFactory>(), _host.Clock, NullLogger<ReturningScreens>.Instance) { MostKept = 2 };
+        var time = _host.Clock.GetUtcNow();
+
+        Assert.That(await returning.SinceAsync(_id, now - 1, shared, time), Is.Not.Null);
+        Assert.That(await returning.SinceAsync(_id, now - 2, shared, time), Is.Not.Null);
+        Assert.That(await returning.SinceAsync(_id, now - 3, shared, time), Is.Null, "a third is not kept: that screen gets the whole meeting");
+        Assert.That(await returning.SinceAsync(_id, now - 1, shared, time), Is.Not.Null, "one kept is still answered from");
     }
 
     [TestCase(0L)]
