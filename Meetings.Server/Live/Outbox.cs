@@ -11,8 +11,15 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, I
 {
     public const int Capacity = 32;
 
+    /// <summary>
+    /// With this many updates waiting already, a screen is behind: the feed's pace does not wait for it to take the next
+    /// one (it is counted as taken at once), so a few screens that stop reading hold up no one, however few the others.
+    /// </summary>
+    public const int BehindAt = 2;
+
     private readonly Lock _gate = new();
-    private readonly Queue<LiveUpdate> _waiting = new();
+    // Each update waiting, and whether it was counted as taken when posted (so it is not counted again).
+    private readonly Queue<(LiveUpdate Update, bool Counted)> _waiting = new();
     private bool _writing;
     private bool _closed;
 
@@ -37,13 +44,15 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, I
             if (_waiting.Count >= Capacity)
             {
                 // The screen is far behind: what waits is worth less than the meeting as it is now.
-                var from = _waiting.Peek().From;
+                var from = _waiting.Peek().Update.From;
                 Drop();
                 update.Delivered();
                 update = LiveUpdate.Resync(meetingId, from, update.Sequence);
                 Resyncs++;
             }
-            _waiting.Enqueue(update);
+            var behind = _waiting.Count >= BehindAt;
+            if (behind) update.Delivered();
+            _waiting.Enqueue((update, behind));
             if (_writing) return;
             _writing = true;
         }
@@ -63,17 +72,18 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, I
     /// <summary>Gives up what waits (under the gate): for the feed's pacing, a dropped update counts as handled.</summary>
     private void Drop()
     {
-        while (_waiting.TryDequeue(out var dropped)) dropped.Delivered();
+        while (_waiting.TryDequeue(out var dropped))
+            if (!dropped.Counted) dropped.Update.Delivered();
     }
 
     private async Task WriteAsync()
     {
         while (true)
         {
-            LiveUpdate next;
+            (LiveUpdate Update, bool Counted) next;
             lock (_gate)
             {
-                if (!_waiting.TryDequeue(out next!))
+                if (!_waiting.TryDequeue(out next))
                 {
                     _writing = false;
                     return;
@@ -81,14 +91,14 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, I
             }
             try
             {
-                await send(next);
+                await send(next.Update);
             }
             catch (Exception e)
             {
                 // A connection that fails is closed by SignalR; the screen catches up when it comes back.
-                log.LogDebug(e, "Sending update {Sequence} of meeting {MeetingId} to a screen failed.", next.Sequence, meetingId);
+                log.LogDebug(e, "Sending update {Sequence} of meeting {MeetingId} to a screen failed.", next.Update.Sequence, meetingId);
             }
-            next.Delivered();
+            if (!next.Counted) next.Update.Delivered();
         }
     }
 }
