@@ -39,16 +39,11 @@ public static class DocumentEndpoints
             await documents.RemoveAsync(id, documentId, user, ct);
             return Results.NoContent();
         }).RequireAuthorization(Roles.ClerkPolicy).MeetsRules().Produces(StatusCodes.Status204NoContent);
-        group.MapGet("/packet", async (Guid id, ClaimsPrincipal user, MeetingRecords records, IDocumentStore files, RecordLinks links, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/packet", async (Guid id, ClaimsPrincipal user, MeetingRecords records, PacketFiles packets, CancellationToken ct) =>
         {
-            // The record is shared by every request at this head and never changed once folded, so it can be read at leisure.
-            var meeting = (await records.ReadAsync(id, user, ct)).Meeting;
-            http.Response.ContentType = "application/zip";
-            http.Response.Headers.ContentDisposition = $"attachment; filename=\"packet-{id}.zip\"";
-            await using var buffer = new MemoryStream();
-            await Packet.WriteAsync(buffer, meeting, files, links.MeetingPage(id), ct);
-            buffer.Position = 0;
-            await buffer.CopyToAsync(http.Response.Body, ct);
+            var path = await packets.PathAsync(await records.ReadAsync(id, user, ct), ct);
+            return Results.File(path, "application/zip", $"packet-{id}.zip", enableRangeProcessing: true,
+                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(path)}\""));
         }).RequireRateLimiting(Records.RecordsRegistration.RateLimit);
     }
 }

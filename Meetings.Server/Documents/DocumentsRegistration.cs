@@ -41,6 +41,9 @@ public static class DocumentsRegistration
             builder.Services.AddSingleton<IDocumentStore>(new FileDocumentStore(folder));
         }
         builder.Services.AddScoped<DocumentService>();
+        var packets = Path.Combine(DataRegistration.DataFolder(builder), "packets");
+        builder.Services.AddSingleton(services => new PacketFiles(packets, services.GetRequiredService<IDocumentStore>(),
+            services.GetRequiredService<Records.RecordLinks>()));
         return builder;
     }
 }

@@ -7,6 +7,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Amazon.S3;
 using Meetings.Client.Contracts;
+using Meetings.Server.Documents;
 using Meetings.Server.Notices;
 using Meetings.Tests.Support;
 using Microsoft.EntityFrameworkCore;
@@ -276,6 +277,52 @@ public class DocumentTests
             Assert.That(await host.Anonymous().GetByteArrayAsync(d.Url), Is.EqualTo(bytes.ToArray()));
         }
         Assert.That(id, Is.Not.EqualTo(Guid.Empty));
+    }
+
+    [Test]
+    public async Task APacket_IsZippedOncePerStateOfTheMeeting_ThenSentFromDisk()
+    {
+        var reads = 0;
+        using var host = new TestHost(services: s =>
+        {
+            var registered = s.Last(d => d.ServiceType == typeof(IDocumentStore));
+            s.Add(ServiceDescriptor.Singleton<IDocumentStore>(sp => new CountingStore(
+                registered.ImplementationInstance as IDocumentStore ?? (IDocumentStore)registered.ImplementationFactory!(sp), () => Interlocked.Increment(ref reads))));
+        });
+        var meeting = await host.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        await Uploaded(clerk, id, meeting.Agenda.Single(i => i.Number == "6").Id, Pdf("budget"), "budget.pdf", "Budget report");
+        var url = $"/api/meetings/{id}/packet";
+
+        var first = await host.Anonymous().GetByteArrayAsync(url);
+        var again = await Task.WhenAll(Enumerable.Range(0, 5).Select(_ => host.Anonymous().GetByteArrayAsync(url)));
+        Assert.That(again, Is.All.EqualTo(first));
+        Assert.That(reads, Is.EqualTo(1), "six downloads, the document read once: the packet was zipped once");
+
+        await Uploaded(clerk, id, meeting.Agenda.Single(i => i.Number == "3").Id, Docx(), "letters.docx", "Letters received");
+        using var zip = new ZipArchive(new MemoryStream(await host.Anonymous().GetByteArrayAsync(url)));
+        Assert.That(zip.Entries.Select(e => e.FullName), Is.EqualTo(new[] { "00 Agenda.html", "01 Item 3 - Letters received.docx", "02 Item 6 - Budget report.pdf" }),
+            "the meeting changed: a new packet");
+        Assert.That(Directory.GetFiles(Path.Combine(host.DataFolder, "packets"), $"{id:N}-*"), Has.Length.EqualTo(1), "and the earlier one is gone");
+
+        var part = new HttpRequestMessage(HttpMethod.Get, url);
+        part.Headers.Range = new RangeHeaderValue(0, 3);
+        var start = await host.Anonymous().SendAsync(part);
+        Assert.That(start.StatusCode, Is.EqualTo(HttpStatusCode.PartialContent), "a download that broke off can go on where it stopped");
+        Assert.That(await start.Content.ReadAsByteArrayAsync(), Is.EqualTo("PK\u0003\u0004"u8.ToArray()));
+    }
+
+    /// <summary>A document store that counts the files read from it.</summary>
+    private sealed class CountingStore(IDocumentStore inner, Action read) : IDocumentStore
+    {
+        public Task<string> KeepAsync(byte[] content, CancellationToken ct = default) => inner.KeepAsync(content, ct);
+
+        public Task<Stream?> OpenAsync(string hash, CancellationToken ct = default)
+        {
+            read();
+            return inner.OpenAsync(hash, ct);
+        }
     }
 
     /// <summary>Uploads to items 6 and 3 (in that order) and checks the packet puts item 3's first, after the agenda.</summary>
