@@ -5,6 +5,7 @@ using System.Text.Json;
 using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
+using Meetings.Server.Identity;
 using Meetings.Server.Meetings;
 using Microsoft.EntityFrameworkCore;
 
@@ -53,18 +54,18 @@ public static class ExportEndpoints
         app.MapGet("/api/bodies/{id:guid}/exports/votes.csv", BodyVotes).WithTags("Open data").RequireRateLimiting(RecordsRegistration.RateLimit);
     }
 
-    private static async Task<IResult> BodyVotes(Guid id, DateOnly? from, DateOnly? to, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecords records)
+    private static async Task<IResult> BodyVotes(Guid id, DateOnly? from, DateOnly? to, ClaimsPrincipal user, MeetingsDbContext db, MeetingRecords records, VoteRows votes)
     {
         if (from > to) throw new InvalidInputException("from", "The period starts after it ends.");
         if (!await db.Bodies.AnyAsync(b => b.Id == id)) throw new NotFoundException("No such body.");
         var rows = await db.Meetings.AsNoTracking()
             .Where(m => m.BodyId == id && m.Status != MeetingStatus.Draft && m.Status != MeetingStatus.Cancelled).ToListAsync();
         var csv = new StringBuilder(VotesCsv.Header);
-        foreach (var row in rows.OrderBy(m => m.Start))
+        foreach (var row in rows.Where(m => m.Posted || user.IsClerk()).OrderBy(m => m.Start))
         {
             var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(row.Start, LocalTime.Zone(row.TimeZone)).DateTime);
             if (date < from || date > to) continue;
-            if (await records.ReadAnyAsync(row.Id) is { } record && MeetingEndpoints.Visible(record.Meeting, user)) VotesCsv.AppendRows(csv, record);
+            csv.Append(await votes.ForAsync(row.Id, row.LastSequence, records));
         }
         var period = $"{from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"}-to-{to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}";
         return Csv(csv, $"votes-{id}-{period}.csv");

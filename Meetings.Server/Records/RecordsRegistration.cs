@@ -18,6 +18,7 @@ public static class RecordsRegistration
         builder.Services.AddSingleton(new RecordLinks(builder.Configuration["PublicBaseUrl"]?.TrimEnd('/') ?? "http://localhost:5000"));
         builder.Services.AddSingleton<RecordCache>();
         builder.Services.AddScoped<MeetingRecords>();
+        builder.Services.AddSingleton<VoteRows>();
         builder.Services.AddScoped<RecordDocuments>();
         var permits = builder.Configuration.GetValue("Records:PerMinute", 120);
         builder.Services.AddRateLimiter(o => o.AddPolicy(RateLimit, http => http.User.Identity?.IsAuthenticated == true

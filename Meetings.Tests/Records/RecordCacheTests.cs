@@ -1,5 +1,6 @@
 using System.Net;
 using Meetings.Client.Contracts;
+using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Journal;
 using Meetings.Server.Records;
@@ -35,6 +36,42 @@ public class RecordCacheTests
         Assert.That(again, Does.Contain("\"Roll Call\""), "the same head: the record already folded");
         Assert.That(changed, Does.Contain("Added just now"), "a new head: folded again, with the change");
         Assert.That(changed, Does.Contain("\"Roll Cal\""));
+    }
+
+    [Test]
+    public async Task ABodysVotingRecord_AskedAgain_ReadsNoMeetingsJournal_UntilOneChanges()
+    {
+        var reads = new CountsJournalReads();
+        using var host = new TestHost(services: s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(reads)));
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var meeting = (await clerk.DemoMeeting()).Meeting;
+        var url = $"/api/bodies/{meeting.BodyId}/exports/votes.csv";
+        var first = await host.Anonymous().GetStringAsync(url);
+        Assert.That(reads.Count, Is.GreaterThan(0), "the first time, each meeting's journal is read");
+
+        var before = reads.Count;
+        Assert.That(await host.Anonymous().GetStringAsync(url), Is.EqualTo(first));
+        Assert.That(reads.Count - before, Is.Zero, "asked again, no meeting's journal is read, however many meetings the body has");
+
+        await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Id}/agenda", new AgendaItemRequest("Added just now", "Action"), HttpStatusCode.Created);
+        before = reads.Count;
+        Assert.That(await host.Anonymous().GetStringAsync(url), Is.EqualTo(first), "no vote changed");
+        Assert.That(reads.Count - before, Is.GreaterThan(0), "the meeting that changed is read again");
+    }
+
+    /// <summary>Counts the queries that read a meeting's journal.</summary>
+    private sealed class CountsJournalReads : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
+    {
+        private int _count;
+        public int Count => Volatile.Read(ref _count);
+
+        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
+            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData data,
+            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken ct = default)
+        {
+            if (command.CommandText.Contains("\"JournalEvents\"", StringComparison.Ordinal)) Interlocked.Increment(ref _count);
+            return base.ReaderExecutingAsync(command, data, result, ct);
+        }
     }
 
     [Test]
