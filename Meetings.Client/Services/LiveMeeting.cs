@@ -15,6 +15,8 @@ namespace Meetings.Client.Services;
 public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposable
 {
     private readonly List<MeetingUpdate> _early = [];
+    // Updates that arrived while catching up: one may start from the snapshot the catch-up brings, so they wait for it.
+    private readonly List<MeetingUpdate> _overtaking = [];
     private HubConnection? _hub;
     private JsonNode? _document;
     private bool _catchingUp;
@@ -131,6 +133,11 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
     private void Apply(MeetingUpdate update, bool rejoining)
     {
         if (update.Sequence < Sequence || (update.Sequence == Sequence && !rejoining)) return; // a repeat
+        if (_catchingUp && !rejoining)
+        {
+            _overtaking.Add(update);
+            return;
+        }
         if (update.Resync || update.From != Sequence || update.Patch is not { } patch)
         {
             _ = CatchUpAsync();
@@ -165,6 +172,9 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         {
             _catchingUp = false;
         }
+        List<MeetingUpdate> overtaking = [.. _overtaking];
+        _overtaking.Clear();
+        foreach (var update in overtaking) Apply(update, rejoining: false);
     }
 
     private async Task<bool> TryJoinAsync()

@@ -59,17 +59,21 @@
     }
     if (!snapshot) { newerWhileJoining = Math.max(newerWhileJoining, update.sequence ?? 0); return; }
     if (update.sequence < sequence || (update.sequence === sequence && !rejoining)) return;
+    // While catching up, an update may overtake the answer and start from the snapshot it brings: kept, then applied.
+    if (catching && !rejoining) { overtaking.push(update); return; }
     if (update.resync || update.from !== sequence || !Array.isArray(update.patch)) { catchUp(); return; }
     try {
       const next = applyPatch(snapshot, update.patch);
       if (next?.sequence !== update.sequence) throw new Error('the patch did not reach its sequence');
       take(next);
     } catch {
+      // Patched in place and failed part-way: what is held is no longer the snapshot at `sequence`, so take the whole meeting.
+      sequence = 0;
       catchUp();
     }
   }
   hub.onreconnecting(() => banner('reconnecting'));
-  hub.onreconnected(() => join());
+  hub.onreconnected(() => join().catch(startAgain));
   // A first start that fails, or a connection that closes for good (the server refused it), starts again the same way.
   let starts = 0;
   const startAgain = () => { banner('reconnecting'); setTimeout(start, pause(++starts)); };
@@ -97,7 +101,7 @@
     if (newerWhileJoining > sequence) catchUp();
   }
 
-  let catching = false, again = false;
+  let catching = false, again = false, overtaking = [];
   async function catchUp() {
     if (catching) { again = true; return; }
     catching = true;
@@ -106,6 +110,7 @@
       if (caught.snapshot.sequence >= sequence) take(caught.snapshot);
     } catch { /* the reconnect path catches up */ }
     catching = false;
+    for (const update of overtaking.splice(0)) receive(update, false);
     if (again) { again = false; catchUp(); }
   }
 
