@@ -1,0 +1,112 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Meetings.Client.Contracts;
+using Meetings.Client.Services;
+using Meetings.Server.Live;
+using Meetings.Server.Meetings;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.JSInterop;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// The web client's live meeting (<see cref="LiveMeeting"/>) against a hub that plays a script, so that an update can
+/// be made to overtake the answer of a catch-up: it starts from the snapshot that answer brings, and must be applied
+/// after it, not dropped.
+/// </summary>
+public class WebClientCatchUpTests
+{
+    [Test]
+    public async Task AnUpdateThatOvertakesACatchUpsAnswer_IsAppliedAfterIt()
+    {
+        var script = new Script(await RealSnapshotAsync());
+        await using var hub = await ScriptedServer.StartAsync(script);
+        await using var live = new LiveMeeting(new NoStorage(), hub.Address);
+        await live.StartAsync(script.MeetingId);
+        Assert.That(live.Sequence, Is.EqualTo(1));
+
+        // The screen could not keep up: told to catch up, it asks for the events after 1; the answer (at 2) is held back.
+        await hub.SendAsync(nameof(IMeetingClient.MeetingUpdated), new MeetingUpdate(script.MeetingId, 1, 2, [], null, Resync: true));
+        Assert.That(await script.Asked.Task.WaitAsync(TimeSpan.FromSeconds(30)), Is.EqualTo(1));
+        // The next update, from 2, reaches the client first: the clerks' phone status sent after it shows that the
+        // client's handlers (which run in order) have had it, and only then is the answer let go.
+        using var patch = JsonDocument.Parse("""[{"op":"replace","path":"/sequence","value":3},{"op":"replace","path":"/meeting/title","value":"Overtaken"}]""");
+        await hub.SendAsync(nameof(IMeetingClient.MeetingUpdated), new MeetingUpdate(script.MeetingId, 2, 3, [], patch.RootElement.Clone()));
+        await hub.SendAsync(nameof(IMeetingClient.PhoneStatusChanged), new PhoneStatus(false, null, "1234", null, 0, []));
+        await Wait.Until(() => live.Phone is not null, "the client has handled the update");
+        script.Answer.SetResult();
+
+        await Wait.Until(() => live.Sequence == 3, "the client holds 3: the answer taken, then the update that overtook it applied");
+        Assert.That(live.Snapshot!.Meeting.Title, Is.EqualTo("Overtaken"));
+        Assert.That(script.CatchUps, Is.EqualTo(1), "and it did not need to catch up again");
+    }
+
+    /// <summary>A real meeting's public snapshot, to be played at sequences 1 and 2.</summary>
+    private static async Task<MeetingSnapshot> RealSnapshotAsync()
+    {
+        using var host = new TestHost();
+        var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
+        return await host.Services.GetRequiredService<MeetingStore>().ReadAsync(id, m => LiveViews.Snapshot(m, host.Clock.GetUtcNow()));
+    }
+
+    internal sealed class Script(MeetingSnapshot real)
+    {
+        public Guid MeetingId => real.Meeting.Id;
+        public MeetingSnapshot At(long sequence) => real with { Sequence = sequence };
+        public TaskCompletionSource<long> Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public TaskCompletionSource Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        public int CatchUps;
+    }
+
+    /// <summary>Joins at 1; answers a catch-up with the snapshot at 2 once the test lets it.</summary>
+    internal sealed class ScriptedHub(Script script) : Hub
+    {
+        public JoinResult Join(Guid meetingId, string? residentToken) => new(script.At(1), "Resident", null, "person");
+
+        public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
+        {
+            Interlocked.Increment(ref script.CatchUps);
+            script.Asked.TrySetResult(after);
+            await script.Answer.Task;
+            return new CatchUp([], script.At(2));
+        }
+    }
+
+    private sealed class ScriptedServer(WebApplication app) : IAsyncDisposable
+    {
+        public Uri Address { get; } = new(app.Urls.First() + "/");
+
+        public static async Task<ScriptedServer> StartAsync(Script script)
+        {
+            var builder = WebApplication.CreateSlimBuilder();
+            builder.WebHost.UseUrls("http://127.0.0.1:0");
+            builder.Services.AddSingleton(script);
+            builder.Services.AddSignalR().AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()));
+            var app = builder.Build();
+            app.UseWebSockets();
+            app.MapHub<ScriptedHub>("/hubs/meeting");
+            await app.StartAsync();
+            return new ScriptedServer(app);
+        }
+
+        public Task SendAsync(string method, object message) =>
+            app.Services.GetRequiredService<IHubContext<ScriptedHub>>().Clients.All.SendAsync(method, message);
+
+        public async ValueTask DisposeAsync()
+        {
+            await app.StopAsync();
+            await app.DisposeAsync();
+        }
+    }
+
+    /// <summary>A browser's local storage that keeps nothing: the client makes a new resident token.</summary>
+    private sealed class NoStorage : IJSRuntime
+    {
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, object?[]? args) => ValueTask.FromResult(default(TValue)!);
+        public ValueTask<TValue> InvokeAsync<TValue>(string identifier, CancellationToken cancellationToken, object?[]? args) => ValueTask.FromResult(default(TValue)!);
+    }
+}
