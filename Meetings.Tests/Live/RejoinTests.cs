@@ -82,11 +82,8 @@ public class RejoinTests
     public async Task ScreensHoldingManyDifferentSequences_BeyondEight_GetTheWholeMeeting()
     {
         await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
-        for (var i = 0; i < 10; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
-        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
-        await viewer.WaitForSequence(now);
-        async Task<bool> Patched(long held) =>
-            (await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held)).GetProperty("update").ValueKind != JsonValueKind.Null;
+        var now = await CardsThenNextSpeakerAsync(viewer, 10);
+        Task<bool> Patched(long held) => PatchedAsync(viewer, held);
 
         var first = new List<bool>();
         for (var held = now - 1; held >= now - ReturningScreens.MostHeldPerState; held--) first.Add(await Patched(held));
@@ -99,11 +96,8 @@ public class RejoinTests
     public async Task WhatWasWorkedOut_IsKeptAMinute_ThenDropped()
     {
         await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
-        for (var i = 0; i < 10; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
-        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
-        await viewer.WaitForSequence(now);
-        async Task<bool> Patched(long held) =>
-            (await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held)).GetProperty("update").ValueKind != JsonValueKind.Null;
+        var now = await CardsThenNextSpeakerAsync(viewer, 10);
+        Task<bool> Patched(long held) => PatchedAsync(viewer, held);
         for (var held = now - 1; held >= now - ReturningScreens.MostHeldPerState; held--) Assert.That(await Patched(held), Is.True);
         var ninth = now - ReturningScreens.MostHeldPerState - 1;
         Assert.That(await Patched(ninth), Is.False, "eight are kept for this state of the meeting");
@@ -117,9 +111,7 @@ public class RejoinTests
     public async Task BeyondTheMostKeptOverAllMeetings_AScreenGetsTheWholeMeeting()
     {
         await using var viewer = await LiveClient.ConnectAsync(_host, null, "viewer", _id);
-        for (var i = 0; i < 3; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
-        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
-        await viewer.WaitForSequence(now);
+        var now = await CardsThenNextSpeakerAsync(viewer, 3);
         var shared = _host.Services.GetRequiredService<MeetingBroadcaster>().Current(_id)!;
         var returning = new ReturningScreens(_host.Services.GetRequiredService<Meetings.Server.Meetings.MeetingStore>(),
             _host.Services.GetRequiredService<IServiceScopeFactory>(), _host.Clock, NullLogger<ReturningScreens>.Instance) { MostKept = 2 };
@@ -142,4 +134,17 @@ public class RejoinTests
         Assert.That(answer.GetProperty("update").ValueKind, Is.EqualTo(JsonValueKind.Null));
         Assert.That(answer.GetProperty("snapshot").GetProperty("sequence").GetInt64(), Is.EqualTo(viewer.Snapshot.Sequence));
     }
+
+    /// <summary>Adds room cards, calls the next speaker, and waits until the viewer has it: the sequence then.</summary>
+    private async Task<long> CardsThenNextSpeakerAsync(LiveClient viewer, int cards)
+    {
+        for (var i = 0; i < cards; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, $"Card {i}", null, false);
+        var now = (await _clerk.Do("CallNextSpeaker", _id, _item)).Sequence;
+        await viewer.WaitForSequence(now);
+        return now;
+    }
+
+    /// <summary>Whether a rejoin from <paramref name="held"/> is answered with an update (else with the whole meeting).</summary>
+    private async Task<bool> PatchedAsync(LiveClient viewer, long held) =>
+        (await viewer.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, held)).GetProperty("update").ValueKind != JsonValueKind.Null;
 }
