@@ -102,14 +102,16 @@ public sealed partial class MeetingHub(
     /// <summary>
     /// The meeting's shared snapshot, starting its feed here if nobody here follows it yet. Drafts are for clerks: a
     /// shared snapshot that says Draft (it may have just been posted) or Cancelled (it may never have been) is checked
-    /// against the meeting itself.
+    /// against the meeting itself, as the journal has it. Screens coming back by thousands after a restart wait for
+    /// the first one's read of a public meeting, and then need none of their own.
     /// </summary>
     private async Task<SharedSnapshot> VisibleAsync(Guid meetingId)
     {
         var user = Context.User!;
         var shared = broadcaster.Current(meetingId);
         if (shared is { MaybePrivate: false } || (shared is not null && user.IsClerk())) return shared;
-        return await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, user) ? broadcaster.Load(m) : throw new HubException("No such meeting."));
+        return await store.ReadOnceAsync(meetingId, m => MeetingEndpoints.Visible(m, user) ? broadcaster.Load(m) : throw new HubException("No such meeting."),
+            askTheJournal: () => broadcaster.Current(meetingId) is not { MaybePrivate: false });
     }
 
     // Residents: no account, bound to the token their client keeps

@@ -186,22 +186,27 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         ReadAsync(meetingId, m => decide(m, clock.GetUtcNow()), ct);
 
     /// <summary>Reads a meeting's current state through <paramref name="view"/>, under the meeting's lock so the state is not changing meanwhile.</summary>
-    public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadAsync(meetingId, view, askTheJournal: true, ct);
+    public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => true, ct);
 
     /// <summary>
     /// Reads the state this instance holds through <paramref name="view"/>, under the meeting's lock, without asking the
     /// journal for news (what is held changes only under this lock, and every change is handed to the screens as it
     /// is made); read from the journal only when nothing is held.
     /// </summary>
-    public Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadAsync(meetingId, view, askTheJournal: false, ct);
+    public Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => false, ct);
 
-    private async Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, bool askTheJournal, CancellationToken ct)
+    /// <summary>
+    /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does, unless
+    /// <paramref name="askTheJournal"/>, asked once the lock is taken, says the state held is enough: for many waiting
+    /// for the same first read, which only the first of them needs to make.
+    /// </summary>
+    public async Task<T> ReadOnceAsync<T>(Guid meetingId, Func<Meeting, T> view, Func<bool> askTheJournal, CancellationToken ct = default)
     {
         var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
         await cached.Lock.WaitAsync(ct);
         try
         {
-            if (!askTheJournal && cached.Meeting is { } held) return view(held);
+            if (cached.Meeting is { } held && !askTheJournal()) return view(held);
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
         }

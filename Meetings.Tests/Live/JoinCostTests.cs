@@ -1,5 +1,7 @@
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
+using Meetings.Server.Live;
+using Meetings.Server.Meetings;
 using Meetings.Tests.Support;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.EntityFrameworkCore;
@@ -45,6 +47,43 @@ public class JoinCostTests
         {
             await Task.WhenAll(viewers.Select(v => v.DisposeAsync().AsTask()));
         }
+    }
+
+    [Test]
+    public async Task ViewersJoiningBeforeTheMeetingIsFirstFollowed_WaitForOneReadOfItsJournal()
+    {
+        var reads = new JournalReads();
+        using var host = new TestHost(services: reads.Register);
+        var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
+        var store = host.Services.GetRequiredService<MeetingStore>();
+        using var scope = host.Services.CreateScope();
+
+        // As after a restart: the viewers arrive while the meeting's lock is held, so each waits for the meeting.
+        using var release = new ManualResetEventSlim();
+        var holding = new TaskCompletionSource();
+        var holder = Task.Run(() => store.ReadAsync(id, _ =>
+        {
+            holding.SetResult();
+            release.Wait();
+            return true;
+        }));
+        await holding.Task;
+        var callers = Enumerable.Range(0, 20).Select(i => new HubCaller($"viewer-{i}")).ToList();
+        var joins = callers.Select(caller =>
+        {
+            var hub = ActivatorUtilities.CreateInstance<MeetingHub>(scope.ServiceProvider);
+            hub.Context = caller;
+            return reads.Mark(() => hub.Join(id, null));
+        }).ToList();
+        Assert.That(joins.Count(j => j.IsCompleted), Is.Zero, "every join waits for the meeting");
+
+        release.Set();
+        await holder;
+        var answers = await Task.WhenAll(joins);
+
+        Assert.That(reads.Marked, Is.EqualTo(1), "the first join read the journal; the others waited for that read and made none");
+        Assert.That(answers.Count(a => a.Snapshot is not null), Is.EqualTo(joins.Count), "each was answered with the meeting");
+        callers.ForEach(c => c.Dispose());
     }
 
     [Test]

@@ -1,8 +1,6 @@
-using System.Security.Claims;
 using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 using Meetings.Tests.Support;
-using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -23,7 +21,7 @@ public class JoinRacingDisconnectTests
         var store = host.Services.GetRequiredService<MeetingStore>();
         var broadcaster = host.Services.GetRequiredService<MeetingBroadcaster>();
         using var scope = host.Services.CreateScope();
-        using var caller = new Caller("a-connection-closing");
+        using var caller = new HubCaller("a-connection-closing");
         var hub = ActivatorUtilities.CreateInstance<MeetingHub>(scope.ServiceProvider);
         hub.Context = caller;
 
@@ -65,22 +63,5 @@ public class JoinRacingDisconnectTests
         broadcaster.Unfollow(id, "a-connection-gone");
 
         Assert.That(broadcaster.Following, Is.Zero, "the leave that finished after the disconnect added nothing back");
-    }
-
-    /// <summary>A caller with nobody signed in, whose connection the test closes.</summary>
-    private sealed class Caller(string connectionId) : HubCallerContext, IDisposable
-    {
-        private readonly CancellationTokenSource _closed = new();
-
-        public void Close() => _closed.Cancel();
-
-        public override string ConnectionId => connectionId;
-        public override string? UserIdentifier => null;
-        public override ClaimsPrincipal? User { get; } = new(new ClaimsIdentity());
-        public override IDictionary<object, object?> Items { get; } = new Dictionary<object, object?>();
-        public override IFeatureCollection Features { get; } = new FeatureCollection();
-        public override CancellationToken ConnectionAborted => _closed.Token;
-        public override void Abort() => _closed.Cancel();
-        public void Dispose() => _closed.Dispose();
     }
 }

@@ -1,6 +1,5 @@
 using System.Net;
 using Meetings.Client.Contracts;
-using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Journal;
 using Meetings.Server.Records;
@@ -41,8 +40,8 @@ public class RecordCacheTests
     [Test]
     public async Task ABodysVotingRecord_AskedAgain_ReadsNoMeetingsJournal_UntilOneChanges()
     {
-        var reads = new CountsJournalReads();
-        using var host = new TestHost(services: s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(reads)));
+        var reads = new JournalReads();
+        using var host = new TestHost(services: reads.Register);
         var clerk = await host.SignInAsync(Demo.Clerk);
         var meeting = (await clerk.DemoMeeting()).Meeting;
         var url = $"/api/bodies/{meeting.BodyId}/exports/votes.csv";
@@ -57,21 +56,6 @@ public class RecordCacheTests
         before = reads.Count;
         Assert.That(await host.Anonymous().GetStringAsync(url), Is.EqualTo(first), "no vote changed");
         Assert.That(reads.Count - before, Is.GreaterThan(0), "the meeting that changed is read again");
-    }
-
-    /// <summary>Counts the queries that read a meeting's journal.</summary>
-    private sealed class CountsJournalReads : Microsoft.EntityFrameworkCore.Diagnostics.DbCommandInterceptor
-    {
-        private int _count;
-        public int Count => Volatile.Read(ref _count);
-
-        public override ValueTask<Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(
-            System.Data.Common.DbCommand command, Microsoft.EntityFrameworkCore.Diagnostics.CommandEventData data,
-            Microsoft.EntityFrameworkCore.Diagnostics.InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken ct = default)
-        {
-            if (command.CommandText.Contains("\"JournalEvents\"", StringComparison.Ordinal)) Interlocked.Increment(ref _count);
-            return base.ReaderExecutingAsync(command, data, result, ct);
-        }
     }
 
     [Test]
