@@ -160,11 +160,18 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
     {
         if (_hub is null || _catchingUp) return;
         _catchingUp = true;
+        var refused = false;
         try
         {
             Take((await _hub.InvokeAsync<CatchUp>("EventsAfter", MeetingId, Sequence)).Snapshot);
         }
-        catch (Exception e) when (e is InvalidOperationException or TaskCanceledException or Microsoft.AspNetCore.SignalR.HubException)
+        catch (Microsoft.AspNetCore.SignalR.HubException)
+        {
+            // Refused (asked too often, or the server could not answer just then): asked again below, or the screen
+            // would stay behind until the meeting's next change, which in a quiet moment may be a long time.
+            refused = true;
+        }
+        catch (Exception e) when (e is InvalidOperationException or TaskCanceledException)
         {
             // Disconnected meanwhile: the reconnection joins again and takes the meeting as it is.
         }
@@ -175,6 +182,14 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         List<MeetingUpdate> overtaking = [.. _overtaking];
         _overtaking.Clear();
         foreach (var update in overtaking) Apply(update, rejoining: false);
+        if (refused) await AskAgainAsync();
+    }
+
+    /// <summary>Catches up again after a pause of about a second, while still connected.</summary>
+    private async Task AskAgainAsync()
+    {
+        await Task.Delay(NeverGiveUp.Pause(1));
+        if (!_disposed && _hub?.State == HubConnectionState.Connected) await CatchUpAsync();
     }
 
     private async Task<bool> TryJoinAsync()

@@ -45,6 +45,23 @@ public class WebClientCatchUpTests
         Assert.That(script.CatchUps, Is.EqualTo(1), "and it did not need to catch up again");
     }
 
+    [Test]
+    public async Task ACatchUpRefused_IsAskedAgain_WithoutWaitingForTheMeetingsNextChange()
+    {
+        var script = new Script(await RealSnapshotAsync()) { Refusals = 1 };
+        script.Answer.SetResult();
+        await using var hub = await ScriptedServer.StartAsync(script);
+        await using var live = new LiveMeeting(new NoStorage(), hub.Address);
+        await live.StartAsync(script.MeetingId);
+
+        // Told to catch up, the screen asks and is refused (as the server refuses a screen asking too often); nothing
+        // more happens in the meeting.
+        await hub.SendAsync(nameof(IMeetingClient.MeetingUpdated), new MeetingUpdate(script.MeetingId, 1, 2, [], null, Resync: true));
+
+        await Wait.Until(() => live.Sequence == 2, "asked again on its own, the client holds the answer's 2");
+        Assert.That(script.CatchUps, Is.EqualTo(2), "once refused, once answered");
+    }
+
     /// <summary>A real meeting's public snapshot, to be played at sequences 1 and 2.</summary>
     private static async Task<MeetingSnapshot> RealSnapshotAsync()
     {
@@ -60,17 +77,20 @@ public class WebClientCatchUpTests
         public TaskCompletionSource<long> Asked { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public TaskCompletionSource Answer { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public int CatchUps;
+        /// <summary>How many catch-ups are refused before one is answered.</summary>
+        public int Refusals { get; init; }
     }
 
-    /// <summary>Joins at 1; answers a catch-up with the snapshot at 2 once the test lets it.</summary>
+    /// <summary>Joins at 1; refuses the first catch-ups the script says, and answers the next with the snapshot at 2 once the test lets it.</summary>
     internal sealed class ScriptedHub(Script script) : Hub
     {
         public JoinResult Join(Guid meetingId, string? residentToken) => new(script.At(1), "Resident", null, "person");
 
         public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
         {
-            Interlocked.Increment(ref script.CatchUps);
+            var asked = Interlocked.Increment(ref script.CatchUps);
             script.Asked.TrySetResult(after);
+            if (asked <= script.Refusals) throw new HubException("Too many requests; please wait a moment and try again.");
             await script.Answer.Task;
             return new CatchUp([], script.At(2));
         }

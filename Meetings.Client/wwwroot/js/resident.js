@@ -105,13 +105,19 @@
   async function catchUp() {
     if (catching) { again = true; return; }
     catching = true;
+    let refused = false;
     try {
       const caught = await hub.invoke('EventsAfter', meetingId, sequence);
       if (caught.snapshot.sequence >= sequence) take(caught.snapshot);
-    } catch { /* the reconnect path catches up */ }
+    } catch {
+      // Refused while connected (asked too often, or the server could not answer just then): asked again in about a
+      // second, or the page would stay behind until the meeting's next change. A lost connection's join catches up.
+      refused = hub.state === signalR.HubConnectionState.Connected;
+    }
     catching = false;
     for (const update of overtaking.splice(0)) receive(update, false);
     if (again) { again = false; catchUp(); }
+    else if (refused) setTimeout(catchUp, 500 + Math.random() * 1000);
   }
 
   // RFC 6902 JSON Patch (add, remove, replace, move, copy, test) applied in place; a failure throws, and the caller
