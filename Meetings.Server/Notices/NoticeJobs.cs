@@ -154,6 +154,11 @@ public sealed class NoticeJobs(
             // Twilio answered with an error: nothing was sent, so trying again is safe.
             return (DeliveryState.Failed, ContactsMasked.In($"Twilio {e.Status}: {e.Message}"));
         }
+        catch (Exception e) when (channel == Channel.Sms && TwilioHealth.NotCarriedOut(e))
+        {
+            // Twilio not reached (no connection, or the circuit open after failures): nothing was sent, so trying again is safe.
+            return (DeliveryState.Failed, $"Twilio not reached: {TwilioHealth.Reason(e)}");
+        }
         catch (Exception e) when (channel == Channel.Sms)
         {
             // No answer from Twilio: the text may or may not have gone out. Sending it again could send it twice.

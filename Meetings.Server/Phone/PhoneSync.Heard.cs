@@ -37,17 +37,9 @@ public sealed partial class PhoneSync
         catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
         {
             health.Failed(what, e);
-            return (NotSent(e) ? Sent.Failing : Sent.Unknown, TwilioHealth.Reason(e));
+            return (TwilioHealth.NotCarriedOut(e) ? Sent.Failing : Sent.Unknown, TwilioHealth.Reason(e));
         }
     }
-
-    /// <summary>Twilio's error answer, an open circuit breaker, or no connection at all: the request was not carried out.</summary>
-    private static bool NotSent(Exception e) => e is Twilio.Exceptions.ApiException || e.GetBaseException() switch
-    {
-        Polly.CircuitBreaker.BrokenCircuitException => true,
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
-        _ => false,
-    };
 
     /// <summary>
     /// Plays each pending announcement to its participant alone, and says goodbye to every line when the meeting ends

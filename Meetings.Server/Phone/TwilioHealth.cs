@@ -18,6 +18,18 @@ public sealed class TwilioHealth(TimeProvider clock, ILogger<TwilioHealth> log)
     /// <summary>Failed attempts since the first failure of the current outage.</summary>
     public int Failures { get { lock (_gate) return _failures; } }
 
+    /// <summary>
+    /// Twilio's error answer, an open circuit breaker, or no connection at all: the request was not carried out, so
+    /// making it again cannot do it twice. (The SDK wraps the last two in an ApiConnectionException, as it does a
+    /// timeout, after which the request may have been carried out.)
+    /// </summary>
+    public static bool NotCarriedOut(Exception e) => e is Twilio.Exceptions.ApiException || e.GetBaseException() switch
+    {
+        Polly.CircuitBreaker.BrokenCircuitException => true,
+        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
+        _ => false,
+    };
+
     public void Failed(string what, Exception error)
     {
         lock (_gate)

@@ -113,6 +113,39 @@ public class TextAndCalendarTests : NoticeFixture
     }
 
     [Test]
+    public async Task ATextWhileTwilioCannotBeReached_IsRetried_AndSentOnceWhenItCan()
+    {
+        const string Phone = "+15035550168";
+        await SubscribedByText(Phone);
+        // Failures open the circuit in front of Twilio: the notice's text is then not even tried.
+        Twilio.FailWith = HttpStatusCode.InternalServerError;
+        var open = false;
+        using (var scope = Host.Services.CreateScope())
+        {
+            var gateway = scope.ServiceProvider.GetRequiredService<Meetings.Server.Phone.TwilioGateway>();
+            for (var i = 0; i < 20 && !open; i++)
+                open = Assert.CatchAsync(() => gateway.SendSmsAsync("+15035550999", $"Attempt {i}"))
+                    is Twilio.Exceptions.ApiConnectionException { InnerException: Polly.CircuitBreaker.BrokenCircuitException };
+        }
+        Assert.That(open, "the circuit opened");
+        Twilio.FailWith = null;
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        var (_, job) = await PublishedNotice(id);
+
+        var report = await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Problems.Any(), "the delivery's fate recorded");
+        var problem = report.Single(n => n.Kind == "Published").Problems.Single();
+        Assert.That((problem.State, problem.Attempts), Is.EqualTo(("Failed", 1)), "Twilio was not reached, so nothing was sent: it is tried again");
+        Assert.That(TextsTo(Phone), Has.Count.EqualTo(1), "only the confirmation reached Twilio");
+        await Eventually(() => Retries(job).Count == 1, "a retry scheduled");
+
+        Network.Advance(TimeSpan.FromSeconds(5));
+        ClockTo(Retries(job)[0].EnqueueAt);
+        await WaitForReport(id, r => r.Single(n => n.Kind == "Published").Sent == 1, "the text sent at the retry");
+        Assert.That(TextsTaken(Phone).Count(t => t.Form["Body"].Contains("Agenda posted", StringComparison.Ordinal)), Is.EqualTo(1), "once");
+    }
+
+    [Test]
     public async Task ATextTwilioDoesNotAnswerWithinFiveSeconds_IsMarkedUnknown_AndNeverSentAgain()
     {
         const string Phone = "+15035550177";
