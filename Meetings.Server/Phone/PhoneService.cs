@@ -87,8 +87,24 @@ public sealed class PhoneService(
         }
         (call.Language, call.WantMuted) = (language, state != SpeakerState.Speaking);
         await db.SaveChangesAsync();
+        await FloorSinceAsync(call);
         await PublishStatusAsync(meetingId);
         return (call, title, _ => "");
+    }
+
+    /// <summary>
+    /// Looks again at the floor once a new line is recorded: a turn that started or ended after the speaker's state
+    /// was read may have been followed before the line existed, and would never reach it. Compared in the database,
+    /// as the follower's own write may have come first.
+    /// </summary>
+    private async Task FloorSinceAsync(PhoneCall call)
+    {
+        var wantMuted = await store.ReadAsync(call.MeetingId, m => m.Speaking?.Id != call.EntryId);
+        if (wantMuted == call.WantMuted) return;
+        call.WantMuted = wantMuted;
+        if (await db.PhoneCalls.Where(c => c.CallSid == call.CallSid && c.WantMuted != wantMuted)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.WantMuted, wantMuted).SetProperty(c => c.MuteApplied, false)) > 0)
+            sync.Wake();
     }
 
     /// <summary>What the call-back says: who is calling, about which meeting and item. Null when the sign-up is no longer in line.</summary>
@@ -203,8 +219,6 @@ public sealed class PhoneService(
         {
             case "participant-join":
                 call.InConference = true;
-                // Twilio put the caller in as the TwiML said; if that is not what they should be now, fix it.
-                call.MuteApplied = muted == call.WantMuted;
                 break;
             case "participant-leave":
                 call.InConference = false;
@@ -212,14 +226,18 @@ public sealed class PhoneService(
                 // A browser has no keypad: when it leaves, it is gone.
                 if (callStatus == "completed" || call.Leg == CallLeg.Browser) call.HungUp = true;
                 break;
-            case "participant-mute" or "participant-unmute":
-                call.MuteApplied = muted == call.WantMuted;
-                break;
         }
         await db.SaveChangesAsync();
+        // Twilio put the caller in as the TwiML said, or muted or unmuted them: whether that is what the line should be
+        // is compared in the database, since the floor may have changed since the call was read here, and a line
+        // marked done from that copy would stay as it is (a caller whose turn ended, heard on).
+        var heard = kind is "participant-join" or "participant-mute" or "participant-unmute";
+        if (heard)
+            await db.PhoneCalls.Where(c => c.CallSid == callSid)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.MuteApplied, c => muted != null && c.WantMuted == muted));
         if (call.HungUp) await GiveUpPlaceAsync(call);
         // Back in the conference: what is pending for the line (an unmute, an announcement) can be done now.
-        if (!call.MuteApplied || (call.InConference && call.Announcement is not null)) sync.Wake();
+        if ((heard && muted != call.WantMuted) || (call.InConference && call.Announcement is not null)) sync.Wake();
         await PublishStatusAsync(meetingId);
     }
 
