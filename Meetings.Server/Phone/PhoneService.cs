@@ -173,6 +173,8 @@ public sealed class PhoneService(
             case Press.Raised:
                 call.EntryId = entryId;
                 await db.SaveChangesAsync();
+                // A hang-up handled while the hand went up found no place to give up: it is given up here.
+                if (await db.PhoneCalls.AnyAsync(c => c.CallSid == call.CallSid && c.HungUp)) await GiveUpPlaceAsync(call);
                 await PublishStatusAsync(call.MeetingId);
                 return say.HandRaised(result.View.Title, result.View.Place);
             case Press.AlreadyInLine:
