@@ -24,7 +24,7 @@ public sealed record NoticeText(string Subject, string Body, string Sms);
 /// Writes notices in the reader's language (its words from the language files), with the web link (opening the page in
 /// that language), the phone line and the access code. Times are the meeting's local time, with its time zone as people say it.
 /// </summary>
-public sealed class NoticeContent(PublicAddress address, IConfiguration config)
+public sealed class NoticeContent(PublicAddress address, IConfiguration config, Privacy.ServerSecret secret)
 {
     private string BaseUrl => address.BaseUrl ?? throw new InvalidOperationException(PublicAddress.Missing);
 
@@ -36,7 +36,19 @@ public sealed class NoticeContent(PublicAddress address, IConfiguration config)
 
     public string UnsubscribeUrl(string token) => $"{BaseUrl}/api/subscriptions/unsubscribe?token={Uri.EscapeDataString(token)}";
 
-    public string ConfirmUrl(string token) => $"{BaseUrl}/api/subscriptions/confirm?token={Uri.EscapeDataString(token)}";
+    public string ConfirmUrl(Subscriber s) => $"{BaseUrl}/api/subscriptions/confirm?token={Uri.EscapeDataString(s.Token)}&check={ConfirmCheck(s)}";
+
+    /// <summary>
+    /// The check in an e-mail confirmation link: from the subscriber's token, when the confirmation was sent, and the
+    /// server's secret. The token alone (in every notice's unsubscribe link, which a reader may forward) cannot
+    /// confirm, so whoever holds it cannot subscribe the address again after its owner stopped; and a link from an
+    /// earlier confirmation stops working once another is sent.
+    /// </summary>
+    public string ConfirmCheck(Subscriber s) => Convert.ToHexStringLower(System.Security.Cryptography.HMACSHA256.HashData(
+        secret.Key, System.Text.Encoding.UTF8.GetBytes($"confirm|{s.Token}|{s.ConfirmationSentAt?.UtcTicks}")))[..32];
+
+    public bool Confirms(Subscriber s, string? check) => check is { Length: 32 } &&
+        System.Security.Cryptography.CryptographicOperations.FixedTimeEquals(System.Text.Encoding.ASCII.GetBytes(ConfirmCheck(s)), System.Text.Encoding.ASCII.GetBytes(check));
 
     public NoticeText Write(NoticeKind kind, MeetingFacts m, Language say, string? itemNumber = null, IReadOnlyList<MeetingChange>? changes = null)
     {

@@ -182,7 +182,7 @@ public sealed class NoticeJobs(
         var say = languages.For(s.Language);
         var unsubscribe = content.UnsubscribeUrl(s.Token);
         await email.SendAsync(s.Email, say.Format("notice.confirm.subject", body),
-            $"{say.Format("notice.confirm.body", body, content.ConfirmUrl(s.Token))}\n\n{say.Format("notice.footer.email", unsubscribe)}\n", unsubscribe);
+            $"{say.Format("notice.confirm.body", body, content.ConfirmUrl(s))}\n\n{say.Format("notice.footer.email", unsubscribe)}\n", unsubscribe);
     }
 
     /// <summary>The text half of the double opt-in: a code to reply with. Not retried, so a slow answer never means two texts.</summary>

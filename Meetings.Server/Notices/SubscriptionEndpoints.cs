@@ -141,27 +141,20 @@ public static class SubscriptionEndpoints
                 .SetProperty(s => s.ConfirmationDayStartedAt, s => s.ConfirmationDayStartedAt == null || s.ConfirmationDayStartedAt <= dayAgo ? now : s.ConfirmationDayStartedAt)) == 1;
     }
 
-    /// <summary>The confirmation link opens a page with a button; only the button (a POST) confirms, so a mail scanner opening the link confirms nothing.</summary>
-    private static async Task<IResult> ConfirmPage(string? token, HttpRequest request, MeetingsDbContext db, Languages.Languages languages)
+    /// <summary>
+    /// The confirmation link opens a page with a button; only the button (a POST) confirms, so a mail scanner opening
+    /// the link confirms nothing. Both need the link's check as well as its token (<see cref="NoticeContent.ConfirmCheck"/>).
+    /// </summary>
+    private static async Task<IResult> ConfirmPage(string? token, string? check, HttpRequest request, MeetingsDbContext db, NoticeContent content, Languages.Languages languages)
     {
-        var s = await FindAsync(db, token);
-        if (s?.Email is null)
-        {
-            var asked = languages.FromRequest(request);
-            return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid.confirm"]), 404);
-        }
+        if (await ConfirmingAsync(db, content, token, check) is not { } s) return NotAConfirmation(request, languages);
         var say = languages.For(s.Language);
-        return Page(say, say["page.confirm.title"], $"{WebUtility.HtmlEncode(say.Format("page.confirm", s.Email))} {Button("confirm", token, say["page.confirm.button"])}");
+        return Page(say, say["page.confirm.title"], $"{WebUtility.HtmlEncode(say.Format("page.confirm", s.Email))} {Button("confirm", token, say["page.confirm.button"], check)}");
     }
 
-    private static async Task<IResult> ConfirmEmail(string? token, HttpRequest request, MeetingsDbContext db, TimeProvider clock, Languages.Languages languages)
+    private static async Task<IResult> ConfirmEmail(string? token, string? check, HttpRequest request, MeetingsDbContext db, NoticeContent content, TimeProvider clock, Languages.Languages languages)
     {
-        var s = await FindAsync(db, token);
-        if (s?.Email is null)
-        {
-            var asked = languages.FromRequest(request);
-            return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid.confirm"]), 404);
-        }
+        if (await ConfirmingAsync(db, content, token, check) is not { } s) return NotAConfirmation(request, languages);
         s.EmailConfirmedAt ??= clock.GetUtcNow();
         await db.SaveChangesAsync();
         var say = languages.For(s.Language);
@@ -215,6 +208,16 @@ public static class SubscriptionEndpoints
         : db.Subscribers.Where(s => s.Phone == phone && s.SmsCode == code && s.SmsConfirmedAt == null)
             .ExecuteUpdateAsync(x => x.SetProperty(s => s.SmsConfirmedAt, now));
 
+    /// <summary>The e-mail subscriber a confirmation link is for, when its check is the one the last confirmation carried.</summary>
+    private static async Task<Subscriber?> ConfirmingAsync(MeetingsDbContext db, NoticeContent content, string? token, string? check) =>
+        await FindAsync(db, token) is { Email: not null } s && content.Confirms(s, check) ? s : null;
+
+    private static IResult NotAConfirmation(HttpRequest request, Languages.Languages languages)
+    {
+        var asked = languages.FromRequest(request);
+        return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid.confirm"]), 404);
+    }
+
     private static Task<Subscriber?> FindAsync(MeetingsDbContext db, string? token) =>
         string.IsNullOrEmpty(token) || token.Length > 64 ? Task.FromResult<Subscriber?>(null) : db.Subscribers.FirstOrDefaultAsync(s => s.Token == token);
 
@@ -222,8 +225,10 @@ public static class SubscriptionEndpoints
     private static RouteHandlerBuilder ProducesPage(this RouteHandlerBuilder builder) =>
         builder.Produces<string>(StatusCodes.Status200OK, "text/html").Produces<string>(StatusCodes.Status404NotFound, "text/html");
 
-    private static string Button(string action, string? token, string label) =>
-        $"<form method=\"post\" action=\"/api/subscriptions/{action}?token={WebUtility.UrlEncode(token)}\"><button type=\"submit\">{WebUtility.HtmlEncode(label)}</button></form>";
+    private static string Button(string action, string? token, string label, string? check = null) =>
+        $"<form method=\"post\" action=\"/api/subscriptions/{action}?token={WebUtility.UrlEncode(token)}" +
+        (check is null ? "" : $"&amp;check={WebUtility.UrlEncode(check)}") +
+        $"\"><button type=\"submit\">{WebUtility.HtmlEncode(label)}</button></form>";
 
     /// <summary>A small page in the reader's language; <paramref name="html"/> is already encoded.</summary>
     private static IResult Page(Language say, string title, string html, int status = 200) => Results.Content(

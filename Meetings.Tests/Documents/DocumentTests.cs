@@ -111,7 +111,7 @@ public class DocumentTests
             ["PublicBaseUrl"] = "https://meetings.example.gov", ["Twilio:PhoneNumber"] = "+15550100100",
         }).Build();
         var content = new NoticeContent(new PublicAddress(config, new Microsoft.Extensions.Hosting.Internal.HostingEnvironment { EnvironmentName = "Production" },
-            new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()), config);
+            new Microsoft.Extensions.DependencyInjection.ServiceCollection().BuildServiceProvider()), config, new Meetings.Server.Privacy.ServerSecret());
         var languages = new Meetings.Server.Languages.Languages(Meetings.Server.Languages.Languages.Defaults,
             [Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "Meetings.Server", "Languages")]);
         var meetingId = Guid.NewGuid();

@@ -132,6 +132,33 @@ public class SubscriptionLimitTests : NoticeFixture
     }
 
     [Test]
+    public async Task WhoeverHoldsTheUnsubscribeLink_CannotConfirm_NorSubscribeTheAddressAgainAfterItsOwnerStopped()
+    {
+        var email = NewEmail();
+        await Subscribe(new SubscribeRequest(email));
+        var first = LinkIn((await SmtpSink.WaitFor(email)).Single().TextBody ?? "", "/api/subscriptions/confirm?token=");
+        await Confirm(first, email);
+        var token = Row(s => s.Email == email).Token;
+        Task<HttpResponseMessage> Try(HttpMethod method, string query) => Host.Anonymous().SendAsync(new HttpRequestMessage(method, $"/api/subscriptions/confirm?{query}"));
+        // The owner stops from a notice's unsubscribe link, which carries the token (and may have been forwarded).
+        Assert.That((await Host.Anonymous().PostAsync($"/api/subscriptions/unsubscribe?token={token}", null)).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+
+        // Someone holding that link asks for the address again and tries to confirm it with what they have.
+        Host.Clock.Advance(SubscriptionEndpoints.ConfirmationInterval);
+        await Subscribe(new SubscribeRequest(email), from: "198.51.100.81");
+        var second = LinkIn((await SmtpSink.WaitFor(email, 2))[1].TextBody ?? "", "/api/subscriptions/confirm?token=");
+        foreach (var method in new[] { HttpMethod.Get, HttpMethod.Post })
+        {
+            Assert.That((await Try(method, $"token={token}")).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"{method}: the token alone");
+            Assert.That((await Try(method, new Uri(first).Query.TrimStart('?'))).StatusCode, Is.EqualTo(HttpStatusCode.NotFound), $"{method}: the link of an earlier confirmation");
+        }
+        Assert.That(Row(s => s.Email == email).EmailConfirmedAt, Is.Null, "not subscribed again without its owner");
+
+        await Confirm(second, email);
+        Assert.That(Row(s => s.Email == email).Receives(Channel.Email), "the owner, with the new confirmation, is");
+    }
+
+    [Test]
     public async Task AfterAFloodOfSubscriptionsFromOneAddress_ItCanStillConfirmAndUnsubscribe()
     {
         var email = NewEmail();
