@@ -114,10 +114,16 @@ public sealed class NoticeJobs(
         var bodyId = (await db.Meetings.AsNoTracking().SingleAsync(m => m.Id == meeting.Id)).BodyId;
         var subscribers = await db.Subscribers.AsNoTracking().Where(s => s.BodyId == bodyId).ToListAsync();
         var list = new List<(string, Channel, string, string, string?)>();
-        foreach (var s in subscribers)
+        // One copy to a mailbox or a phone, even if it has two rows: two requests at once can both add one on a
+        // database that lets them (and an address kept in other capitals before addresses were lowered is the same
+        // mailbox). The oldest row is the one sent to, so a retry claims the same delivery.
+        var reached = new HashSet<(Channel, string)>();
+        foreach (var s in subscribers.OrderBy(s => s.CreatedAt).ThenBy(s => s.Id))
         {
-            if (s.Receives(Channel.Email) && smtp.Value.IsConfigured) list.Add((s.Id.ToString(), Channel.Email, s.Email!, s.Language, content.UnsubscribeUrl(s.Token)));
-            if (s.Receives(Channel.Sms) && phone.Value.IsConfigured) list.Add((s.Id.ToString(), Channel.Sms, s.Phone!, s.Language, null));
+            if (s.Receives(Channel.Email) && smtp.Value.IsConfigured && reached.Add((Channel.Email, s.Email!.ToLowerInvariant())))
+                list.Add((s.Id.ToString(), Channel.Email, s.Email!, s.Language, content.UnsubscribeUrl(s.Token)));
+            if (s.Receives(Channel.Sms) && phone.Value.IsConfigured && reached.Add((Channel.Sms, s.Phone!)))
+                list.Add((s.Id.ToString(), Channel.Sms, s.Phone!, s.Language, null));
         }
         return list;
     }

@@ -12,6 +12,30 @@ namespace Meetings.Tests.Notices;
 public class NoticeTests : NoticeFixture
 {
     [Test]
+    public async Task AMailboxWithTwoSubscriberRows_GetsOneCopyOfANotice()
+    {
+        var email = await SubscribedByEmail();
+        // A second confirmed row for the same mailbox, in other capitals: what two requests at once can leave on a
+        // database that lets both in, or an address kept before addresses were lowered.
+        Host.WithDb(db =>
+        {
+            var first = db.Subscribers.Single(s => s.Email == email);
+            db.Subscribers.Add(new Meetings.Server.Notices.Subscriber
+            {
+                Id = Guid.NewGuid(), BodyId = first.BodyId, Email = email.ToUpperInvariant(), Token = "second-row-token-0123456789", SmsCode = "123456",
+                CreatedAt = first.CreatedAt.AddSeconds(1), EmailConfirmedAt = first.EmailConfirmedAt,
+            });
+            return db.SaveChanges();
+        });
+
+        var meeting = await Meeting(DaysAhead(20));
+
+        await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Published" && n.State == "Sent"), "the published notice sent");
+        Assert.That((await Report(meeting.Meeting.Id)).Single(n => n.Kind == "Published").Sent, Is.EqualTo(1));
+        Assert.That(SmtpSink.MessagesTo(email).Count(m => m.Subject?.StartsWith("Agenda", StringComparison.Ordinal) == true), Is.EqualTo(1), "one copy");
+    }
+
+    [Test]
     public async Task Publishing_EmailsConfirmedSubscribers_WithTheLinkThePhoneLineAndAOneClickUnsubscribe()
     {
         var email = await SubscribedByEmail();
