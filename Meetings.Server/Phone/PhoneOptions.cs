@@ -46,10 +46,28 @@ public sealed class PhoneOptions
     /// </summary>
     public string[] CallablePrefixes { get; set; } = ["+1"];
 
+    /// <summary>
+    /// Numbers within <see cref="CallablePrefixes"/> the line still does not text or call (<c>Phone:UncallablePrefixes</c>,
+    /// comma-separated). By default the countries that share +1 with the United States and Canada but are billed as
+    /// international (the Caribbean and Bermuda): a favourite of scripts that sign up numbers by the thousand to be
+    /// paid per text. The US territories (Puerto Rico, the Virgin Islands, Guam) stay callable.
+    /// </summary>
+    public string[] UncallablePrefixes { get; set; } =
+    [
+        "+1242", "+1246", "+1264", "+1268", "+1284", "+1345", "+1441", "+1473", "+1649", "+1658", "+1664", "+1721",
+        "+1758", "+1767", "+1784", "+1809", "+1829", "+1849", "+1868", "+1869", "+1876",
+    ];
+
     /// <summary>A normalized number (+…) the line may text or call, or the clear error that says which it may.</summary>
-    public string? Callable(string? phone) =>
-        phone is null || CallablePrefixes.Any(p => phone.StartsWith(p, StringComparison.Ordinal)) ? phone
-        : throw new Domain.InvalidInputException("phone", $"Texts and calls go only to numbers starting with {string.Join(" or ", CallablePrefixes)}.");
+    public string? Callable(string? phone)
+    {
+        if (phone is null) return null;
+        if (!CallablePrefixes.Any(p => phone.StartsWith(p, StringComparison.Ordinal)))
+            throw new Domain.InvalidInputException("phone", $"Texts and calls go only to numbers starting with {string.Join(" or ", CallablePrefixes)}.");
+        return UncallablePrefixes.FirstOrDefault(p => phone.StartsWith(p, StringComparison.Ordinal)) is { } refused
+            ? throw new Domain.InvalidInputException("phone", $"Texts and calls do not go to numbers starting with {refused}.")
+            : phone;
+    }
 
     /// <summary>The text-to-speech voice for English (<c>Phone:Voice:en</c>), a Twilio voice name.</summary>
     public string EnglishVoice { get; set; } = "Polly.Joanna";
@@ -84,6 +102,8 @@ public sealed class PhoneOptions
         options.BrowserLimit = configuration.GetValue("Phone:BrowserLimit", options.BrowserLimit);
         if (configuration["Phone:CallablePrefixes"] is { Length: > 0 } prefixes)
             options.CallablePrefixes = prefixes.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (configuration["Phone:UncallablePrefixes"] is { } uncallable)
+            options.UncallablePrefixes = uncallable.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
         options.EnglishVoice = configuration["Phone:Voice:en"] is { Length: > 0 } en ? en : options.EnglishVoice;
         options.SpanishVoice = configuration["Phone:Voice:es"] is { Length: > 0 } es ? es : options.SpanishVoice;
         foreach (var voice in configuration.GetSection("Phone:Voice").GetChildren().Where(v => v.Key is not ("en" or "es") && v.Value is { Length: > 0 }))
@@ -92,6 +112,6 @@ public sealed class PhoneOptions
     }
 
     public void CopyTo(PhoneOptions o) =>
-        (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl, o.ApiKeySid, o.ApiKeySecret, o.TwimlAppSid, o.BrowserLimit, o.CallablePrefixes, o.EnglishVoice, o.SpanishVoice, o.OtherVoices) =
-        (AccountSid, AuthToken, PhoneNumber, PublicBaseUrl, ApiBaseUrl, ApiKeySid, ApiKeySecret, TwimlAppSid, BrowserLimit, CallablePrefixes, EnglishVoice, SpanishVoice, OtherVoices);
+        (o.AccountSid, o.AuthToken, o.PhoneNumber, o.PublicBaseUrl, o.ApiBaseUrl, o.ApiKeySid, o.ApiKeySecret, o.TwimlAppSid, o.BrowserLimit, o.CallablePrefixes, o.UncallablePrefixes, o.EnglishVoice, o.SpanishVoice, o.OtherVoices) =
+        (AccountSid, AuthToken, PhoneNumber, PublicBaseUrl, ApiBaseUrl, ApiKeySid, ApiKeySecret, TwimlAppSid, BrowserLimit, CallablePrefixes, UncallablePrefixes, EnglishVoice, SpanishVoice, OtherVoices);
 }

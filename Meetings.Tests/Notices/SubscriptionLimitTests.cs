@@ -118,6 +118,19 @@ public class SubscriptionLimitTests : NoticeFixture
     }
 
     [Test]
+    public async Task ANumberInACountryThatShares1ButIsBilledAsInternational_IsRefused_AndNothingIsSentOrKept()
+    {
+        var response = await Subscribe(new SubscribeRequest(Phone: "+1 (876) 555-0143"), from: "198.51.100.71");
+        Assert.That(response.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest));
+        Assert.That(await response.Content.ReadAsStringAsync(), Does.Contain("\"phone\"").And.Contain("do not go to numbers starting with +1876"));
+        Assert.That(Host.WithDb(db => db.Subscribers.Any(s => s.Phone == "+18765550143")), Is.False);
+        Assert.That(TextsTo("+18765550143"), Is.Empty);
+
+        var territory = await Subscribe(new SubscribeRequest(Phone: "+1 (787) 555-0143"), from: "198.51.100.72");
+        Assert.That(territory.StatusCode, Is.EqualTo(HttpStatusCode.Accepted), "Puerto Rico is callable");
+    }
+
+    [Test]
     public async Task OpeningTheConfirmationLink_ConfirmsNothing_OnlyItsButtonDoes()
     {
         var email = NewEmail();
