@@ -43,23 +43,23 @@ public static class SignInEndpoints
         var password = request.Password is { Length: > 0 and <= 1000 } p ? p
             : throw new InvalidInputException("password", "The password is required (at most 1000 characters).");
         var address = ClientAddress.Of(http);
-        var account = email.ToUpperInvariant();
-        if (!throttle.Allows(address, account)) return Failed(refusals, "too many failed tries from this address");
+        // Counted as the account is found: every spelling Identity takes for it (other capitals, a Kelvin sign for a K) is one count.
+        var account = users.NormalizeEmail(email);
+        if (!throttle.TryBegin(address, account)) return Failed(refusals, "too many failed tries from this address");
 
         var user = await users.FindByEmailAsync(email);
         var passwordRight = user is not null ? await users.CheckPasswordAsync(user, password) : HashAnyway(hasher, password);
         if (user is null || !passwordRight || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
-        {
-            throttle.Failed(address, account);
             return Failed(refusals, "wrong e-mail or password");
-        }
         throttle.Succeeded(address, account);
         await signIn.SignInAsync(user, isPersistent: true);
         return Results.NoContent();
     }
 
-    /// <summary>Signing out ends every session of the account on the server: a new security stamp makes each earlier cookie worthless.</summary>
-    /// <summary>Ends the session everywhere: its cookie on every screen, and its live connections (here at once, on other instances within seconds).</summary>
+    /// <summary>
+    /// Ends the session everywhere: a new security stamp makes each earlier cookie worthless, and its live connections
+    /// end (here at once, on other instances within seconds).
+    /// </summary>
     private static async Task<IResult> SignOutAsync(ClaimsPrincipal principal, UserManager<MeetingsUser> users, SignInManager<MeetingsUser> signIn,
         Live.SignedOutScreens liveConnections)
     {

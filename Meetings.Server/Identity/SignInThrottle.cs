@@ -1,10 +1,12 @@
 namespace Meetings.Server.Identity;
 
 /// <summary>
-/// Slows password guessing without giving anyone a way to lock an account. Failed sign-ins are counted per
-/// client address and per (account, address), never per account alone: a flood of wrong passwords from one
-/// place never keeps the real person out when they sign in from another. Counts are kept in memory on each
-/// instance for a window that starts at the first failure; a success clears the (account, address) count.
+/// Slows password guessing without giving anyone a way to lock an account. Sign-ins are counted per client
+/// address and per (account, address), never per account alone: a flood of wrong passwords from one place never
+/// keeps the real person out when they sign in from another. Each try is counted when it begins, before its
+/// password is checked, so guesses sent all at once are held to the same numbers as guesses sent one by one; a
+/// success takes its try back and clears the (account, address) count. Counts are kept in memory on each instance
+/// for a window that starts at the first try.
 /// </summary>
 public sealed class SignInThrottle(TimeProvider clock)
 {
@@ -23,23 +25,25 @@ public sealed class SignInThrottle(TimeProvider clock)
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (int Failures, DateTimeOffset Since)> _counts = [];
 
-    public bool Allows(string address, string account)
-    {
-        lock (_gate) return Failures(address) < FailuresPerAddress && Failures(Pair(address, account)) < FailuresPerAccountAndAddress;
-    }
-
-    public void Failed(string address, string account)
+    /// <summary>Begins a try, counted as failed until <see cref="Succeeded"/> says otherwise; false when the address or the pair has had its tries.</summary>
+    public bool TryBegin(string address, string account)
     {
         lock (_gate)
         {
+            if (Failures(address) >= FailuresPerAddress || Failures(Pair(address, account)) >= FailuresPerAccountAndAddress) return false;
             Add(address);
             Add(Pair(address, account));
+            return true;
         }
     }
 
     public void Succeeded(string address, string account)
     {
-        lock (_gate) _counts.Remove(Pair(address, account));
+        lock (_gate)
+        {
+            _counts.Remove(Pair(address, account));
+            if (_counts.TryGetValue(address, out var count) && count.Failures > 0) _counts[address] = (count.Failures - 1, count.Since);
+        }
     }
 
     private static string Pair(string address, string account) => $"{address}\n{account}";

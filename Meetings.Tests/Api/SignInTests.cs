@@ -140,6 +140,33 @@ public class SignInTests
     }
 
     [Test]
+    public async Task AnotherSpellingOfTheSameAccount_SharesItsCount()
+    {
+        const string address = "203.0.113.91";
+        for (var i = 0; i < SignInThrottle.FailuresPerAccountAndAddress; i++) await SignIn(address, "okafor@demo.city", "a-wrong-password");
+        // A Kelvin sign (U+212A) for the K: Identity finds the same account by it.
+        Assert.That((await SignIn(address, "O\u212AAFOR@demo.city", TestHost.Password)).StatusCode, Is.EqualTo(HttpStatusCode.Unauthorized),
+            "throttled as the account it signs in to");
+        Assert.That((await SignIn("198.51.100.91", "O\u212AAFOR@demo.city", TestHost.Password)).StatusCode, Is.EqualTo(HttpStatusCode.NoContent),
+            "from elsewhere, that spelling signs in: it is the same account");
+    }
+
+    [Test]
+    public void TriesStillBeingChecked_AreCounted_SoGuessesSentAtOnceGetNoMoreThanOneByOne()
+    {
+        var throttle = new SignInThrottle(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
+        var begun = Enumerable.Range(0, 20).Count(_ => throttle.TryBegin("203.0.113.92", "CLERK@DEMO.CITY"));
+        Assert.That(begun, Is.EqualTo(SignInThrottle.FailuresPerAccountAndAddress), "twenty at once, before any password is checked: five begin");
+
+        // A success takes its try back: a city hall's clerks signing in through one address never use up its allowance.
+        for (var i = 0; i < 2 * SignInThrottle.FailuresPerAddress; i++)
+        {
+            Assert.That(throttle.TryBegin("198.51.100.92", $"OFFICIAL{i % 9}@DEMO.CITY"), $"sign-in {i}");
+            throttle.Succeeded("198.51.100.92", $"OFFICIAL{i % 9}@DEMO.CITY");
+        }
+    }
+
+    [Test]
     public async Task AThrottledAddress_MaySignInAgain_OnceTheWindowHasPassed()
     {
         const string address = "203.0.113.88";
