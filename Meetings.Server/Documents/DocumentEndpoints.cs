@@ -41,9 +41,9 @@ public static class DocumentEndpoints
         }).RequireAuthorization(Roles.ClerkPolicy).MeetsRules().Produces(StatusCodes.Status204NoContent);
         group.MapGet("/packet", async (Guid id, ClaimsPrincipal user, MeetingRecords records, PacketFiles packets, CancellationToken ct) =>
         {
-            var path = await packets.PathAsync(await records.ReadAsync(id, user, ct), ct);
-            return Results.File(path, "application/zip", $"packet-{id}.zip", enableRangeProcessing: true,
-                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{Path.GetFileNameWithoutExtension(path)}\""));
+            var (file, tag) = await packets.OpenAsync(await records.ReadAsync(id, user, ct), ct);
+            return Results.Stream(file, "application/zip", $"packet-{id}.zip", enableRangeProcessing: true,
+                entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{tag}\""));
         }).RequireRateLimiting(Records.RecordsRegistration.RateLimit);
     }
 }

@@ -11,23 +11,37 @@ namespace Meetings.Server.Documents;
 /// </summary>
 public static class Packet
 {
-    public static async Task WriteAsync(Stream output, Meeting m, IDocumentStore files, string meetingUrl, CancellationToken ct)
+    /// <summary>What a packet holds: the agenda page and each document, by entry name and content.</summary>
+    public sealed record Contents(string AgendaName, string AgendaHtml, IReadOnlyList<(string Name, string ContentHash)> Documents)
     {
-        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        /// <summary>
+        /// Names what the packet holds, and nothing else: a meeting whose sign-ups, votes and timers change during a
+        /// hearing keeps the same packet, which changes only with its agenda, its documents or its time and place.
+        /// </summary>
+        public string Key => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(
+            string.Join('\n', Documents.Select(d => $"{d.Name}\t{d.ContentHash}").Prepend(AgendaHtml).Prepend(AgendaName)))))[..32];
+    }
+
+    public static Contents Of(Meeting m, string meetingUrl)
+    {
         var documents = m.Documents.ToList();
         var width = Math.Max(2, (documents.Count + 1).ToString(CultureInfo.InvariantCulture).Length);
         string Place(int n) => n.ToString(CultureInfo.InvariantCulture).PadLeft(width, '0');
+        return new($"{Place(0)} Agenda.html", MinutesFormats.Html($"{m.BodyName}: {m.Title}", Agenda(m, documents, meetingUrl), "en"),
+            [.. documents.Select((d, i) => ($"{Place(i + 1)} Item {m.Item(d.ItemId).Number} - {Clean(d.Title)}{Path.GetExtension(d.FileName)}", d.ContentHash))]);
+    }
 
-        var agenda = zip.CreateEntry($"{Place(0)} Agenda.html", CompressionLevel.Optimal);
+    public static async Task WriteAsync(Stream output, Contents contents, IDocumentStore files, CancellationToken ct)
+    {
+        using var zip = new ZipArchive(output, ZipArchiveMode.Create, leaveOpen: true);
+        var agenda = zip.CreateEntry(contents.AgendaName, CompressionLevel.Optimal);
         await using (var writer = new StreamWriter(await agenda.OpenAsync(ct)))
-            await writer.WriteAsync(MinutesFormats.Html($"{m.BodyName}: {m.Title}", Agenda(m, documents, meetingUrl), "en"));
+            await writer.WriteAsync(contents.AgendaHtml);
 
-        for (var i = 0; i < documents.Count; i++)
+        foreach (var (name, hash) in contents.Documents)
         {
-            var d = documents[i];
-            var name = $"{Place(i + 1)} Item {m.Item(d.ItemId).Number} - {Clean(d.Title)}{Path.GetExtension(d.FileName)}";
-            await using var content = await files.OpenAsync(d.ContentHash, ct)
-                ?? throw new InvalidOperationException($"The file of document {d.Id} is missing from the document store.");
+            await using var content = await files.OpenAsync(hash, ct)
+                ?? throw new InvalidOperationException($"The file {name} is missing from the document store.");
             // PDFs and office files are compressed already.
             await using var entry = await zip.CreateEntry(name, CompressionLevel.NoCompression).OpenAsync(ct);
             await content.CopyToAsync(entry, ct);

@@ -5,33 +5,53 @@ using Meetings.Server.Records;
 namespace Meetings.Server.Documents;
 
 /// <summary>
-/// Each meeting's packet (its agenda and every document, in one zip), made once per state of its record and kept as a
-/// file in <c>packets/</c> of the data folder: however many residents download it before a hearing, the server zips
-/// it once and sends it from disk, never whole in memory. A packet made for an earlier state is deleted once the next
+/// Each meeting's packet (its agenda and every document, in one zip), made once for what it holds and kept as a file
+/// in <c>packets/</c> of the data folder: however many residents download it before a hearing, the server zips it
+/// once and sends it from disk, never whole in memory. The file is named by what it holds (<see cref="Packet.Contents.Key"/>),
+/// so a hearing's sign-ups and votes never make it again; a packet made for earlier contents is deleted once the next
 /// is made. Each instance keeps its own (they are made alike from the shared record and documents).
 /// </summary>
 public sealed class PacketFiles(string folder, IDocumentStore files, RecordLinks links)
 {
     private readonly ConcurrentDictionary<Guid, SemaphoreSlim> _making = new();
 
-    /// <summary>The packet's file for the record as it stands, made now if it was not yet.</summary>
-    public async Task<string> PathAsync(MeetingRecord record, CancellationToken ct)
+    /// <summary>
+    /// The packet's file for the record as it stands, open for reading (made now if it was not yet), and its tag. Open
+    /// before it is handed on: a newer packet made meanwhile may delete it, and an open file is still read whole.
+    /// </summary>
+    public async Task<(FileStream File, string Tag)> OpenAsync(MeetingRecord record, CancellationToken ct)
     {
         var id = record.Meeting.Id;
-        var path = Path.Combine(folder, $"{id:N}-{record.Events}-{record.Head[..16]}.zip");
-        if (File.Exists(path)) return path;
+        var contents = Packet.Of(record.Meeting, links.MeetingPage(id));
+        var tag = $"{id:N}-{contents.Key}";
+        var path = Path.Combine(folder, $"{tag}.zip");
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return (new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.Read | FileShare.Delete, 1 << 16, useAsync: true), tag);
+            }
+            catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException && attempt < 3)
+            {
+                await MakeAsync(id, path, contents, ct);
+            }
+        }
+    }
+
+    private async Task MakeAsync(Guid id, string path, Packet.Contents contents, CancellationToken ct)
+    {
         var making = _making.GetOrAdd(id, _ => new SemaphoreSlim(1, 1));
         await making.WaitAsync(ct);
         try
         {
-            if (File.Exists(path)) return path;
+            if (File.Exists(path)) return;
             Directory.CreateDirectory(folder);
             // Made under another name and moved into place whole, so nobody is sent half a packet.
             var part = $"{path}.{Guid.NewGuid():N}.part";
             try
             {
                 await using (var file = new FileStream(part, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1 << 16, useAsync: true))
-                    await Packet.WriteAsync(file, record.Meeting, files, links.MeetingPage(id), ct);
+                    await Packet.WriteAsync(file, contents, files, ct);
                 File.Move(part, path, overwrite: true);
             }
             finally
@@ -39,7 +59,6 @@ public sealed class PacketFiles(string folder, IDocumentStore files, RecordLinks
                 File.Delete(part);
             }
             foreach (var earlier in Directory.EnumerateFiles(folder, $"{id:N}-*.zip").Where(f => f != path)) TryDelete(earlier);
-            return path;
         }
         finally
         {

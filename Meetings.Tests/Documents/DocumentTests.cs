@@ -300,6 +300,12 @@ public class DocumentTests
         Assert.That(again, Is.All.EqualTo(first));
         Assert.That(reads, Is.EqualTo(1), "six downloads, the document read once: the packet was zipped once");
 
+        // The hearing goes on (public comment opens, the journal moves on): what the packet holds is the same, and so is the packet.
+        await using (var live = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id))
+            await live.OpenPublicComment(id, meeting.Agenda[2].Id);
+        Assert.That(await host.Anonymous().GetByteArrayAsync(url), Is.EqualTo(first));
+        Assert.That(reads, Is.EqualTo(1), "not zipped again for a change that is not in it");
+
         await Uploaded(clerk, id, meeting.Agenda.Single(i => i.Number == "3").Id, Docx(), "letters.docx", "Letters received");
         using var zip = new ZipArchive(new MemoryStream(await host.Anonymous().GetByteArrayAsync(url)));
         Assert.That(zip.Entries.Select(e => e.FullName), Is.EqualTo(new[] { "00 Agenda.html", "01 Item 3 - Letters received.docx", "02 Item 6 - Budget report.pdf" }),
