@@ -61,7 +61,7 @@ public sealed class DocumentService(IDocumentStore files, MeetingStore store, IO
     /// <summary>A document's file, for those who may see the meeting (the public once the agenda is posted).</summary>
     public async Task<(AgendaDocument Document, Stream Content)> OpenAsync(Guid meetingId, Guid documentId, ClaimsPrincipal user, CancellationToken ct)
     {
-        var document = await store.ReadAsync(meetingId, m => MeetingEndpoints.Visible(m, user)
+        var document = await store.ReadWatchedAsync(meetingId, m => MeetingEndpoints.Visible(m, user)
             ? m.Documents.FirstOrDefault(d => d.Id == documentId) : null, ct) ?? throw new NotFoundException("No such document.");
         var content = await files.OpenAsync(document.ContentHash, ct)
             ?? throw new NotFoundException("The document's file is missing from the document store.");

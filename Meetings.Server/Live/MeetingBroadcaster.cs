@@ -49,6 +49,12 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
         return feed.Current!;
     }
 
+    /// <summary>
+    /// Whether screens here follow the meeting: the watcher then brings what other instances append within its
+    /// interval, so the state held here is as current as what the screens are shown.
+    /// </summary>
+    public bool KeptCurrent(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) && feed.Followed;
+
     /// <summary>The meeting's snapshot as screens here last got it, or null if no screen here has asked for it yet.</summary>
     public SharedSnapshot? Current(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) ? feed.Current : null;
 

@@ -20,7 +20,7 @@ public static class MeetingEndpoints
         var group = app.MapGroup("/api/meetings").WithTags("Meetings");
         group.MapGet("/", List);
         group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, MeetingStore store) =>
-            await store.ReadAsync(id, m => Visible(m, user) ? MeetingViews.Detail(m) : throw new NotFoundException("No such meeting.")));
+            await store.ReadWatchedAsync(id, m => Visible(m, user) ? MeetingViews.Detail(m) : throw new NotFoundException("No such meeting.")));
 
         var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         clerk.MapPost("/", Schedule).Produces<MeetingDetail>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound);

@@ -196,6 +196,15 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     public Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => false, ct);
 
     /// <summary>
+    /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does, but without asking the
+    /// journal while screens here follow the meeting (<see cref="MeetingBroadcaster.KeptCurrent"/>): for the public's
+    /// reads of a meeting in a hearing, which otherwise each made a query while holding the meeting's lock, and so
+    /// kept the clerk's and officials' commands waiting behind them.
+    /// </summary>
+    public Task<T> ReadWatchedAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) =>
+        ReadOnceAsync(meetingId, view, askTheJournal: () => !broadcaster.KeptCurrent(meetingId), ct);
+
+    /// <summary>
     /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does, unless
     /// <paramref name="askTheJournal"/>, asked once the lock is taken, says the state held is enough: for many waiting
     /// for the same first read, which only the first of them needs to make.

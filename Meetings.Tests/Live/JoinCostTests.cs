@@ -87,6 +87,23 @@ public class JoinCostTests
     }
 
     [Test]
+    public async Task ReadingAMeetingScreensHereFollow_AsksTheJournalNothing()
+    {
+        var reads = new JournalReads();
+        using var host = new TestHost(services: reads.Register);
+        var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
+        await using var viewer = await LiveClient.ConnectAsync(host, null, "viewer", id);
+        var head = (await host.Anonymous().Get<MeetingDetail>($"/api/meetings/{id}")).Version;
+        // The journal's followers read it after each commit: once they are past the head, nothing else reads it here.
+        await Wait.Until(() => Crash.Checkpoint(host, "notices", id) >= head && Crash.Checkpoint(host, "phone", id) >= head, "the followers caught up");
+
+        var before = reads.Count;
+        for (var i = 0; i < 10; i++) Assert.That((await host.Anonymous().Get<MeetingDetail>($"/api/meetings/{id}")).Version, Is.EqualTo(head));
+
+        Assert.That(reads.Count - before, Is.Zero, "ten reads of a meeting a screen here follows, and the watcher keeps current: no query under its lock");
+    }
+
+    [Test]
     public void EveryScopeThatOpensTheDatabase_SharesOneSetOfOptions()
     {
         using var host = new TestHost();
