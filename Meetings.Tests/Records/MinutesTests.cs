@@ -203,6 +203,24 @@ public class MinutesTests
     }
 
     [Test]
+    public async Task AWordWiderThanThePage_IsBrokenAcrossLines_WithNothingLost()
+    {
+        MinutesFonts.Install(null);
+        // A written comment of the most a resident may write, with no space to break at.
+        var word = string.Concat(Enumerable.Range(0, 300).Select(i => $"w{i:D4}word"));
+        var pdf = MinutesPdf.Render("Long word", [new Paragraph("Before " + word + " after")]);
+        var file = Path.Combine(TestHost.NewFolder(), "long-word.pdf");
+        await File.WriteAllBytesAsync(file, pdf);
+
+        using var process = Process.Start(new ProcessStartInfo("pdftotext", [file, "-"]) { RedirectStandardOutput = true })!;
+        var lines = (await process.StandardOutput.ReadToEndAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        await process.WaitForExitAsync();
+
+        Assert.That(lines.Length, Is.GreaterThan(20), "broken over many lines");
+        Assert.That(string.Concat(lines).Replace(" ", "", StringComparison.Ordinal), Does.Contain("Before" + word + "after"), "every character, in order");
+    }
+
+    [Test]
     public async Task ThePdf_IsSetWithPdfSharp_AndReadsAsTheMinutes()
     {
         var clerk = await M.Host.SignInAsync(Demo.Clerk);
