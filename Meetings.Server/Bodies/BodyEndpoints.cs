@@ -40,7 +40,7 @@ public static class BodyEndpoints
         admin.MapPost("/{id:guid}/seats", async (Guid id, SeatRequest request, MeetingsDbContext db, AccountService accounts) =>
         {
             var body = await FindAsync(db, id);
-            var seat = body.AddSeat(Guid.NewGuid(), request.Title ?? "", request.MemberName, await accounts.UserIdByEmailAsync(request.OfficialEmail));
+            var seat = body.AddSeat(Guid.NewGuid(), request.Title ?? "", request.MemberName, await accounts.OfficialIdByEmailAsync(request.OfficialEmail));
             if (request.IsChair == true) body.SetChair(seat.Id);
             await db.SaveChangesAsync();
             return Results.Created($"/api/bodies/{id}", ToDto(body));
@@ -50,7 +50,7 @@ public static class BodyEndpoints
             var body = await FindAsync(db, id);
             var seat = SeatInTheAddress(body, seatId);
             seat.Rename(request.Title ?? "");
-            seat.Assign(request.MemberName, await accounts.UserIdByEmailAsync(request.OfficialEmail));
+            body.AssignSeat(seat.Id, request.MemberName, await accounts.OfficialIdByEmailAsync(request.OfficialEmail));
             if (request.IsChair is { } chair) body.SetChair(chair ? seatId : body.ChairSeatId == seatId ? null : body.ChairSeatId);
             await db.SaveChangesAsync();
             return ToDto(body);

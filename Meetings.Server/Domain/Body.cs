@@ -152,9 +152,25 @@ public sealed class Body
     {
         if (_seats.Count >= 99)
             throw new InvalidInputException("seats", "A body may have at most 99 seats.");
+        OneSeatEach(id, officialUserId);
         var seat = new Seat(id, _seats.Count == 0 ? 0 : _seats.Max(s => s.Position) + 1, title, memberName, officialUserId);
         _seats.Add(seat);
         return seat;
+    }
+
+    /// <summary>Names the seat's member and links the official's account, which may hold no other seat of this body.</summary>
+    public void AssignSeat(Guid seatId, string? memberName, string? officialUserId)
+    {
+        var seat = FindSeat(seatId);
+        OneSeatEach(seatId, officialUserId);
+        seat.Assign(memberName, officialUserId);
+    }
+
+    // An official votes and speaks from their seat: an account in two seats would vote for one and leave the other silent.
+    private void OneSeatEach(Guid seatId, string? officialUserId)
+    {
+        if (officialUserId is not null && _seats.FirstOrDefault(s => s.Id != seatId && s.OfficialUserId == officialUserId) is { } other)
+            throw new InvalidInputException("officialEmail", $"This account already holds the seat \"{other.Title}\" on this body; an official holds one seat.");
     }
 
     public Seat FindSeat(Guid seatId) =>
@@ -163,7 +179,11 @@ public sealed class Body
 
     public void RemoveSeat(Guid seatId)
     {
-        _seats.Remove(FindSeat(seatId));
+        var seat = FindSeat(seatId);
+        // A quorum larger than the seats could never be met, and every meeting scheduled after would copy it.
+        if (QuorumCount is { } quorum && quorum > _seats.Count - 1)
+            throw new InvalidInputException("quorumCount", $"The quorum ({quorum}) would be more than the {_seats.Count - 1} seats left; lower it first.");
+        _seats.Remove(seat);
         if (ChairSeatId == seatId) ChairSeatId = null;
     }
 

@@ -73,9 +73,15 @@ public sealed class AccountService(UserManager<MeetingsUser> users, RoleManager<
         }
     }
 
-    public async Task<string?> UserIdByEmailAsync(string? email) =>
-        string.IsNullOrWhiteSpace(email) ? null
-        : (await users.FindByEmailAsync(email.Trim()))?.Id ?? throw new InvalidInputException("officialEmail", "No account has this e-mail.");
+    /// <summary>The account of an official to link to a seat (null for none): one that exists and has the Official role.</summary>
+    public async Task<string?> OfficialIdByEmailAsync(string? email)
+    {
+        if (string.IsNullOrWhiteSpace(email)) return null;
+        var user = await users.FindByEmailAsync(email.Trim()) ?? throw new InvalidInputException("officialEmail", "No account has this e-mail.");
+        // A clerk's or an administrator's account in a seat would join as what it is, and the seat would never vote.
+        return await users.IsInRoleAsync(user, Roles.Official) ? user.Id
+            : throw new InvalidInputException("officialEmail", "This account is not an official's; give it the Official role first.");
+    }
 
     private async Task EnsureRoleAsync(string role)
     {

@@ -76,6 +76,34 @@ public class RestSurfaceTests
     }
 
     [Test]
+    public async Task SeatChangesThatWouldLeaveTheBodyUnableToMeetOrToVote_AreRefused_AndChangeNothing()
+    {
+        var admin = await _host.SignInAsync(Demo.Admin);
+        var name = $"Planning Commission {Guid.NewGuid():N}";
+        var body = await admin.Send<BodyDto>(HttpMethod.Post, "/api/bodies", new BodyRequest(name), HttpStatusCode.Created);
+        body = await admin.Send<BodyDto>(HttpMethod.Post, $"/api/bodies/{body.Id}/seats", new SeatRequest("Commissioner 1"), HttpStatusCode.Created);
+        body = await admin.Send<BodyDto>(HttpMethod.Post, $"/api/bodies/{body.Id}/seats", new SeatRequest("Commissioner 2"), HttpStatusCode.Created);
+        await admin.Send<BodyDto>(HttpMethod.Put, $"/api/bodies/{body.Id}", new BodyRequest(name, QuorumCount: 2), HttpStatusCode.OK);
+        var (first, second) = (body.Seats[0].Id, body.Seats[1].Id);
+
+        var removed = await admin.DeleteAsync($"/api/bodies/{body.Id}/seats/{second}");
+        Assert.That(removed.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), "a quorum of two with one seat left could never be met");
+        Assert.That(await removed.Content.ReadAsStringAsync(), Does.Contain("quorumCount"));
+
+        await admin.Send<BodyDto>(HttpMethod.Put, $"/api/bodies/{body.Id}/seats/{first}", new SeatRequest("Commissioner 1", "Maria Alvarez", Demo.Mayor), HttpStatusCode.OK);
+        foreach (var (account, why) in new[] { (Demo.Mayor, "one official in two seats would vote for one only"), (Demo.Clerk, "a clerk's account would join as the clerk, and the seat never vote") })
+        {
+            var refused = await admin.PutAsJsonAsync($"/api/bodies/{body.Id}/seats/{second}", new SeatRequest("Commissioner 2", "Someone", account), ApiClient.Json);
+            Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.BadRequest), why);
+            Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain("officialEmail"));
+        }
+
+        var read = await _host.Anonymous().Get<BodyDto>($"/api/bodies/{body.Id}");
+        Assert.That(read.Seats.Select(s => (s.Title, s.MemberName, s.HasOfficialAccount)),
+            Is.EqualTo(new[] { ("Commissioner 1", (string?)"Maria Alvarez", true), ("Commissioner 2", (string?)null, false) }), "both seats, as they were");
+    }
+
+    [Test]
     public async Task Subscribing_IsLimitedPerAddress_ToSubscriptionsPerMinute_AndARefusalChangesNothing()
     {
         using var host = new TestHost(settings: new Dictionary<string, string?> { ["Subscriptions:PerMinute"] = "3" });
