@@ -275,17 +275,17 @@ public sealed class PhoneService(
     /// </summary>
     public async Task CallBackAgainAsync(Guid meetingId, Guid entryId)
     {
-        var contact = await db.SpeakerContacts.FirstOrDefaultAsync(c => c.EntryId == entryId && c.MeetingId == meetingId && c.CallMe)
-            ?? throw new Errors.NotFoundException("This speaker did not ask to be called.");
+        var contact = db.SpeakerContacts.Where(c => c.EntryId == entryId && c.MeetingId == meetingId && c.CallMe);
+        if (!await contact.AnyAsync()) throw new Errors.NotFoundException("This speaker did not ask to be called.");
         var state = await store.ReadAsync(meetingId, m => m.Entry(entryId).State);
         if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck))
             throw new MeetingRuleException("call-back-while-waiting", "Only a speaker who is waiting or on deck can be called.");
         var ringing = await db.PhoneCalls.AnyAsync(c => c.EntryId == entryId && c.Leg == CallLeg.CallBack && !c.HungUp);
-        if (contact.CallBack is CallBackState.Due or CallBackState.Dialling || ringing)
+        // Taken in one conditional update: two requests at once (a double click) cannot both set a call going.
+        if (ringing || await contact.Where(c => c.CallBack != CallBackState.Due && c.CallBack != CallBackState.Dialling)
+                .ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.Due).SetProperty(c => c.CallBackProblem, (string?)null)
+                    .SetProperty(c => c.CallBackAttempts, c => c.CallBackAttempts + 1)) == 0)
             throw new MeetingRuleException("call-back-in-progress", "This speaker is being called now.");
-        (contact.CallBack, contact.CallBackProblem) = (CallBackState.Due, null);
-        contact.CallBackAttempts++;
-        await db.SaveChangesAsync();
         sync.Wake();
         await PublishStatusAsync(meetingId);
     }

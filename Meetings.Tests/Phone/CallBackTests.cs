@@ -19,7 +19,35 @@ public class CallBackTests : PhoneFixture
     private const string Number = "+15035557788";
     private readonly FailsToRecordACall _recording = new();
 
-    protected override Action<IServiceCollection>? Services => s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(_recording));
+    private readonly WhileACallBackIsTaken _taking = new();
+
+    protected override Action<IServiceCollection>? Services => s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(_recording, _taking));
+
+    /// <summary>Once armed, runs its step as the first write that counts a call-back attempt goes to the database.</summary>
+    private sealed class WhileACallBackIsTaken : DbCommandInterceptor
+    {
+        public Func<Task>? Step;
+
+        private async Task RunAsync(System.Data.Common.DbCommand command)
+        {
+            if (command.CommandText.Contains("UPDATE \"SpeakerContacts\"", StringComparison.Ordinal) && command.CommandText.Contains("\"CallBackAttempts\" =", StringComparison.Ordinal)
+                && Interlocked.Exchange(ref Step, null) is { } step)
+                await step();
+        }
+
+        public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData data, InterceptionResult<int> result, CancellationToken ct = default)
+        {
+            await RunAsync(command);
+            return result;
+        }
+
+        public override async ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command, CommandEventData data,
+            InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken ct = default)
+        {
+            await RunAsync(command);
+            return result;
+        }
+    }
 
     /// <summary>Once armed, the next save that records a phone call fails, once, as a database in trouble would.</summary>
     private sealed class FailsToRecordACall : SaveChangesInterceptor
@@ -139,6 +167,31 @@ public class CallBackTests : PhoneFixture
         Assert.That((await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null)).StatusCode, Is.EqualTo(HttpStatusCode.Conflict),
             "skipped: no more calls");
         Assert.That(Twilio.CallsPlaced, Has.Count.EqualTo(2));
+    }
+
+    [Test]
+    public async Task TheClerkAskingTwiceAtOnceToCallAgain_SetsOneCallGoing()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+        var first = await Recorded(Twilio.CallsPlaced[0]);
+        await first.PostAsync(PathOf(Twilio.CallsPlaced[0].Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
+
+        // A double click: the second request runs whole while the first one's write is on its way to the database.
+        var clerk = await Host.SignInAsync(Demo.Clerk);
+        var url = $"/api/meetings/{MeetingId}/speakers/{entry}/call-back";
+        HttpResponseMessage? second = null;
+        _taking.Step = async () => second = await clerk.PostAsync(url, null);
+        var answer = await clerk.PostAsync(url, null);
+
+        Assert.That(second, Is.Not.Null, "the second request ran while the first was writing");
+        Assert.That(new[] { answer.StatusCode, second!.StatusCode }, Is.EquivalentTo(new[] { HttpStatusCode.Accepted, HttpStatusCode.Conflict }),
+            "one sets the call going; the other finds the speaker being called");
+        Assert.That(Host.WithDb(db => db.SpeakerContacts.Single(c => c.EntryId == entry).CallBackAttempts), Is.EqualTo(1), "one more try, counted once");
     }
 
     [Test]
