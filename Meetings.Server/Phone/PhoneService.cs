@@ -214,7 +214,7 @@ public sealed class PhoneService(
     public async Task ConferenceEventAsync(Guid meetingId, string callSid, string conferenceSid, string kind, int sequence, bool? muted, string? callStatus)
     {
         var call = await db.PhoneCalls.FirstOrDefaultAsync(c => c.CallSid == callSid && c.MeetingId == meetingId);
-        if (call is null || sequence <= call.LastSequenceNumber) return;
+        if (call is null || Stale(call, conferenceSid, kind, sequence)) return;
         call.LastSequenceNumber = sequence;
         call.ConferenceSid = conferenceSid;
         switch (kind)
@@ -242,6 +242,17 @@ public sealed class PhoneService(
         if ((heard && muted != call.WantMuted) || (call.InConference && call.Announcement is not null)) sync.Wake();
         await PublishStatusAsync(meetingId);
     }
+
+    /// <summary>
+    /// Whether a conference callback is a repeat or a straggler. Twilio numbers each conference's events from 1, and the
+    /// meeting's conference starts again once everyone has left it (a lone caller pressing * for the keypad menu ends
+    /// it): an event of another conference is the new one's, except a leave while the caller is in a conference, which
+    /// is the earlier one's arriving late.
+    /// </summary>
+    private static bool Stale(PhoneCall call, string conferenceSid, string kind, int sequence) =>
+        call.ConferenceSid is { } current && current != conferenceSid
+            ? kind == "participant-leave" && call.InConference
+            : sequence <= call.LastSequenceNumber;
 
     /// <summary>
     /// Twilio's call status callback: a call that ended, wherever the caller was (in the keypad menu too, where

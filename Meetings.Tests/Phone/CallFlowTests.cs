@@ -206,6 +206,29 @@ public class CallFlowTests : PhoneFixture
     }
 
     [Test]
+    public async Task ACallerBackInTheMeetingsConferenceStartedAgain_IsOpenedWhenGivenTheFloor()
+    {
+        await OpenPublicComment();
+        var caller = await CallIn();
+        await caller.PressStar();
+        await caller.ConferenceEvent(MeetingId, "participant-leave", muted: true, participantCallStatus: "in-progress");
+        await caller.PressDigit("9");
+        // The lone caller's leaving ended the conference: back in, it is a new one, whose events Twilio numbers from 1.
+        var ended = caller.ConferenceSid;
+        caller.NewConference();
+        await caller.ConferenceEvent(MeetingId, "participant-join", muted: true);
+        // A straggler from the conference that ended changes nothing.
+        await caller.ConferenceEvent(MeetingId, "participant-leave", muted: true, participantCallStatus: "in-progress", sequence: 3, conferenceSid: ended);
+        var entry = (await Clerk.WaitUntil(s => s.Speakers.Any(e => e.Source == "Phone"), "the caller in the queue")).Speakers.Single();
+
+        await Clerk.Do("StartTurn", MeetingId, entry.Id);
+
+        await Eventually(() => Twilio.ParticipantUpdates(caller.CallSid).Count == 1, "the unmute");
+        Assert.That(Twilio.ParticipantUpdates(caller.CallSid)[0].Path, Does.Contain($"/Conferences/{caller.ConferenceSid}/"), "in the conference the caller is in now");
+        Assert.That(Twilio.ParticipantUpdates(caller.CallSid)[0].Form["Muted"], Is.EqualTo("false"));
+    }
+
+    [Test]
     public async Task TheSameNumber_CannotHoldTwoPlaces_FromTwoCalls()
     {
         await OpenPublicComment();

@@ -179,7 +179,10 @@ public sealed class FakeCaller(TestHost host, string callSid, string from)
 
     public string CallSid { get; } = callSid;
     public string From { get; } = from;
-    public string ConferenceSid { get; } = "CF" + Guid.NewGuid().ToString("N");
+    public string ConferenceSid { get; private set; } = "CF" + Guid.NewGuid().ToString("N");
+
+    /// <summary>Twilio starts the meeting's conference again (everyone had left it): a new sid, its events numbered from 1.</summary>
+    public void NewConference() => (ConferenceSid, _sequence) = ("CF" + Guid.NewGuid().ToString("N"), 0);
 
     public Task<HttpResponseMessage> PostAsync(string pathAndQuery, IReadOnlyDictionary<string, string>? extra = null, string? signWith = null)
     {
@@ -214,12 +217,12 @@ public sealed class FakeCaller(TestHost host, string callSid, string from)
     public Task<string> PressDigit(string digit, string lang = "en") => TwimlAsync($"/phone/voice/star?lang={lang}", new Dictionary<string, string> { ["Digits"] = digit });
 
     /// <summary>A conference status callback with the next sequence number (or a given one, to replay or reorder).</summary>
-    public async Task<HttpResponseMessage> ConferenceEvent(Guid meetingId, string kind, bool muted, string? participantCallStatus = null, int? sequence = null)
+    public async Task<HttpResponseMessage> ConferenceEvent(Guid meetingId, string kind, bool muted, string? participantCallStatus = null, int? sequence = null, string? conferenceSid = null)
     {
         var number = sequence ?? ++_sequence;
         var form = new Dictionary<string, string>
         {
-            ["ConferenceSid"] = ConferenceSid, ["FriendlyName"] = $"meeting-{meetingId:N}", ["StatusCallbackEvent"] = kind,
+            ["ConferenceSid"] = conferenceSid ?? ConferenceSid, ["FriendlyName"] = $"meeting-{meetingId:N}", ["StatusCallbackEvent"] = kind,
             ["SequenceNumber"] = number.ToString(System.Globalization.CultureInfo.InvariantCulture), ["Muted"] = muted ? "true" : "false",
         };
         if (participantCallStatus is not null) form["ParticipantCallStatus"] = participantCallStatus;
