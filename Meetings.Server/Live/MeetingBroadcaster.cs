@@ -55,8 +55,8 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     /// </summary>
     public bool KeptCurrent(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) && feed.Followed;
 
-    /// <summary>The meeting's snapshot as screens here last got it, or null if no screen here has asked for it yet.</summary>
-    public SharedSnapshot? Current(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) ? feed.Current : null;
+    /// <summary>The meeting's snapshot as screens here last got it, or null if no screen here has asked for it yet (or lately).</summary>
+    public SharedSnapshot? Current(Guid meetingId) => _feeds.TryGetValue(meetingId, out var feed) && !feed.Retired ? feed.Current : null;
 
     /// <summary>
     /// The public view of a meeting that screens here follow, as they last got it, and its phone access code: a page
@@ -68,12 +68,37 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
             ? (shared.Snapshot with { ServerTime = clock.GetUtcNow() }, feed.AccessCode)
             : null;
 
-    /// <summary>Makes a connection follow a meeting (loaded already) and returns the snapshot it starts from.</summary>
-    public SharedSnapshot Follow(Guid meetingId, string connectionId)
+    /// <summary>
+    /// Makes a connection follow a meeting and returns the snapshot it starts from. Null when the meeting's feed here is
+    /// not loaded (it was swept since it was): load it (<see cref="Load"/>) and follow again.
+    /// </summary>
+    public SharedSnapshot? Follow(Guid meetingId, string connectionId)
     {
         _following.AddOrUpdate(connectionId, [meetingId], (_, held) => held.Contains(meetingId) ? held : [.. held, meetingId]);
-        return Feed(meetingId).Follow(connectionId);
+        var snapshot = Feed(meetingId).Follow(connectionId);
+        if (snapshot is null) Unfollow(meetingId, connectionId);
+        return snapshot;
     }
+
+    /// <summary>How long the feed of a meeting nobody here follows is kept: screens coming back after a blip or a restart find it loaded.</summary>
+    public static readonly TimeSpan KeptUnfollowed = TimeSpan.FromMinutes(10);
+
+    /// <summary>
+    /// Drops the feeds of meetings nobody here has followed for <see cref="KeptUnfollowed"/>, and returns how many: a
+    /// server up for months would otherwise keep the snapshot of every meeting anyone ever opened, archive and all.
+    /// The watcher calls it; the next screen to join such a meeting reads it again.
+    /// </summary>
+    public int Sweep()
+    {
+        var before = clock.GetUtcNow() - KeptUnfollowed;
+        var swept = 0;
+        foreach (var (id, feed) in _feeds)
+            if (feed.TryRetire(before) && _feeds.TryRemove(new(id, feed))) swept++;
+        return swept;
+    }
+
+    /// <summary>How many meetings have a feed here: for tests.</summary>
+    public int Feeds => _feeds.Count;
 
     public void Unfollow(Guid meetingId, string connectionId)
     {
@@ -103,8 +128,16 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
         return (screens.Count == 0 ? 0 : screens.Max(s => s.Waiting), screens.Sum(s => s.Resyncs));
     }
 
-    private MeetingFeed Feed(Guid meetingId) =>
-        _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id, Writer(connectionId), log), take => SnapshotNowAsync(id, take), log));
+    /// <summary>The meeting's feed here; one retired by a sweep is replaced (not loaded yet).</summary>
+    private MeetingFeed Feed(Guid meetingId)
+    {
+        while (true)
+        {
+            var feed = _feeds.GetOrAdd(meetingId, id => new MeetingFeed(id, connectionId => new Outbox(id, Writer(connectionId), log), take => SnapshotNowAsync(id, take), clock, log));
+            if (!feed.Retired) return feed;
+            _feeds.TryRemove(new(meetingId, feed));
+        }
+    }
 
     /// <summary>
     /// The meeting's public snapshot as it stands, taken under its lock. The store is looked up here, not taken in the

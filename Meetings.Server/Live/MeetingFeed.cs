@@ -23,7 +23,7 @@ internal delegate Task UnderTheMeetingsLock(Action<MeetingSnapshot> take);
 /// is ready to send it (<paramref name="snapshotNow"/>, a moment under the meeting's lock), not once per change: a
 /// flood of changes makes no snapshots that nobody is sent.
 /// </summary>
-internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, UnderTheMeetingsLock snapshotNow, ILogger log)
+internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor, UnderTheMeetingsLock snapshotNow, TimeProvider clock, ILogger log)
 {
     /// <summary>
     /// The most events an update carries. More gathered while the previous update was being sent (a flood): the update
@@ -49,6 +49,9 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     private Outbox[]? _screenList;
     private SharedSnapshot? _current;
     private JsonDocument? _document;
+    // Since when no screen has followed the feed (from its loading), and whether it was retired for that.
+    private DateTimeOffset? _unfollowedSince;
+    private bool _retired;
 
     public SharedSnapshot? Current => Volatile.Read(ref _current);
 
@@ -76,6 +79,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             var utf8 = JsonSerializer.SerializeToUtf8Bytes(snapshot, LiveJson.Options);
             _document = JsonDocument.Parse(utf8);
             Volatile.Write(ref _current, new SharedSnapshot(snapshot, utf8));
+            _unfollowedSince = clock.GetUtcNow();
             _ = Task.Run(PumpAsync);
         }
     }
@@ -88,17 +92,22 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         _changed.Writer.TryWrite(true);
     }
 
-    /// <summary>Adds a screen and returns the snapshot it starts from: every update after that snapshot reaches it.</summary>
-    public SharedSnapshot Follow(string connectionId)
+    /// <summary>
+    /// Adds a screen and returns the snapshot it starts from: every update after that snapshot reaches it. Null, and
+    /// nothing added, when the feed is not loaded or was retired: the screen loads the meeting again.
+    /// </summary>
+    public SharedSnapshot? Follow(string connectionId)
     {
         lock (_gate)
         {
+            if (_retired || _current is null) return null;
             if (!_screens.ContainsKey(connectionId))
             {
                 _screens[connectionId] = outboxFor(connectionId);
                 _screenList = null;
             }
-            return _current!;
+            _unfollowedSince = null;
+            return _current;
         }
     }
 
@@ -109,7 +118,25 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             if (!_screens.Remove(connectionId, out var outbox)) return;
             outbox.Close();
             _screenList = null;
+            if (_screens.Count == 0) _unfollowedSince = clock.GetUtcNow();
         }
+    }
+
+    public bool Retired
+    {
+        get { lock (_gate) return _retired; }
+    }
+
+    /// <summary>Retires the feed if no screen has followed it since <paramref name="before"/>: it follows nothing more, and its pump ends.</summary>
+    public bool TryRetire(DateTimeOffset before)
+    {
+        lock (_gate)
+        {
+            if (_screens.Count > 0 || _unfollowedSince is not { } since || since > before) return false;
+            _retired = true;
+        }
+        _changed.Writer.TryComplete();
+        return true;
     }
 
     private async Task PumpAsync()

@@ -49,8 +49,14 @@ public sealed partial class MeetingHub(
     private async Task<JoinAnswer> JoinAsync(Guid meetingId, string? residentToken, long? held)
     {
         var personKey = residentToken is null ? null : keys.Resident(meetingId, residentToken);
-        await VisibleAsync(meetingId);
-        var snapshot = broadcaster.Follow(meetingId, Context.ConnectionId);
+        SharedSnapshot? snapshot = null;
+        // A feed swept between the load and the follow (after ten minutes with nobody here following it) is loaded again.
+        for (var tries = 0; snapshot is null; tries++)
+        {
+            if (tries == 3) throw new HubException("The meeting could not be loaded just now; please try again.");
+            await VisibleAsync(meetingId);
+            snapshot = broadcaster.Follow(meetingId, Context.ConnectionId);
+        }
         // SignalR runs a call apart from the connection's reading, so the connection may have closed while this join
         // waited for the meeting, and its disconnect found nothing to drop. The token is cancelled before that
         // disconnect runs: seen here, the screen just added is dropped here, or it would be followed forever.

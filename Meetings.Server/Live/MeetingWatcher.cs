@@ -14,6 +14,11 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
 {
     public static TimeSpan Interval { get; } = TimeSpan.FromMilliseconds(500);
 
+    /// <summary>How often what nobody here follows or uses is let go (<see cref="Sweep"/>).</summary>
+    public static TimeSpan SweepInterval { get; } = TimeSpan.FromMinutes(1);
+
+    private DateTimeOffset _nextSweep;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -45,6 +50,7 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
                 .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
         // Only a meeting in session has turns to end, which holds the end of its journal; one merely watched (any
         // meeting anyone may open, adjourned years ago as well) is only read for what other instances appended.
+        Sweep(live);
         foreach (var id in live.Union(broadcaster.Watched))
         {
             try
@@ -58,5 +64,20 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
                 log.LogWarning(e, "Watching meeting {MeetingId} failed; will retry.", id);
             }
         }
+    }
+
+    /// <summary>
+    /// Once a minute, drops the live feeds nobody here has followed for ten minutes and the state of the meetings
+    /// nobody here has used for as long (none in session or followed): memory in step with what people are watching
+    /// now, not with everything anyone ever opened.
+    /// </summary>
+    private void Sweep(List<Guid> live)
+    {
+        var now = clock.GetUtcNow();
+        if (now < _nextSweep) return;
+        _nextSweep = now + SweepInterval;
+        var feeds = broadcaster.Sweep();
+        var meetings = store.Sweep(now - MeetingBroadcaster.KeptUnfollowed, id => live.Contains(id) || broadcaster.KeptCurrent(id));
+        if (feeds + meetings > 0) log.LogInformation("Let go of {Feeds} live feeds and {Meetings} meetings nobody here followed or used lately.", feeds, meetings);
     }
 }

@@ -57,6 +57,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         await cached.Lock.WaitAsync();
         try
         {
+            cached.UsedAt = clock.GetUtcNow();
             batch = cached.TakeQueued(MostPerCommit);
             await CommitAsync(meetingId, cached, batch);
         }
@@ -215,6 +216,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         await cached.Lock.WaitAsync(ct);
         try
         {
+            cached.UsedAt = clock.GetUtcNow();
             if (cached.Meeting is { } held && !askTheJournal()) return view(held);
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
@@ -225,6 +227,35 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         }
     }
 
+
+    /// <summary>
+    /// Lets go of the state of the meetings not read or changed here since <paramref name="before"/>, but those
+    /// <paramref name="kept"/> (in session, or followed by screens here): the next to ask reads it again from the
+    /// journal. A server up for months would otherwise hold every meeting anyone ever opened, archive and all. A
+    /// meeting busy at this moment is left for the next sweep. Returns how many were let go.
+    /// </summary>
+    public int Sweep(DateTimeOffset before, Func<Guid, bool> kept)
+    {
+        var swept = 0;
+        foreach (var (id, cached) in _cache)
+        {
+            if (cached.Meeting is null || cached.UsedAt > before || kept(id) || !cached.Lock.Wait(0)) continue;
+            try
+            {
+                if (cached.Meeting is null || cached.UsedAt > before) continue;
+                cached.Forget();
+                swept++;
+            }
+            finally
+            {
+                cached.Lock.Release();
+            }
+        }
+        return swept;
+    }
+
+    /// <summary>Whether this instance holds the meeting's state: for tests.</summary>
+    public bool Holds(Guid meetingId) => _cache.TryGetValue(meetingId, out var cached) && cached.Meeting is not null;
 
     /// <summary>
     /// Catches up a meeting this instance holds, so what another instance appended reaches the people connected here
@@ -294,6 +325,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         public SemaphoreSlim Lock { get; } = new(1, 1);
         public Meeting? Meeting { get; set; }
         public JournalEntry? Last { get; set; }
+        /// <summary>When the meeting was last read or changed here (set under the lock).</summary>
+        public DateTimeOffset UsedAt { get; set; }
 
         /// <summary>Queues a command; true if nobody is committing, so the caller must.</summary>
         public bool Queue(QueuedCommand command)
@@ -325,7 +358,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         /// <summary>The sequence the screens here were last handed, while the state is being read again after a failed commit.</summary>
         public long? Forgotten { get; set; }
 
-        /// <summary>Drops the state (it may hold events that were not committed): the next catch-up reads it all again.</summary>
+        /// <summary>Drops the state (it may hold events that were not committed, or nobody used it for long): the next catch-up reads it all again.</summary>
         public void Forget()
         {
             Forgotten ??= Last?.Sequence;

@@ -51,7 +51,7 @@ public class FloodUpdateTests
         {
             lock (states) take(states[standing]);
             return Task.CompletedTask;
-        }, NullLogger.Instance);
+        }, TimeProvider.System, NullLogger.Instance);
         void Change(int change)
         {
             lock (states)
