@@ -20,6 +20,8 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
     private HubConnection? _hub;
     private JsonNode? _document;
     private bool _catchingUp;
+    // Catch-ups refused in a row: the next is asked after a longer pause.
+    private int _refusals;
     private bool _disposed;
     private int _startingAgain;
 
@@ -182,13 +184,17 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         List<MeetingUpdate> overtaking = [.. _overtaking];
         _overtaking.Clear();
         foreach (var update in overtaking) Apply(update, rejoining: false);
-        if (refused) await AskAgainAsync();
+        _refusals = refused ? _refusals + 1 : 0;
+        if (refused) _ = AskAgainAsync(_refusals);
     }
 
-    /// <summary>Catches up again after a pause of about a second, while still connected.</summary>
-    private async Task AskAgainAsync()
+    /// <summary>
+    /// Catches up again while still connected, after a pause that doubles with each refusal in a row (about 1, 2, 4 s
+    /// up to 30 s, jittered): a server refusing everyone (its database down, say) is not asked by every screen each second.
+    /// </summary>
+    private async Task AskAgainAsync(int refusals)
     {
-        await Task.Delay(NeverGiveUp.Pause(1));
+        await Task.Delay(TimeSpan.FromSeconds(Math.Min(30, Math.Pow(2, refusals - 1)) * (0.5 + Random.Shared.NextDouble())));
         if (!_disposed && _hub?.State == HubConnectionState.Connected) await CatchUpAsync();
     }
 

@@ -61,8 +61,10 @@ public sealed class DocumentService(IDocumentStore files, MeetingStore store, IO
     /// <summary>A document's file, for those who may see the meeting (the public once the agenda is posted).</summary>
     public async Task<(AgendaDocument Document, Stream Content)> OpenAsync(Guid meetingId, Guid documentId, ClaimsPrincipal user, CancellationToken ct)
     {
-        var document = await store.ReadWatchedAsync(meetingId, m => MeetingEndpoints.Visible(m, user)
-            ? m.Documents.FirstOrDefault(d => d.Id == documentId) : null, ct) ?? throw new NotFoundException("No such document.");
+        AgendaDocument? Find(Meeting m) => MeetingEndpoints.Visible(m, user) ? m.Documents.FirstOrDefault(d => d.Id == documentId) : null;
+        // A clerk reads the journal's latest, so a document they just uploaded through another instance is found.
+        var document = await (user.IsClerk() ? store.ReadAsync(meetingId, Find, ct) : store.ReadWatchedAsync(meetingId, Find, ct))
+            ?? throw new NotFoundException("No such document.");
         var content = await files.OpenAsync(document.ContentHash, ct)
             ?? throw new NotFoundException("The document's file is missing from the document store.");
         return (document, content);

@@ -68,8 +68,8 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
 
     /// <summary>
     /// Once a minute, drops the live feeds nobody here has followed for ten minutes and the state of the meetings
-    /// nobody here has used for as long (none in session or followed): memory in step with what people are watching
-    /// now, not with everything anyone ever opened.
+    /// nobody here has used for as long (none in session, none with a feed here): memory in step with what people are
+    /// watching now, not with everything anyone ever opened.
     /// </summary>
     private void Sweep(List<Guid> live)
     {
@@ -77,7 +77,8 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
         if (now < _nextSweep) return;
         _nextSweep = now + SweepInterval;
         var feeds = broadcaster.Sweep();
-        var meetings = store.Sweep(now - MeetingBroadcaster.KeptUnfollowed, id => live.Contains(id) || broadcaster.KeptCurrent(id));
+        // A meeting keeps its state while it has a feed here: the feed is brought what other instances append from it.
+        var meetings = store.Sweep(now - MeetingBroadcaster.KeptUnfollowed, id => live.Contains(id) || broadcaster.Current(id) is not null);
         if (feeds + meetings > 0) log.LogInformation("Let go of {Feeds} live feeds and {Meetings} meetings nobody here followed or used lately.", feeds, meetings);
     }
 }

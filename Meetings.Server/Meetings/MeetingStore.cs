@@ -230,7 +230,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
 
     /// <summary>
     /// Lets go of the state of the meetings not read or changed here since <paramref name="before"/>, but those
-    /// <paramref name="kept"/> (in session, or followed by screens here): the next to ask reads it again from the
+    /// <paramref name="kept"/> (in session, or with a feed here): the next to ask reads it again from the
     /// journal. A server up for months would otherwise hold every meeting anyone ever opened, archive and all. A
     /// meeting busy at this moment is left for the next sweep. Returns how many were let go.
     /// </summary>
@@ -243,7 +243,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             try
             {
                 if (cached.Meeting is null || cached.UsedAt > before) continue;
-                cached.Forget();
+                cached.LetGo();
                 swept++;
             }
             finally
@@ -358,12 +358,18 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         /// <summary>The sequence the screens here were last handed, while the state is being read again after a failed commit.</summary>
         public long? Forgotten { get; set; }
 
-        /// <summary>Drops the state (it may hold events that were not committed, or nobody used it for long): the next catch-up reads it all again.</summary>
+        /// <summary>Drops the state (it may hold events that were not committed): the next catch-up reads it all again.</summary>
         public void Forget()
         {
             Forgotten ??= Last?.Sequence;
             (Meeting, Last) = (null, null);
         }
+
+        /// <summary>
+        /// Lets go of a state nobody here uses (no feed here to hand anything to): held no more, so another instance's
+        /// commits do not make this one read it again (<see cref="RefreshAsync"/> passes it by) until someone asks.
+        /// </summary>
+        public void LetGo() => (Meeting, Last, Forgotten) = (null, null, null);
     }
 
     /// <summary>A command waiting for its turn: how it decides, then its outcome once its batch is committed or refused.</summary>

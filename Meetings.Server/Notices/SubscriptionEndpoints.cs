@@ -178,8 +178,13 @@ public static class SubscriptionEndpoints
             var asked = languages.FromRequest(request);
             return Page(asked, asked["page.invalid.title"], WebUtility.HtmlEncode(asked["page.invalid"]), 404);
         }
-        s.EmailStoppedAt ??= clock.GetUtcNow();
+        var now = clock.GetUtcNow();
+        s.EmailStoppedAt ??= now;
         await db.SaveChangesAsync();
+        // Every row of the mailbox stops (two requests at once may have made two): a notice goes to one of them.
+        if (s.Email is { } email)
+            await db.Subscribers.Where(x => x.BodyId == s.BodyId && x.EmailStoppedAt == null).Where(SameMailbox(email.ToLowerInvariant()))
+                .ExecuteUpdateAsync(x => x.SetProperty(r => r.EmailStoppedAt, now));
         var say = languages.For(s.Language);
         return Page(say, say["page.unsubscribed.title"], WebUtility.HtmlEncode(say["page.unsubscribed"]));
     }

@@ -246,12 +246,12 @@ public sealed class PhoneService(
     /// <summary>
     /// Whether a conference callback is a repeat or a straggler. Twilio numbers each conference's events from 1, and the
     /// meeting's conference starts again once everyone has left it (a lone caller pressing * for the keypad menu ends
-    /// it): an event of another conference is the new one's, except a leave while the caller is in a conference, which
-    /// is the earlier one's arriving late.
+    /// it): an event of another conference is the new one's when it is a join or the caller is between conferences;
+    /// anything else from another conference while the caller is in one is the earlier conference's, arriving late.
     /// </summary>
     private static bool Stale(PhoneCall call, string conferenceSid, string kind, int sequence) =>
         call.ConferenceSid is { } current && current != conferenceSid
-            ? kind == "participant-leave" && call.InConference
+            ? call.InConference && kind != "participant-join"
             : sequence <= call.LastSequenceNumber;
 
     /// <summary>

@@ -23,12 +23,16 @@ public sealed class TwilioHealth(TimeProvider clock, ILogger<TwilioHealth> log)
     /// making it again cannot do it twice. (The SDK wraps the last two in an ApiConnectionException, as it does a
     /// timeout, after which the request may have been carried out.)
     /// </summary>
-    public static bool NotCarriedOut(Exception e) => e is Twilio.Exceptions.ApiException || e.GetBaseException() switch
+    public static bool NotCarriedOut(Exception e)
     {
-        Polly.CircuitBreaker.BrokenCircuitException => true,
-        HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError } => true,
-        _ => false,
-    };
+        // Looked for along the whole chain: a refused connection's innermost exception is the socket's, and an open
+        // circuit carries the failure that opened it inside.
+        for (Exception? link = e; link is not null; link = link.InnerException)
+            if (link is Twilio.Exceptions.ApiException or Polly.CircuitBreaker.BrokenCircuitException
+                or HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError or HttpRequestError.NameResolutionError })
+                return true;
+        return false;
+    }
 
     public void Failed(string what, Exception error)
     {

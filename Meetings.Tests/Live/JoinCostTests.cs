@@ -101,6 +101,10 @@ public class JoinCostTests
         for (var i = 0; i < 10; i++) Assert.That((await host.Anonymous().Get<MeetingDetail>($"/api/meetings/{id}")).Version, Is.EqualTo(head));
 
         Assert.That(reads.Count - before, Is.Zero, "ten reads of a meeting a screen here follows, and the watcher keeps current: no query under its lock");
+
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        await clerk.Get<MeetingDetail>($"/api/meetings/{id}");
+        Assert.That(reads.Count - before, Is.EqualTo(1), "a clerk's read asks the journal: it has what they just did through another instance");
     }
 
     [Test]

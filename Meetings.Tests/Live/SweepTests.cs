@@ -28,6 +28,8 @@ public class SweepTests
         await host.Services.GetRequiredService<MeetingWatcher>().TickAsync();
 
         await Wait.Until(() => broadcaster.Feeds == 0 && !store.Holds(id), "the feed and the state let go");
+        await store.RefreshAsync(id);
+        Assert.That(store.Holds(id), Is.False, "another instance's commit does not make this one read it all again");
         Assert.That(broadcaster.Follow(id, "a-screen-late"), Is.Null, "a feed let go takes no screen");
         Assert.That(broadcaster.Following, Is.Zero, "and keeps nothing for it");
 

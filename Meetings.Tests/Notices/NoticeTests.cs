@@ -32,7 +32,13 @@ public class NoticeTests : NoticeFixture
 
         await WaitForReport(meeting.Meeting.Id, r => r.Any(n => n.Kind == "Published" && n.State == "Sent"), "the published notice sent");
         Assert.That((await Report(meeting.Meeting.Id)).Single(n => n.Kind == "Published").Sent, Is.EqualTo(1));
-        Assert.That(SmtpSink.MessagesTo(email).Count(m => m.Subject?.StartsWith("Agenda", StringComparison.Ordinal) == true), Is.EqualTo(1), "one copy");
+        var notice = SmtpSink.MessagesTo(email).Single(m => m.Subject?.StartsWith("Agenda", StringComparison.Ordinal) == true);
+
+        // Its unsubscribe link stops the mailbox, not only the row it was sent from.
+        var stop = await Host.Anonymous().PostAsync(new Uri(LinkIn(notice.TextBody ?? "", "/api/subscriptions/unsubscribe?token=")).PathAndQuery, null);
+        Assert.That(stop.StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        Assert.That(Host.WithDb(db => db.Subscribers.AsEnumerable().Count(s => s.BodyId == Body.Id && string.Equals(s.Email, email, StringComparison.OrdinalIgnoreCase) && s.EmailStoppedAt == null)), Is.Zero,
+            "no row of the mailbox receives");
     }
 
     [Test]

@@ -146,6 +146,39 @@ public class TextAndCalendarTests : NoticeFixture
     }
 
     [Test]
+    public async Task ATextWhileNothingAnswersWhereTwilioShouldBe_IsMarkedFailed_ForItsRetry()
+    {
+        // Nothing listens where Twilio should be: every connection is refused, so no text can have gone out.
+        var listener = new System.Net.Sockets.TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        var closed = ((IPEndPoint)listener.LocalEndpoint).Port;
+        listener.Stop();
+        Host.Dispose();
+        Host = new TestHost(Folder, settings: new Dictionary<string, string?>(Twilio.Settings.Concat(SmtpSink.Settings))
+        {
+            ["Twilio:ApiBaseUrl"] = $"http://127.0.0.1:{closed}", ["Jobs:PollMilliseconds"] = "200",
+        }, networkClock: Network);
+        Clerk = await Host.SignInAsync(Demo.Clerk);
+        const string Phone = "+15035550170";
+        Host.WithDb(db =>
+        {
+            db.Subscribers.Add(new Meetings.Server.Notices.Subscriber
+            {
+                Id = Guid.NewGuid(), BodyId = Body.Id, Phone = Phone, Token = "confirmed-text-subscriber-01", SmsCode = "123456",
+                CreatedAt = Host.Clock.GetUtcNow(), SmsConfirmedAt = Host.Clock.GetUtcNow(),
+            });
+            return db.SaveChanges();
+        });
+
+        var meeting = await Meeting(DaysAhead(20));
+
+        var report = await WaitForReport(meeting.Meeting.Id, r => r.SingleOrDefault(n => n.Kind == "Published")?.Problems.Any() == true, "the delivery's fate recorded");
+        var problem = report.Single(n => n.Kind == "Published").Problems.Single();
+        Assert.That((problem.State, problem.Attempts), Is.EqualTo(("Failed", 1)), "refused connections sent nothing: tried again, not given up as unknown");
+        Assert.That(problem.Error, Does.Contain("Twilio not reached"));
+    }
+
+    [Test]
     public async Task ATextTwilioDoesNotAnswerWithinFiveSeconds_IsMarkedUnknown_AndNeverSentAgain()
     {
         const string Phone = "+15035550177";

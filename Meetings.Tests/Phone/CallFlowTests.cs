@@ -217,8 +217,9 @@ public class CallFlowTests : PhoneFixture
         var ended = caller.ConferenceSid;
         caller.NewConference();
         await caller.ConferenceEvent(MeetingId, "participant-join", muted: true);
-        // A straggler from the conference that ended changes nothing.
-        await caller.ConferenceEvent(MeetingId, "participant-leave", muted: true, participantCallStatus: "in-progress", sequence: 3, conferenceSid: ended);
+        // Stragglers from the conference that ended change nothing.
+        await caller.ConferenceEvent(MeetingId, "participant-mute", muted: true, sequence: 3, conferenceSid: ended);
+        await caller.ConferenceEvent(MeetingId, "participant-leave", muted: true, participantCallStatus: "in-progress", sequence: 4, conferenceSid: ended);
         var entry = (await Clerk.WaitUntil(s => s.Speakers.Any(e => e.Source == "Phone"), "the caller in the queue")).Speakers.Single();
 
         await Clerk.Do("StartTurn", MeetingId, entry.Id);

@@ -101,7 +101,7 @@
     if (newerWhileJoining > sequence) catchUp();
   }
 
-  let catching = false, again = false, overtaking = [];
+  let catching = false, again = false, overtaking = [], refusals = 0;
   async function catchUp() {
     if (catching) { again = true; return; }
     catching = true;
@@ -110,14 +110,16 @@
       const caught = await hub.invoke('EventsAfter', meetingId, sequence);
       if (caught.snapshot.sequence >= sequence) take(caught.snapshot);
     } catch {
-      // Refused while connected (asked too often, or the server could not answer just then): asked again in about a
-      // second, or the page would stay behind until the meeting's next change. A lost connection's join catches up.
+      // Refused while connected (asked too often, or the server could not answer just then): asked again after a pause
+      // that doubles with each refusal in a row (about 1, 2, 4 s up to 30 s), or the page would stay behind until the
+      // meeting's next change. A lost connection's join catches up.
       refused = hub.state === signalR.HubConnectionState.Connected;
     }
     catching = false;
+    refusals = refused ? refusals + 1 : 0;
     for (const update of overtaking.splice(0)) receive(update, false);
     if (again) { again = false; catchUp(); }
-    else if (refused) setTimeout(catchUp, 500 + Math.random() * 1000);
+    else if (refused) setTimeout(catchUp, Math.min(30000, 1000 * 2 ** (refusals - 1)) * (0.5 + Math.random()));
   }
 
   // RFC 6902 JSON Patch (add, remove, replace, move, copy, test) applied in place; a failure throws, and the caller
