@@ -127,12 +127,15 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         get { lock (_gate) return _retired; }
     }
 
-    /// <summary>Retires the feed if no screen has followed it since <paramref name="before"/>: it follows nothing more, and its pump ends.</summary>
+    /// <summary>
+    /// Retires the feed if no screen has followed it since <paramref name="before"/> (or it was never loaded: a join
+    /// refused after it was made): it follows nothing more, and its pump ends.
+    /// </summary>
     public bool TryRetire(DateTimeOffset before)
     {
         lock (_gate)
         {
-            if (_screens.Count > 0 || _unfollowedSince is not { } since || since > before) return false;
+            if (_screens.Count > 0 || (_current is not null && (_unfollowedSince is not { } since || since > before))) return false;
             _retired = true;
         }
         _changed.Writer.TryComplete();
