@@ -59,15 +59,7 @@ public class JoinCostTests
         using var scope = host.Services.CreateScope();
 
         // As after a restart: the viewers arrive while the meeting's lock is held, so each waits for the meeting.
-        using var release = new ManualResetEventSlim();
-        var holding = new TaskCompletionSource();
-        var holder = Task.Run(() => store.ReadAsync(id, _ =>
-        {
-            holding.SetResult();
-            release.Wait();
-            return true;
-        }));
-        await holding.Task;
+        using var held = await MeetingLockHeld.HoldAsync(store, id);
         var callers = Enumerable.Range(0, 20).Select(i => new HubCaller($"viewer-{i}")).ToList();
         var joins = callers.Select(caller =>
         {
@@ -77,8 +69,7 @@ public class JoinCostTests
         }).ToList();
         Assert.That(joins.Count(j => j.IsCompleted), Is.Zero, "every join waits for the meeting");
 
-        release.Set();
-        await holder;
+        await held.ReleaseAsync();
         var answers = await Task.WhenAll(joins);
 
         Assert.That(reads.Marked, Is.EqualTo(1), "the first join read the journal; the others waited for that read and made none");

@@ -26,23 +26,14 @@ public class JoinRacingDisconnectTests
         hub.Context = caller;
 
         // The meeting's lock is held, so the join waits for the meeting.
-        using var release = new ManualResetEventSlim();
-        var holding = new TaskCompletionSource();
-        var holder = Task.Run(() => store.ReadAsync(id, _ =>
-        {
-            holding.SetResult();
-            release.Wait();
-            return true;
-        }));
-        await holding.Task;
+        using var held = await MeetingLockHeld.HoldAsync(store, id);
         var join = hub.Join(id);
         Assert.That(join.IsCompleted, Is.False, "the join waits for the meeting");
 
         // Meanwhile the connection closes: SignalR cancels its token, then runs its disconnect, which finds nothing yet.
         caller.Close();
         await hub.OnDisconnectedAsync(null);
-        release.Set();
-        await holder;
+        await held.ReleaseAsync();
 
         Assert.ThrowsAsync<HubException>(async () => await join, "the join of a closed connection is refused");
         Assert.That(broadcaster.Watched, Does.Not.Contain(id), "no screen of the closed connection follows the meeting");

@@ -95,6 +95,19 @@ public class CallBackTests : PhoneFixture
 
     private static string PathOf(string url) => url[FakeTwilio.PublicBaseUrl.Length..];
 
+    /// <summary>A web speaker who asked to be called is called when on deck, and nobody answers: the clerk sees "did not answer".</summary>
+    private async Task<(LiveClient Resident, Guid Entry)> NobodyAnswered()
+    {
+        await OpenPublicComment();
+        var asked = await AskedToBeCalled();
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+        var first = await Recorded(Twilio.CallsPlaced[0]);
+        await first.PostAsync(PathOf(Twilio.CallsPlaced[0].Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
+        return asked;
+    }
+
     [Test]
     public async Task AWebSpeakerWhoAskedToBeCalled_IsCalledWhenOnDeck_PressesOne_AndIsHandledLikeACaller()
     {
@@ -142,15 +155,8 @@ public class CallBackTests : PhoneFixture
     [Test]
     public async Task ACallBackNobodyAnswers_ShowsDidNotAnswer_AndTheClerkCanTryAgain_OrSkip()
     {
-        await OpenPublicComment();
-        var (resident, entry) = await AskedToBeCalled();
+        var (resident, entry) = await NobodyAnswered();
         await using var _ = resident;
-        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
-        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
-
-        var first = await Recorded(Twilio.CallsPlaced[0]);
-        await first.PostAsync(PathOf(Twilio.CallsPlaced[0].Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
-        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
         Assert.That(Clerk.Snapshot.Speakers.Single().State, Is.EqualTo("OnDeck"), "the clerk decides, not the server");
 
         var clerk = await Host.SignInAsync(Demo.Clerk);
@@ -172,14 +178,8 @@ public class CallBackTests : PhoneFixture
     [Test]
     public async Task TheClerkAskingTwiceAtOnceToCallAgain_SetsOneCallGoing()
     {
-        await OpenPublicComment();
-        var (resident, entry) = await AskedToBeCalled();
+        var (resident, entry) = await NobodyAnswered();
         await using var _ = resident;
-        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
-        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
-        var first = await Recorded(Twilio.CallsPlaced[0]);
-        await first.PostAsync(PathOf(Twilio.CallsPlaced[0].Form["StatusCallback"]), new Dictionary<string, string> { ["CallStatus"] = "no-answer" });
-        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "DidNotAnswer", "did not answer");
 
         // A double click: the second request runs whole while the first one's write is on its way to the database.
         var clerk = await Host.SignInAsync(Demo.Clerk);
