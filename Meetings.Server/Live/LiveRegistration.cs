@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Meetings.Server.Live;
@@ -30,6 +31,9 @@ public static class LiveRegistration
         builder.Services.AddSingleton<SignedOutScreens>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<SignedOutScreens>());
         builder.Services.AddSingleton<ManagedHeap>();
+        // In place of Kestrel's own pool (registered before this, so this one is the one resolved).
+        builder.Services.AddSingleton<SocketBlocks>();
+        builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<SocketBlocks>());
         builder.Services.AddSingleton<ScreenUpdates>();
         builder.Services.AddHostedService<MemoryAfterBursts>();
         return builder;
@@ -42,6 +46,11 @@ public static class LiveRegistration
     /// or a slow reader meets an ack; no writer of ours can prevent that. Sequence numbers with <c>EventsAfter</c>
     /// already make a reconnecting client whole, across restarts and instances too (README, Live protocol).
     /// </summary>
-    public static void MapLive(this WebApplication app) =>
+    public static void MapLive(this WebApplication app)
+    {
         app.MapHub<MeetingHub>("/hubs/meeting", o => o.AllowStatefulReconnects = false);
+        // A host that registers Kestrel after the server's services brings Kestrel's own pool back in front.
+        if (app.Services.GetService<IMemoryPoolFactory<byte>>() is not SocketBlocks)
+            app.Logger.LogWarning("Kestrel keeps its own socket blocks: what a burst leaves in them comes back to the system slowly.");
+    }
 }

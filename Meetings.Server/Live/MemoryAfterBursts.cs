@@ -10,9 +10,11 @@ namespace Meetings.Server.Live;
 /// 10,000 screens), which a quiet server affords. Quiet means little allocated and no change sent to any screen: ten
 /// thousand screens joining grow the heap as much as a flood, and when the collection came while the next changes
 /// went out to them, each of those screens got that change a third of a second late. So while changes keep going out
-/// at least every <see cref="Interval"/>, the heap waits for the first pause between them.
+/// at least every <see cref="Interval"/>, the heap waits for the first pause between them. Kestrel's socket blocks
+/// that the burst's sends left idle go with it (<see cref="SocketBlocks"/>).
 /// </summary>
-internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, ScreenUpdates updates, ILogger<MemoryAfterBursts> log) : BackgroundService
+internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, SocketBlocks sockets, ScreenUpdates updates, ILogger<MemoryAfterBursts> log)
+    : BackgroundService
 {
     /// <summary>How often the heap is looked at.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
@@ -30,10 +32,13 @@ internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, Sc
                 var sent = updates.Sent;
                 var before = heap.Committed;
                 if (!_settling.Due(heap.Allocated, before, sent)) continue;
+                // The sockets' idle blocks first, so the same collection frees them.
+                var blocks = sockets.LetGoIdle();
                 heap.GiveBack();
                 var after = heap.Committed;
                 _settling.SettledAt(after);
-                log.LogInformation("Quiet after a burst: the heap went from {Before} MB to {After} MB.", before >> 20, after >> 20);
+                log.LogInformation("Quiet after a burst: {Blocks} MB of idle socket blocks let go; the heap went from {Before} MB to {After} MB.",
+                    blocks >> 20, before >> 20, after >> 20);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested) { }

@@ -18,23 +18,29 @@ public class MemoryAfterBurstsTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         // What the flood left alive (buffers its connections keep) holds the heap above where it was before.
-        var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 800 * MB };
-        using var service = new MemoryAfterBursts(clock, heap, new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
+        var sockets = new SocketBlocks();
+        var heap = new Heap(sockets) { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 800 * MB };
+        using var service = new MemoryAfterBursts(clock, heap, sockets, new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Look(clock, heap);
 
-        // A flood: each look, 200 MB more allocated and 400 MB more held.
+        // A flood: each look, 200 MB more allocated and 400 MB more held; its sends left a thousand socket blocks idle.
+        using var pool = sockets.Create();
+        var blocks = Enumerable.Range(0, 1000).Select(_ => pool.Rent()).ToList();
+        blocks.ForEach(b => b.Dispose());
         for (var i = 0; i < 5; i++)
         {
             (heap.AllocatedNow, heap.CommittedNow) = (heap.AllocatedNow + 200 * MB, heap.CommittedNow + 400 * MB);
             await Look(clock, heap);
         }
         Assert.That(heap.GivenBack, Is.Zero, "nothing is collected while the flood lasts");
+        Assert.That(sockets.Idle, Is.EqualTo(1000 * SocketBlocks.BlockSize), "nor are the sockets' blocks let go");
 
         // Quiet: a few megabytes of pings.
         heap.AllocatedNow += 4 * MB;
         await Look(clock, heap);
         await Wait.Until(() => heap.GivenBack == 1, "the heap given back once the server is quiet");
+        Assert.That(heap.IdleSocketBytesWhenGivenBack, Is.Zero, "the sockets' idle blocks let go before the collection, so it frees them");
         for (var i = 0; i < 3; i++)
         {
             heap.AllocatedNow += 4 * MB;
@@ -50,7 +56,7 @@ public class MemoryAfterBurstsTests
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 500 * MB };
         var updates = new ScreenUpdates();
-        using var service = new MemoryAfterBursts(clock, heap, updates, NullLogger<MemoryAfterBursts>.Instance);
+        using var service = new MemoryAfterBursts(clock, heap, new SocketBlocks(), updates, NullLogger<MemoryAfterBursts>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Look(clock, heap);
 
@@ -96,7 +102,7 @@ public class MemoryAfterBurstsTests
     }
 
     /// <summary>A heap whose readings the test sets; it counts the looks and the collections.</summary>
-    private sealed class Heap : ManagedHeap
+    private sealed class Heap(SocketBlocks? sockets = null) : ManagedHeap
     {
         private int _looks;
         private int _givenBack;
@@ -121,8 +127,12 @@ public class MemoryAfterBurstsTests
 
         public override long Committed => CommittedNow;
 
+        /// <summary>What the sockets' pools held idle when the heap was last given back.</summary>
+        public long IdleSocketBytesWhenGivenBack { get; private set; } = -1;
+
         public override void GiveBack()
         {
+            IdleSocketBytesWhenGivenBack = sockets?.Idle ?? 0;
             CommittedNow = AfterGivingBack;
             GivenBackAtLook = Looks;
             Interlocked.Increment(ref _givenBack);

@@ -1,6 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Meetings.Server.Live;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -11,6 +13,7 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 
@@ -87,6 +90,16 @@ public sealed class TestHost : WebApplicationFactory<Program>
             _services?.Invoke(services);
         });
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    /// <summary>
+    /// The factory's Kestrel is registered after the server's services, and with it Kestrel's own socket blocks: the
+    /// server's are put back in front, as they are when it runs (its Kestrel is registered before its services).
+    /// </summary>
+    protected override IHost CreateHost(IHostBuilder builder)
+    {
+        builder.ConfigureServices(services => services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<SocketBlocks>()));
+        return base.CreateHost(builder);
     }
 
     /// <summary>A client signed in with cookies as one of the demo accounts (see DemoSeed).</summary>
