@@ -465,15 +465,27 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         return raised;
     }
 
-    /// <summary>The server's memory every 10 s for a minute after the flood, against what it held idle before it.</summary>
+    /// <summary>
+    /// The server's memory every 10 s for a minute after the flood, against what it held idle before it: back when it
+    /// came within a tenth of idle and stayed there to the end of the minute (a reading that dipped and grew again is
+    /// not back).
+    /// </summary>
     private async Task MemoryAfterFloodAsync(int n, long idle, CancellationToken ct)
     {
+        var readings = new List<(double Seconds, long Rss)>();
         var after = Stopwatch.StartNew();
-        long now;
-        while ((now = Stats.Rss(ServerPid)) > idle * 1.1 && after.Elapsed < TimeSpan.FromSeconds(60)) await Task.Delay(10_000, ct);
-        _result[$"server_rss_after_flood_mb_{n}"] = Round(now / 1048576.0);
-        _result[$"server_rss_back_to_idle_s_{n}"] = now <= idle * 1.1 ? Round(after.Elapsed.TotalSeconds) : null;
-        Console.WriteLine($"server memory {after.Elapsed.TotalSeconds:F0} s after the flood: {now / 1048576.0:N0} MB (idle before it: {idle / 1048576.0:N0} MB)");
+        for (var at = 0; at <= 60; at += 10)
+        {
+            var wait = TimeSpan.FromSeconds(at) - after.Elapsed;
+            if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
+            readings.Add((after.Elapsed.TotalSeconds, Stats.Rss(ServerPid)));
+        }
+        var stayed = readings.Count - readings.AsEnumerable().Reverse().TakeWhile(r => r.Rss <= idle * 1.1).Count();
+        _result[$"server_rss_after_flood_mb_{n}"] = Round(readings[^1].Rss / 1048576.0);
+        _result[$"server_rss_back_to_idle_s_{n}"] = stayed < readings.Count ? Round(readings[stayed].Seconds) : null;
+        Console.WriteLine($"server memory after the flood, every 10 s: {string.Join(", ", readings.Select(r => $"{r.Rss / 1048576.0:N0}"))} MB " +
+                          $"(idle before it: {idle / 1048576.0:N0} MB); " +
+                          (stayed < readings.Count ? $"back within a tenth of idle from {readings[stayed].Seconds:F0} s on" : "not back within a tenth of idle"));
     }
 
     /// <summary>The same viewers and the same bytes against the raw WebSocket server.</summary>
