@@ -45,6 +45,7 @@ public sealed partial class Meeting
 
     public MeetingEvent[] WithdrawRequest(Guid seatId)
     {
+        RequireInSessionOrRecess();
         Require(_floorRequests.Any(r => r.SeatId == seatId), "not-waiting", "This member is not waiting to speak.");
         return [new MemberRequestWithdrawn(seatId)];
     }

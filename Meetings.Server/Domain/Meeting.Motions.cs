@@ -77,6 +77,7 @@ public sealed partial class Meeting
 
     public MeetingEvent[] WithdrawMotion(Guid motionId)
     {
+        RequireInSessionOrRecess();
         var motion = Motion(motionId);
         Require(motion.State is MotionState.AwaitingSecond or MotionState.OnFloor, "withdraw-before-vote",
             "A motion can be withdrawn only before its vote opens.");

@@ -98,6 +98,7 @@ public sealed partial class Meeting
 
     public MeetingEvent[] Withdraw(Guid entryId)
     {
+        RequireInSessionOrRecess();
         var entry = Entry(entryId);
         Require(entry.State is SpeakerState.Waiting or SpeakerState.OnDeck, "withdraw-while-waiting",
             $"A speaker who is {entry.State} cannot withdraw.");

@@ -149,14 +149,20 @@ public sealed partial class Meeting
 
     /// <summary>
     /// Adjourns, and records the journal's head at that moment: the event after the adjournment names it, and
-    /// its previous hash is the adjournment's hash, the head printed on the minutes.
+    /// its previous hash is the adjournment's hash, the head printed on the minutes. Public comment still open
+    /// closes with it, so no page or phone line goes on offering a turn that will never come.
     /// </summary>
     public MeetingEvent[] Adjourn(DateTimeOffset now)
     {
         Require(Status is MeetingStatus.Live or MeetingStatus.Recessed, "adjourn-when-in-session",
             "Only a meeting in session or in recess can be adjourned.");
         Require(OpenVote is null, "adjourn-with-vote-open", "Close the open vote before adjourning.");
-        MeetingEvent[] closing = [.. EndTurnIfAny(now, TurnEndReason.Clerk), new MeetingAdjourned(now)];
+        MeetingEvent[] closing =
+        [
+            .. EndTurnIfAny(now, TurnEndReason.Clerk),
+            .. Agenda.Where(i => i.CommentOpen).Select(i => new PublicCommentClosed(i.Id)),
+            new MeetingAdjourned(now),
+        ];
         return [.. closing, new JournalHeadRecorded(Version + closing.Length)];
     }
 
@@ -183,6 +189,13 @@ public sealed partial class Meeting
     {
         if (!condition) throw new MeetingRuleException(rule, message);
     }
+
+    /// <summary>
+    /// For what a speaker or a member takes back (a place in line, a motion, a request to speak): also during a
+    /// recess, but never once the meeting is over, when the record is closed at its recorded head.
+    /// </summary>
+    private void RequireInSessionOrRecess() =>
+        Require(Status is MeetingStatus.Live or MeetingStatus.Recessed, "in-session-or-recess", $"The meeting is not in session: this is {Described}.");
 
     private void RequireInSession() =>
         Require(Status == MeetingStatus.Live, "in-session",

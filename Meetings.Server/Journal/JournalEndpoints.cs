@@ -31,9 +31,13 @@ public static class JournalEndpoints
         {
             await RequireVisible(id, user, store);
             return await verifier.VerifyAsync(id);
-        });
+        }).RequireRateLimiting(RecordsRegistration.RateLimit);
     }
 
-    private static Task<long> RequireVisible(Guid id, ClaimsPrincipal user, MeetingStore store) =>
-        store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? m.Version : throw new NotFoundException("No such meeting."));
+    /// <summary>
+    /// From the state the screens are shown while they follow the meeting here: asked over and over during a hearing,
+    /// a read of the journal under the meeting's lock would keep the clerk's commands waiting behind it.
+    /// </summary>
+    private static Task<bool> RequireVisible(Guid id, ClaimsPrincipal user, MeetingStore store) =>
+        store.ReadWatchedAsync(id, m => MeetingEndpoints.Visible(m, user) ? true : throw new NotFoundException("No such meeting."));
 }

@@ -29,7 +29,7 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     /// <summary>
     /// Hands what was just committed to the meeting's feed, if anyone here follows it. Call it under the meeting's
     /// lock: the events' public texts are taken from the state as committed, and the lock's order is the order screens
-    /// see. The snapshot is made when the feed is ready to send it.
+    /// see. The snapshot is made when the feed is ready to send it, and a text hidden by then is taken out again.
     /// </summary>
     public Task PublishAsync(Meeting meeting, IReadOnlyList<JournalEntry> entries)
     {
@@ -140,13 +140,13 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     }
 
     /// <summary>
-    /// The meeting's public snapshot as it stands, taken under its lock. The store is looked up here, not taken in the
-    /// constructor, because the store hands every commit to this broadcaster.
+    /// The meeting's public snapshot as it stands, and whether an event's texts are public now, taken under its lock.
+    /// The store is looked up here, not taken in the constructor, because the store hands every commit to this broadcaster.
     /// </summary>
-    private async Task SnapshotNowAsync(Guid meetingId, Action<MeetingSnapshot> take) =>
+    private async Task SnapshotNowAsync(Guid meetingId, Action<MeetingSnapshot, Func<long, bool>> take) =>
         await services.GetRequiredService<Meetings.MeetingStore>().ReadHeldAsync(meetingId, m =>
         {
-            take(LiveViews.Snapshot(m, clock.GetUtcNow()));
+            take(LiveViews.Snapshot(m, clock.GetUtcNow()), m.TextIsPublic);
             return true;
         });
 

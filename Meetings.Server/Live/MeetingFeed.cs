@@ -10,9 +10,10 @@ namespace Meetings.Server.Live;
 
 /// <summary>
 /// Calls <c>take</c> under the meeting's lock with the meeting's public snapshot as it stands then, so that the events
-/// handed on until then are exactly those up to that snapshot.
+/// handed on until then are exactly those up to that snapshot, and with whether the texts of the event at a sequence
+/// are public then.
 /// </summary>
-internal delegate Task UnderTheMeetingsLock(Action<MeetingSnapshot> take);
+internal delegate Task UnderTheMeetingsLock(Action<MeetingSnapshot, Func<long, bool>> take);
 
 /// <summary>
 /// One meeting's live feed on this instance: the public snapshot at the last sequence it handed on, serialized once
@@ -153,10 +154,15 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             MeetingSnapshot? latest = null;
             try
             {
-                await snapshotNow(snapshot =>
+                await snapshotNow((snapshot, textIsPublic) =>
                 {
+                    // A name or comment the clerk hid after its event was handed on does not go out with it.
+                    lock (_pendingGate)
+                    {
+                        events = [.. _pendingEvents.Select(e => e.Texts is null || textIsPublic(e.Sequence) ? e : e with { Texts = null })];
+                        _pendingEvents = [];
+                    }
                     latest = snapshot;
-                    lock (_pendingGate) (events, _pendingEvents) = (_pendingEvents, []);
                 });
             }
             catch (Exception e) when (latest is null)

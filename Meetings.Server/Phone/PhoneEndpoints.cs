@@ -53,7 +53,7 @@ public static class PhoneEndpoints
             return Results.Accepted();
         }).WithTags("Phone").RequireAuthorization(Roles.ClerkPolicy);
         app.MapPost("/api/meetings/{id:guid}/speakers/{entryId:guid}/voice-token", (Guid id, Guid entryId, VoiceTokenRequest request, VoiceTokens tokens) =>
-            tokens.IssueAsync(id, entryId, request.ResidentToken)).WithTags("Phone");
+            tokens.IssueAsync(id, entryId, request.ResidentToken)).WithTags("Phone").RequireRateLimiting(VoiceTokens.RateLimit);
     }
 
     /// <summary>Checks Twilio's signature against the public URL (so it holds behind a reverse proxy). Unsigned or forged: 403, nothing changes.</summary>

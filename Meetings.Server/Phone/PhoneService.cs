@@ -288,7 +288,9 @@ public sealed class PhoneService(
     {
         var contact = db.SpeakerContacts.Where(c => c.EntryId == entryId && c.MeetingId == meetingId && c.CallMe);
         if (!await contact.AnyAsync()) throw new Errors.NotFoundException("This speaker did not ask to be called.");
-        var state = await store.ReadAsync(meetingId, m => m.Entry(entryId).State);
+        var (status, state) = await store.ReadAsync(meetingId, m => (m.Status, m.Entry(entryId).State));
+        if (status is not (MeetingStatus.Live or MeetingStatus.Recessed))
+            throw new MeetingRuleException("call-back-in-session", "Speakers are called only while the meeting is in session or in recess.");
         if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck))
             throw new MeetingRuleException("call-back-while-waiting", "Only a speaker who is waiting or on deck can be called.");
         var ringing = await db.PhoneCalls.AnyAsync(c => c.EntryId == entryId && c.Leg == CallLeg.CallBack && !c.HungUp);

@@ -19,6 +19,13 @@ namespace Meetings.Server.Phone;
 /// </summary>
 public sealed partial class VoiceTokens(MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, PersonKeys keys, TimeProvider clock)
 {
+    /// <summary>
+    /// Tokens one address may ask for a minute: a speaker's page asks once a turn, and again every few minutes; more
+    /// is someone making the server check sign-ups under the meeting's lock during the hearing.
+    /// </summary>
+    public const int PerMinute = 30;
+    public const string RateLimit = "voice-tokens";
+
     /// <summary>How long a token lets a browser connect; the page asks for a fresh one before it runs out.</summary>
     public static TimeSpan Lifetime { get; } = TimeSpan.FromMinutes(5);
 

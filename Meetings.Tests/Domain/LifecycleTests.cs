@@ -315,10 +315,28 @@ public class LifecycleTests
 
         Assert.That(events, Is.EqualTo(new MeetingEvent[]
         {
-            new TurnEnded(entry, TestMeeting.At(6), TurnEndReason.Clerk), new MeetingAdjourned(TestMeeting.At(6)),
+            new TurnEnded(entry, TestMeeting.At(6), TurnEndReason.Clerk), new PublicCommentClosed(test.Items[0]), new MeetingAdjourned(TestMeeting.At(6)),
             new JournalHeadRecorded(test.Meeting.Version - 1),
         }));
         Assert.That(test.Meeting.Speaking, Is.Null);
+    }
+
+    [Test]
+    public void AfterAdjournment_NoSpeakerMotionOrRequestToSpeakIsTakenBack_TheRecordIsClosed()
+    {
+        var test = TestMeeting.InSession().OpenComment();
+        var waiting = test.SignUp("Ana");
+        var motion = test.MoveAndSecond();
+        test.Do(test.Meeting.AskToSpeak(TestMeeting.At(5), test.Seats[2]));
+        test.Do(test.Meeting.Recess(TestMeeting.At(6)));
+        Assert.That(test.Meeting.Withdraw(waiting), Has.Length.EqualTo(1), "in a recess, a speaker may still leave the line");
+
+        test.Do(test.Meeting.Adjourn(TestMeeting.At(7)));
+
+        Assert.That(() => test.Meeting.Withdraw(waiting), Refused.Rule("in-session-or-recess"));
+        Assert.That(() => test.Meeting.WithdrawMotion(motion), Refused.Rule("in-session-or-recess"));
+        Assert.That(() => test.Meeting.WithdrawRequest(test.Seats[2]), Refused.Rule("in-session-or-recess"));
+        Assert.That(test.Meeting.Item(test.Items[0]).CommentOpen, Is.False, "public comment closed with the meeting");
     }
 
     [Test]

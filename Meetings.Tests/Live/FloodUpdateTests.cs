@@ -49,7 +49,7 @@ public class FloodUpdateTests
             await letGo.Task;
         }, NullLogger.Instance), take =>
         {
-            lock (states) take(states[standing]);
+            lock (states) take(states[standing], _ => true);
             return Task.CompletedTask;
         }, TimeProvider.System, NullLogger.Instance);
         void Change(int change)

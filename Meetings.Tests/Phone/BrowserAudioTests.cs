@@ -4,6 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Meetings.Client.Contracts;
+using Meetings.Server.Phone;
 using Meetings.Tests.Support;
 
 namespace Meetings.Tests.Phone;
@@ -190,6 +191,34 @@ public class BrowserAudioTests : WebSpeakerFixture
             Assert.That(refused.Conference, Is.Null);
         }
         Assert.That((await PhoneStatus()).Callers, Is.Empty);
+    }
+
+    [Test]
+    public async Task VoiceTokens_AreLimitedPerAddress_SoTheyCannotBeAskedForOverAndOverDuringAHearing()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await WebSpeaker();
+        await using var _ = resident;
+        for (var i = 0; i < VoiceTokens.PerMinute; i++)
+        {
+            using var asked = await AskFrom("198.51.100.90", entry, "not-the-residents-token-0123");
+            Assert.That(asked.StatusCode, Is.EqualTo(HttpStatusCode.Forbidden), $"ask {i + 1}");
+        }
+        using var refused = await AskFrom("198.51.100.90", entry, resident.ResidentToken);
+        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "one more from the same address, in the same minute");
+        Assert.That(refused.Headers.RetryAfter?.Delta, Is.Not.Null, "with when to ask again");
+        using var elsewhere = await AskFrom("198.51.100.91", entry, resident.ResidentToken);
+        Assert.That(elsewhere.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the resident, from another address");
+    }
+
+    private Task<HttpResponseMessage> AskFrom(string address, Guid entry, string? residentToken)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, $"/api/meetings/{MeetingId}/speakers/{entry}/voice-token")
+        {
+            Content = JsonContent.Create(new VoiceTokenRequest(residentToken), options: ApiClient.Json),
+        };
+        request.Headers.Add("X-Forwarded-For", address);
+        return Host.Anonymous().SendAsync(request);
     }
 
     [Test]

@@ -176,6 +176,20 @@ public class CallBackTests : PhoneFixture
     }
 
     [Test]
+    public async Task OnceTheMeetingIsAdjourned_NobodyIsCalledAgain()
+    {
+        var (resident, entry) = await NobodyAnswered();
+        await using var _ = resident;
+        await Clerk.Do("Adjourn", MeetingId);
+
+        var clerk = await Host.SignInAsync(Demo.Clerk);
+        var answer = await clerk.PostAsync($"/api/meetings/{MeetingId}/speakers/{entry}/call-back", null);
+        Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.Conflict));
+        Assert.That(await answer.Content.ReadAsStringAsync(), Does.Contain("call-back-in-session"));
+        Assert.That(Twilio.CallsPlaced, Has.Count.EqualTo(1), "only the first call, made while the meeting was in session");
+    }
+
+    [Test]
     public async Task TheClerkAskingTwiceAtOnceToCallAgain_SetsOneCallGoing()
     {
         var (resident, entry) = await NobodyAnswered();

@@ -19,7 +19,7 @@ public class RecordLimitTests
         var id = meeting.Meeting.Id;
         string[] paths =
         [
-            $"/api/meetings/{id}/journal", $"/api/meetings/{id}/minutes", $"/api/meetings/{id}/minutes/versions",
+            $"/api/meetings/{id}/journal", $"/api/meetings/{id}/journal/verify", $"/api/meetings/{id}/minutes", $"/api/meetings/{id}/minutes/versions",
             $"/api/meetings/{id}/exports/ocd-event", $"/api/meetings/{id}/exports/ocd-votes", $"/api/meetings/{id}/exports/legistar",
             $"/api/meetings/{id}/exports/votes.csv", $"/api/bodies/{meeting.Meeting.BodyId}/exports/votes.csv", $"/api/meetings/{id}/packet",
         ];
