@@ -134,7 +134,8 @@ public sealed partial class MeetingHub(
         {
             Db.SpeakerContacts.Add(new SpeakerContact
             {
-                EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow(), CallMe = request.CallMe, Language = request.Language == "es" ? "es" : "en",
+                EntryId = entryId, MeetingId = meetingId, Phone = phone, SavedAt = clock.GetUtcNow(), CallMe = request.CallMe,
+                Language = services.GetRequiredService<Languages.Languages>().For(request.Language).Code,
             });
             await Db.SaveChangesAsync();
         }

@@ -15,7 +15,12 @@ public static class RecordsRegistration
     /// <summary>The public record: reading a meeting's record from its journal, and the addresses it links to (<c>PublicBaseUrl</c>).</summary>
     public static IHostApplicationBuilder AddRecords(this IHostApplicationBuilder builder)
     {
-        builder.Services.AddSingleton(new RecordLinks(builder.Configuration["PublicBaseUrl"]?.TrimEnd('/') ?? "http://localhost:5000"));
+        var publicBaseUrl = builder.Configuration["PublicBaseUrl"]?.Trim().TrimEnd('/');
+        // Not taken from requests: an approved rendering is kept and served to everyone, so one request's Host header
+        // would become every reader's link.
+        if (string.IsNullOrEmpty(publicBaseUrl) && !builder.Environment.IsDevelopment())
+            Console.WriteLine("PublicBaseUrl is not set: open data, minutes and packets link to http://localhost:5000. Set it to this server's public address.");
+        builder.Services.AddSingleton(new RecordLinks(string.IsNullOrEmpty(publicBaseUrl) ? "http://localhost:5000" : publicBaseUrl));
         builder.Services.AddSingleton<RecordCache>();
         builder.Services.AddScoped<MeetingRecords>();
         builder.Services.AddSingleton<VoteRows>();

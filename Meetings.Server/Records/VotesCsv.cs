@@ -41,9 +41,18 @@ public static class VotesCsv
         for (var i = 0; i < cells.Length; i++)
         {
             if (i > 0) csv.Append(',');
-            var cell = cells[i];
-            csv.Append(cell.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{cell.Replace("\"", "\"\"")}\"" : cell);
+            csv.Append(Cell(cells[i]));
         }
         csv.Append("\r\n");
+    }
+
+    /// <summary>
+    /// One cell, quoted where RFC 4180 needs it. A text that a spreadsheet would take for a formula (a motion or title
+    /// typed as <c>=HYPERLINK(…)</c>) starts with an apostrophe, so opening the open-data file runs nothing.
+    /// </summary>
+    internal static string Cell(string text)
+    {
+        if (text.Length > 0 && text[0] is '=' or '+' or '-' or '@' or '\t' or '\r') text = "'" + text;
+        return text.IndexOfAny([',', '"', '\r', '\n']) >= 0 ? $"\"{text.Replace("\"", "\"\"")}\"" : text;
     }
 }

@@ -176,6 +176,19 @@ public class CallBackTests : PhoneFixture
     }
 
     [Test]
+    public async Task AWebSpeakersLanguage_IsOneTheServerSpeaks_TheDefaultForAnyOther()
+    {
+        await OpenPublicComment();
+        var (mexican, inSpanish) = await AskedToBeCalled("es-MX");
+        var (german, inGerman) = await AskedToBeCalled("de");
+        await using var _ = mexican;
+        await using var __ = german;
+        string LanguageOf(Guid entry) => Host.WithDb(db => db.SpeakerContacts.Single(c => c.EntryId == entry).Language);
+        Assert.That(LanguageOf(inSpanish), Is.EqualTo("es"), "a browser's regional Spanish is the server's Spanish");
+        Assert.That(LanguageOf(inGerman), Is.EqualTo("en"), "a language the server does not speak: its default");
+    }
+
+    [Test]
     public async Task OnceTheMeetingIsAdjourned_NobodyIsCalledAgain()
     {
         var (resident, entry) = await NobodyAnswered();

@@ -181,6 +181,15 @@ public class ExportTests
         Assert.That(items[0].GetProperty("EventItemVotes").GetArrayLength(), Is.Zero);
     }
 
+    [TestCase("Adopt the plan", "Adopt the plan")]
+    [TestCase("=HYPERLINK(\"http://x\")", "\"'=HYPERLINK(\"\"http://x\"\")\"")]
+    [TestCase("+1", "'+1")]
+    [TestCase("-1", "'-1")]
+    [TestCase("@SUM(A1)", "'@SUM(A1)")]
+    [TestCase("Amend, then adopt", "\"Amend, then adopt\"")]
+    public void ACsvCell_ThatASpreadsheetWouldRunAsAFormula_StartsWithAnApostrophe(string text, string cell) =>
+        Assert.That(Meetings.Server.Records.VotesCsv.Cell(text), Is.EqualTo(cell));
+
     [Test]
     public async Task TheVotesCsv_HasOneRowPerMemberPerVote_QuotedWhereNeeded()
     {
