@@ -31,6 +31,11 @@ public sealed record MeetingScheduled(
 public sealed record MeetingRescheduled(string Title, DateTimeOffset Start, string TimeZone, string Location, string? LateNoticeReason = null) : MeetingEvent;
 public sealed record MeetingPublished(DateTimeOffset At, string? LateNoticeReason) : MeetingEvent;
 public sealed record MeetingStarted(DateTimeOffset At) : MeetingEvent;
+/// <summary>
+/// Who holds the meeting's seats as it is called to order, where that changed on the body since it was scheduled (a
+/// new term sworn in): the names its roll calls, votes and minutes carry from then on.
+/// </summary>
+public sealed record MembersSeated(IReadOnlyList<SeatInfo> Seats) : MeetingEvent;
 public sealed record MeetingRecessed(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingResumed(DateTimeOffset At) : MeetingEvent;
 public sealed record MeetingAdjourned(DateTimeOffset At) : MeetingEvent;

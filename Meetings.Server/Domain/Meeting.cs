@@ -66,6 +66,7 @@ public sealed partial class Meeting
                 break;
             case MeetingPublished p: (Status, PublishedAt, LateNoticeReason) = (MeetingStatus.Published, p.At, p.LateNoticeReason); break;
             case MeetingStarted: Status = MeetingStatus.Live; break;
+            case MembersSeated s: Rules = Rules with { Seats = s.Seats }; break;
             case MeetingRecessed: Status = MeetingStatus.Recessed; break;
             case MeetingResumed: Status = MeetingStatus.Live; break;
             case MeetingAdjourned: Status = MeetingStatus.Adjourned; break;
@@ -127,11 +128,17 @@ public sealed partial class Meeting
         return [new MeetingPublished(now, now > deadline ? reason : null)];
     }
 
-    public MeetingEvent[] StartMeeting(DateTimeOffset now)
+    /// <summary>
+    /// Calls the meeting to order. <paramref name="seatsNow"/> are the body's seats as they stand: a member who took a
+    /// seat since the meeting was scheduled is the one its record names (the seats themselves stay as scheduled).
+    /// </summary>
+    public MeetingEvent[] StartMeeting(DateTimeOffset now, IReadOnlyList<SeatInfo>? seatsNow = null)
     {
         Require(Status == MeetingStatus.Published, "start-when-published",
             Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"{Capitalized(Described)} cannot be started.");
-        return [new MeetingStarted(now)];
+        var holders = (seatsNow ?? []).ToDictionary(s => s.Id, s => s.MemberName);
+        var seated = Rules.Seats.Select(s => holders.TryGetValue(s.Id, out var member) ? s with { MemberName = member } : s).ToList();
+        return seated.SequenceEqual(Rules.Seats) ? [new MeetingStarted(now)] : [new MembersSeated(seated), new MeetingStarted(now)];
     }
 
     public MeetingEvent[] Recess(DateTimeOffset now)

@@ -217,7 +217,13 @@ public sealed partial class MeetingHub(
     // The clerk (or an administrator)
 
     [Authorize(Policy = Roles.ClerkPolicy)]
-    public Task<CommandAck> StartMeeting(Guid meetingId) => Run(meetingId, (m, now) => m.StartMeeting(now));
+    public async Task<CommandAck> StartMeeting(Guid meetingId)
+    {
+        // Who holds each seat now, not when the meeting was scheduled: a new term may have been sworn in since.
+        var bodyId = await store.ReadAsync(meetingId, m => m.BodyId);
+        var seats = await Db.Set<Seat>().AsNoTracking().Where(s => EF.Property<Guid>(s, "BodyId") == bodyId).ToListAsync();
+        return await Run(meetingId, (m, now) => m.StartMeeting(now, [.. seats.Select(s => s.ToInfo())]));
+    }
 
     [Authorize(Policy = Roles.ClerkPolicy)]
     public Task<CommandAck> Recess(Guid meetingId) => Run(meetingId, (m, now) => m.Recess(now));

@@ -340,6 +340,25 @@ public class LifecycleTests
     }
 
     [Test]
+    public void AMemberSwornInAfterTheMeetingWasScheduled_IsTheOneItsRecordNames_FromTheCallToOrder()
+    {
+        var test = TestMeeting.Published();
+        var seat = test.Seats[1];
+        test.Body.AssignSeat(seat, "Lee Okafor-Park", null);
+        var seatsNow = test.Body.ToRules().Seats;
+
+        var events = test.Do(test.Meeting.StartMeeting(TestMeeting.At(0), seatsNow));
+
+        Assert.That(events, Has.Length.EqualTo(2));
+        Assert.That(events[0], Is.InstanceOf<MembersSeated>());
+        Assert.That(events[1], Is.EqualTo(new MeetingStarted(TestMeeting.At(0))));
+        Assert.That(test.Meeting.Rules.Seats.Single(s => s.Id == seat).MemberName, Is.EqualTo("Lee Okafor-Park"));
+        Assert.That(test.Meeting.Rules.Seats.Select(s => s.Id), Is.EqualTo(test.Seats), "the seats themselves as scheduled, in order");
+        Assert.That(TestMeeting.Published().Meeting.StartMeeting(TestMeeting.At(0), seatsNow), Has.Length.EqualTo(1),
+            "no change, nothing more recorded (another body's seats are not this meeting's)");
+    }
+
+    [Test]
     public void Adjourning_RecordsTheJournalsHead_AsTheEventAfterTheAdjournment()
     {
         var test = TestMeeting.InSession();
