@@ -1,8 +1,10 @@
+using System.Security.Claims;
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
+using Meetings.Server.Meetings;
 using Microsoft.EntityFrameworkCore;
 
 namespace Meetings.Server.Bodies;
@@ -45,7 +47,8 @@ public static class BodyEndpoints
             await db.SaveChangesAsync();
             return Results.Created($"/api/bodies/{id}", ToDto(body));
         }).Produces<BodyDto>(StatusCodes.Status201Created).MeetsRules();
-        admin.MapPut("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, SeatRequest request, MeetingsDbContext db, AccountService accounts) =>
+        admin.MapPut("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, SeatRequest request, MeetingsDbContext db, AccountService accounts,
+            MeetingStore store, ClaimsPrincipal user) =>
         {
             var body = await FindAsync(db, id);
             var seat = SeatInTheAddress(body, seatId);
@@ -53,6 +56,7 @@ public static class BodyEndpoints
             body.AssignSeat(seat.Id, request.MemberName, await accounts.OfficialIdByEmailAsync(request.OfficialEmail));
             if (request.IsChair is { } chair) body.SetChair(chair ? seatId : body.ChairSeatId == seatId ? null : body.ChairSeatId);
             await db.SaveChangesAsync();
+            await SeatInSessionAsync(db, store, user, body);
             return ToDto(body);
         }).MeetsRules();
         admin.MapDelete("/{id:guid}/seats/{seatId:guid}", async (Guid id, Guid seatId, MeetingsDbContext db) =>
@@ -62,6 +66,19 @@ public static class BodyEndpoints
             await db.SaveChangesAsync();
             return Results.NoContent();
         }).Produces(StatusCodes.Status204NoContent).MeetsRules();
+    }
+
+    /// <summary>
+    /// A seat that changed hands while a meeting of the body is in session (the oath of office as an agenda item): that
+    /// meeting's record names the new member from now on, as the login that votes for the seat is already theirs.
+    /// </summary>
+    private static async Task SeatInSessionAsync(MeetingsDbContext db, MeetingStore store, ClaimsPrincipal user, Body body)
+    {
+        var sitting = await db.Meetings.AsNoTracking()
+            .Where(m => m.BodyId == body.Id && (m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed)).Select(m => m.Id).ToListAsync();
+        var seats = body.ToRules().Seats;
+        foreach (var meetingId in sitting)
+            await store.ExecuteAsync(meetingId, Actors.For(user), (m, _) => m.InSessionOrRecess ? m.SeatMembers(seats) : []);
     }
 
     /// <summary>A seat named in the address that this body does not have is not found (404), like an unknown body.</summary>

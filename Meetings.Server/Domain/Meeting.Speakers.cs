@@ -180,6 +180,7 @@ public sealed partial class Meeting
 
     public MeetingEvent[] MarkNoShow(Guid entryId)
     {
+        RequireInSessionOrRecess();
         var entry = Entry(entryId);
         Require(entry.State is SpeakerState.Waiting or SpeakerState.OnDeck, "no-show-while-waiting",
             $"A speaker who is {entry.State} cannot be marked a no-show.");

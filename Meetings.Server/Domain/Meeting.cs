@@ -136,9 +136,24 @@ public sealed partial class Meeting
     {
         Require(Status == MeetingStatus.Published, "start-when-published",
             Status == MeetingStatus.Draft ? "A meeting must be published before it starts." : $"{Capitalized(Described)} cannot be started.");
-        var holders = (seatsNow ?? []).ToDictionary(s => s.Id, s => s.MemberName);
+        return [.. Seated(seatsNow ?? []), new MeetingStarted(now)];
+    }
+
+    /// <summary>
+    /// A seat of the body changed hands during the meeting (the oath of office as an agenda item): from now on the
+    /// record names the member who holds it. Nothing when no seat of this meeting changed.
+    /// </summary>
+    public MeetingEvent[] SeatMembers(IReadOnlyList<SeatInfo> seatsNow)
+    {
+        RequireInSessionOrRecess();
+        return Seated(seatsNow);
+    }
+
+    private MeetingEvent[] Seated(IReadOnlyList<SeatInfo> seatsNow)
+    {
+        var holders = seatsNow.ToDictionary(s => s.Id, s => s.MemberName);
         var seated = Rules.Seats.Select(s => holders.TryGetValue(s.Id, out var member) ? s with { MemberName = member } : s).ToList();
-        return seated.SequenceEqual(Rules.Seats) ? [new MeetingStarted(now)] : [new MembersSeated(seated), new MeetingStarted(now)];
+        return seated.SequenceEqual(Rules.Seats) ? [] : [new MembersSeated(seated)];
     }
 
     public MeetingEvent[] Recess(DateTimeOffset now)
@@ -202,7 +217,13 @@ public sealed partial class Meeting
     /// recess, but never once the meeting is over, when the record is closed at its recorded head.
     /// </summary>
     private void RequireInSessionOrRecess() =>
-        Require(Status is MeetingStatus.Live or MeetingStatus.Recessed, "in-session-or-recess", $"The meeting is not in session: this is {Described}.");
+        Require(InSessionOrRecess, "in-session-or-recess", $"The meeting is not in session: this is {Described}.");
+
+    /// <summary>
+    /// Called to order and not yet adjourned: while a speaker still waiting may be called, heard or given up as gone.
+    /// After adjournment those still waiting stay as they were, on a record that is closed.
+    /// </summary>
+    public bool InSessionOrRecess => Status is MeetingStatus.Live or MeetingStatus.Recessed;
 
     private void RequireInSession() =>
         Require(Status == MeetingStatus.Live, "in-session",

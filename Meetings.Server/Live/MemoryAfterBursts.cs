@@ -19,6 +19,11 @@ internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, So
     /// <summary>How often the heap is looked at.</summary>
     public static readonly TimeSpan Interval = TimeSpan.FromSeconds(5);
 
+    /// <summary>Every so many looks (half a minute), the socket blocks no connection needed meanwhile go by halves.</summary>
+    public const int LooksPerTrim = 6;
+
+    private int _looks;
+
     private readonly Settling _settling = new();
     private readonly PeriodicTimer _timer = new(Interval, clock);
 
@@ -28,6 +33,7 @@ internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, So
         {
             while (await _timer.WaitForNextTickAsync(stoppingToken))
             {
+                if (++_looks % LooksPerTrim == 0) sockets.LetGoUnused();
                 // The changes sent are read first: one handed on while the heap is read counts for the next look.
                 var sent = updates.Sent;
                 var before = heap.Committed;

@@ -111,7 +111,7 @@ public sealed class PhoneService(
     public async Task<(string Body, string Title, string Item)?> CallBackIntroAsync(Guid entryId)
     {
         if (await ContactAsync(entryId) is not { } contact) return null;
-        return await store.ReadAsync(contact.MeetingId, m => m.FindEntry(entryId) is { IsActive: true } e
+        return await store.ReadAsync(contact.MeetingId, m => m.InSessionOrRecess && m.FindEntry(entryId) is { IsActive: true } e
             ? (m.BodyName, m.Title, m.Item(e.ItemId).Number) : ((string, string, string)?)null);
     }
 
@@ -119,8 +119,8 @@ public sealed class PhoneService(
     public async Task<(PhoneCall Call, string Title)?> CallBackJoinedAsync(string callSid, Guid entryId)
     {
         if (await ContactAsync(entryId) is not { } contact) return null;
-        var (title, state) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State));
-        if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
+        var (title, state, sitting) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State, m.InSessionOrRecess));
+        if (!sitting || state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
         var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
         (call.Answered, call.Language, call.WantMuted) = (true, contact.Language, state != SpeakerState.Speaking);
         await db.SaveChangesAsync();
@@ -274,7 +274,8 @@ public sealed class PhoneService(
         if (call.EntryId is not { } entryId || !call.HangUpGivesUpPlace) return;
         await store.ExecuteAsync(call.MeetingId, Caller, (m, now) => m.Entry(entryId).State switch
         {
-            SpeakerState.Waiting or SpeakerState.OnDeck => m.MarkNoShow(entryId),
+            // Lines hung up at adjournment leave the record as it was closed.
+            SpeakerState.Waiting or SpeakerState.OnDeck when m.InSessionOrRecess => m.MarkNoShow(entryId),
             SpeakerState.Speaking => m.EndTurn(now, TurnEndReason.SpeakerLeft),
             _ => [],
         });
@@ -288,8 +289,8 @@ public sealed class PhoneService(
     {
         var contact = db.SpeakerContacts.Where(c => c.EntryId == entryId && c.MeetingId == meetingId && c.CallMe);
         if (!await contact.AnyAsync()) throw new Errors.NotFoundException("This speaker did not ask to be called.");
-        var (status, state) = await store.ReadAsync(meetingId, m => (m.Status, m.Entry(entryId).State));
-        if (status is not (MeetingStatus.Live or MeetingStatus.Recessed))
+        var (sitting, state) = await store.ReadAsync(meetingId, m => (m.InSessionOrRecess, m.Entry(entryId).State));
+        if (!sitting)
             throw new MeetingRuleException("call-back-in-session", "Speakers are called only while the meeting is in session or in recess.");
         if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck))
             throw new MeetingRuleException("call-back-while-waiting", "Only a speaker who is waiting or on deck can be called.");

@@ -151,7 +151,8 @@ public sealed partial class PhoneSync
     private async Task PlaceCallBackAsync(MeetingsDbContext db, TwilioGateway gateway, TwilioHealth health, MeetingStore store, SpeakerContact contact,
         IQueryable<SpeakerContact> mine, CancellationToken ct)
     {
-        var inLine = await store.ReadAsync(contact.MeetingId, m => m.FindEntry(contact.EntryId)?.State is SpeakerState.Waiting or SpeakerState.OnDeck, ct);
+        var inLine = await store.ReadAsync(contact.MeetingId,
+            m => m.InSessionOrRecess && m.FindEntry(contact.EntryId)?.State is SpeakerState.Waiting or SpeakerState.OnDeck, ct);
         if (!inLine)
         {
             await mine.ExecuteUpdateAsync(s => s.SetProperty(c => c.CallBack, CallBackState.None), ct);

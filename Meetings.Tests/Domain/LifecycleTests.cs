@@ -334,6 +334,8 @@ public class LifecycleTests
         test.Do(test.Meeting.Adjourn(TestMeeting.At(7)));
 
         Assert.That(() => test.Meeting.Withdraw(waiting), Refused.Rule("in-session-or-recess"));
+        Assert.That(() => test.Meeting.MarkNoShow(waiting), Refused.Rule("in-session-or-recess"));
+        Assert.That(test.Meeting.InSessionOrRecess, Is.False);
         Assert.That(() => test.Meeting.WithdrawMotion(motion), Refused.Rule("in-session-or-recess"));
         Assert.That(() => test.Meeting.WithdrawRequest(test.Seats[2]), Refused.Rule("in-session-or-recess"));
         Assert.That(test.Meeting.Item(test.Items[0]).CommentOpen, Is.False, "public comment closed with the meeting");

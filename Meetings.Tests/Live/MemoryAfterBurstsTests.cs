@@ -51,6 +51,27 @@ public class MemoryAfterBurstsTests
     }
 
     [Test]
+    public async Task SocketBlocksNobodyNeeds_GoByHalvesEveryHalfMinute_WithoutABurst()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var sockets = new SocketBlocks();
+        var heap = new Heap(sockets) { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 300 * MB };
+        using var service = new MemoryAfterBursts(clock, heap, sockets, new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
+        using var pool = sockets.Create();
+        Enumerable.Range(0, 1000).Select(_ => pool.Rent()).ToList().ForEach(b => b.Dispose());
+        await service.StartAsync(CancellationToken.None);
+
+        for (var i = 0; i < 2 * MemoryAfterBursts.LooksPerTrim; i++)
+        {
+            heap.AllocatedNow += 4 * MB;
+            await Look(clock, heap);
+        }
+        Assert.That(sockets.Idle, Is.EqualTo(500 * SocketBlocks.BlockSize), "a minute: half of those left idle since the first half-minute");
+        Assert.That(heap.GivenBack, Is.Zero, "no burst, no collection");
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
     public async Task AHeapGrownByScreensJoining_IsNotCollectedWhileChangesGoOutToThem_ButAtTheFirstLookWithNone()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);

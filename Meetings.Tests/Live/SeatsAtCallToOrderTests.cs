@@ -6,12 +6,13 @@ namespace Meetings.Tests.Live;
 
 /// <summary>
 /// A meeting copies its body's seats when it is scheduled; a member sworn in before it is called to order (a new term)
-/// is the one its roll and votes name, not the member who held the seat when it was posted.
+/// is the one its roll and votes name, not the member who held the seat when it was posted; one sworn in during the
+/// meeting, from then on.
 /// </summary>
 public class SeatsAtCallToOrderTests
 {
     [Test]
-    public async Task AMemberSwornInAfterTheMeetingWasPosted_IsNamedFromTheCallToOrder_AndVotesUnderTheirOwnName()
+    public async Task AMemberSwornInAfterTheMeetingWasPosted_IsNamedFromTheCallToOrder_OrFromTheOathDuringIt()
     {
         using var host = new TestHost();
         var meeting = await host.Anonymous().DemoMeeting();
@@ -33,5 +34,9 @@ public class SeatsAtCallToOrderTests
         Assert.That(seated.Members.Select(m => m.Name), Does.Not.Contain("Maria Alvarez"));
         var journal = await host.Anonymous().GetStringAsync($"/api/meetings/{id}/journal");
         Assert.That(journal, Does.Contain("\"MembersSeated\"").And.Contain("Lee Park"), "on the record");
+
+        // Sworn in during the meeting: named from then on.
+        await admin.Send<BodyDto>(HttpMethod.Put, $"/api/bodies/{body.Id}/seats/{seat.Id}", new SeatRequest("Mayor", "Dana Cruz", Demo.Mayor), HttpStatusCode.OK);
+        await viewer.WaitUntil(s => s.Members.Single(m => m.SeatId == seat.Id).Name == "Dana Cruz", "the member sworn in during the meeting");
     }
 }

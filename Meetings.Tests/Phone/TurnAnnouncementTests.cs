@@ -134,6 +134,23 @@ public class TurnAnnouncementTests : PhoneFixture
     }
 
     [Test]
+    public async Task ACallerStillInLine_HungUpAtAdjournment_LeavesTheClosedRecordAsItWas()
+    {
+        await OpenPublicComment();
+        var caller = await CallInWithHandRaised();
+        await Eventually(() => Clerk.Snapshot.Speakers.Any(s => s.Source == "Phone" && s.State == "Waiting"), "the caller in line");
+
+        await Clerk.Do("Adjourn", MeetingId);
+        await Eventually(() => Twilio.CallUpdates(caller.CallSid).Count == 1, "the caller told and hung up");
+        var ended = await caller.PostAsync("/phone/call-status", new Dictionary<string, string> { ["CallStatus"] = "completed" });
+
+        Assert.That((int)ended.StatusCode, Is.LessThan(300));
+        await Eventually(() => Host.WithDb(db => db.PhoneCalls.Single(c => c.CallSid == caller.CallSid).HungUp), "the hang-up recorded");
+        var journal = await Host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{MeetingId}/journal");
+        Assert.That(journal[^1].Type, Is.EqualTo("JournalHeadRecorded"), "nothing after the head the minutes print");
+    }
+
+    [Test]
     public async Task WhenTheMeetingAdjourns_EveryLineHearsItHasEnded_InItsLanguage_AndIsHungUp()
     {
         await OpenPublicComment();

@@ -202,7 +202,9 @@
   const current = () => snapshot.agenda.find(i => i.id === snapshot.currentItemId);
   const openItems = () => snapshot.agenda.filter(i => i.commentOpen);
   const active = e => e.state === 'Waiting' || e.state === 'OnDeck' || e.state === 'Speaking';
-  const mine = () => snapshot.speakers.filter(e => personKey && e.personKey === personKey && active(e));
+  // Once the meeting is adjourned nobody is in line any more, whatever the queue last said.
+  const mine = () => ['Live', 'Recessed'].includes(snapshot.meeting.status)
+    ? snapshot.speakers.filter(e => personKey && e.personKey === personKey && active(e)) : [];
   const speakerName = e => e.name ?? T('name.hidden');
   const seat = id => { const m = snapshot.members.find(m => m.seatId === id); return m ? m.name ?? m.title : '?'; };
   const place = e => snapshot.speakers.filter(s => s.itemId === e.itemId && (s.state === 'Waiting' || s.state === 'OnDeck'))
