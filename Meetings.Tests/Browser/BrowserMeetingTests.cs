@@ -284,8 +284,11 @@ public class BrowserMeetingTests
 
         await clerk.Locator("body").PressAsync("t");
         await Assertions.Expect(display.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync("7. Authorize a one-year protected bike lane");
+        await Assertions.Expect(residentB.GetByText("Está en la fila", new() { Exact = false })).ToBeVisibleAsync();
         await Timed("adjourn → resident", () => clerk.GetByRole(AriaRole.Button, new() { Name = "Adjourn" }).ClickAsync(), residentA.GetByText("Adjourned"));
         await Assertions.Expect(display.GetByText("Adjourned")).ToBeVisibleAsync();
+        // Still waiting when the meeting ended: no place in line, no button to leave it, is shown any more.
+        await Assertions.Expect(residentB.GetByText("Está en la fila", new() { Exact = false })).ToHaveCountAsync(0);
 
         var home = await Open("/");
         await Assertions.Expect(home.GetByRole(AriaRole.Heading, new() { Name = "Past meetings" })).ToBeVisibleAsync();
