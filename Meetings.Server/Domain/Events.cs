@@ -32,8 +32,9 @@ public sealed record MeetingRescheduled(string Title, DateTimeOffset Start, stri
 public sealed record MeetingPublished(DateTimeOffset At, string? LateNoticeReason) : MeetingEvent;
 public sealed record MeetingStarted(DateTimeOffset At) : MeetingEvent;
 /// <summary>
-/// Who holds the meeting's seats as it is called to order, where that changed on the body since it was scheduled (a
-/// new term sworn in): the names its roll calls, votes and minutes carry from then on.
+/// Who holds the meeting's seats, where that changed on the body since it was scheduled (a new term sworn in), recorded
+/// as it is called to order or when a seat changes hands during it: the names its roll calls, votes and minutes carry
+/// from then on.
 /// </summary>
 public sealed record MembersSeated(IReadOnlyList<SeatInfo> Seats) : MeetingEvent;
 public sealed record MeetingRecessed(DateTimeOffset At) : MeetingEvent;

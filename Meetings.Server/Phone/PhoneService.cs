@@ -189,7 +189,7 @@ public sealed class PhoneService(
     /// <summary>What *9 does to the meeting as it stands: lowers the caller's waiting hand, or raises it on the item open to comment.</summary>
     private static (Press, MeetingEvent[]) PressNine(Meeting m, DateTimeOffset now, PhoneCall call, Guid entryId, string key)
     {
-        if (call.EntryId is { } id && m.Entry(id) is { State: SpeakerState.Waiting or SpeakerState.OnDeck }) return (Press.Lowered, m.Withdraw(id));
+        if (m.InSessionOrRecess && call.EntryId is { } id && m.Entry(id) is { State: SpeakerState.Waiting or SpeakerState.OnDeck }) return (Press.Lowered, m.Withdraw(id));
         var open = m.CurrentItemId is { } c && m.Item(c).CommentOpen ? m.Item(c) : m.Agenda.FirstOrDefault(i => i.CommentOpen);
         if (open is null) return (Press.CommentClosed, []);
         if (m.HoldsPlace(open.Id, key)) return (Press.AlreadyInLine, []);
