@@ -60,27 +60,32 @@ public sealed class JournalFollowers : BackgroundService
 
     private async Task RunAsync(Lane lane, CancellationToken ct)
     {
-        var sweep = true;
+        var nextSweep = DateTimeOffset.MinValue;
         try
         {
             while (true)
             {
-                var looked = true;
                 try
                 {
                     await lane.KeepTheGapAsync(ct);
                     var meetings = lane.TakeWoken();
-                    if (sweep) meetings.UnionWith(await BehindAsync(lane.Follower.Name, ct));
+                    // At least every interval, however often this instance's own commits wake the lane: a hearing that
+                    // never pauses five seconds would otherwise never look for another instance's commits.
+                    if (_clock.GetUtcNow() >= nextSweep)
+                    {
+                        meetings.UnionWith(await BehindAsync(lane.Follower.Name, ct));
+                        nextSweep = _clock.GetUtcNow() + Interval;
+                    }
                     foreach (var meetingId in meetings)
                         if (!await FollowAsync(lane, meetingId, ct)) lane.Retry(meetingId);
                 }
                 catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
                 {
-                    // The database may be briefly unavailable: the next sweep finds whatever is still behind.
+                    // The database may be briefly unavailable: the next pass sweeps for whatever is still behind.
                     _log.LogWarning(e, "The {Follower} follower could not look for work; retrying.", lane.Follower.Name);
-                    looked = false;
+                    nextSweep = DateTimeOffset.MinValue;
                 }
-                sweep = await lane.WaitAsync(Interval, _clock, ct) || !looked;
+                await lane.WaitAsync(Interval, _clock, ct);
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested)
@@ -187,17 +192,16 @@ public sealed class JournalFollowers : BackgroundService
             return taken;
         }
 
-        /// <summary>Waits for a commit or for the interval; true when the interval ran out (time for a sweep).</summary>
-        public async Task<bool> WaitAsync(TimeSpan interval, TimeProvider clock, CancellationToken ct)
+        /// <summary>Waits for a commit or for the interval.</summary>
+        public async Task WaitAsync(TimeSpan interval, TimeProvider clock, CancellationToken ct)
         {
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
             var timer = Task.Delay(interval, clock, stop.Token);
             var rung = _bell.Reader.WaitToReadAsync(stop.Token).AsTask();
-            var first = await Task.WhenAny(timer, rung);
+            await Task.WhenAny(timer, rung);
             await stop.CancelAsync();
             ct.ThrowIfCancellationRequested();
             _bell.Reader.TryRead(out _);
-            return first == timer;
         }
     }
 }

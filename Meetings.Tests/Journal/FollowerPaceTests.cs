@@ -50,6 +50,32 @@ public class FollowerPaceTests
         Assert.That(after[0], Has.Length.GreaterThanOrEqualTo(4));
     }
 
+    [Test]
+    public async Task AnotherInstancesCommit_IsFollowedWithinTheInterval_WhileThisInstanceCommitsWithoutPause()
+    {
+        var recorder = new Recorder();
+        using var here = new TestHost(services: s => s.AddSingleton<IJournalFollower>(recorder));
+        var clerkHere = await here.SignInAsync(Demo.Clerk);
+        var busy = (await clerkHere.DemoMeeting()).Meeting.Id;
+        await Wait.Until(() => recorder.Last(busy) > 0, "the follower's first sweep");
+
+        // Another instance on the same database schedules a meeting: nothing here is told of it.
+        using var there = new TestHost(here.DataFolder, here.Clock);
+        var clerkThere = await there.SignInAsync(Demo.Clerk);
+        var elsewhere = (await clerkThere.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
+            new MeetingRequest((await clerkThere.DemoBody()).Id, "Special Meeting", "Special", Dates.DaysAfter(here.Clock.GetUtcNow(), 30),
+                "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created)).Meeting.Id;
+
+        // Meanwhile this instance commits every two seconds, each commit waking the follower before five seconds pass.
+        for (var second = 0; second <= 2 * JournalFollowers.Interval.TotalSeconds && recorder.Last(elsewhere) == 0; second += 2)
+        {
+            var change = await AddItem(clerkHere, busy, $"Item at {second} s");
+            await Wait.Until(() => recorder.Last(busy) >= change, "this instance's change followed");
+            here.Clock.Advance(TimeSpan.FromSeconds(2));
+        }
+        await Wait.Until(() => recorder.Last(elsewhere) > 0, "the other instance's meeting followed by a sweep");
+    }
+
     private static async Task<long> AddItem(HttpClient clerk, Guid meetingId, string title) =>
         (await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meetingId}/agenda", new AgendaItemRequest(title, "Discussion"), HttpStatusCode.Created)).Version;
 
