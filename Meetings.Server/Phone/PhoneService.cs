@@ -18,7 +18,8 @@ namespace Meetings.Server.Phone;
 /// line should be open. Callers change the meeting through <see cref="MeetingStore"/> like anyone else.
 /// </summary>
 public sealed class PhoneService(
-    MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync sync, TimeProvider clock, PersonKeys keys)
+    MeetingsDbContext db, MeetingStore store, IOptions<PhoneOptions> options, IHubContext<MeetingHub, IMeetingClient> hub, PhoneSync sync, TimeProvider clock, PersonKeys keys,
+    ILogger<PhoneService> log)
 {
     private static readonly Actor Caller = new(ActorRole.Resident, "phone caller");
 
@@ -311,8 +312,23 @@ public sealed class PhoneService(
         return await store.ReadAsync(meetingId, m => Status(m, calls, callBacks));
     }
 
-    public async Task PublishStatusAsync(Guid meetingId) =>
-        await hub.Clients.Group(MeetingBroadcaster.ClerksGroup(meetingId)).PhoneStatusChanged(await StatusAsync(meetingId));
+    /// <summary>
+    /// Shows the clerks the callers as they are now. A convenience, never a condition: when it cannot be sent (the
+    /// Redis backplane down) the webhook still answers the caller and the phone follower still moves on, and the clerk's
+    /// panel catches up with the next change or when it asks.
+    /// </summary>
+    public async Task PublishStatusAsync(Guid meetingId)
+    {
+        var status = await StatusAsync(meetingId);
+        try
+        {
+            await hub.Clients.Group(MeetingBroadcaster.ClerksGroup(meetingId)).PhoneStatusChanged(status);
+        }
+        catch (Exception e) when (e is not OperationCanceledException)
+        {
+            log.LogWarning(e, "The clerks of meeting {MeetingId} could not be shown the callers' states.", meetingId);
+        }
+    }
 
     /// <summary>
     /// What the clerk sees: every dialled-in caller, and the latest line of each web speaker (browser or call-back),
