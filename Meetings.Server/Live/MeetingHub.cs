@@ -220,9 +220,8 @@ public sealed partial class MeetingHub(
     public async Task<CommandAck> StartMeeting(Guid meetingId)
     {
         // Who holds each seat now, not when the meeting was scheduled: a new term may have been sworn in since.
-        var bodyId = await store.ReadAsync(meetingId, m => m.BodyId);
-        var seats = await Db.Set<Seat>().AsNoTracking().Where(s => EF.Property<Guid>(s, "BodyId") == bodyId).ToListAsync();
-        return await Run(meetingId, (m, now) => m.StartMeeting(now, [.. seats.Select(s => s.ToInfo())]));
+        var body = await Bodies.BodyEndpoints.FindAsync(Db, await store.ReadAsync(meetingId, m => m.BodyId), tracked: false);
+        return await Run(meetingId, (m, now) => m.StartMeeting(now, body.ToRules().Seats));
     }
 
     [Authorize(Policy = Roles.ClerkPolicy)]

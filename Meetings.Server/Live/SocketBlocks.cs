@@ -97,8 +97,7 @@ public sealed class SocketBlocks : IMemoryPoolFactory<byte>
 
         public long LetGoUnused()
         {
-            var unused = Interlocked.Exchange(ref _fewestIdle, int.MaxValue);
-            var bytes = unused is > 0 and < int.MaxValue ? LetGoIdle(unused / 2) : 0;
+            var bytes = LetGoIdle(Volatile.Read(ref _fewestIdle) / 2);
             Volatile.Write(ref _fewestIdle, Volatile.Read(ref _idleCount));
             return bytes;
         }
