@@ -20,17 +20,29 @@ public sealed class MeetingJournal(MeetingsDbContext db)
     /// The hold is a write to the meeting's row, which both SQLite and SQL Server keep locked until the commit; if
     /// nothing was appended it is let go without one. The provider's execution strategy runs it, since SQL Server's
     /// retries transient failures and refuses a transaction opened outside it: after such a failure the work runs
-    /// again from the start, so it must decide afresh each time.
+    /// again from the start, so it must decide afresh each time. A failure can also come after the commit took (a
+    /// connection dropped before its answer): the strategy first asks whether the last try's events are in the journal,
+    /// and if they are, that try stands. Deciding afresh then would record the command twice.
     /// </summary>
-    public Task<IReadOnlyList<JournalEntry>> HoldingTheEndAsync(Guid meetingId, Func<Task<IReadOnlyList<JournalEntry>>> decideAndAppend) =>
-        db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
-        {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            await db.Meetings.Where(m => m.Id == meetingId).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSequence, m => m.LastSequence));
-            var appended = await decideAndAppend();
-            if (appended.Count > 0) await transaction.CommitAsync();
-            return appended;
-        });
+    public Task<IReadOnlyList<JournalEntry>> HoldingTheEndAsync(Guid meetingId, Func<Task<IReadOnlyList<JournalEntry>>> decideAndAppend)
+    {
+        IReadOnlyList<JournalEntry> tried = [];
+        return db.Database.CreateExecutionStrategy().ExecuteAsync(meetingId,
+            async (_, id, ct) =>
+            {
+                tried = [];
+                await using var transaction = await db.Database.BeginTransactionAsync(ct);
+                await db.Meetings.Where(m => m.Id == id).ExecuteUpdateAsync(s => s.SetProperty(m => m.LastSequence, m => m.LastSequence), ct);
+                tried = await decideAndAppend();
+                if (tried.Count > 0) await transaction.CommitAsync(ct);
+                return tried;
+            },
+            async (_, _, ct) => new ExecutionResult<IReadOnlyList<JournalEntry>>(tried.Count > 0 && await IsRecordedAsync(tried[^1], ct), tried));
+    }
+
+    /// <summary>Whether this very entry (its hash, not only its place) is in the journal.</summary>
+    private Task<bool> IsRecordedAsync(JournalEntry entry, CancellationToken ct) =>
+        db.Journal.AsNoTracking().AnyAsync(r => r.MeetingId == entry.MeetingId && r.Sequence == entry.Sequence && r.Hash == entry.Hash, ct);
 
     /// <summary>
     /// Appends events after <paramref name="previous"/> (the last entry the caller's state reflects, or

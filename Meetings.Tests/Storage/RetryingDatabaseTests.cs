@@ -35,6 +35,37 @@ public class RetryingDatabaseTests
                 : base.SavingChangesAsync(data, result, ct);
     }
 
+    /// <summary>Once armed, the next commit takes and then fails, once: a connection dropped before the commit's answer came back.</summary>
+    private sealed class LosesOneCommitsAnswer : DbTransactionInterceptor
+    {
+        public int Armed;
+
+        public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData data, CancellationToken ct = default) =>
+            Interlocked.Exchange(ref Armed, 0) == 1 ? throw new TransientForTest() : base.TransactionCommittedAsync(transaction, data, ct);
+    }
+
+    [Test]
+    public async Task ACommitWhoseAnswerIsLost_IsNotDecidedAgain()
+    {
+        var losing = new LosesOneCommitsAnswer();
+        using var host = new TestHost(services: s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o
+            .UseSqlite(sql => sql.ExecutionStrategy(d => new RetriesLikeSqlServer(d))).AddInterceptors(losing)));
+        var meeting = await host.Anonymous().DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
+        await clerk.OpenPublicComment(id, item);
+
+        losing.Armed = 1;
+        var entry = await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, "Card 1", null, false);
+
+        Assert.That(losing.Armed, Is.Zero, "a commit's answer was lost");
+        var journal = await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal");
+        Assert.That(journal.Count(e => e.Type == "SpeakerSignedUp"), Is.EqualTo(1), "the card is recorded once, not decided again on the retry");
+        var queue = await host.Services.GetRequiredService<MeetingStore>().ReadAsync(id, m => m.QueueFor(item).Select(e => e.Id).ToList());
+        Assert.That(queue, Is.EqualTo(new[] { entry }), "the state this instance holds has the card the clerk was answered with");
+        await clerk.WaitUntil(s => s.Speakers.Count == 1 && s.Speakers[0].Id == entry, "the card on the clerk's screen");
+    }
+
     [Test]
     public async Task CommandsUnderARetryingStrategy_AreRecorded_AndOneRunAgainAfterATransientFailure_IsRecordedOnce()
     {
