@@ -57,10 +57,12 @@ public sealed class NoticeJobs(
             return;
         }
 
-        var failures = 0;
+        var (failures, elsewhere) = (0, 0);
         foreach (var (recipient, channel, to, language, unsubscribe) in await RecipientsAsync(notice, meeting))
         {
-            if (!await ClaimAsync(notice.Id, recipient, channel)) continue;
+            var claim = await ClaimAsync(notice.Id, recipient, channel);
+            if (claim == Claim.HeldElsewhere) elsewhere++;
+            if (claim != Claim.Taken) continue;
             var text = content.Write(notice.Kind, meeting, languages.For(language), itemNumber, changes);
             var (state, error) = await DeliverAsync(channel, to, language, text, unsubscribe);
             await db.Deliveries.Where(d => d.NoticeId == notice.Id && d.Recipient == recipient && d.Channel == channel)
@@ -70,7 +72,9 @@ public sealed class NoticeJobs(
         }
         notice.State = NoticeState.Sent;
         await db.SaveChangesAsync();
-        if (failures > 0) throw new InvalidOperationException($"{failures} deliveries of notice {notice.Key} failed; they will be retried.");
+        // A delivery another run holds is looked at again later too: if that run stopped part-way, its claim runs out.
+        if (failures + elsewhere > 0)
+            throw new InvalidOperationException($"Of notice {notice.Key}, {failures} deliveries failed and {elsewhere} were being sent by another run; they will be looked at again.");
     }
 
     /// <summary>
@@ -128,21 +132,43 @@ public sealed class NoticeJobs(
         return list;
     }
 
-    /// <summary>Takes a delivery for sending: a new one, or one that failed before. False when another run has it or it is done.</summary>
-    private async Task<bool> ClaimAsync(Guid noticeId, string recipient, Channel channel)
+    /// <summary>
+    /// Far longer than sending one message takes (SMTP's 30 s, Twilio's 20 s with its retries): a delivery claimed this
+    /// long ago was left by a run that stopped before it could record how the sending went.
+    /// </summary>
+    public static TimeSpan ClaimAbandonedAfter { get; } = TimeSpan.FromMinutes(5);
+
+    private enum Claim { Taken, Done, HeldElsewhere }
+
+    /// <summary>
+    /// Takes a delivery for sending: a new one, one that failed before, or an e-mail whose claim a stopped run left. A
+    /// text such a run left may have gone out, so it is not sent again (never twice) but recorded as unknown, as a text
+    /// Twilio did not answer is. Done: sent, or given up. Held elsewhere: another run is sending it, or stopped doing so.
+    /// </summary>
+    private async Task<Claim> ClaimAsync(Guid noticeId, string recipient, Channel channel)
     {
+        var now = clock.GetUtcNow();
         try
         {
-            db.Deliveries.Add(new Delivery { NoticeId = noticeId, Recipient = recipient, Channel = channel, State = DeliveryState.Sending, Attempts = 1 });
+            db.Deliveries.Add(new Delivery { NoticeId = noticeId, Recipient = recipient, Channel = channel, State = DeliveryState.Sending, Attempts = 1, ClaimedAt = now });
             await db.SaveChangesAsync();
-            return true;
+            return Claim.Taken;
         }
         catch (DbUpdateException)
         {
             db.ChangeTracker.Clear();
-            return await db.Deliveries
-                .Where(d => d.NoticeId == noticeId && d.Recipient == recipient && d.Channel == channel && d.State == DeliveryState.Failed)
-                .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending).SetProperty(d => d.Attempts, d => d.Attempts + 1)) == 1;
+            var delivery = db.Deliveries.Where(d => d.NoticeId == noticeId && d.Recipient == recipient && d.Channel == channel);
+            var abandoned = now - ClaimAbandonedAfter;
+            var email = channel == Channel.Email;
+            var takeable = delivery.Where(d => d.State == DeliveryState.Failed
+                || (email && d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned)));
+            if (await takeable.ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending)
+                    .SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.ClaimedAt, now)) == 1)
+                return Claim.Taken;
+            if (!email)
+                await delivery.Where(d => d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned)).ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Unknown)
+                    .SetProperty(d => d.Error, "The server sending it stopped part-way; not resent, to avoid a duplicate."));
+            return await delivery.AnyAsync(d => d.State == DeliveryState.Sending) ? Claim.HeldElsewhere : Claim.Done;
         }
     }
 

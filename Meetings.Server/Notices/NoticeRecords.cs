@@ -64,7 +64,8 @@ public sealed class Notice
 
 /// <summary>
 /// One notice to one recipient on one channel. It is claimed (Sending) under a unique key before anything
-/// is sent and marked after, so a retried job or a second server never sends it twice.
+/// is sent and marked after, so a retried job or a second server never sends it twice. A claim left by a run that
+/// stopped part-way (its server killed) is taken again after <see cref="NoticeJobs.ClaimAbandonedAfter"/>.
 /// </summary>
 public sealed class Delivery
 {
@@ -77,4 +78,6 @@ public sealed class Delivery
     public int Attempts { get; set; }
     public string? Error { get; set; }
     public DateTimeOffset? SentAt { get; set; }
+    /// <summary>When the run sending it took it: a claim far older than a send takes was left by a run that stopped.</summary>
+    public DateTimeOffset? ClaimedAt { get; set; }
 }

@@ -114,6 +114,32 @@ public abstract class NoticeFixture
         if (target > Host.Clock.GetUtcNow()) Host.Clock.SetUtcNow(target);
     }
 
+    /// <summary>The meeting's first reminder, once planned: days ahead, so no job has run it yet.</summary>
+    protected async Task<Guid> FirstReminder(Guid meetingId)
+    {
+        await WaitForReport(meetingId, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        return Host.WithDb(db => db.Notices.Where(n => n.MeetingId == meetingId && n.Kind == Meetings.Server.Notices.NoticeKind.Reminder)
+            .AsEnumerable().MinBy(n => n.DueAt)!.Id);
+    }
+
+    /// <summary>A delivery claimed now by a run whose server was then killed, before it sent anything or recorded how it went.</summary>
+    protected void ClaimedByARunThatStopped(Guid noticeId, Guid subscriberId, Meetings.Server.Notices.Channel channel) => Host.WithDb(db =>
+    {
+        db.Deliveries.Add(new Meetings.Server.Notices.Delivery
+        {
+            NoticeId = noticeId, Recipient = subscriberId.ToString(), Channel = channel,
+            State = Meetings.Server.Notices.DeliveryState.Sending, Attempts = 1, ClaimedAt = Host.Clock.GetUtcNow(),
+        });
+        return db.SaveChanges();
+    });
+
+    /// <summary>Runs a notice's job here, as Hangfire would.</summary>
+    protected async Task RunNoticeJob(Guid noticeId)
+    {
+        using var scope = Host.Services.CreateScope();
+        await scope.ServiceProvider.GetRequiredService<Meetings.Server.Notices.NoticeJobs>().SendAsync(noticeId);
+    }
+
     protected Task<List<NoticeReport>> Report(Guid meetingId) => Clerk.Get<List<NoticeReport>>($"/api/meetings/{meetingId}/notices");
 
     /// <summary>Waits, at most fifteen seconds, for the clerk's delivery report to show something.</summary>

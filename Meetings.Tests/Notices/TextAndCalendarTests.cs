@@ -203,6 +203,26 @@ public class TextAndCalendarTests : NoticeFixture
     }
 
     [Test]
+    public async Task ATextClaimedByARunThatStopped_IsRecordedAsUnknownOnceTheClaimRunsOut_AndNeverSent()
+    {
+        const string Phone = "+15035550188";
+        await SubscribedByText(Phone);
+        var meeting = await Meeting(DaysAhead(20));
+        var reminder = await FirstReminder(meeting.Meeting.Id);
+        ClaimedByARunThatStopped(reminder, Host.WithDb(db => db.Subscribers.Single(s => s.Phone == Phone).Id), Meetings.Server.Notices.Channel.Sms);
+        await Eventually(() => TextsTo(Phone).Count == 2, "the confirmation and the published notice");
+
+        Host.Clock.Advance(Meetings.Server.Notices.NoticeJobs.ClaimAbandonedAfter + TimeSpan.FromSeconds(1));
+        await RunNoticeJob(reminder);
+
+        // The stopped run may have sent it: a text is never sent twice, so the clerk sees it as unknown instead of "sending" for good.
+        Assert.That(TextsTo(Phone), Has.Count.EqualTo(2), "no reminder text");
+        var problem = (await Report(meeting.Meeting.Id)).Where(n => n.Kind == "Reminder").MinBy(n => n.DueAt)!.Problems.Single();
+        Assert.That((problem.Channel, problem.State, problem.Attempts), Is.EqualTo(("Sms", "Unknown", 1)));
+        Assert.That(problem.Error, Does.Contain("stopped part-way"));
+    }
+
+    [Test]
     public async Task TheFakeTwilio_RefusesWrongCredentials_AndATextNotFromTheAccountsNumber_AsTwilioDoes()
     {
         Host.Dispose();
