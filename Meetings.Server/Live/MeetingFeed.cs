@@ -42,6 +42,9 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     /// <summary>The longest the next update waits for screens still taking this one.</summary>
     private static readonly TimeSpan MostWait = TimeSpan.FromSeconds(1);
 
+    /// <summary>The events that take a name or a comment from the public: updates made before one must not reach a screen after it.</summary>
+    private static readonly HashSet<string> WithdrawsText = [nameof(SpeakerNameHidden), nameof(SpeakerNameReplaced), nameof(WrittenCommentHidden)];
+
     private readonly Lock _gate = new();
     private readonly Channel<bool> _changed = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite, SingleReader = true });
     private readonly Lock _pendingGate = new();
@@ -229,9 +232,10 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         _document.Dispose();
         _document = document;
         JournalEventDto[] carried = [.. events.Where(e => e.Sequence > before.Sequence && e.Sequence <= latest.Sequence)];
+        var withdraws = carried.Any(e => WithdrawsText.Contains(e.Type));
         var update = carried.Length <= MostEventsPerUpdate
-            ? LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, carried, patch, screens.Length)
-            : LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, [], patch, screens.Length, eventsLeftOut: true);
+            ? LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, carried, patch, screens.Length, withdraws)
+            : LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, [], patch, screens.Length, withdraws, eventsLeftOut: true);
         // Sixty-four screens at a time, then to the back of the thread pool's queue: what a command needs done
         // meanwhile waits behind one slice of the sending, not behind all of it.
         foreach (var slice in screens.Chunk(ScreensPerSlice))
@@ -307,9 +311,9 @@ public sealed class SharedSnapshot
 /// </summary>
 internal sealed class LiveUpdate
 {
-    private LiveUpdate(long from, long sequence, RawJson message, bool resync, int screens)
+    private LiveUpdate(long from, long sequence, RawJson message, bool resync, int screens, bool withdrawsText = false)
     {
-        (From, Sequence, Message, IsResync) = (from, sequence, message, resync);
+        (From, Sequence, Message, IsResync, WithdrawsText) = (from, sequence, message, resync, withdrawsText);
         Invocation = new SerializedHubMessage(new InvocationMessage(nameof(IMeetingClient.MeetingUpdated), [message]));
         Delivery = new UpdateDelivery(screens);
     }
@@ -317,6 +321,8 @@ internal sealed class LiveUpdate
     public long From { get; }
     public long Sequence { get; }
     public bool IsResync { get; }
+    /// <summary>It hides a name or a comment: the updates made before it, still waiting for a screen, may carry that text.</summary>
+    public bool WithdrawsText { get; }
     /// <summary>The <c>MeetingUpdate</c> as JSON, the argument of <c>MeetingUpdated</c>.</summary>
     public RawJson Message { get; }
     /// <summary>The whole <c>MeetingUpdated</c> message, serialized once per protocol for every connection.</summary>
@@ -328,7 +334,7 @@ internal sealed class LiveUpdate
     public void Delivered() => Delivery.Done();
 
     public static LiveUpdate Patch(Guid meetingId, long from, long sequence, IReadOnlyList<JournalEventDto> events, IReadOnlyList<byte[]> patch, int screens,
-        bool eventsLeftOut = false) =>
+        bool withdrawsText = false, bool eventsLeftOut = false) =>
         new(from, sequence, Write(meetingId, from, sequence, json =>
         {
             json.WritePropertyName("events");
@@ -337,7 +343,7 @@ internal sealed class LiveUpdate
             foreach (var op in patch) json.WriteRawValue(op, skipInputValidation: true);
             json.WriteEndArray();
             if (eventsLeftOut) json.WriteBoolean("eventsLeftOut", true);
-        }), resync: false, screens);
+        }), resync: false, screens, withdrawsText);
 
     /// <summary>The word to catch up, for one screen.</summary>
     public static LiveUpdate Resync(Guid meetingId, long from, long sequence) =>

@@ -4,7 +4,8 @@ namespace Meetings.Server.Live;
 /// What is waiting to be sent to one screen of one meeting, and the one writer that sends it, in order, at the
 /// screen's pace: each send waits for the connection to take the previous one, and nobody else waits for it (not the
 /// meeting, not the other screens). At most <see cref="Capacity"/> updates wait; one more and they are dropped for a
-/// single resync, which tells the screen to fetch the meeting as it is. So a screen that reads slowly or not at all
+/// single resync, which tells the screen to fetch the meeting as it is; so are they when an update hides a name or a
+/// comment they may carry. So a screen that reads slowly or not at all
 /// costs the server a bounded outbox, and its SignalR connection has one writer of updates, never two at once.
 /// </summary>
 internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, ILogger log)
@@ -41,9 +42,10 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, I
                 update.Delivered();
                 return;
             }
-            if (_waiting.Count >= Capacity)
+            if (_waiting.Count >= Capacity || (update.WithdrawsText && _waiting.Count > 0))
             {
-                // The screen is far behind: what waits is worth less than the meeting as it is now.
+                // The screen is far behind: what waits is worth less than the meeting as it is now. Or what waits may
+                // carry a name or comment the clerk has just hidden, which must not reach the screen now.
                 var from = _waiting.Peek().Update.From;
                 Drop();
                 update.Delivered();
