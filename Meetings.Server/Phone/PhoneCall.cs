@@ -34,6 +34,11 @@ public sealed class PhoneCall
     public Guid? EntryId { get; set; }
     /// <summary>Whether the caller should be muted now (false only while they have the floor).</summary>
     public bool WantMuted { get; set; } = true;
+    /// <summary>
+    /// The journal sequence of the meeting state <see cref="WantMuted"/> was last set from. Two instances can follow one
+    /// meeting's floor at once: a state set from an older read than this is never written over a newer one.
+    /// </summary>
+    public long FloorAt { get; set; }
     /// <summary>Whether Twilio has confirmed <see cref="WantMuted"/>; false while a mute or unmute is pending.</summary>
     public bool MuteApplied { get; set; } = true;
     /// <summary>Whether the clerk dropped this caller: the call is hung up through Twilio, retried until it is.</summary>
@@ -104,5 +109,23 @@ public static class PhoneCalls
             if (await db.PhoneCalls.FindAsync([call.CallSid], ct) is { } recorded) return recorded;
             throw;
         }
+    }
+}
+
+public static class PhoneLines
+{
+    /// <summary>
+    /// Sets what each of <paramref name="lines"/> should be from the floor as it stood at journal sequence
+    /// <paramref name="floorAt"/>: open for the <paramref name="speaking"/> speaker's lines, muted for the rest. Lines
+    /// already set from that state or a later one are left as they are, so a slow reader never undoes a newer floor.
+    /// In the database, in two statements however many lines. True when any line's wanted state changed.
+    /// </summary>
+    public static async Task<bool> FollowTheFloorAsync(this IQueryable<PhoneCall> lines, Guid? speaking, long floorAt, CancellationToken ct = default)
+    {
+        var older = lines.Where(c => c.FloorAt < floorAt);
+        var changed = await older.Where(c => c.WantMuted != (c.EntryId != speaking)).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.WantMuted, c => c.EntryId != speaking).SetProperty(c => c.MuteApplied, false).SetProperty(c => c.FloorAt, floorAt), ct) > 0;
+        await older.ExecuteUpdateAsync(s => s.SetProperty(c => c.FloorAt, floorAt), ct);
+        return changed;
     }
 }

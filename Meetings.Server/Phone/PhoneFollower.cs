@@ -31,8 +31,7 @@ public sealed class PhoneFollower(IServiceScopeFactory scopes, MeetingStore stor
         // What callers hear alone, hang-ups at the end and call-backs are keyed on the event's sequence,
         // so handling a batch again marks nothing twice.
         var marked = await CallerAnnouncements.MarkAsync(db, batch.MeetingId, batch.Numbered, ct);
-        var calls = await db.PhoneCalls.Where(c => c.MeetingId == batch.MeetingId && c.EntryId != null).ToListAsync(ct);
-        var linesChanged = floorChanged && calls.Count > 0 && await SetLinesAsync(db, batch.MeetingId, calls, ct);
+        var linesChanged = floorChanged && await SetLinesAsync(db, batch.MeetingId, ct);
         var dropped = await DropAsync(db, batch, ct);
         if (marked || linesChanged || dropped) sync.Wake();
         if (queueChanged || marked) await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(batch.MeetingId);
@@ -49,17 +48,11 @@ public sealed class PhoneFollower(IServiceScopeFactory scopes, MeetingStore stor
     }
 
     /// <summary>Marks each line whose wanted state differs from the meeting's as pending; true when any did.</summary>
-    private async Task<bool> SetLinesAsync(MeetingsDbContext db, Guid meetingId, List<PhoneCall> calls, CancellationToken ct)
+    private async Task<bool> SetLinesAsync(MeetingsDbContext db, Guid meetingId, CancellationToken ct)
     {
-        var speaking = await store.ReadAsync(meetingId, m => m.Speaking?.Id, ct);
-        var changed = false;
-        foreach (var call in calls)
-        {
-            var wantMuted = call.EntryId != speaking;
-            // Compared in the database, so a line another instance already set is left alone (and stays applied).
-            changed |= await db.PhoneCalls.Where(c => c.CallSid == call.CallSid && c.WantMuted != wantMuted)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.WantMuted, wantMuted).SetProperty(c => c.MuteApplied, false), ct) > 0;
-        }
-        return changed;
+        var (speaking, floorAt) = await store.ReadAsync(meetingId, m => (m.Speaking?.Id, m.Version), ct);
+        // Compared in the database, so a line another instance already set is left alone (and stays applied), and one
+        // it set from a newer floor is not set back.
+        return await db.PhoneCalls.Where(c => c.MeetingId == meetingId && c.EntryId != null).FollowTheFloorAsync(speaking, floorAt, ct);
     }
 }

@@ -75,8 +75,8 @@ public sealed class PhoneService(
     public async Task<(PhoneCall? Call, string Title, Func<Prompts, string> Refusal)> RegisterBrowserAsync(
         string callSid, Guid meetingId, Guid entryId, string language, DateTimeOffset now)
     {
-        var (title, state) = await store.ReadAsync(meetingId, m =>
-            (m.Title, m.FindEntry(entryId) is { Source: SpeakerSource.Web } e ? e.State : SpeakerState.Withdrawn));
+        var (title, state, floorAt) = await store.ReadAsync(meetingId, m =>
+            (m.Title, m.FindEntry(entryId) is { Source: SpeakerSource.Web } e ? e.State : SpeakerState.Withdrawn, m.Version));
         if (state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return (null, title, p => p.NotInLine);
         var others = await db.PhoneCalls.CountAsync(c => c.MeetingId == meetingId && c.Leg == CallLeg.Browser && !c.HungUp && c.CallSid != callSid);
         if (others >= options.Value.BrowserLimit) return (null, title, p => p.BrowserFull);
@@ -86,7 +86,8 @@ public sealed class PhoneService(
             call = new PhoneCall { CallSid = callSid, MeetingId = meetingId, Leg = CallLeg.Browser, From = "browser", EntryId = entryId, CalledAt = now };
             db.PhoneCalls.Add(call);
         }
-        (call.Language, call.WantMuted) = (language, state != SpeakerState.Speaking);
+        call.Language = language;
+        if (floorAt > call.FloorAt) (call.WantMuted, call.FloorAt) = (state != SpeakerState.Speaking, floorAt);
         await db.SaveChangesAsync();
         await FloorSinceAsync(call);
         await PublishStatusAsync(meetingId);
@@ -100,12 +101,10 @@ public sealed class PhoneService(
     /// </summary>
     private async Task FloorSinceAsync(PhoneCall call)
     {
-        var wantMuted = await store.ReadAsync(call.MeetingId, m => m.Speaking?.Id != call.EntryId);
-        if (wantMuted == call.WantMuted) return;
-        call.WantMuted = wantMuted;
-        if (await db.PhoneCalls.Where(c => c.CallSid == call.CallSid && c.WantMuted != wantMuted)
-                .ExecuteUpdateAsync(s => s.SetProperty(c => c.WantMuted, wantMuted).SetProperty(c => c.MuteApplied, false)) > 0)
-            sync.Wake();
+        var (speaking, floorAt) = await store.ReadAsync(call.MeetingId, m => (m.Speaking?.Id, m.Version));
+        if (!await db.PhoneCalls.Where(c => c.CallSid == call.CallSid).FollowTheFloorAsync(speaking, floorAt)) return;
+        call.WantMuted = call.EntryId != speaking;
+        sync.Wake();
     }
 
     /// <summary>What the call-back says: who is calling, about which meeting and item. Null when the sign-up is no longer in line.</summary>
@@ -120,10 +119,11 @@ public sealed class PhoneService(
     public async Task<(PhoneCall Call, string Title)?> CallBackJoinedAsync(string callSid, Guid entryId)
     {
         if (await ContactAsync(entryId) is not { } contact) return null;
-        var (title, state, sitting) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State, m.InSessionOrRecess));
+        var (title, state, sitting, floorAt) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State, m.InSessionOrRecess, m.Version));
         if (!sitting || state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
         var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
-        (call.Answered, call.Language, call.WantMuted) = (true, contact.Language, state != SpeakerState.Speaking);
+        (call.Answered, call.Language) = (true, contact.Language);
+        if (floorAt > call.FloorAt) (call.WantMuted, call.FloorAt) = (state != SpeakerState.Speaking, floorAt);
         await db.SaveChangesAsync();
         await PublishStatusAsync(call.MeetingId);
         return (call, title);

@@ -37,6 +37,45 @@ internal sealed class BeforeSavingACall : SaveChangesInterceptor
 }
 
 /// <summary>
+/// Once armed, runs a step just before the next statement that sets lines' wanted state (the phone follower's), and
+/// reads the line just after it: another instance's follower writing between this one's read of the floor and its write.
+/// </summary>
+internal sealed class AroundSettingLines : DbCommandInterceptor
+{
+    private Func<Task>? _before;
+    private Func<Task>? _after;
+    private System.Data.Common.DbCommand? _write;
+
+    public bool Ran { get; private set; }
+
+    public void Arm(Func<Task> before, Func<Task> after) => (_after, _before) = (after, before);
+
+    private static bool SetsLines(System.Data.Common.DbCommand command) =>
+        command.CommandText.Contains("UPDATE \"PhoneCalls\"", StringComparison.Ordinal) && command.CommandText.Contains("SET \"WantMuted\"", StringComparison.Ordinal);
+
+    public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData data, InterceptionResult<int> result, CancellationToken ct = default)
+    {
+        if (SetsLines(command) && Interlocked.Exchange(ref _before, null) is { } step)
+        {
+            await step();
+            _write = command;
+        }
+        return await base.NonQueryExecutingAsync(command, data, result, ct);
+    }
+
+    public override async ValueTask<int> NonQueryExecutedAsync(System.Data.Common.DbCommand command, CommandExecutedEventData data, int result, CancellationToken ct = default)
+    {
+        // Only after the very write the step went before (the step's own writes pass through here too).
+        if (ReferenceEquals(command, _write) && Interlocked.Exchange(ref _after, null) is { } step)
+        {
+            await step();
+            Ran = true;
+        }
+        return await base.NonQueryExecutedAsync(command, data, result, ct);
+    }
+}
+
+/// <summary>
 /// Twilio's word that a line was unmuted and the meeting's change of who has the floor can cross: a callback must not
 /// mark a line done from what it read before the floor changed, or a caller whose turn has ended stays audible.
 /// A caller's hand going up and their hanging up can cross too.
@@ -44,8 +83,41 @@ internal sealed class BeforeSavingACall : SaveChangesInterceptor
 public class PhoneRaceTests : PhoneFixture
 {
     private readonly BeforeSavingACall _calls = new();
+    private readonly AroundSettingLines _lines = new();
 
-    protected override Action<IServiceCollection>? Services => s => BeforeSavingACall.Register(s, _calls);
+    protected override Action<IServiceCollection>? Services => s =>
+    {
+        BeforeSavingACall.Register(s, _calls);
+        s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(_lines));
+    };
+
+    [Test]
+    public async Task AFollowerThatReadTheFloorBeforeAnotherInstanceSetTheLineFromALaterFloor_DoesNotSetItBack()
+    {
+        await OpenPublicComment();
+        var caller = await CallInWithHandRaised();
+        var entry = (await Clerk.WaitUntil(s => s.Speakers.Any(e => e.Source == "Phone"), "the caller in the queue")).Speakers.Single();
+        var store = Host.Services.GetRequiredService<Meetings.Server.Meetings.MeetingStore>();
+        bool? wantMutedAfter = null;
+        // This instance's follower has read the floor as the caller's turn started. Before it writes, the turn ends, and
+        // another instance's follower reads the floor after that and sets the line to be muted.
+        _lines.Arm(before: async () =>
+        {
+            await Clerk.Do("EndTurn", MeetingId);
+            var ended = await store.ReadAsync(MeetingId, m => m.Version);
+            using var elsewhere = Host.Services.CreateScope();
+            await elsewhere.ServiceProvider.GetRequiredService<MeetingsDbContext>().PhoneCalls.Where(c => c.CallSid == caller.CallSid)
+                .FollowTheFloorAsync(speaking: null, ended);
+        }, after: () =>
+        {
+            wantMutedAfter = Host.WithDb(db => db.PhoneCalls.AsNoTracking().Single(c => c.CallSid == caller.CallSid).WantMuted);
+            return Task.CompletedTask;
+        });
+        await Clerk.Do("StartTurn", MeetingId, entry.Id);
+        await Eventually(() => _lines.Ran, "this instance's follower wrote what it read");
+
+        Assert.That(wantMutedAfter, Is.True, "the line stays to be muted, as the later floor says: the caller's turn is over");
+    }
 
     [Test]
     public async Task AnUnmuteReportedAsTheTurnEnds_LeavesTheLineToBeMuted_AndItIsMuted()

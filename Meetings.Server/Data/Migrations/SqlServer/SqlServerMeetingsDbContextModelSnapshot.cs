@@ -592,6 +592,9 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.Property<Guid?>("EntryId")
                         .HasColumnType("uniqueidentifier");
 
+                    b.Property<long>("FloorAt")
+                        .HasColumnType("bigint");
+
                     b.Property<string>("From")
                         .IsRequired()
                         .HasMaxLength(32)

@@ -582,6 +582,9 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.Property<Guid?>("EntryId")
                         .HasColumnType("TEXT");
 
+                    b.Property<long>("FloorAt")
+                        .HasColumnType("INTEGER");
+
                     b.Property<string>("From")
                         .IsRequired()
                         .HasMaxLength(32)
