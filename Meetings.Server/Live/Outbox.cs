@@ -42,7 +42,12 @@ internal sealed class Outbox(Guid meetingId, Func<LiveUpdate, ValueTask> send, I
                 update.Delivered();
                 return;
             }
-            if (_waiting.Count >= Capacity || (update.WithdrawsText && _waiting.Count > 0))
+            if (_waiting.Count > 0 && update.IsResync)
+            {
+                // The word to catch up makes what waits worthless.
+                Drop();
+            }
+            else if (_waiting.Count >= Capacity || (update.WithdrawsText && _waiting.Count > 0))
             {
                 // The screen is far behind: what waits is worth less than the meeting as it is now. Or what waits may
                 // carry a name or comment the clerk has just hidden, which must not reach the screen now.

@@ -118,14 +118,12 @@ public static class PhoneLines
     /// Sets what each of <paramref name="lines"/> should be from the floor as it stood at journal sequence
     /// <paramref name="floorAt"/>: open for the <paramref name="speaking"/> speaker's lines, muted for the rest. Lines
     /// already set from that state or a later one are left as they are, so a slow reader never undoes a newer floor.
-    /// In the database, in two statements however many lines. True when any line's wanted state changed.
+    /// One statement, however many lines (in two, a slower reader could change a line between them). A line whose
+    /// wanted state changes is pending until Twilio confirms it. True when any line was set.
     /// </summary>
-    public static async Task<bool> FollowTheFloorAsync(this IQueryable<PhoneCall> lines, Guid? speaking, long floorAt, CancellationToken ct = default)
-    {
-        var older = lines.Where(c => c.FloorAt < floorAt);
-        var changed = await older.Where(c => c.WantMuted != (c.EntryId != speaking)).ExecuteUpdateAsync(s => s
-            .SetProperty(c => c.WantMuted, c => c.EntryId != speaking).SetProperty(c => c.MuteApplied, false).SetProperty(c => c.FloorAt, floorAt), ct) > 0;
-        await older.ExecuteUpdateAsync(s => s.SetProperty(c => c.FloorAt, floorAt), ct);
-        return changed;
-    }
+    public static async Task<bool> FollowTheFloorAsync(this IQueryable<PhoneCall> lines, Guid? speaking, long floorAt, CancellationToken ct = default) =>
+        await lines.Where(c => c.FloorAt < floorAt).ExecuteUpdateAsync(s => s
+            .SetProperty(c => c.MuteApplied, c => c.MuteApplied && c.WantMuted == (c.EntryId != speaking))
+            .SetProperty(c => c.WantMuted, c => c.EntryId != speaking)
+            .SetProperty(c => c.FloorAt, floorAt), ct) > 0;
 }

@@ -87,7 +87,8 @@ public sealed class PhoneService(
             db.PhoneCalls.Add(call);
         }
         call.Language = language;
-        if (floorAt > call.FloorAt) (call.WantMuted, call.FloorAt) = (state != SpeakerState.Speaking, floorAt);
+        // A line recorded before (Twilio asking again) is set from the floor in the database only, below.
+        if (db.Entry(call).State == EntityState.Added) (call.WantMuted, call.FloorAt) = (state != SpeakerState.Speaking, floorAt);
         await db.SaveChangesAsync();
         await FloorSinceAsync(call);
         await PublishStatusAsync(meetingId);
@@ -102,9 +103,11 @@ public sealed class PhoneService(
     private async Task FloorSinceAsync(PhoneCall call)
     {
         var (speaking, floorAt) = await store.ReadAsync(call.MeetingId, m => (m.Speaking?.Id, m.Version));
-        if (!await db.PhoneCalls.Where(c => c.CallSid == call.CallSid).FollowTheFloorAsync(speaking, floorAt)) return;
-        call.WantMuted = call.EntryId != speaking;
-        sync.Wake();
+        var line = db.PhoneCalls.Where(c => c.CallSid == call.CallSid);
+        if (await line.FollowTheFloorAsync(speaking, floorAt)) sync.Wake();
+        // What the line is to be now, whoever set it: the call joins the conference so. Taken as read, not as a change
+        // to save, so no later save here writes it over a newer floor.
+        db.Entry(call).Property(c => c.WantMuted).OriginalValue = call.WantMuted = await line.Select(c => c.WantMuted).SingleAsync();
     }
 
     /// <summary>What the call-back says: who is calling, about which meeting and item. Null when the sign-up is no longer in line.</summary>
@@ -119,12 +122,12 @@ public sealed class PhoneService(
     public async Task<(PhoneCall Call, string Title)?> CallBackJoinedAsync(string callSid, Guid entryId)
     {
         if (await ContactAsync(entryId) is not { } contact) return null;
-        var (title, state, sitting, floorAt) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State, m.InSessionOrRecess, m.Version));
+        var (title, state, sitting) = await store.ReadAsync(contact.MeetingId, m => (m.Title, m.Entry(entryId).State, m.InSessionOrRecess));
         if (!sitting || state is not (SpeakerState.Waiting or SpeakerState.OnDeck or SpeakerState.Speaking)) return null;
         var call = await db.RecordOnceAsync(PhoneCall.CallBackTo(contact, callSid, clock.GetUtcNow()));
         (call.Answered, call.Language) = (true, contact.Language);
-        if (floorAt > call.FloorAt) (call.WantMuted, call.FloorAt) = (state != SpeakerState.Speaking, floorAt);
         await db.SaveChangesAsync();
+        await FloorSinceAsync(call);
         await PublishStatusAsync(call.MeetingId);
         return (call, title);
     }

@@ -51,7 +51,7 @@ internal sealed class AroundSettingLines : DbCommandInterceptor
     public void Arm(Func<Task> before, Func<Task> after) => (_after, _before) = (after, before);
 
     private static bool SetsLines(System.Data.Common.DbCommand command) =>
-        command.CommandText.Contains("UPDATE \"PhoneCalls\"", StringComparison.Ordinal) && command.CommandText.Contains("SET \"WantMuted\"", StringComparison.Ordinal);
+        command.CommandText.Contains("UPDATE \"PhoneCalls\"", StringComparison.Ordinal) && command.CommandText.Contains("\"FloorAt\" = ", StringComparison.Ordinal);
 
     public override async ValueTask<InterceptionResult<int>> NonQueryExecutingAsync(System.Data.Common.DbCommand command, CommandEventData data, InterceptionResult<int> result, CancellationToken ct = default)
     {

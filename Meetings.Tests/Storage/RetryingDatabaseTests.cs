@@ -35,13 +35,30 @@ public class RetryingDatabaseTests
                 : base.SavingChangesAsync(data, result, ct);
     }
 
-    /// <summary>Once armed, the next commit takes and then fails, once: a connection dropped before the commit's answer came back.</summary>
+    /// <summary>
+    /// Once armed, the next commit of an append to the journal takes and then fails, once: a connection dropped before
+    /// the commit's answer came back. Other transactions (the server's own work meanwhile) commit as usual.
+    /// </summary>
     private sealed class LosesOneCommitsAnswer : DbTransactionInterceptor
     {
         public int Armed;
+        private Guid? _append;
+
+        /// <summary>Sees each save: one adding to the journal names the transaction to fail.</summary>
+        public SaveChangesInterceptor Appends => new SeesAppends(this);
 
         public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData data, CancellationToken ct = default) =>
-            Interlocked.Exchange(ref Armed, 0) == 1 ? throw new TransientForTest() : base.TransactionCommittedAsync(transaction, data, ct);
+            data.TransactionId == _append && Interlocked.Exchange(ref Armed, 0) == 1 ? throw new TransientForTest() : base.TransactionCommittedAsync(transaction, data, ct);
+
+        private sealed class SeesAppends(LosesOneCommitsAnswer losing) : SaveChangesInterceptor
+        {
+            public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData data, InterceptionResult<int> result, CancellationToken ct = default)
+            {
+                if (Volatile.Read(ref losing.Armed) == 1 && data.Context!.ChangeTracker.Entries<JournalRow>().Any(e => e.State == EntityState.Added))
+                    losing._append = data.Context.Database.CurrentTransaction?.TransactionId;
+                return base.SavingChangesAsync(data, result, ct);
+            }
+        }
     }
 
     [Test]
@@ -49,7 +66,7 @@ public class RetryingDatabaseTests
     {
         var losing = new LosesOneCommitsAnswer();
         using var host = new TestHost(services: s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o
-            .UseSqlite(sql => sql.ExecutionStrategy(d => new RetriesLikeSqlServer(d))).AddInterceptors(losing)));
+            .UseSqlite(sql => sql.ExecutionStrategy(d => new RetriesLikeSqlServer(d))).AddInterceptors(losing, losing.Appends)));
         var meeting = await host.Anonymous().DemoMeeting();
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
