@@ -20,8 +20,9 @@ public class CallBackTests : PhoneFixture
     private readonly FailsToRecordACall _recording = new();
 
     private readonly WhileACallBackIsTaken _taking = new();
+    private readonly BeforeFindingACall _finding = new();
 
-    protected override Action<IServiceCollection>? Services => s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(_recording, _taking));
+    protected override Action<IServiceCollection>? Services => s => s.ConfigureDbContext<SqliteMeetingsDbContext>(o => o.AddInterceptors(_recording, _taking, _finding));
 
     /// <summary>Once armed, runs its step as the first write that counts a call-back attempt goes to the database.</summary>
     private sealed class WhileACallBackIsTaken : DbCommandInterceptor
@@ -45,6 +46,21 @@ public class CallBackTests : PhoneFixture
             InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken ct = default)
         {
             await RunAsync(command);
+            return result;
+        }
+    }
+
+    /// <summary>Once armed, runs its step as the next look-up of one phone call by its id goes to the database.</summary>
+    private sealed class BeforeFindingACall : DbCommandInterceptor
+    {
+        public Func<Task>? Step;
+
+        public override async ValueTask<InterceptionResult<System.Data.Common.DbDataReader>> ReaderExecutingAsync(System.Data.Common.DbCommand command, CommandEventData data,
+            InterceptionResult<System.Data.Common.DbDataReader> result, CancellationToken ct = default)
+        {
+            if (command.CommandText.Contains("FROM \"PhoneCalls\"", StringComparison.Ordinal) && command.CommandText.Contains("\"CallSid\" = ", StringComparison.Ordinal)
+                && command.CommandText.Contains("LIMIT 1", StringComparison.Ordinal) && Interlocked.Exchange(ref Step, null) is { } step)
+                await step();
             return result;
         }
     }
@@ -150,6 +166,38 @@ public class CallBackTests : PhoneFixture
         var everything = JsonSerializer.Serialize(Clerk.Snapshot) + JsonSerializer.Serialize(await PhoneStatus())
             + await Host.Anonymous().GetStringAsync($"/api/meetings/{MeetingId}/journal");
         Assert.That(everything, Does.Not.Contain("5557788").And.Not.Contain("555-7788"));
+    }
+
+    [Test]
+    public async Task ACallBackAnsweredAsItsSpeakersTurnStarts_IsOpened()
+    {
+        await OpenPublicComment();
+        var (resident, entry) = await AskedToBeCalled();
+        await using var _ = resident;
+        await Clerk.Do("CallNextSpeaker", MeetingId, CommentItem);
+        await Eventually(() => Twilio.CallsPlaced.Count == 1, "the call-back");
+        var placed = Twilio.CallsPlaced[0];
+        var call = await Recorded(placed);
+        var intro = await call.Parsed(PathOf(placed.Form["Url"]), new Dictionary<string, string> { ["AnsweredBy"] = "human" });
+        // The clerk starts the turn, and the phone follower opens the line, after the speaker's state was read for the
+        // answer and before the line is looked up to record it.
+        var ran = false;
+        _finding.Step = async () =>
+        {
+            var started = await Clerk.Do("StartTurn", MeetingId, entry);
+            await Eventually(() => Crash.Checkpoint(Host, "phone", MeetingId) >= started.Sequence, "the phone follower past the turn's start");
+            ran = true;
+        };
+
+        var joined = await call.Parsed(Twiml.Attr(intro.Gather, "action")!, new Dictionary<string, string> { ["Digits"] = "1" });
+        Assert.That(ran, "the turn started while the answer was being recorded");
+        Assert.That(Host.WithDb(db => db.PhoneCalls.AsNoTracking().Single(c => c.CallSid == call.CallSid).WantMuted), Is.False, "the line still to be open");
+        var joinedMuted = Twiml.Attr(joined.Conference, "muted") == "true";
+        await call.ConferenceEvent(MeetingId, "participant-join", muted: joinedMuted);
+
+        // What Twilio holds for the line: the last mute or unmute it was told, or else how the line joined.
+        string Heard() => Twilio.ParticipantUpdates(call.CallSid) is [.., var last] ? last.Form["Muted"] : joinedMuted ? "true" : "false";
+        await AfterSync(() => Heard() == "false", "the speaker's line open while they have the floor");
     }
 
     [Test]
