@@ -5,6 +5,7 @@ using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Options;
 
 namespace Meetings.Server.Identity;
@@ -41,15 +42,18 @@ public sealed class AccountService(UserManager<MeetingsUser> users, RoleManager<
             DisplayName = request.DisplayName?.Trim() is { Length: > 0 and <= 100 } name ? name
                 : throw new InvalidInputException("displayName", "A display name of 1 to 100 characters is required."),
         };
-        // The account and its role are made together or not at all (a full database leaves no half-made account).
-        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        // The account and its role are made together or not at all (a full database leaves no half-made account). A
+        // commit whose answer was lost (SQL Server's retries) may have taken: then the account is there, and that try
+        // stands (made again, it would be refused as already existing).
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(0, async (_, _, ct) =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             Check(await users.CreateAsync(user, request.Password ?? ""), "password");
             await EnsureRoleAsync(role);
             Check(await users.AddToRoleAsync(user, role), "role");
-            await transaction.CommitAsync();
-        });
+            await transaction.CommitAsync(ct);
+            return true;
+        }, async (_, _, ct) => new ExecutionResult<bool>(await db.Users.AnyAsync(u => u.Id == user.Id, ct), true));
         return (await InfoAsync(user.Id))!;
     }
 

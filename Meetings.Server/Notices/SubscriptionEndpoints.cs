@@ -8,6 +8,7 @@ using Meetings.Server.Errors;
 using Meetings.Server.Languages;
 using Meetings.Server.Live;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 
 namespace Meetings.Server.Notices;
 
@@ -67,17 +68,21 @@ public static class SubscriptionEndpoints
         // One row per address, found by that address alone. Both addresses are taken together or not at all;
         // the confirmations go out once the rows are saved.
         var now = clock.GetUtcNow();
-        var confirm = await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
+        // A commit whose answer was lost (SQL Server's retries) may have taken: the confirmations it claimed carry this
+        // request's time, and then that try stands. Tried again, it would find them claimed and send none.
+        var send = new List<(Guid Subscriber, Channel Channel)>();
+        var confirm = await db.Database.CreateExecutionStrategy().ExecuteAsync(0, async (_, _, ct) =>
         {
-            await using var transaction = await db.Database.BeginTransactionAsync();
-            var send = new List<(Guid Subscriber, Channel Channel)>();
+            send.Clear();
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync(ct);
             if (email is not null && await OptInAsync(db, id, language, now, SameMailbox(email), s => s.Email = email) is { } byEmail)
                 send.Add((byEmail, Channel.Email));
             if (phone is not null && await OptInAsync(db, id, language, now, s => s.Phone == phone, s => s.Phone = phone) is { } byText)
                 send.Add((byText, Channel.Sms));
-            await transaction.CommitAsync();
+            await transaction.CommitAsync(ct);
             return send;
-        });
+        }, async (_, _, ct) => new ExecutionResult<List<(Guid, Channel)>>(send.Count > 0 && await ClaimedAtAsync(db, [.. send.Select(s => s.Subscriber)], now, ct), send));
         foreach (var (subscriber, channel) in confirm)
             if (channel == Channel.Email) jobs.Enqueue<NoticeJobs>(j => j.ConfirmEmailAsync(subscriber));
             else jobs.Enqueue<NoticeJobs>(j => j.ConfirmTextAsync(subscriber));
@@ -123,6 +128,10 @@ public static class SubscriptionEndpoints
         await db.SaveChangesAsync();
         return await ClaimConfirmationAsync(db, subscriber.Id, now) ? subscriber.Id : null;
     }
+
+    /// <summary>Whether every one of <paramref name="subscribers"/> had its confirmation claimed at <paramref name="now"/>.</summary>
+    private static async Task<bool> ClaimedAtAsync(MeetingsDbContext db, List<Guid> subscribers, DateTimeOffset now, CancellationToken ct) =>
+        await db.Subscribers.CountAsync(s => subscribers.Contains(s.Id) && s.ConfirmationSentAt == now, ct) == subscribers.Count;
 
     /// <summary>
     /// Takes one of the address's confirmation messages, if it has one left: not one sent in the last ten minutes,
