@@ -47,6 +47,8 @@ public sealed class AccountService(UserManager<MeetingsUser> users, RoleManager<
         // stands (made again, it would be refused as already existing).
         await db.Database.CreateExecutionStrategy().ExecuteAsync(0, async (_, _, ct) =>
         {
+            // A try the database failed leaves its rows tracked (the role link would read as made): each try starts afresh.
+            db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync(ct);
             Check(await users.CreateAsync(user, request.Password ?? ""), "password");
             await EnsureRoleAsync(role);

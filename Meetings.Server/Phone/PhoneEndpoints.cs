@@ -224,7 +224,10 @@ public static class PhoneEndpoints
         return CallScript.Result(CallScript.Redirect(response, $"/phone/voice/callback?entry={entry}&lang={say.Language}&attempt=2"));
     }
 
-    /// <summary>1 joins the meeting, muted, with the keypad, exactly as a caller who dialled in; any other key asks again.</summary>
+    /// <summary>
+    /// 1 joins the meeting with the keypad, exactly as a caller who dialled in: muted, unless the speaker's turn began
+    /// meanwhile; any other key asks again.
+    /// </summary>
     private static async Task<IResult> CallBackJoin(HttpRequest request, Guid entry, string? lang, PhoneService phones, CallScript script, Languages.Languages languages)
     {
         var form = await request.ReadFormAsync();
@@ -233,7 +236,7 @@ public static class PhoneEndpoints
             return CallScript.Result(CallScript.Redirect(new VoiceResponse(), $"/phone/voice/callback?entry={entry}&lang={say.Language}&attempt=2"));
         if (await phones.CallBackJoinedAsync(form["CallSid"].ToString(), entry) is not { } joined)
             return CallScript.Result(script.Farewell(say.NotInLine, say));
-        var response = new VoiceResponse().Append(script.Say(say.Joining(joined.Title), say)).Append(script.Say(say.Keypad, say));
+        var response = new VoiceResponse().Append(script.Say(say.Joining(joined.Title, joined.Call.WantMuted), say)).Append(script.Say(say.Keypad, say));
         return CallScript.Result(script.JoinConference(response, joined.Call.MeetingId, muted: joined.Call.WantMuted, keypadLanguage: say.Language,
             label: EntryLabel(entry)));
     }

@@ -35,7 +35,8 @@ public sealed class Prompts(Language language)
 
     public string NotStarted(string title, DateTimeOffset localStart) =>
         language.Format("phone.notStarted", title, language.Format("format.spoken", localStart));
-    public string Joining(string title) => language.Format("phone.joining", title);
+    /// <summary>Joining the meeting; a line that joins open (a call-back answered once its turn has begun) is not told it is muted.</summary>
+    public string Joining(string title, bool muted = true) => language.Format(muted ? "phone.joining" : "phone.joiningOpen", title);
     public string Ended => language["phone.ended"];
     public string Cancelled => language["phone.cancelled"];
 

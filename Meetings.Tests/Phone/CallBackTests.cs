@@ -193,6 +193,7 @@ public class CallBackTests : PhoneFixture
         Assert.That(ran, "the turn started while the answer was being recorded");
         Assert.That(Host.WithDb(db => db.PhoneCalls.AsNoTracking().Single(c => c.CallSid == call.CallSid).WantMuted), Is.False, "the line still to be open");
         var joinedMuted = Twiml.Attr(joined.Conference, "muted") == "true";
+        Assert.That((joinedMuted, joined.Text.Contains("muted", StringComparison.Ordinal)), Is.EqualTo((false, false)), "joins open, and is not told it is muted");
         await call.ConferenceEvent(MeetingId, "participant-join", muted: joinedMuted);
 
         // What Twilio holds for the line: the last mute or unmute it was told, or else how the line joined.

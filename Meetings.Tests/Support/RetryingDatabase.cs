@@ -28,26 +28,42 @@ public static class RetryingDatabase
 }
 
 /// <summary>
-/// Once armed, the next commit of a transaction that saved a <typeparamref name="TEntity"/> takes and then fails, once:
-/// a connection dropped before the commit's answer came back. Other transactions (the server's own work meanwhile)
-/// commit as usual. Register both <see cref="Interceptors"/>.
+/// Once armed, the next commit of a transaction that saved a <typeparamref name="TEntity"/> fails, once: after it took,
+/// as when a connection drops before the commit's answer comes back, or with <paramref name="beforeItTakes"/> before.
+/// Other transactions (the server's own work meanwhile) commit as usual. Register both <see cref="Interceptors"/>.
 /// </summary>
-public sealed class LosesOneCommitsAnswer<TEntity> : DbTransactionInterceptor where TEntity : class
+public sealed class LosesOneCommitsAnswer<TEntity>(bool beforeItTakes = false) : DbTransactionInterceptor where TEntity : class
 {
     private int _armed;
+    private int _failed;
     private Guid? _saving;
 
     public void Arm() => Volatile.Write(ref _armed, 1);
 
-    /// <summary>Whether it has failed a commit since it was armed.</summary>
-    public bool Lost => Volatile.Read(ref _armed) == 0;
+    /// <summary>Whether it has failed a commit.</summary>
+    public bool Lost => Volatile.Read(ref _failed) == 1;
 
     public IInterceptor[] Interceptors => [this, new SeesSaves(this)];
 
-    public override Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData data, CancellationToken ct = default) =>
-        data.TransactionId == _saving && Interlocked.Exchange(ref _armed, 0) == 1
-            ? throw new RetryingDatabase.TransientFailureException()
-            : base.TransactionCommittedAsync(transaction, data, ct);
+    public override async ValueTask<InterceptionResult> TransactionCommittingAsync(System.Data.Common.DbTransaction transaction, TransactionEventData data,
+        InterceptionResult result, CancellationToken ct = default)
+    {
+        if (beforeItTakes) FailIfMine(data.TransactionId);
+        return await base.TransactionCommittingAsync(transaction, data, result, ct);
+    }
+
+    public override async Task TransactionCommittedAsync(System.Data.Common.DbTransaction transaction, TransactionEndEventData data, CancellationToken ct = default)
+    {
+        if (!beforeItTakes) FailIfMine(data.TransactionId);
+        await base.TransactionCommittedAsync(transaction, data, ct);
+    }
+
+    private void FailIfMine(Guid transaction)
+    {
+        if (transaction != _saving || Interlocked.Exchange(ref _armed, 0) != 1) return;
+        Volatile.Write(ref _failed, 1);
+        throw new RetryingDatabase.TransientFailureException();
+    }
 
     /// <summary>Sees each save: one that adds or changes a <typeparamref name="TEntity"/> names the transaction to fail.</summary>
     private sealed class SeesSaves(LosesOneCommitsAnswer<TEntity> losing) : SaveChangesInterceptor
