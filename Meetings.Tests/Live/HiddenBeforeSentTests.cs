@@ -16,36 +16,66 @@ namespace Meetings.Tests.Live;
 /// </summary>
 public class HiddenBeforeSentTests
 {
-    [Test]
-    public async Task ANameHiddenBeforeItsUpdateGoesOut_IsNotSentWithItsEvent()
-    {
-        using var host = new TestHost();
-        var meeting = await host.Anonymous().DemoMeeting();
-        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
-        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.OpenPublicComment(id, item);
-        var store = host.Services.GetRequiredService<MeetingStore>();
-        var before = await store.ReadAsync(id, m => LiveViews.Snapshot(m, default));
-        var entry = await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, "A slur, not a name", null, false);
-        bool SignUp(JournalEventDto e) => e.Type == "SpeakerSignedUp" && e.Sequence > before.Sequence;
-        await Wait.Until(() => clerk.Events.Any(SignUp), "the sign-up's event");
-        var signedUp = clerk.Events.Single(SignUp);
-        Assert.That(signedUp.Texts, Is.Not.Null, "handed on with its name, public when it was committed");
-        await clerk.Do("HideSpeakerName", id, entry, "Not a name");
+    private TestHost _host = null!;
+    private LiveClient _clerk = null!;
+    private MeetingStore _store = null!;
+    private Guid _id;
+    private Guid _item;
+    private MeetingSnapshot _before = null!;
 
-        // A feed of its own, handed the sign-up's event as it was committed, and taking the meeting as it is now.
-        var sent = new List<LiveUpdate>();
-        var feed = new MeetingFeed(id, _ => new Outbox(id, update =>
-        {
-            lock (sent) sent.Add(update);
-            return ValueTask.CompletedTask;
-        }, NullLogger.Instance), take => store.ReadAsync(id, m =>
+    [SetUp]
+    public async Task PublicCommentOpen()
+    {
+        _host = new TestHost();
+        var meeting = await _host.Anonymous().DemoMeeting();
+        (_id, _item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        _clerk = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", _id);
+        await _clerk.OpenPublicComment(_id, _item);
+        _store = _host.Services.GetRequiredService<MeetingStore>();
+        _before = await _store.ReadAsync(_id, m => LiveViews.Snapshot(m, default));
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await _clerk.DisposeAsync();
+        _host.Dispose();
+    }
+
+    /// <summary>
+    /// A feed of its own, loaded with the meeting as it was before the test's changes and taking the meeting as it is
+    /// now, with one screen that <paramref name="send"/> writes to.
+    /// </summary>
+    private (MeetingFeed Feed, Outbox Screen) FeedWithOneScreen(Func<LiveUpdate, ValueTask> send)
+    {
+        Outbox? screen = null;
+        var feed = new MeetingFeed(_id, _ => screen = new Outbox(_id, send, NullLogger.Instance), take => _store.ReadAsync(_id, m =>
         {
             take(LiveViews.Snapshot(m, default), m.TextIsPublic);
             return true;
         }), TimeProvider.System, NullLogger.Instance);
-        feed.Load(before, accessCode: "");
+        feed.Load(_before, accessCode: "");
         feed.Follow("screen");
+        return (feed, screen!);
+    }
+
+    [Test]
+    public async Task ANameHiddenBeforeItsUpdateGoesOut_IsNotSentWithItsEvent()
+    {
+        var entry = await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, "A slur, not a name", null, false);
+        bool SignUp(JournalEventDto e) => e.Type == "SpeakerSignedUp" && e.Sequence > _before.Sequence;
+        await Wait.Until(() => _clerk.Events.Any(SignUp), "the sign-up's event");
+        var signedUp = _clerk.Events.Single(SignUp);
+        Assert.That(signedUp.Texts, Is.Not.Null, "handed on with its name, public when it was committed");
+        await _clerk.Do("HideSpeakerName", _id, entry, "Not a name");
+
+        // The feed handed the sign-up's event as it was committed.
+        var sent = new List<LiveUpdate>();
+        var (feed, _) = FeedWithOneScreen(update =>
+        {
+            lock (sent) sent.Add(update);
+            return ValueTask.CompletedTask;
+        });
         feed.Publish([signedUp]);
         await Wait.Until(() => { lock (sent) return sent.Count > 0; }, "the update sent");
 
@@ -58,52 +88,37 @@ public class HiddenBeforeSentTests
     [Test]
     public async Task ANameHiddenWhileItsUpdateWaitsForASlowScreen_IsNotSentToIt()
     {
-        using var host = new TestHost();
-        var meeting = await host.Anonymous().DemoMeeting();
-        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
-        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.OpenPublicComment(id, item);
-        var store = host.Services.GetRequiredService<MeetingStore>();
-        var before = await store.ReadAsync(id, m => LiveViews.Snapshot(m, default));
-
-        // A feed of its own with one slow screen: the first update it is sent is taken only when the screen reads again.
+        // A slow screen: the first update it is sent is taken only when the screen reads again.
         var sent = new List<LiveUpdate>();
         var reads = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Outbox? slow = null;
-        var feed = new MeetingFeed(id, _ => slow = new Outbox(id, async update =>
+        var (feed, slow) = FeedWithOneScreen(async update =>
         {
             lock (sent) sent.Add(update);
             await reads.Task;
-        }, NullLogger.Instance), take => store.ReadAsync(id, m =>
-        {
-            take(LiveViews.Snapshot(m, default), m.TextIsPublic);
-            return true;
-        }), TimeProvider.System, NullLogger.Instance);
-        feed.Load(before, accessCode: "");
-        feed.Follow("slow screen");
+        });
 
         // Each change handed on as it is committed, as the broadcaster does.
         async Task<JournalEventDto> Committed(string type, Func<Task> command)
         {
-            var after = clerk.Events.Count == 0 ? before.Sequence : clerk.Events.Max(e => e.Sequence);
+            var after = _clerk.Events.Count == 0 ? _before.Sequence : _clerk.Events.Max(e => e.Sequence);
             await command();
-            await Wait.Until(() => clerk.Events.Any(e => e.Type == type && e.Sequence > after), type);
-            var e = clerk.Events.Single(e => e.Type == type && e.Sequence > after);
+            await Wait.Until(() => _clerk.Events.Any(e => e.Type == type && e.Sequence > after), type);
+            var e = _clerk.Events.Single(e => e.Type == type && e.Sequence > after);
             feed.Publish([e]);
             return e;
         }
-        await Committed("SpeakerSignedUp", () => clerk.Invoke<Guid>("AddRoomSpeaker", id, item, "Card 1", null, false));
+        await Committed("SpeakerSignedUp", () => _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, "Card 1", null, false));
         await Wait.Until(() => { lock (sent) return sent.Count == 1; }, "the first update being written to the slow screen");
         var entry = Guid.Empty;
-        var signedUp = await Committed("SpeakerSignedUp", async () => entry = await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, "A slur, not a name", null, false));
-        await Wait.Until(() => slow!.Waiting == 1, "the update with the name waiting for the slow screen");
+        var signedUp = await Committed("SpeakerSignedUp", async () => entry = await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, _item, "A slur, not a name", null, false));
+        await Wait.Until(() => slow.Waiting == 1, "the update with the name waiting for the slow screen");
         Assert.That(signedUp.Texts, Is.Not.Null, "its name was public when it was made");
-        await Committed("SpeakerNameHidden", () => clerk.Do("HideSpeakerName", id, entry, "Not a name"));
-        await Wait.Until(() => slow!.Resyncs == 1, "what waited for the slow screen dropped at the hide, for a resync");
+        await Committed("SpeakerNameHidden", () => _clerk.Do("HideSpeakerName", _id, entry, "Not a name"));
+        await Wait.Until(() => slow.Resyncs == 1, "what waited for the slow screen dropped at the hide, for a resync");
 
         reads.SetResult();
         await Wait.Until(() => { lock (sent) return sent.Count == 2; }, "the slow screen read again");
-        await Wait.Until(() => slow!.Waiting == 0, "nothing more waiting");
+        await Wait.Until(() => slow.Waiting == 0, "nothing more waiting");
         lock (sent)
         {
             Assert.That(sent.Select(u => Encoding.UTF8.GetString(u.Message.Utf8)), Has.None.Contains("A slur"), "the hidden name never reached the slow screen");
