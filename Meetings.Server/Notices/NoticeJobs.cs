@@ -166,8 +166,9 @@ public sealed class NoticeJobs(
                     .SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.ClaimedAt, now)) == 1)
                 return Claim.Taken;
             if (!email)
-                await delivery.Where(d => d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned)).ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Unknown)
-                    .SetProperty(d => d.Error, "The server sending it stopped part-way; not resent, to avoid a duplicate."));
+                await delivery.Where(d => d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned))
+                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Unknown)
+                        .SetProperty(d => d.Error, "The server sending it stopped part-way; not resent, to avoid a duplicate."));
             return await delivery.AnyAsync(d => d.State == DeliveryState.Sending) ? Claim.HeldElsewhere : Claim.Done;
         }
     }

@@ -64,8 +64,9 @@ public sealed class Notice
 
 /// <summary>
 /// One notice to one recipient on one channel. It is claimed (Sending) under a unique key before anything
-/// is sent and marked after, so a retried job or a second server never sends it twice. A claim left by a run that
-/// stopped part-way (its server killed) is taken again after <see cref="NoticeJobs.ClaimAbandonedAfter"/>.
+/// is sent and marked after, so a retried job or a second server never sends it twice while the claim is held. A
+/// claim left by a run that stopped part-way (its server killed) runs out after <see cref="NoticeJobs.ClaimAbandonedAfter"/>:
+/// an e-mail is then sent, a text marked unknown.
 /// </summary>
 public sealed class Delivery
 {

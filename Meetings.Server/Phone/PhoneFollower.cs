@@ -47,7 +47,7 @@ public sealed class PhoneFollower(IServiceScopeFactory scopes, MeetingStore stor
         return dropped;
     }
 
-    /// <summary>Marks each line whose wanted state differs from the meeting's as pending; true when any did.</summary>
+    /// <summary>Sets each of the meeting's lines from the floor as it now stands (a line whose wanted state changes is pending); true when any was set.</summary>
     private async Task<bool> SetLinesAsync(MeetingsDbContext db, Guid meetingId, CancellationToken ct)
     {
         var (speaking, floorAt) = await store.ReadAsync(meetingId, m => (m.Speaking?.Id, m.Version), ct);
