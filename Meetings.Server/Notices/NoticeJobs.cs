@@ -159,16 +159,14 @@ public sealed class NoticeJobs(
             db.ChangeTracker.Clear();
             var delivery = db.Deliveries.Where(d => d.NoticeId == noticeId && d.Recipient == recipient && d.Channel == channel);
             var abandoned = now - ClaimAbandonedAfter;
+            var left = delivery.Where(d => d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned));
+            async Task<bool> TakeAsync(IQueryable<Delivery> one) => await one.ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending)
+                .SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.ClaimedAt, now)) == 1;
             var email = channel == Channel.Email;
-            var takeable = delivery.Where(d => d.State == DeliveryState.Failed
-                || (email && d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned)));
-            if (await takeable.ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Sending)
-                    .SetProperty(d => d.Attempts, d => d.Attempts + 1).SetProperty(d => d.ClaimedAt, now)) == 1)
-                return Claim.Taken;
+            if (await TakeAsync(delivery.Where(d => d.State == DeliveryState.Failed)) || (email && await TakeAsync(left))) return Claim.Taken;
             if (!email)
-                await delivery.Where(d => d.State == DeliveryState.Sending && (d.ClaimedAt == null || d.ClaimedAt < abandoned))
-                    .ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Unknown)
-                        .SetProperty(d => d.Error, "The server sending it stopped part-way; not resent, to avoid a duplicate."));
+                await left.ExecuteUpdateAsync(s => s.SetProperty(d => d.State, DeliveryState.Unknown)
+                    .SetProperty(d => d.Error, "The server sending it stopped part-way; not resent, to avoid a duplicate."));
             return await delivery.AnyAsync(d => d.State == DeliveryState.Sending) ? Claim.HeldElsewhere : Claim.Done;
         }
     }

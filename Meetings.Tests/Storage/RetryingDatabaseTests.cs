@@ -12,17 +12,6 @@ namespace Meetings.Tests.Storage;
 /// <summary>Commands on a database with SQL Server's kind of retries (<see cref="RetryingDatabase"/>).</summary>
 public class RetryingDatabaseTests
 {
-    /// <summary>Once armed, the next save that appends to the journal fails, once.</summary>
-    private sealed class FailsOneAppend : SaveChangesInterceptor
-    {
-        public int Armed;
-
-        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(DbContextEventData data, InterceptionResult<int> result, CancellationToken ct = default) =>
-            data.Context!.ChangeTracker.Entries<JournalRow>().Any(e => e.State == EntityState.Added) && Interlocked.Exchange(ref Armed, 0) == 1
-                ? throw new RetryingDatabase.TransientFailureException()
-                : base.SavingChangesAsync(data, result, ct);
-    }
-
     [Test]
     public async Task ACommitWhoseAnswerIsLost_IsNotDecidedAgain()
     {
@@ -65,17 +54,17 @@ public class RetryingDatabaseTests
     [Test]
     public async Task CommandsUnderARetryingStrategy_AreRecorded_AndOneRunAgainAfterATransientFailure_IsRecordedOnce()
     {
-        var failing = new FailsOneAppend();
-        using var host = new TestHost(services: s => RetryingDatabase.Register(s, failing));
+        var failing = new LosesOneCommitsAnswer<JournalRow>(beforeItTakes: true);
+        using var host = new TestHost(services: s => RetryingDatabase.Register(s, failing.Interceptors));
         var meeting = await host.Anonymous().DemoMeeting();
         var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
         await clerk.OpenPublicComment(id, item);
 
-        failing.Armed = 1;
+        failing.Arm();
         var entry = await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, "Card 1", null, false);
 
-        Assert.That(failing.Armed, Is.Zero, "the first try to append failed");
+        Assert.That(failing.Lost, "the first try to append failed");
         var journal = await host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal");
         Assert.That(journal.Count(e => e.Type == "SpeakerSignedUp"), Is.EqualTo(1), "recorded once");
         Assert.That(journal.Select(e => e.Sequence), Is.EqualTo(Enumerable.Range(1, journal.Count).Select(i => (long)i)), "contiguous");
