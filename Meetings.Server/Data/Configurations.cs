@@ -132,6 +132,11 @@ internal sealed class NoticeConfiguration : IEntityTypeConfiguration<Notice>
     }
 }
 
+internal sealed class NoticePlanMarkConfiguration : IEntityTypeConfiguration<NoticePlanMark>
+{
+    public void Configure(EntityTypeBuilder<NoticePlanMark> mark) => mark.HasKey(m => m.MeetingId);
+}
+
 internal sealed class DeliveryConfiguration : IEntityTypeConfiguration<Delivery>
 {
     public void Configure(EntityTypeBuilder<Delivery> delivery)

@@ -24,6 +24,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<Subscriber> Subscribers => Set<Subscriber>();
     public DbSet<Notice> Notices => Set<Notice>();
     public DbSet<Delivery> Deliveries => Set<Delivery>();
+    public DbSet<NoticePlanMark> NoticePlanMarks => Set<NoticePlanMark>();
     public DbSet<FollowerCheckpoint> FollowerCheckpoints => Set<FollowerCheckpoint>();
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<MinutesText> MinutesTexts => Set<MinutesText>();

@@ -8,10 +8,13 @@ namespace Meetings.Server.Notices;
 /// <summary>A notice a meeting should have, by its unique key.</summary>
 public sealed record WantedNotice(string Key, NoticeKind Kind, DateTimeOffset DueAt, Guid? EntryId = null);
 
-/// <summary>The notices a meeting should have after a change, worked out from the meeting as committed.</summary>
-public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<WantedNotice> Wanted)
+/// <summary>
+/// The notices a meeting should have after a change, worked out from the meeting as committed: from its state at
+/// <paramref name="Version"/> (its journal's sequence then).
+/// </summary>
+public sealed record NoticePlan(Guid MeetingId, long Version, bool Cancelled, IReadOnlyList<WantedNotice> Wanted)
 {
-    public static NoticePlan None { get; } = new(Guid.Empty, false, []);
+    public static NoticePlan None { get; } = new(Guid.Empty, 0, false, []);
 
     /// <summary>Delay before an amended-agenda notice goes out, so a clerk's several edits make one notice.</summary>
     public static TimeSpan AmendmentQuietPeriod { get; } = TimeSpan.FromMinutes(5);
@@ -45,7 +48,7 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
                 wanted.AddRange(line.Take(m.Rules.Notice.UpSoonAhead).Where(e => e.WantsText)
                     .Select(e => new WantedNotice($"upsoon:{e.Id:N}", NoticeKind.UpSoon, now, e.Id)));
             }
-        return new NoticePlan(m.Id, m.Status == MeetingStatus.Cancelled, wanted);
+        return new NoticePlan(m.Id, m.Version, m.Status == MeetingStatus.Cancelled, wanted);
     }
 
     /// <summary>The first event of a change that amends a posted agenda (or moves the meeting), if any.</summary>
@@ -67,58 +70,116 @@ public sealed record NoticePlan(Guid MeetingId, bool Cancelled, IReadOnlyList<Wa
 /// <summary>
 /// Makes the stored notices match a plan: creates the missing ones and schedules their jobs, moves nothing
 /// that was sent, and drops reminders the meeting no longer wants (rescheduled or cancelled).
+/// Every instance plans every change, each from its own read of the meeting, so plans can arrive out of order:
+/// planners of one meeting take turns (<see cref="NoticePlanMark"/>), and a plan read from an older version than one
+/// already applied only adds its change's notice. Before, such a plan brought back the reminders of a time the meeting
+/// had been moved from.
 /// </summary>
 public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient jobs, TimeProvider clock)
 {
     public async Task ApplyAsync(NoticePlan plan)
     {
         if (plan.MeetingId == Guid.Empty) return;
-        var existing = await db.Notices.Where(n => n.MeetingId == plan.MeetingId).ToListAsync();
-        var wantedKeys = plan.Wanted.Select(w => w.Key).ToHashSet();
-        foreach (var stale in existing.Where(n => n.State == NoticeState.Scheduled && !wantedKeys.Contains(n.Key) &&
-                     (n.Kind == NoticeKind.Reminder || plan.Cancelled && n.Kind is NoticeKind.Amended or NoticeKind.Moved or NoticeKind.UpSoon)))
+        await MarkAsync(plan.MeetingId);
+        var dropped = new List<(Guid Notice, string Job)>();
+        await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
-            if (stale.JobId is not null) jobs.Delete(stale.JobId);
-            stale.State = NoticeState.Dropped;
-        }
-        // A meeting moved back to a time it had: the reminders dropped when it moved are wanted again (their keys name
-        // the start), and they get a job with the orphans below.
-        foreach (var revived in existing.Where(n => n.State == NoticeState.Dropped && n.Kind == NoticeKind.Reminder && wantedKeys.Contains(n.Key)))
-            (revived.State, revived.JobId) = (NoticeState.Scheduled, null);
-        // A notice stored by a server that died before it handed the job to Hangfire gets its job now (the follower
-        // hands the same change over again). A second job for one notice sends nothing twice: deliveries are claimed.
-        foreach (var orphan in existing.Where(n => n.State == NoticeState.Scheduled && n.JobId is null)) orphan.JobId = Schedule(orphan);
-        await db.SaveChangesAsync();
-
-        // A change notice not yet being sent will tell of this change too (it reads the journal when it goes out).
-        var pendingAmendment = existing.Any(n => n.Kind is NoticeKind.Amended or NoticeKind.Moved && n.State == NoticeState.Scheduled && n.Through is null);
-        foreach (var want in plan.Wanted.Where(w => existing.All(n => n.Key != w.Key)))
-        {
-            if (want.Kind == NoticeKind.Amended && pendingAmendment) continue;
-            await CreateAsync(plan.MeetingId, want);
-        }
+            db.ChangeTracker.Clear();
+            await using var transaction = await db.Database.BeginTransactionAsync();
+            var newest = await TakeTurnAsync(plan);
+            var existing = await db.Notices.Where(n => n.MeetingId == plan.MeetingId).ToListAsync();
+            if (newest) dropped.AddRange(Reconcile(plan, existing));
+            Create(plan, existing, newest);
+            await db.SaveChangesAsync();
+            await transaction.CommitAsync();
+        });
+        await HandJobsOverAsync(plan.MeetingId, dropped);
     }
 
-    private async Task CreateAsync(Guid meetingId, WantedNotice want)
+    /// <summary>The meeting's mark, made once (two instances may make it at once: one row stands).</summary>
+    private async Task MarkAsync(Guid meetingId)
     {
-        var notice = new Notice
-        {
-            Id = Guid.NewGuid(), Key = want.Key, MeetingId = meetingId, Kind = want.Kind, DueAt = want.DueAt,
-            State = NoticeState.Scheduled, EntryId = want.EntryId, CreatedAt = clock.GetUtcNow(),
-        };
-        db.Notices.Add(notice);
+        if (await db.NoticePlanMarks.AnyAsync(m => m.MeetingId == meetingId)) return;
+        db.NoticePlanMarks.Add(new NoticePlanMark { MeetingId = meetingId });
         try
         {
             await db.SaveChangesAsync();
         }
         catch (DbUpdateException)
         {
-            // Another instance planned the same notice first: it exists once, which is the point.
             db.ChangeTracker.Clear();
-            return;
         }
-        notice.JobId = Schedule(notice);
-        await db.SaveChangesAsync();
+    }
+
+    /// <summary>
+    /// Waits for the meeting's other planners (the mark's row is written, so it is held to the commit), records this
+    /// plan's version if it is the newest, and says whether it is.
+    /// </summary>
+    private async Task<bool> TakeTurnAsync(NoticePlan plan)
+    {
+        var version = plan.Version;
+        var mark = db.NoticePlanMarks.Where(m => m.MeetingId == plan.MeetingId);
+        await mark.ExecuteUpdateAsync(s => s.SetProperty(m => m.PlannedFrom, m => m.PlannedFrom < version ? version : m.PlannedFrom));
+        return await mark.Select(m => m.PlannedFrom).SingleAsync() == version;
+    }
+
+    /// <summary>Drops the reminders (and, for a cancelled meeting, the change notices) the plan no longer wants; brings back those wanted again. Answers the jobs to delete.</summary>
+    private static List<(Guid, string)> Reconcile(NoticePlan plan, List<Notice> existing)
+    {
+        var wantedKeys = plan.Wanted.Select(w => w.Key).ToHashSet();
+        var dropped = new List<(Guid, string)>();
+        foreach (var stale in existing.Where(n => n.State == NoticeState.Scheduled && !wantedKeys.Contains(n.Key) &&
+                     (n.Kind == NoticeKind.Reminder || plan.Cancelled && n.Kind is NoticeKind.Amended or NoticeKind.Moved or NoticeKind.UpSoon)))
+        {
+            if (stale.JobId is not null) dropped.Add((stale.Id, stale.JobId));
+            (stale.State, stale.JobId) = (NoticeState.Dropped, null);
+        }
+        // A meeting moved back to a time it had: the reminders dropped when it moved are wanted again (their keys name
+        // the start), and they get a job with the new ones.
+        foreach (var revived in existing.Where(n => n.State == NoticeState.Dropped && n.Kind == NoticeKind.Reminder && wantedKeys.Contains(n.Key)))
+            (revived.State, revived.JobId) = (NoticeState.Scheduled, null);
+        return dropped;
+    }
+
+    /// <summary>
+    /// Adds the wanted notices not stored yet; from an older version, only the change notice of the change it was
+    /// planned for (no other plan told of that change), unless the meeting has since been cancelled.
+    /// </summary>
+    private void Create(NoticePlan plan, List<Notice> existing, bool newest)
+    {
+        // A change notice not yet being sent will tell of this change too (it reads the journal when it goes out).
+        var pendingAmendment = existing.Any(n => n.Kind is NoticeKind.Amended or NoticeKind.Moved && n.State == NoticeState.Scheduled && n.Through is null);
+        var cancelled = existing.Any(n => n.Kind == NoticeKind.Cancelled);
+        foreach (var want in plan.Wanted.Where(w => existing.All(n => n.Key != w.Key)))
+        {
+            if (want.Kind == NoticeKind.Amended ? pendingAmendment || cancelled : !newest) continue;
+            db.Notices.Add(new Notice
+            {
+                Id = Guid.NewGuid(), Key = want.Key, MeetingId = plan.MeetingId, Kind = want.Kind, DueAt = want.DueAt,
+                State = NoticeState.Scheduled, EntryId = want.EntryId, CreatedAt = clock.GetUtcNow(),
+            });
+        }
+    }
+
+    /// <summary>
+    /// After the commit: deletes the jobs of notices dropped (unless a notice is still on that job: a try that was
+    /// undone), and gives each scheduled notice without one a job. Also a notice stored by a server that died before
+    /// it handed the job over (the follower hands the same change over again). A job is kept only where it was
+    /// recorded first, so two planners give a notice one job.
+    /// </summary>
+    private async Task HandJobsOverAsync(Guid meetingId, List<(Guid Notice, string Job)> dropped)
+    {
+        foreach (var (notice, job) in dropped)
+            if (!await db.Notices.AnyAsync(n => n.Id == notice && n.JobId == job)) jobs.Delete(job);
+        var waiting = await db.Notices.AsNoTracking()
+            .Where(n => n.MeetingId == meetingId && n.State == NoticeState.Scheduled && n.JobId == null).ToListAsync();
+        foreach (var notice in waiting)
+        {
+            var job = Schedule(notice);
+            var kept = await db.Notices.Where(n => n.Id == notice.Id && n.State == NoticeState.Scheduled && n.JobId == null)
+                .ExecuteUpdateAsync(s => s.SetProperty(n => n.JobId, job));
+            if (kept == 0) jobs.Delete(job);
+        }
     }
 
     private string Schedule(Notice notice)
@@ -128,4 +189,11 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
             ? jobs.Enqueue<NoticeJobs>(j => j.SendAsync(id))
             : jobs.Schedule<NoticeJobs>(j => j.SendAsync(id), notice.DueAt);
     }
+}
+
+/// <summary>The version of a meeting its notices were last planned from (see <see cref="NoticePlanner"/>).</summary>
+public sealed class NoticePlanMark
+{
+    public Guid MeetingId { get; set; }
+    public long PlannedFrom { get; set; }
 }

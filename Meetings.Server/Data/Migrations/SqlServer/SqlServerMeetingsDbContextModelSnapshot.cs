@@ -495,6 +495,20 @@ namespace Meetings.Server.Data.Migrations.SqlServer
                     b.ToTable("Notices");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Notices.NoticePlanMark", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uniqueidentifier");
+
+                    b.Property<long>("PlannedFrom")
+                        .HasColumnType("bigint");
+
+                    b.HasKey("MeetingId");
+
+                    b.ToTable("NoticePlanMarks");
+                });
+
             modelBuilder.Entity("Meetings.Server.Notices.Subscriber", b =>
                 {
                     b.Property<Guid>("Id")

@@ -485,6 +485,20 @@ namespace Meetings.Server.Data.Migrations.Sqlite
                     b.ToTable("Notices");
                 });
 
+            modelBuilder.Entity("Meetings.Server.Notices.NoticePlanMark", b =>
+                {
+                    b.Property<Guid>("MeetingId")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("TEXT");
+
+                    b.Property<long>("PlannedFrom")
+                        .HasColumnType("INTEGER");
+
+                    b.HasKey("MeetingId");
+
+                    b.ToTable("NoticePlanMarks");
+                });
+
             modelBuilder.Entity("Meetings.Server.Notices.Subscriber", b =>
                 {
                     b.Property<Guid>("Id")

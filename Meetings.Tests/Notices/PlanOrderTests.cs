@@ -1,0 +1,64 @@
+using System.Net;
+using Meetings.Client.Contracts;
+using Meetings.Server.Meetings;
+using Meetings.Server.Notices;
+using Meetings.Tests.Support;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meetings.Tests.Notices;
+
+/// <summary>
+/// Every instance plans every change, each from its own read of the meeting, so a plan read before a change can be
+/// applied after that change's plan: it must not undo it.
+/// </summary>
+public class PlanOrderTests : NoticeFixture
+{
+    [Test]
+    public async Task APlanReadBeforeTheMeetingMoved_AppliedAfterTheMovesPlan_BringsBackNoReminderOfTheOldTime()
+    {
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        var readBeforeTheMove = await PlanNow(id, amendedAt: null);
+
+        var later = DaysAhead(22, 17);
+        await Clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{id}",
+            new MeetingRequest(null, "Budget Study Session", null, later, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.OK);
+        await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder" && n.State == "Scheduled") == 2 &&
+            r.Count(n => n.Kind == "Reminder" && n.State == "Dropped") == 2, "the reminders moved");
+
+        await Apply(readBeforeTheMove);
+
+        var reminders = (await Report(id)).Where(n => n.Kind == "Reminder" && n.State == "Scheduled").Select(n => n.DueAt);
+        Assert.That(reminders, Is.EqualTo(new[] { Dates.Instant(later.AddDays(-1), "America/Los_Angeles"), Dates.Instant(later, "America/Los_Angeles").AddHours(-1) }),
+            "only the new time's reminders are scheduled");
+    }
+
+    [Test]
+    public async Task APlanReadBeforeAnother_AppliedAfterIt_StillAddsTheNoticeOfItsOwnChange()
+    {
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        // The plan of a change that amended the agenda, and the plan of a later change (read from a later version) that did not.
+        var amending = await PlanNow(id, amendedAt: meeting.Version);
+        var later = amending with { Version = amending.Version + 1, Wanted = [.. amending.Wanted.Where(w => w.Kind != NoticeKind.Amended)] };
+
+        await Apply(later);
+        await Apply(amending);
+
+        var report = await Report(id);
+        Assert.That(report.Count(n => n.Kind == "Amended"), Is.EqualTo(1), "the amended-agenda notice, planned once");
+        Assert.That(report.Count(n => n.Kind == "Reminder" && n.State == "Scheduled"), Is.EqualTo(2));
+    }
+
+    private async Task<NoticePlan> PlanNow(Guid meetingId, long? amendedAt) =>
+        await Host.Services.GetRequiredService<MeetingStore>().ReadAsync(meetingId, m => NoticePlan.For(m, amendedAt, Host.Clock.GetUtcNow()));
+
+    /// <summary>Applies a plan as an instance's notice follower would.</summary>
+    private async Task Apply(NoticePlan plan)
+    {
+        await using var scope = Host.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<NoticePlanner>().ApplyAsync(plan);
+    }
+}
