@@ -43,8 +43,7 @@ public sealed class NoticeJobs(
             changes = await ChangesAsync(notice);
             if (changes.Count == 0)
             {
-                notice.State = NoticeState.Dropped;
-                await db.SaveChangesAsync();
+                await DropAsync(notice);
                 return;
             }
         }
@@ -52,8 +51,7 @@ public sealed class NoticeJobs(
             (MeetingFacts.Of(m), notice.EntryId is { } e ? m.Item(m.Entry(e).ItemId).Number : null));
         if (meeting.Status == MeetingStatus.Cancelled && notice.Kind != NoticeKind.Cancelled)
         {
-            notice.State = NoticeState.Dropped;
-            await db.SaveChangesAsync();
+            await DropAsync(notice);
             return;
         }
 
@@ -75,6 +73,13 @@ public sealed class NoticeJobs(
         // A delivery another run holds is looked at again later too: if that run stopped part-way, its claim runs out.
         if (failures + elsewhere > 0)
             throw new InvalidOperationException($"Of notice {notice.Key}, {failures} deliveries failed and {elsewhere} were being sent by another run; they will be looked at again.");
+    }
+
+    /// <summary>Drops a notice from its own job: no job is left for the planner to delete (<see cref="NoticePlanner"/>).</summary>
+    private async Task DropAsync(Notice notice)
+    {
+        (notice.State, notice.JobId) = (NoticeState.Dropped, null);
+        await db.SaveChangesAsync();
     }
 
     /// <summary>

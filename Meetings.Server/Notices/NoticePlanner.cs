@@ -81,19 +81,18 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
     {
         if (plan.MeetingId == Guid.Empty) return;
         await MarkAsync(plan.MeetingId);
-        var dropped = new List<(Guid Notice, string Job)>();
         await db.Database.CreateExecutionStrategy().ExecuteAsync(async () =>
         {
             db.ChangeTracker.Clear();
             await using var transaction = await db.Database.BeginTransactionAsync();
             var newest = await TakeTurnAsync(plan);
             var existing = await db.Notices.Where(n => n.MeetingId == plan.MeetingId).ToListAsync();
-            if (newest) dropped.AddRange(Reconcile(plan, existing));
+            if (newest) Reconcile(plan, existing);
             Create(plan, existing, newest);
             await db.SaveChangesAsync();
             await transaction.CommitAsync();
         });
-        await HandJobsOverAsync(plan.MeetingId, dropped);
+        await HandJobsOverAsync(plan.MeetingId);
     }
 
     /// <summary>The meeting's mark, made once (two instances may make it at once: one row stands).</summary>
@@ -123,22 +122,21 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
         return await mark.Select(m => m.PlannedFrom).SingleAsync() == version;
     }
 
-    /// <summary>Drops the reminders (and, for a cancelled meeting, the change notices) the plan no longer wants; brings back those wanted again. Answers the jobs to delete.</summary>
-    private static List<(Guid, string)> Reconcile(NoticePlan plan, List<Notice> existing)
+    /// <summary>
+    /// Drops the reminders (and, for a cancelled meeting, the change notices) the plan no longer wants, keeping their
+    /// jobs' ids until the jobs are deleted; brings back those wanted again.
+    /// </summary>
+    private static void Reconcile(NoticePlan plan, List<Notice> existing)
     {
         var wantedKeys = plan.Wanted.Select(w => w.Key).ToHashSet();
-        var dropped = new List<(Guid, string)>();
         foreach (var stale in existing.Where(n => n.State == NoticeState.Scheduled && !wantedKeys.Contains(n.Key) &&
                      (n.Kind == NoticeKind.Reminder || plan.Cancelled && n.Kind is NoticeKind.Amended or NoticeKind.Moved or NoticeKind.UpSoon)))
-        {
-            if (stale.JobId is not null) dropped.Add((stale.Id, stale.JobId));
-            (stale.State, stale.JobId) = (NoticeState.Dropped, null);
-        }
+            stale.State = NoticeState.Dropped;
         // A meeting moved back to a time it had: the reminders dropped when it moved are wanted again (their keys name
-        // the start), and they get a job with the new ones.
+        // the start), and they get a job with the new ones. (An old job not deleted yet may run too: it sends nothing
+        // twice, as deliveries are claimed.)
         foreach (var revived in existing.Where(n => n.State == NoticeState.Dropped && n.Kind == NoticeKind.Reminder && wantedKeys.Contains(n.Key)))
             (revived.State, revived.JobId) = (NoticeState.Scheduled, null);
-        return dropped;
     }
 
     /// <summary>
@@ -162,25 +160,29 @@ public sealed class NoticePlanner(MeetingsDbContext db, IBackgroundJobClient job
     }
 
     /// <summary>
-    /// After the commit: deletes the jobs of notices dropped (unless a notice is still on that job: a try that was
-    /// undone), and gives each scheduled notice without one a job. Also a notice stored by a server that died before
-    /// it handed the job over (the follower hands the same change over again). A job is kept only where it was
-    /// recorded first, so two planners give a notice one job.
+    /// After the commit, from the notices as committed (so a plan applied twice, a retried commit, or a server that
+    /// stopped before this step leave nothing behind): deletes the job of each dropped notice that still has one, and
+    /// gives each scheduled notice without one a job, also a notice stored by a server that died before it handed the
+    /// job over (the follower hands the same change over again). A job id is set or cleared only if it is still what
+    /// was read, so two planners record one job per notice; a second job that got to run sends nothing twice.
     /// </summary>
-    private async Task HandJobsOverAsync(Guid meetingId, List<(Guid Notice, string Job)> dropped)
+    private async Task HandJobsOverAsync(Guid meetingId)
     {
-        foreach (var (notice, job) in dropped)
-            if (!await db.Notices.AnyAsync(n => n.Id == notice && n.JobId == job)) jobs.Delete(job);
-        var waiting = await db.Notices.AsNoTracking()
-            .Where(n => n.MeetingId == meetingId && n.State == NoticeState.Scheduled && n.JobId == null).ToListAsync();
-        foreach (var notice in waiting)
+        var notices = db.Notices.Where(n => n.MeetingId == meetingId);
+        foreach (var dropped in await notices.Where(n => n.State == NoticeState.Dropped && n.JobId != null).Select(n => new { n.Id, n.JobId }).ToListAsync())
+            if (await SetJobAsync(dropped.Id, NoticeState.Dropped, dropped.JobId, null)) jobs.Delete(dropped.JobId!);
+        foreach (var notice in await notices.AsNoTracking().Where(n => n.State == NoticeState.Scheduled && n.JobId == null).ToListAsync())
         {
             var job = Schedule(notice);
-            var kept = await db.Notices.Where(n => n.Id == notice.Id && n.State == NoticeState.Scheduled && n.JobId == null)
-                .ExecuteUpdateAsync(s => s.SetProperty(n => n.JobId, job));
-            if (kept == 0) jobs.Delete(job);
+            // A retried statement finds the id it set before: the job stands.
+            if (!await SetJobAsync(notice.Id, NoticeState.Scheduled, null, job) && !await notices.AnyAsync(n => n.Id == notice.Id && n.JobId == job))
+                jobs.Delete(job);
         }
     }
+
+    private async Task<bool> SetJobAsync(Guid noticeId, NoticeState state, string? from, string? to) =>
+        await db.Notices.Where(n => n.Id == noticeId && n.State == state && n.JobId == from)
+            .ExecuteUpdateAsync(s => s.SetProperty(n => n.JobId, to)) == 1;
 
     private string Schedule(Notice notice)
     {

@@ -1,4 +1,5 @@
 using System.Net;
+using Hangfire;
 using Meetings.Client.Contracts;
 using Meetings.Server.Meetings;
 using Meetings.Server.Notices;
@@ -9,7 +10,8 @@ namespace Meetings.Tests.Notices;
 
 /// <summary>
 /// Every instance plans every change, each from its own read of the meeting, so a plan read before a change can be
-/// applied after that change's plan: it must not undo it.
+/// applied after that change's plan: it must not undo it. Jobs are handed to Hangfire after the plan's commit, so a
+/// server can stop in between: the next plan hands them over.
 /// </summary>
 public class PlanOrderTests : NoticeFixture
 {
@@ -50,6 +52,33 @@ public class PlanOrderTests : NoticeFixture
         var report = await Report(id);
         Assert.That(report.Count(n => n.Kind == "Amended"), Is.EqualTo(1), "the amended-agenda notice, planned once");
         Assert.That(report.Count(n => n.Kind == "Reminder" && n.State == "Scheduled"), Is.EqualTo(2));
+    }
+
+    [Test]
+    public async Task AServerThatStoppedBeforeHandingJobsOver_LeavesThemToTheNextPlan()
+    {
+        var meeting = await Meeting(DaysAhead(20));
+        var id = meeting.Meeting.Id;
+        await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        var plan = await PlanNow(id, amendedAt: null);
+        // As a server that stopped after the commit leaves them: one reminder stored with no job yet, the other dropped
+        // with its job not yet deleted.
+        var (waiting, dropped) = Host.WithDb(db =>
+        {
+            var reminders = db.Notices.Where(n => n.MeetingId == id && n.Kind == NoticeKind.Reminder).OrderBy(n => n.DueAt).ToList();
+            (reminders[0].JobId, reminders[1].State) = (null, NoticeState.Dropped);
+            db.SaveChanges();
+            return (reminders[0].Id, reminders[1]);
+        });
+
+        await Apply(plan with { Wanted = [.. plan.Wanted.Where(w => w.Key != dropped.Key)] });
+
+        var jobs = Host.Services.GetRequiredService<JobStorage>().GetMonitoringApi();
+        var (waitingJob, droppedJob) = Host.WithDb(db => (db.Notices.Single(n => n.Id == waiting).JobId, db.Notices.Single(n => n.Id == dropped.Id).JobId));
+        Assert.That(waitingJob, Is.Not.Null, "the stored reminder got its job");
+        Assert.That(jobs.JobDetails(waitingJob)?.History.FirstOrDefault()?.StateName, Is.EqualTo("Scheduled"));
+        Assert.That(droppedJob, Is.Null, "the dropped reminder's job is let go");
+        Assert.That(jobs.JobDetails(dropped.JobId)?.History.FirstOrDefault()?.StateName, Is.EqualTo("Deleted"));
     }
 
     private async Task<NoticePlan> PlanNow(Guid meetingId, long? amendedAt) =>
