@@ -87,6 +87,23 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         return 0;
     }
 
+    /// <summary>For profiling: joins the viewers and holds them, idle, until the run's time is up.</summary>
+    public async Task<int> HoldAsync(CancellationToken ct)
+    {
+        await OpenHearingAsync(ct);
+        await _clerk.DisposeAsync();
+        await using var crowd = new Crowd();
+        await crowd.GrowAsync(viewerSteps[^1], async i =>
+        {
+            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
+            await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+            return viewer;
+        }, parallel: 100, ct);
+        Console.WriteLine($"holding {crowd.Count:N0} viewers");
+        await PingEvery(crowd, ct);
+        return 0;
+    }
+
     private async Task PrepareAsync(CancellationToken ct)
     {
         await OpenHearingAsync(ct);

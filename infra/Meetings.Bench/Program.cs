@@ -27,4 +27,5 @@ var hearing = new Hearing(
     options.ContainsKey("prepared"));
 // Bounded: whatever happens, the run ends within its time.
 using var deadline = new CancellationTokenSource(TimeSpan.FromMinutes(int.Parse(Option("minutes", "20"), CultureInfo.InvariantCulture)));
+if (options.ContainsKey("hold")) return await hearing.HoldAsync(deadline.Token);
 return options.ContainsKey("prepare-only") ? await hearing.PrepareOnlyAsync(deadline.Token) : await hearing.RunAsync(deadline.Token);
