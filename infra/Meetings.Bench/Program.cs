@@ -4,6 +4,7 @@ using Meetings.Bench;
 // infra/bench.sh runs this against a published Meetings on loopback:
 //   Meetings.Bench --server http://127.0.0.1:5077 --prepare-only       (the meeting in session, a speaker on the floor)
 //   Meetings.Bench --server http://127.0.0.1:5077 --server-pid-file artifacts/bench/server.pid --prepared [--viewers 1000,10000] [--fanout 30] [--flood-rate 100] [--flood-seconds 8] [--call-rate 2]
+//   Meetings.Bench --server http://127.0.0.1:5077 --prepared --hold --viewers 5000 --minutes 15  (viewers held idle, to profile the server)
 // and, inside it, the raw WebSocket baseline as a process of its own: Meetings.Bench baseline --port 5078
 var options = args.Select((a, i) => (a, i)).Where(x => x.a.StartsWith("--", StringComparison.Ordinal))
     .ToDictionary(x => x.a[2..], x => x.i + 1 < args.Length ? args[x.i + 1] : "");
