@@ -59,7 +59,8 @@ public class PlanOrderTests : NoticeFixture
     {
         var meeting = await Meeting(DaysAhead(20));
         var id = meeting.Meeting.Id;
-        await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "two reminders");
+        await Wait.Until(() => Host.WithDb(db => db.Notices.Count(n => n.MeetingId == id && n.Kind == NoticeKind.Reminder && n.JobId != null)) == 2,
+            "two reminders handed to Hangfire");
         var plan = await PlanNow(id, amendedAt: null);
         // As a server that stopped after the commit leaves them: one reminder stored with no job yet, the other dropped
         // with its job not yet deleted.
