@@ -93,15 +93,18 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         await OpenHearingAsync(ct);
         await _clerk.DisposeAsync();
         await using var crowd = new Crowd();
-        await crowd.GrowAsync(viewerSteps[^1], async i =>
-        {
-            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
-            await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
-            return viewer;
-        }, parallel: 100, ct);
+        await crowd.GrowAsync(viewerSteps[^1], i => JoinedViewerAsync(i, ct), parallel: 100, ct);
         Console.WriteLine($"holding {crowd.Count:N0} viewers");
         await PingEvery(crowd, ct);
         return 0;
+    }
+
+    /// <summary>Viewer number <paramref name="i"/>, from its own loopback address, joined to the hearing.</summary>
+    private async Task<HubSocket> JoinedViewerAsync(int i, CancellationToken ct)
+    {
+        var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
+        await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
+        return viewer;
     }
 
     private async Task PrepareAsync(CancellationToken ct)
@@ -213,12 +216,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             var cpu = Stats.Cpu(ServerPid);
             var wall = Stopwatch.StartNew();
             var grew = crowd.Count;
-            var joins = await crowd.GrowAsync(n, async i =>
-            {
-                var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(i), null, signalR: true, i, ct);
-                await viewer.InvokeAsync("Join", $"[\"{_meeting}\",null]", ct);
-                return viewer;
-            }, parallel: 100, ct);
+            var joins = await crowd.GrowAsync(n, i => JoinedViewerAsync(i, ct), parallel: 100, ct);
             var joined = n - grew;
             _result[$"join_p50_ms_{n}"] = Round(Stats.Percentile(joins, 0.5));
             _result[$"join_server_cpu_ms_per_viewer_{n}"] = Round((Stats.Cpu(ServerPid) - cpu).TotalMilliseconds / joined);
