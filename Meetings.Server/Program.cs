@@ -19,7 +19,6 @@ using Meetings.Server.Security;
 using Meetings.Server.Records;
 using Meetings.Server.Residents;
 
-PooledBlocks.KeepMany();
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
 builder.WebHost.UseStaticWebAssets();
