@@ -28,7 +28,7 @@ public static class ResidentPageEndpoints
     /// Accept-Language). A small script (js/resident.js) then joins the hub, keeps the page live and takes sign-ups.
     /// </summary>
     public static void MapResidentPage(this WebApplication app) =>
-        app.MapGet("/meetings/{id:guid}", async Task<Results<RazorComponentResult<ResidentPage>, RazorComponentResult<ResidentNotFound>>> (
+        app.MapGet("/meetings/{id:guid}", async Task<IResult> (
             Guid id, HttpContext http, MeetingStore store, MeetingBroadcaster broadcaster, Languages.Languages languages, IOptions<PhoneOptions> phone, TimeProvider clock) =>
         {
             var language = languages.FromRequest(http.Request);
