@@ -16,8 +16,9 @@ public static class DocumentEndpoints
     {
         var max = app.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<DocumentOptions>>().Value.MaxBytes;
         // The sign-in cookie is SameSite=Strict, so no other site can post a form with it: the antiforgery token adds nothing.
-        // Handed over as a Delegate, so the request delegate generator leaves it to routing's own binding: the generated
-        // one reads the form of a POST that has no Content-Type and fails with a 500, where routing's answers 415.
+        // Handed over as a Delegate, so the request delegate generator leaves it to be bound at run time, as before
+        // (RequestDelegateFactory): the generated code fails with a 500 on a POST with no body and no Content-Type,
+        // where the run-time binding answers 415.
         Delegate attach = async (Guid id, Guid itemId, IFormFile? file, [Microsoft.AspNetCore.Mvc.FromForm] string? title,
             [Microsoft.AspNetCore.Mvc.FromForm] Guid? replaces, ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
         {

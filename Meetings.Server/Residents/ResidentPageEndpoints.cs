@@ -27,8 +27,10 @@ public static class ResidentPageEndpoints
     /// language the request asks for (<c>?lang=</c>, which is then kept in the language cookie, else the cookie, else
     /// Accept-Language). A small script (js/resident.js) then joins the hub, keeps the page live and takes sign-ups.
     /// </summary>
-    // Answered as an IResult: the request delegate generator cannot name the Razor components (another generator writes
-    // them), so a typed Results<RazorComponentResult<ResidentPage>, ...> would not build. The page is no API operation.
+    // Answered as an IResult: the request delegate generator cannot see the Razor components' types (the Razor source
+    // generator writes them, and one generator does not see another's output), so a typed
+    // Results<RazorComponentResult<ResidentPage>, ...> would not build. The page is left out of the OpenAPI description
+    // (ExcludeFromDescription below), so the typed union described nothing.
     public static void MapResidentPage(this WebApplication app) =>
         app.MapGet("/meetings/{id:guid}", async Task<IResult> (
             Guid id, HttpContext http, MeetingStore store, MeetingBroadcaster broadcaster, Languages.Languages languages, IOptions<PhoneOptions> phone, TimeProvider clock) =>
