@@ -25,7 +25,7 @@ public static class DocumentEndpoints
             var document = await documents.AttachAsync(id, itemId, file, title, replaces, user, ct);
             return Results.Created(document.Url, document);
         };
-#pragma warning disable RDG002 // Left to routing on purpose (above).
+#pragma warning disable RDG002 // Bound at run time on purpose (above).
         app.MapPost("/api/meetings/{id:guid}/agenda/{itemId:guid}/documents", attach)
 #pragma warning restore RDG002
             .WithTags("Documents").RequireAuthorization(Roles.ClerkPolicy).DisableAntiforgery().MeetsRules()
