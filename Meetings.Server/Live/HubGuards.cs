@@ -1,3 +1,5 @@
+using System.Reflection;
+using System.Runtime.ExceptionServices;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Security;
@@ -39,18 +41,29 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
         {
             return await next(context);
         }
-        catch (HubException e)
+        catch (Exception e)
         {
-            throw Refused(context, e);
+            var thrown = Unwrapped(e);
+            if (thrown is OperationCanceledException) ExceptionDispatchInfo.Throw(thrown); // neither a refusal nor a failure
+            throw Answer(context, thrown);
         }
-        catch (Exception e) when (e is MeetingRuleException or InvalidInputException or NotFoundException or ConflictException or ForbiddenException)
+    }
+
+    // SignalR calls the hub's methods, and reads their results, by reflection (Meetings.Server.csproj says why), which
+    // wraps whatever a method throws in a TargetInvocationException: what it threw is inside.
+    private static Exception Unwrapped(Exception e) => e is TargetInvocationException { InnerException: { } thrown } ? thrown : e;
+
+    private HubException Answer(HubInvocationContext context, Exception thrown)
+    {
+        switch (thrown)
         {
-            throw Refused(context, new HubException(e.Message));
-        }
-        catch (Exception e) when (e is not OperationCanceledException)
-        {
-            log.LogError(e, "Hub method {Method} failed.", context.HubMethodName);
-            throw new HubException("The server could not do this; nothing was changed. Please try again.");
+            case HubException refusal:
+                return Refused(context, refusal);
+            case MeetingRuleException or InvalidInputException or NotFoundException or ConflictException or ForbiddenException:
+                return Refused(context, new HubException(thrown.Message));
+            default:
+                log.LogError(thrown, "Hub method {Method} failed.", context.HubMethodName);
+                return new HubException("The server could not do this; nothing was changed. Please try again.");
         }
     }
 
