@@ -28,17 +28,17 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
     {
-        if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
-            throw Refused(context, new HubException("Too many requests; please wait a moment and try again."));
-        if (context.Context.User?.Identity?.IsAuthenticated == true
-            && !await Identity.SessionCheck.IsCurrentAsync(context.Context.User, context.ServiceProvider))
-        {
-            // Signed out (on any screen) since this connection opened: it acts for nobody now, and a new one comes back as anonymous.
-            context.Context.Abort();
-            throw Refused(context, new HubException("You were signed out; sign in again."));
-        }
         try
         {
+            if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
+                throw new HubException("Too many requests; please wait a moment and try again.");
+            if (context.Context.User?.Identity?.IsAuthenticated == true
+                && !await Identity.SessionCheck.IsCurrentAsync(context.Context.User, context.ServiceProvider))
+            {
+                // Signed out (on any screen) since this connection opened: it acts for nobody now, and a new one comes back as anonymous.
+                context.Context.Abort();
+                throw new HubException("You were signed out; sign in again.");
+            }
             return await next(context);
         }
         catch (Exception e)
@@ -49,8 +49,8 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
         }
     }
 
-    // SignalR calls the hub's methods, and reads their results, by reflection (Meetings.Server.csproj says why), which
-    // wraps whatever a method throws in a TargetInvocationException: what it threw is inside.
+    // SignalR calls the hub's methods, and reads a Task<T>'s result, by reflection (Meetings.Server.csproj says why):
+    // what a method throws before its first await, or its Task<T> fails with, comes wrapped in a TargetInvocationException.
     private static Exception Unwrapped(Exception e) => e is TargetInvocationException { InnerException: { } thrown } ? thrown : e;
 
     private HubException Answer(HubInvocationContext context, Exception thrown)
