@@ -12,14 +12,14 @@ namespace Meetings.Server.Live;
 public sealed class RawJson
 {
     private readonly ReadOnlySequence<byte> _json;
+    private readonly byte[]? _whole;
 
-    public RawJson(byte[] utf8) => _json = new ReadOnlySequence<byte>(utf8);
+    public RawJson(byte[] utf8) => (_json, _whole) = (new ReadOnlySequence<byte>(utf8), utf8);
 
     private RawJson(ReadOnlySequence<byte> json) => _json = json;
 
     /// <summary>The JSON in one array: the array it was made from, or a copy of its pieces (for reading it, not sending it).</summary>
-    public byte[] Utf8 => _json.IsSingleSegment && System.Runtime.InteropServices.MemoryMarshal.TryGetArray(_json.First, out var whole)
-        && whole.Offset == 0 && whole.Count == whole.Array!.Length ? whole.Array : _json.ToArray();
+    public byte[] Utf8 => _whole ?? _json.ToArray();
 
     /// <summary>
     /// <paramref name="json"/> with the value between <paramref name="start"/> and <paramref name="end"/> replaced by
