@@ -9,13 +9,17 @@ namespace Meetings.Server.Live;
 /// the segments go back to that pipe's own pool and stay there for the life of the connection, up to 256 of them
 /// (dotnet/runtime#49259). So one catch-up of 900 KB after a flood left 220 segments with each screen that got it:
 /// 2.3 million at 10,000 screens, 244 MB, most of what the server still held over its idle size a minute after the
-/// flood (infra/bench/HISTORY.md). In blocks of up to <see cref="LargestBlock"/> it leaves 15. The bytes of a block
+/// flood (infra/bench/HISTORY.md). In blocks of up to <see cref="LargestBlock"/> it leaves 29. The bytes of a block
 /// go back to the shared array pool once sent, whatever its size; only the segment that held it stays.
 /// </summary>
 internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
 {
-    /// <summary>The largest block asked for: below 85,000 bytes, so not on the large object heap, which is collected seldom.</summary>
-    public const int LargestBlock = 64 * 1024;
+    /// <summary>
+    /// The largest block asked for. SignalR sends each block as a WebSocket frame, and the socket copies a frame with its
+    /// header into a pooled buffer of the next power of two: a frame of 64 KB took 128 KB, on the large object heap,
+    /// collected seldom (the flood's peak 250 MB higher). A frame of 32 KB takes 64 KB, below it.
+    /// </summary>
+    public const int LargestBlock = 32 * 1024;
 
     /// <summary>Puts this writer in front of each connection's pipe, before the hub reads or writes it.</summary>
     public static ConnectionDelegate Around(ConnectionDelegate next) => connection =>
