@@ -7,7 +7,7 @@ namespace Meetings.Server.Live;
 /// Writes a hub connection's large messages into its pipe in large blocks. SignalR hands each update to a screen to
 /// the connection's pipe in one write, and a pipe copies a long one into blocks of 4 KB, a segment each. Once sent,
 /// the segments go back to that pipe's own pool and stay there for the life of the connection, up to 256 of them
-/// (dotnet/runtime#49259). So one catch-up of 900 KB after a flood left 220 segments with each screen that got it:
+/// (dotnet/runtime#49259). So the flood's largest update, 900 KB, left 220 segments with each screen that got it:
 /// 2.3 million at 10,000 screens, 244 MB, most of what the server still held over its idle size a minute after the
 /// flood (infra/bench/HISTORY.md). In blocks of up to <see cref="LargestBlock"/> it leaves 29. The bytes of a block
 /// go back to the shared array pool once sent, whatever its size; only the segment that held it stays.

@@ -16,8 +16,8 @@ namespace Meetings.Tests.Live;
 /// </summary>
 public class LargeWritesTests
 {
-    // A catch-up after a flood, as large as the benchmark's hearing made them.
-    private static readonly byte[] Catchup = [.. Enumerable.Range(0, 900 * 1024).Select(i => (byte)(i * 7))];
+    // An update as large as the benchmark's flood made them.
+    private static readonly byte[] FloodUpdate = [.. Enumerable.Range(0, 900 * 1024).Select(i => (byte)(i * 7))];
 
     // The whole message waits in the pipe until read: a writer that waited for the reader would wait forever here.
     private static readonly PipeOptions Unpaused = new(pauseWriterThreshold: 0);
@@ -26,11 +26,11 @@ public class LargeWritesTests
     public async Task AMessageOf900KB_GoesIntoTheConnectionsPipe_In29Segments_Whole()
     {
         var pipe = new Pipe(Unpaused);
-        await new LargeWrites(pipe.Writer).WriteAsync(Catchup);
+        await new LargeWrites(pipe.Writer).WriteAsync(FloodUpdate);
 
         var read = await pipe.Reader.ReadAsync();
         Assert.That(Segments(read.Buffer), Is.EqualTo(29), "900 KB in blocks of 32 KB (the pipe's own write would take 225 of 4 KB)");
-        Assert.That(read.Buffer.ToArray(), Is.EqualTo(Catchup), "every byte, in order");
+        Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate), "every byte, in order");
     }
 
     [Test]
@@ -38,11 +38,11 @@ public class LargeWritesTests
     {
         var pipe = new Pipe(Unpaused);
         var writer = new LargeWrites(pipe.Writer);
-        for (var i = 0; i < 10; i++) await writer.WriteAsync(Catchup.AsMemory(i * 1000, 1000));
+        for (var i = 0; i < 10; i++) await writer.WriteAsync(FloodUpdate.AsMemory(i * 1000, 1000));
 
         var read = await pipe.Reader.ReadAsync();
         Assert.That(Segments(read.Buffer), Is.EqualTo(3), "10,000 bytes in the pipe's 4 KB blocks, none wasted");
-        Assert.That(read.Buffer.ToArray(), Is.EqualTo(Catchup[..10_000]));
+        Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate[..10_000]));
     }
 
     [Test]
