@@ -48,7 +48,13 @@ public static class LiveRegistration
     /// </summary>
     public static void MapLive(this WebApplication app)
     {
-        app.MapHub<MeetingHub>("/hubs/meeting", o => o.AllowStatefulReconnects = false);
+        // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites).
+        app.MapConnections("/hubs/meeting", new() { AllowStatefulReconnects = false }, connection =>
+            {
+                connection.Use(LargeWrites.Around);
+                connection.UseHub<MeetingHub>();
+            })
+            .WithMetadata(new HubMetadata(typeof(MeetingHub)));
         // A host that registers Kestrel after the server's services brings Kestrel's own pool back in front.
         if (app.Services.GetService<IMemoryPoolFactory<byte>>() is not SocketBlocks)
             app.Logger.LogWarning("Kestrel keeps its own socket blocks: what a burst leaves in them comes back to the system slowly.");

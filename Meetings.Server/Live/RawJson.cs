@@ -21,6 +21,9 @@ public sealed class RawJson
     /// <summary>The JSON in one array: the array it was made from, or a copy of its pieces (for reading it, not sending it).</summary>
     public byte[] Utf8 => _whole ?? _json.ToArray();
 
+    /// <summary>The JSON parsed from its pieces as they are, without first copying them into one array.</summary>
+    public JsonDocument Parse() => JsonDocument.Parse(_json);
+
     /// <summary>
     /// <paramref name="json"/> with the value between <paramref name="start"/> and <paramref name="end"/> replaced by
     /// <paramref name="time"/>: how JSON shared by many answers gets the server's time of each. The shared bytes are not

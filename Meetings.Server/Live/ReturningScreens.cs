@@ -90,7 +90,7 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
             {
                 var before = Meeting.FromHistory([.. upToHeld.Select(EventSerializer.Deserialize)]);
                 using var then = JsonDocument.Parse(JsonSerializer.SerializeToUtf8Bytes(LiveViews.Snapshot(before, default), LiveJson.Options));
-                using var current = JsonDocument.Parse(now.At(default).Utf8);
+                using var current = now.At(default).Parse();
                 patch = SnapshotDiff.Diff(then.RootElement, current.RootElement);
             }
             var events = since.Count == 0 ? [] : await store.ReadAsync(meetingId, m => PublicRecord.Events(since, m));

@@ -1,0 +1,67 @@
+using System.IO.Pipelines;
+using Microsoft.AspNetCore.Connections;
+
+namespace Meetings.Server.Live;
+
+/// <summary>
+/// Writes a hub connection's large messages into its pipe in large blocks. SignalR hands each update to a screen to
+/// the connection's pipe in one write, and a pipe copies a long one into blocks of 4 KB, a segment each. Once sent,
+/// the segments go back to that pipe's own pool and stay there for the life of the connection, up to 256 of them
+/// (dotnet/runtime#49259). So the flood's largest update, 900 KB, left 220 segments with each screen that got it:
+/// 2.3 million at 10,000 screens, 244 MB, most of what the server still held over its idle size a minute after the
+/// flood (infra/bench/HISTORY.md). In blocks of up to <see cref="LargestBlock"/> it leaves 29. The bytes of a block
+/// go back to the shared array pool once sent, whatever its size; only the segment that held it stays.
+/// </summary>
+internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
+{
+    /// <summary>
+    /// The largest block asked for. SignalR sends each block as a WebSocket frame, and the socket copies a frame with its
+    /// header into a pooled buffer of the next power of two: a frame of 64 KB would take 128 KB, on the large object
+    /// heap, which is collected seldom; a frame of 32 KB takes 64 KB, below it. (The benchmark told the two apart in
+    /// neither its peak nor what is left a minute after the flood.)
+    /// </summary>
+    public const int LargestBlock = 32 * 1024;
+
+    /// <summary>Puts this writer in front of each connection's pipe, before the hub reads or writes it.</summary>
+    public static ConnectionDelegate Around(ConnectionDelegate next) => connection =>
+    {
+        connection.Transport = new Duplex(connection.Transport.Input, new LargeWrites(connection.Transport.Output));
+        return next(connection);
+    };
+
+    public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
+    {
+        // A small message, nearly every update, fits the pipe's own blocks: the pipe's one-step write is quickest.
+        if (source.Length <= SocketBlocks.BlockSize) return pipe.WriteAsync(source, cancellationToken);
+        for (var rest = source.Span; !rest.IsEmpty;)
+        {
+            // A pipe gives at least the size asked for: the block it is filling if that has room, or a new one.
+            var block = pipe.GetSpan(Math.Min(rest.Length, LargestBlock));
+            var taken = Math.Min(block.Length, rest.Length);
+            rest[..taken].CopyTo(block);
+            pipe.Advance(taken);
+            rest = rest[taken..];
+        }
+        return pipe.FlushAsync(cancellationToken);
+    }
+
+    public override void Advance(int bytes) => pipe.Advance(bytes);
+
+    public override Memory<byte> GetMemory(int sizeHint = 0) => pipe.GetMemory(sizeHint);
+
+    public override Span<byte> GetSpan(int sizeHint = 0) => pipe.GetSpan(sizeHint);
+
+    public override ValueTask<FlushResult> FlushAsync(CancellationToken cancellationToken = default) => pipe.FlushAsync(cancellationToken);
+
+    public override void CancelPendingFlush() => pipe.CancelPendingFlush();
+
+    public override bool CanGetUnflushedBytes => pipe.CanGetUnflushedBytes;
+
+    public override long UnflushedBytes => pipe.UnflushedBytes;
+
+    public override void Complete(Exception? exception = null) => pipe.Complete(exception);
+
+    public override ValueTask CompleteAsync(Exception? exception = null) => pipe.CompleteAsync(exception);
+
+    private sealed record Duplex(PipeReader Input, PipeWriter Output) : IDuplexPipe;
+}

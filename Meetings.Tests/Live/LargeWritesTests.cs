@@ -1,0 +1,68 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using Meetings.Client.Contracts;
+using Meetings.Server.Live;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.Connections.Features;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// A large message reaches a connection's pipe in a few large blocks, not hundreds of 4 KB ones: each segment a pipe
+/// fills stays in its pool for the life of the connection. (What that gives back after a flood is measured by
+/// infra/bench.sh, not here.)
+/// </summary>
+public class LargeWritesTests
+{
+    // An update as large as the benchmark's flood made them.
+    private static readonly byte[] FloodUpdate = [.. Enumerable.Range(0, 900 * 1024).Select(i => (byte)(i * 7))];
+
+    // The whole message waits in the pipe until read: a writer that waited for the reader would wait forever here.
+    private static readonly PipeOptions Unpaused = new(pauseWriterThreshold: 0);
+
+    [Test]
+    public async Task AMessageOf900KB_GoesIntoTheConnectionsPipe_In29Segments_Whole()
+    {
+        var pipe = new Pipe(Unpaused);
+        await new LargeWrites(pipe.Writer).WriteAsync(FloodUpdate);
+
+        var read = await pipe.Reader.ReadAsync();
+        Assert.That(Segments(read.Buffer), Is.EqualTo(29), "900 KB in blocks of 32 KB (the pipe's own write would take 225 of 4 KB)");
+        Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate), "every byte, in order");
+    }
+
+    [Test]
+    public async Task SmallMessages_FillThePipesBlocksAsTheyWouldWithoutIt()
+    {
+        var pipe = new Pipe(Unpaused);
+        var writer = new LargeWrites(pipe.Writer);
+        for (var i = 0; i < 10; i++) await writer.WriteAsync(FloodUpdate.AsMemory(i * 1000, 1000));
+
+        var read = await pipe.Reader.ReadAsync();
+        Assert.That(Segments(read.Buffer), Is.EqualTo(3), "10,000 bytes in the pipe's 4 KB blocks, none wasted");
+        Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate[..10_000]));
+    }
+
+    [Test]
+    public async Task TheHubsConnections_WriteThroughIt()
+    {
+        using var host = new TestHost();
+        var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
+        await using var viewer = host.AnonymousHub();
+        await viewer.StartAsync();
+        var joined = await viewer.InvokeAsync<JoinResult>("Join", id, null);
+
+        var connection = host.Services.GetRequiredService<LocalConnections>().Find(viewer.ConnectionId!);
+        Assert.That(connection?.Features.Get<IConnectionTransportFeature>()?.Transport.Output, Is.InstanceOf<LargeWrites>());
+        Assert.That(joined.Snapshot.Meeting.Id, Is.EqualTo(id), "and the hub answers through it");
+    }
+
+    private static int Segments(ReadOnlySequence<byte> buffer)
+    {
+        var count = 0;
+        foreach (var _ in buffer) count++;
+        return count;
+    }
+}
