@@ -31,7 +31,8 @@ internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
 
     public override ValueTask<FlushResult> WriteAsync(ReadOnlyMemory<byte> source, CancellationToken cancellationToken = default)
     {
-        // A small message, nearly every update, fits the pipe's own blocks: the pipe's one-step write is quickest.
+        // A small message, nearly every update, fits a block of the pipe's own size (4 KB, as the sockets'): the
+        // pipe's one-step write is quickest.
         if (source.Length <= SocketBlocks.BlockSize) return pipe.WriteAsync(source, cancellationToken);
         for (var rest = source.Span; !rest.IsEmpty;)
         {

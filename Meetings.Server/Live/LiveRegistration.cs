@@ -48,7 +48,8 @@ public static class LiveRegistration
     /// </summary>
     public static void MapLive(this WebApplication app)
     {
-        // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites).
+        // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites). Unlike MapHub, this
+        // does not make the hub class's attributes endpoint metadata: [Authorize] or CORS on the class would need adding here.
         app.MapConnections("/hubs/meeting", new() { AllowStatefulReconnects = false }, connection =>
             {
                 connection.Use(LargeWrites.Around);

@@ -21,7 +21,10 @@ public sealed class RawJson
     /// <summary>The JSON in one array: the array it was made from, or a copy of its pieces (for reading it, not sending it).</summary>
     public byte[] Utf8 => _whole ?? _json.ToArray();
 
-    /// <summary>The JSON parsed from its pieces as they are, without first copying them into one array.</summary>
+    /// <summary>
+    /// The JSON parsed from its pieces, without a new array the size of all of them (which would be on the large object
+    /// heap): the parser copies pieces into an array it rents from the shared pool and gives back when disposed.
+    /// </summary>
     public JsonDocument Parse() => JsonDocument.Parse(_json);
 
     /// <summary>
