@@ -15,12 +15,18 @@ namespace Meetings.Server.Live;
 internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
 {
     /// <summary>
-    /// The largest block asked for. SignalR sends each block as a WebSocket frame, and the socket copies a frame with its
-    /// header into a pooled buffer of the next power of two: a frame of 64 KB would take 128 KB, on the large object
-    /// heap, which is collected seldom; a frame of 32 KB takes 64 KB, below it. (The benchmark told the two apart in
-    /// neither its peak nor what is left a minute after the flood.)
+    /// The most a WebSocket frame's header takes (RFC 6455: 2 bytes, 8 of length, 4 of mask).
     /// </summary>
-    public const int LargestBlock = 32 * 1024;
+    public const int FrameHeader = 14;
+
+    /// <summary>
+    /// The largest block written. SignalR sends each block as a WebSocket frame, and the socket copies the frame with
+    /// its header into a buffer rented from the shared array pool, which rounds up to a power of two, and holds it
+    /// until the connection has taken the frame: a screen that reads slowly holds it for as long. A block of 32 KB
+    /// exactly would rent 64 KB; one a header short of it rents 32 KB. (A frame of 64 KB would rent 128 KB, on the
+    /// large object heap, which is collected seldom.)
+    /// </summary>
+    public const int LargestBlock = 32 * 1024 - FrameHeader;
 
     /// <summary>Puts this writer in front of each connection's pipe, before the hub reads or writes it.</summary>
     public static ConnectionDelegate Around(ConnectionDelegate next) => connection =>
@@ -36,9 +42,11 @@ internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
         if (source.Length <= SocketBlocks.BlockSize) return pipe.WriteAsync(source, cancellationToken);
         for (var rest = source.Span; !rest.IsEmpty;)
         {
-            // A pipe gives at least the size asked for: the block it is filling if that has room, or a new one.
-            var block = pipe.GetSpan(Math.Min(rest.Length, LargestBlock));
-            var taken = Math.Min(block.Length, rest.Length);
+            // A pipe gives at least the size asked for: the block it is filling if that has room, or a new one, which
+            // may be larger than asked (the pool's power of two): only LargestBlock of it is filled. Asking for more than
+            // a header's room means a last few bytes never go into what a full block has left, making its frame too long.
+            var block = pipe.GetSpan(Math.Clamp(rest.Length, FrameHeader + 1, LargestBlock));
+            var taken = Math.Min(Math.Min(block.Length, LargestBlock), rest.Length);
             rest[..taken].CopyTo(block);
             pipe.Advance(taken);
             rest = rest[taken..];

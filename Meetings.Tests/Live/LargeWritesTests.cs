@@ -29,7 +29,7 @@ public class LargeWritesTests
         await new LargeWrites(pipe.Writer).WriteAsync(FloodUpdate);
 
         var read = await pipe.Reader.ReadAsync();
-        Assert.That(Segments(read.Buffer), Is.EqualTo(29), "900 KB in blocks of 32 KB (the pipe's own write would take 225 of 4 KB)");
+        Assert.That(Lengths(read.Buffer), Has.Count.EqualTo(29), "900 KB in blocks of 32 KB (the pipe's own write would take 225 of 4 KB)");
         Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate), "every byte, in order");
     }
 
@@ -50,6 +50,21 @@ public class LargeWritesTests
         Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate[..at]), "every byte of every message, in the order written");
     }
 
+    [TestCase(2 * LargeWrites.LargestBlock + 10)]
+    [TestCase(LargeWrites.LargestBlock + 5)]
+    public async Task NoBlockIsLargerThanAFrameWhoseHeaderStillFits32KB(int size)
+    {
+        var pipe = new Pipe(Unpaused);
+        await new LargeWrites(pipe.Writer).WriteAsync(FloodUpdate.AsMemory(0, size));
+
+        var read = await pipe.Reader.ReadAsync();
+        var blocks = Lengths(read.Buffer);
+        Assert.That(blocks, Has.All.LessThanOrEqualTo(32 * 1024 - LargeWrites.FrameHeader),
+            "each block is sent as a frame; with its header it must fit a 32 KB buffer, not take one of 64 KB");
+        Assert.That(blocks.Sum(), Is.EqualTo(size));
+        Assert.That(blocks, Has.Count.EqualTo(size / LargeWrites.LargestBlock + 1), "full blocks, then the rest in one");
+    }
+
     [Test]
     public async Task TheHubsConnections_WriteThroughIt()
     {
@@ -64,10 +79,10 @@ public class LargeWritesTests
         Assert.That(joined.Snapshot.Meeting.Id, Is.EqualTo(id), "and the hub answers through it");
     }
 
-    private static int Segments(ReadOnlySequence<byte> buffer)
+    private static List<int> Lengths(ReadOnlySequence<byte> buffer)
     {
-        var count = 0;
-        foreach (var _ in buffer) count++;
-        return count;
+        var lengths = new List<int>();
+        foreach (var segment in buffer) lengths.Add(segment.Length);
+        return lengths;
     }
 }

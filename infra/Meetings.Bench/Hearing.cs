@@ -70,7 +70,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         foreach (var key in new[] { "fanout_p50_ms", "fanout_p99_ms", "baseline_fanout_p50_ms", "baseline_fanout_p99_ms", "fanout_ratio_p50", "fanout_ratio_p99",
                      "rss_per_viewer_kb", "baseline_rss_per_viewer_kb", "server_rss_mb",
                      "signup_p50_ms", "signup_p99_ms", "command_p50_ms", "command_p99_ms", "viewer_lag_p99_ms", "baseline_viewer_lag_p99_ms", "missed_after_flood", "server_rss_peak_mb",
-                     "reconnect_all_back_s", "reconnect_back", "reconnect_p50_s", "reconnect_p99_s", "server_rss_after_flood_mb", "server_rss_back_to_idle_s" })
+                     "reconnect_all_back_s", "reconnect_back", "reconnect_p50_s", "reconnect_p99_s", "server_rss_after_flood_mb", "server_rss_back_to_idle_s",
+                     "server_rss_before_flood_mb", "server_rss_back_to_before_flood_s" })
             if (_result.TryGetValue($"{key}_{top}", out var value)) _result[key] = value;
         if (_probe?.Kept is { IsEmpty: false } kept)
         {
@@ -364,7 +365,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var commands = new List<double>();
         var marks = new List<Mark>();
         var inFlight = new List<Task>();
-        var peak = Stats.Rss(ServerPid);
+        var before = Stats.Rss(ServerPid);
+        var peak = before;
         await using var council = await Council.SeatAsync(server, Hub, _meeting, ct);
         var clock = Stopwatch.StartNew();
         // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
@@ -455,7 +457,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms " +
             $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Percentile(callers.TimesOf(p), 0.5)} / {Percentile(callers.TimesOf(p), 0.99)}"))}); " +
             $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
-        await MemoryAfterFloodAsync(n, _idleRss, ct);
+        await MemoryAfterFloodAsync(n, _idleRss, before, ct);
     }
 
     /// <summary>Residents calling in during the flood, <c>callRate</c> a second, each raising a hand with *9: answers how many did.</summary>
@@ -485,11 +487,13 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     }
 
     /// <summary>
-    /// The server's memory every 10 s for a minute after the flood, against what it held idle before it: back when it
-    /// came within a tenth of idle and stayed there to the end of the minute (a reading that dipped and grew again is
-    /// not back).
+    /// The server's memory every 10 s for a minute after the flood, against two idle levels: what it held 3 s after the
+    /// viewers joined (<paramref name="idle"/>), and what it held just before the flood began (<paramref name="before"/>),
+    /// once the fan-out's changes and the sign-ups before it had been sent and the collector had settled the joins (it
+    /// may be tens of megabytes more). Back when it came within a tenth of the level and stayed there to the end of the
+    /// minute (a reading that dipped and grew again is not back).
     /// </summary>
-    private async Task MemoryAfterFloodAsync(int n, long idle, CancellationToken ct)
+    private async Task MemoryAfterFloodAsync(int n, long idle, long before, CancellationToken ct)
     {
         var readings = new List<(double Seconds, long Rss)>();
         var after = Stopwatch.StartNew();
@@ -499,12 +503,19 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             if (wait > TimeSpan.Zero) await Task.Delay(wait, ct);
             readings.Add((after.Elapsed.TotalSeconds, Stats.Rss(ServerPid)));
         }
-        var stayed = readings.Count - readings.AsEnumerable().Reverse().TakeWhile(r => r.Rss <= idle * 1.1).Count();
+        double? BackWithinATenthOf(long level)
+        {
+            var stayed = readings.Count - readings.AsEnumerable().Reverse().TakeWhile(r => r.Rss <= level * 1.1).Count();
+            return stayed < readings.Count ? Round(readings[stayed].Seconds) : null;
+        }
+        string Said(double? back) => back is { } s ? $"back within a tenth of it from {s:F0} s on" : "not back within a tenth of it";
+        var (backToIdle, backToBefore) = (BackWithinATenthOf(idle), BackWithinATenthOf(before));
         _result[$"server_rss_after_flood_mb_{n}"] = Round(readings[^1].Rss / 1048576.0);
-        _result[$"server_rss_back_to_idle_s_{n}"] = stayed < readings.Count ? Round(readings[stayed].Seconds) : null;
-        Console.WriteLine($"server memory after the flood, every 10 s: {string.Join(", ", readings.Select(r => $"{r.Rss / 1048576.0:N0}"))} MB " +
-                          $"(idle before it: {idle / 1048576.0:N0} MB); " +
-                          (stayed < readings.Count ? $"back within a tenth of idle from {readings[stayed].Seconds:F0} s on" : "not back within a tenth of idle"));
+        _result[$"server_rss_back_to_idle_s_{n}"] = backToIdle;
+        _result[$"server_rss_before_flood_mb_{n}"] = Round(before / 1048576.0);
+        _result[$"server_rss_back_to_before_flood_s_{n}"] = backToBefore;
+        Console.WriteLine($"server memory after the flood, every 10 s: {string.Join(", ", readings.Select(r => $"{r.Rss / 1048576.0:N0}"))} MB; " +
+                          $"idle after the joins {idle / 1048576.0:N0} MB, {Said(backToIdle)}; just before the flood {before / 1048576.0:N0} MB, {Said(backToBefore)}");
     }
 
     /// <summary>The same viewers and the same bytes against the raw WebSocket server.</summary>
