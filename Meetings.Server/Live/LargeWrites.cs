@@ -28,6 +28,13 @@ internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
     /// </summary>
     public const int LargestBlock = 32 * 1024 - FrameHeader;
 
+    /// <summary>
+    /// The largest last block of a message. The pipe fills a block's spare room with whatever is written next, and
+    /// the socket may send both in one frame: a last block in a 32 KB array could grow past <see cref="LargestBlock"/>.
+    /// A longer rest goes in two blocks, the last in an array of 16 KB, which nothing can fill past it.
+    /// </summary>
+    public const int LastBlock = 16 * 1024 - FrameHeader;
+
     /// <summary>Puts this writer in front of each connection's pipe, before the hub reads or writes it.</summary>
     public static ConnectionDelegate Around(ConnectionDelegate next) => connection =>
     {
@@ -42,17 +49,26 @@ internal sealed class LargeWrites(PipeWriter pipe) : PipeWriter
         if (source.Length <= SocketBlocks.BlockSize) return pipe.WriteAsync(source, cancellationToken);
         for (var rest = source.Span; !rest.IsEmpty;)
         {
+            var want = NextBlock(rest.Length);
             // A pipe gives at least the size asked for: the block it is filling if that has room, or a new one, which
-            // may be larger than asked (the pool's power of two): only LargestBlock of it is filled. Asking for more than
-            // a header's room means a last few bytes never go into what a full block has left, making its frame too long.
-            var block = pipe.GetSpan(Math.Clamp(rest.Length, FrameHeader + 1, LargestBlock));
-            var taken = Math.Min(Math.Min(block.Length, LargestBlock), rest.Length);
+            // may be larger than asked (the pool's power of two): only what is wanted of it is filled. Asking for more
+            // than a header's room means a last few bytes never go into what a full block has left.
+            var block = pipe.GetSpan(Math.Max(want, FrameHeader + 1));
+            var taken = Math.Min(block.Length, want);
             rest[..taken].CopyTo(block);
             pipe.Advance(taken);
             rest = rest[taken..];
         }
         return pipe.FlushAsync(cancellationToken);
     }
+
+    /// <summary>How much of a message's <paramref name="rest"/> the next block takes.</summary>
+    private static int NextBlock(int rest) => rest switch
+    {
+        > LargestBlock => LargestBlock,
+        > LastBlock => rest - LastBlock,
+        _ => rest,
+    };
 
     public override void Advance(int bytes) => pipe.Advance(bytes);
 

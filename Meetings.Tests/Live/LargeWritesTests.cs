@@ -52,6 +52,7 @@ public class LargeWritesTests
 
     [TestCase(2 * LargeWrites.LargestBlock + 10)]
     [TestCase(LargeWrites.LargestBlock + 5)]
+    [TestCase(LargeWrites.LargestBlock + 20_000)]
     public async Task NoBlockIsLargerThanAFrameWhoseHeaderStillFits32KB(int size)
     {
         var pipe = new Pipe(Unpaused);
@@ -62,7 +63,21 @@ public class LargeWritesTests
         Assert.That(blocks, Has.All.LessThanOrEqualTo(32 * 1024 - LargeWrites.FrameHeader),
             "each block is sent as a frame; with its header it must fit a 32 KB buffer, not take one of 64 KB");
         Assert.That(blocks.Sum(), Is.EqualTo(size));
-        Assert.That(blocks, Has.Count.EqualTo(size / LargeWrites.LargestBlock + 1), "full blocks, then the rest in one");
+    }
+
+    [TestCase(32_000, 1_000)]
+    [TestCase(17_000 + LargeWrites.LargestBlock, 15_760)]
+    public async Task WhatIsWrittenNext_DoesNotFillALargeMessagesLastBlockPastAFrame(int first, int next)
+    {
+        var pipe = new Pipe(Unpaused);
+        var writer = new LargeWrites(pipe.Writer);
+        await writer.WriteAsync(FloodUpdate.AsMemory(0, first));
+        await writer.WriteAsync(FloodUpdate.AsMemory(first, next));
+
+        // Both in one read, as the socket reads a screen that is behind.
+        var read = await pipe.Reader.ReadAsync();
+        Assert.That(Lengths(read.Buffer), Has.All.LessThanOrEqualTo(LargeWrites.LargestBlock), "the pipe tops up a block's spare room");
+        Assert.That(read.Buffer.ToArray(), Is.EqualTo(FloodUpdate[..(first + next)]));
     }
 
     [Test]
