@@ -52,7 +52,6 @@ public class LargeWritesTests
 
     [TestCase(2 * LargeWrites.LargestBlock + 10)]
     [TestCase(LargeWrites.LargestBlock + 5)]
-    [TestCase(LargeWrites.LargestBlock + 20_000)]
     public async Task NoBlockIsLargerThanAFrameWhoseHeaderStillFits32KB(int size)
     {
         var pipe = new Pipe(Unpaused);

@@ -243,7 +243,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             if (n == viewerSteps[0]) await UpdateSizesAsync(200, ct);
         }
         // Last, so the memory and fan-out above are measured before a flood has grown the server's heap.
-        await FloodAsync(crowd, ct);
+        await WatchingThePeakAsync(() => FloodAsync(crowd, ct), crowd.Count, ct);
         await UpdateSizesAsync(1000, ct);
         await SlowScreenAsync(crowd, ct);
         pinging.Cancel();
@@ -366,10 +366,6 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var marks = new List<Mark>();
         var inFlight = new List<Task>();
         var before = Stats.Rss(ServerPid);
-        // The peak is read from the flood's start to the end of the minute after it: the server may be largest once
-        // the sign-ups are over, while it is still sending them.
-        using var watching = new CancellationTokenSource();
-        var peaking = HighestAsync(watching.Token);
         await using var council = await Council.SeatAsync(server, Hub, _meeting, ct);
         var clock = Stopwatch.StartNew();
         // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
@@ -459,7 +455,24 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Percentile(callers.TimesOf(p), 0.5)} / {Percentile(callers.TimesOf(p), 0.99)}"))}); " +
             $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
         await MemoryAfterFloodAsync(n, _idleRss, before, ct);
-        await watching.CancelAsync();
+    }
+
+    /// <summary>
+    /// The server's largest memory while <paramref name="flood"/> runs, to the end of the minute after it: the server
+    /// may be largest once the sign-ups are over, while it is still sending them.
+    /// </summary>
+    private async Task WatchingThePeakAsync(Func<Task> flood, int n, CancellationToken ct)
+    {
+        using var watching = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var peaking = HighestAsync(watching.Token);
+        try
+        {
+            await flood();
+        }
+        finally
+        {
+            await watching.CancelAsync();
+        }
         var peak = await peaking;
         _result[$"server_rss_peak_mb_{n}"] = Round(peak / 1048576.0);
         Console.WriteLine($"server memory peak from the flood's start to a minute after it: {peak / 1048576.0:N0} MB");
