@@ -43,7 +43,7 @@ public sealed class SecureSmtp : IDisposable
 
     public static SecureSmtp Start()
     {
-        var folder = Directory.CreateTempSubdirectory("meetings-secure-mail-").FullName;
+        var folder = TestFolders.New("secure-mail-");
         foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(folder, "mail", sub));
         var fingerprint = WriteCertificate(folder);
         var listener = new TcpListener(IPAddress.Loopback, 0);

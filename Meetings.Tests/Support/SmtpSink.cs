@@ -68,7 +68,7 @@ public static class SmtpSink
 
     private static (int, string) Start()
     {
-        var maildir = Directory.CreateTempSubdirectory("meetings-mail-").FullName;
+        var maildir = TestFolders.New("mail-");
         foreach (var sub in new[] { "tmp", "new", "cur" }) Directory.CreateDirectory(Path.Combine(maildir, sub));
         var listener = new TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();

@@ -73,7 +73,7 @@ public sealed class TestHost : WebApplicationFactory<Program>
     /// <summary>What the server logged at Warning and above.</summary>
     public LogSink Logs { get; } = new();
 
-    public static string NewFolder() => Directory.CreateTempSubdirectory("meetings-test-").FullName;
+    public static string NewFolder() => TestFolders.New();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
