@@ -277,7 +277,11 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         }, ct);
         var back = await crowd.RejoinAsync(async gone =>
         {
-            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(gone.Index), null, signalR: true, gone.Index, ct);
+            // While the server is down, each try is refused: told without an exception, as cheaply as it costs a
+            // resident's browser, so that 10,000 of them do not take this machine's cores from the server's start.
+            var connected = await HubSocket.TryConnectAsync(Hub, Crowd.Address(gone.Index));
+            if (connected is null) return null;
+            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(gone.Index), null, signalR: true, gone.Index, ct, connected: connected);
             // As the resident page does: the sequence it holds, so the answer is what changed since, not the whole meeting.
             var joined = await viewer.InvokeAsync("Rejoin", $"[\"{_meeting}\",null,{Volatile.Read(ref gone.Sequence)}]", ct);
             viewer.Sequence = joined.Number("\"sequence\":") ?? 0;
