@@ -372,6 +372,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var before = Stats.Rss(ServerPid);
         await using var council = await Council.SeatAsync(server, Hub, _meeting, ct);
         var clock = Stopwatch.StartNew();
+        // How the machine's cores were shared, from the flood's start until every viewer is current.
+        var (serverCpu, ownCpu) = (Stats.Cpu(ServerPid), Process.GetCurrentProcess().TotalProcessorTime);
         // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
         var heard = new ConcurrentQueue<(TimeSpan At, long Sequence)>();
         _probe.Updated = (_, sequence, _) => heard.Enqueue((clock.Elapsed, sequence));
@@ -431,6 +433,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var final = await LatestAsync(ct);
         var settle = Stopwatch.StartNew();
         var behind = await crowd.SettleAsync(final, TimeSpan.FromSeconds(60));
+        var wall = clock.Elapsed.TotalSeconds;
+        _result["flood_server_cores"] = Math.Round((Stats.Cpu(ServerPid) - serverCpu).TotalSeconds / wall, 2);
+        _result["flood_generator_cores"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall, 2);
         _probe.Updated = null;
         foreach (var (at, sequence) in heard)
             if (_probe.Kept!.TryGetValue(sequence, out var frame)) _floodFrames.Add((at, frame));
@@ -457,7 +462,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); " +
             $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms " +
             $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Percentile(callers.TimesOf(p), 0.5)} / {Percentile(callers.TimesOf(p), 0.99)}"))}); " +
-            $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
+            $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms; " +
+            $"cores used until all were current: the server {_result["flood_server_cores"]}, this load generator {_result["flood_generator_cores"]}");
         await MemoryAfterFloodAsync(n, _idleRss, before, ct);
     }
 
@@ -609,7 +615,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
                 _result[$"baseline_fanout_p99_ms_{n}"] = p99;
                 _result[$"baseline_missed_{n}"] = missed;
                 Console.WriteLine($"baseline, {n:N0} sockets: {perViewer:F1} KB per idle socket; fan-out p50 {p50} ms, p99 {p99} ms of the same {frames.Count} updates");
-                if (n == viewerSteps[^1] && _floodFrames.Count > 0) await ReplayFloodAsync(crowd, http, ct);
+                if (n == viewerSteps[^1] && _floodFrames.Count > 0) await ReplayFloodAsync(crowd, http, process.Id, ct);
             }
         }
         finally
@@ -622,10 +628,11 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     /// The flood's updates, the bytes the probe got and at the moments it got them, sent to every baseline socket: how
     /// far its viewers fall behind with the same bytes (each timed from the moment the update is due).
     /// </summary>
-    private async Task ReplayFloodAsync(Crowd crowd, HttpClient http, CancellationToken ct)
+    private async Task ReplayFloodAsync(Crowd crowd, HttpClient http, int baselinePid, CancellationToken ct)
     {
         var marks = new List<Mark>();
         var clock = Stopwatch.StartNew();
+        var (baselineCpu, ownCpu) = (Stats.Cpu(baselinePid), Process.GetCurrentProcess().TotalProcessorTime);
         var started = Stopwatch.GetTimestamp();
         long last = 0;
         foreach (var (at, frame) in _floodFrames)
@@ -637,10 +644,14 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             if (!(await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct)).IsSuccessStatusCode) _errors++;
         }
         var missed = await crowd.SettleAsync(last, TimeSpan.FromSeconds(60));
+        var wall = clock.Elapsed.TotalSeconds;
+        _result["baseline_flood_server_cores"] = Math.Round((Stats.Cpu(baselinePid) - baselineCpu).TotalSeconds / wall, 2);
+        _result["baseline_flood_generator_cores"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall, 2);
         var n = crowd.Count;
         _result[$"baseline_viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(marks.SelectMany(m => m.Samples), 0.99));
         Console.WriteLine($"baseline, {n:N0} sockets, the flood's {_floodFrames.Count} updates ({_floodFrames.Sum(f => f.Frame.Length) / 1024:N0} KB each socket) " +
-            $"at the moments the probe got them: viewer lag p99 {_result[$"baseline_viewer_lag_p99_ms_{n}"]} ms, {missed} not current after");
+            $"at the moments the probe got them: viewer lag p99 {_result[$"baseline_viewer_lag_p99_ms_{n}"]} ms, {missed} not current after; " +
+            $"cores used until all were current: the baseline {_result["baseline_flood_server_cores"]}, this load generator {_result["baseline_flood_generator_cores"]}");
     }
 
     /// <summary>Waits (a minute at most) until the server, started again, has settled: under 5% of a core for a second.</summary>
