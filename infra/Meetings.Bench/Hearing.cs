@@ -261,6 +261,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var n = crowd.Count;
         var killed = ServerPid;
         var clock = Stopwatch.StartNew();
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         Process.GetProcessById(killed).Kill();
         var started = Task.Run(async () =>
         {
@@ -288,6 +289,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             return viewer;
         }, parallel: 500, TimeSpan.FromSeconds(120), ct);
         var all = clock.Elapsed.TotalSeconds;
+        // The CPU each side spent from the kill until every viewer was back: the new server's since it started.
+        _result["restart_server_cpu_s"] = Round(Stats.Cpu(ServerPid).TotalSeconds);
+        _result["restart_generator_cpu_s"] = Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds);
         var current = crowd.Viewers.Count(v => v.Sequence >= _last);
         _result["restart_server_up_s"] = Round(await started);
         _result[$"reconnect_all_back_s_{n}"] = back.Count == n ? Round(all) : null;
@@ -295,7 +299,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result[$"reconnect_p50_s_{n}"] = Round(Stats.Percentile(back, 0.5));
         _result[$"reconnect_p99_s_{n}"] = Round(Stats.Percentile(back, 0.99));
         Console.WriteLine($"server killed and started again (up after {_result["restart_server_up_s"]} s): {back.Count:N0} of {n:N0} viewers joined again, " +
-            $"all by {all:F1} s (p50 {Stats.Percentile(back, 0.5):F1} s, p99 {Stats.Percentile(back, 0.99):F1} s); {current:N0} hold the latest change");
+            $"all by {all:F1} s (p50 {Stats.Percentile(back, 0.5):F1} s, p99 {Stats.Percentile(back, 0.99):F1} s); {current:N0} hold the latest change; " +
+            $"CPU by then: the server {_result["restart_server_cpu_s"]} s, this load generator {_result["restart_generator_cpu_s"]} s");
     }
 
     /// <summary>The clerk extends the turn by a second: the sequence it will have, and the command that makes it.</summary>
