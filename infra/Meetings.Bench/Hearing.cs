@@ -358,7 +358,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         {
             var (sequence, send) = await change();
             var mark = crowd.Place(sequence);
-            if (!await send()) _errors++;
+            if (!await send()) Problem(new InvalidOperationException($"a fan-out change was refused or did not come back as {sequence}"));
             missed = Math.Max(missed, await crowd.SettleAsync(sequence, TimeSpan.FromSeconds(30)));
             samples.AddRange(mark.Samples);
             await Task.Delay(100, ct);
@@ -646,7 +646,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             last = HubSocket.Number(frame, "\"sequence\":"u8) ?? last;
             marks.Add(crowd.Place(last, started + (long)(at.TotalSeconds * Stopwatch.Frequency)));
             // One at a time, as a WebSocket takes one send at a time: a server that cannot keep up falls behind the schedule.
-            if (!(await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct)).IsSuccessStatusCode) _errors++;
+            var sent = await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct);
+            if (!sent.IsSuccessStatusCode) Problem(new InvalidOperationException($"the baseline answered {(int)sent.StatusCode} to a flood update"));
         }
         var missed = await crowd.SettleAsync(last, TimeSpan.FromSeconds(60));
         var wall = clock.Elapsed.TotalSeconds;
