@@ -45,9 +45,9 @@ internal sealed class Crowd : IAsyncDisposable
     /// <summary>
     /// After the server went away: every viewer connects and joins again (given the socket it had), <paramref name="parallel"/> at a time at most,
     /// trying again as the resident page and the web client do (<see cref="Pause"/>) until it is in or <paramref name="within"/> is up.
-    /// Answers the seconds each took to be back.
+    /// Answers the seconds each took to be back. <paramref name="connect"/> answers null when the server refused.
     /// </summary>
-    public async Task<List<double>> RejoinAsync(Func<HubSocket, Task<HubSocket>> connect, int parallel, TimeSpan within, CancellationToken ct)
+    public async Task<List<double>> RejoinAsync(Func<HubSocket, Task<HubSocket?>> connect, int parallel, TimeSpan within, CancellationToken ct)
     {
         var started = Stopwatch.GetTimestamp();
         var took = new List<double>();
@@ -62,6 +62,7 @@ internal sealed class Crowd : IAsyncDisposable
                 try
                 {
                     var viewer = await connect(gone);
+                    if (viewer is null) continue;
                     viewer.Updated = Heard;
                     lock (took) took.Add(Stopwatch.GetElapsedTime(started).TotalSeconds);
                     return viewer;

@@ -261,6 +261,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var n = crowd.Count;
         var killed = ServerPid;
         var clock = Stopwatch.StartNew();
+        var ownCpu = Process.GetCurrentProcess().TotalProcessorTime;
         Process.GetProcessById(killed).Kill();
         var started = Task.Run(async () =>
         {
@@ -277,13 +278,20 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         }, ct);
         var back = await crowd.RejoinAsync(async gone =>
         {
-            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(gone.Index), null, signalR: true, gone.Index, ct);
+            // While the server is down, each try is refused: told without an exception, as cheaply as it costs a
+            // resident's browser, so that 10,000 of them do not take this machine's cores from the server's start.
+            var connected = await HubSocket.TryConnectAsync(Hub, Crowd.Address(gone.Index));
+            if (connected is null) return null;
+            var viewer = await HubSocket.ConnectAsync(Hub, Crowd.Address(gone.Index), null, signalR: true, gone.Index, ct, connected: connected);
             // As the resident page does: the sequence it holds, so the answer is what changed since, not the whole meeting.
             var joined = await viewer.InvokeAsync("Rejoin", $"[\"{_meeting}\",null,{Volatile.Read(ref gone.Sequence)}]", ct);
             viewer.Sequence = joined.Number("\"sequence\":") ?? 0;
             return viewer;
         }, parallel: 500, TimeSpan.FromSeconds(120), ct);
         var all = clock.Elapsed.TotalSeconds;
+        // The CPU each side spent from the kill until every viewer was back: the new server's since it started.
+        _result["restart_server_cpu_s"] = Round(Stats.Cpu(ServerPid).TotalSeconds);
+        _result["restart_generator_cpu_s"] = Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds);
         var current = crowd.Viewers.Count(v => v.Sequence >= _last);
         _result["restart_server_up_s"] = Round(await started);
         _result[$"reconnect_all_back_s_{n}"] = back.Count == n ? Round(all) : null;
@@ -291,7 +299,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         _result[$"reconnect_p50_s_{n}"] = Round(Stats.Percentile(back, 0.5));
         _result[$"reconnect_p99_s_{n}"] = Round(Stats.Percentile(back, 0.99));
         Console.WriteLine($"server killed and started again (up after {_result["restart_server_up_s"]} s): {back.Count:N0} of {n:N0} viewers joined again, " +
-            $"all by {all:F1} s (p50 {Stats.Percentile(back, 0.5):F1} s, p99 {Stats.Percentile(back, 0.99):F1} s); {current:N0} hold the latest change");
+            $"all by {all:F1} s (p50 {Stats.Percentile(back, 0.5):F1} s, p99 {Stats.Percentile(back, 0.99):F1} s); {current:N0} hold the latest change; " +
+            $"CPU by then: the server {_result["restart_server_cpu_s"]} s, this load generator {_result["restart_generator_cpu_s"]} s");
     }
 
     /// <summary>The clerk extends the turn by a second: the sequence it will have, and the command that makes it.</summary>
@@ -349,7 +358,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         {
             var (sequence, send) = await change();
             var mark = crowd.Place(sequence);
-            if (!await send()) _errors++;
+            if (!await send()) Problem(new InvalidOperationException($"a fan-out change was refused or did not come back as {sequence}"));
             missed = Math.Max(missed, await crowd.SettleAsync(sequence, TimeSpan.FromSeconds(30)));
             samples.AddRange(mark.Samples);
             await Task.Delay(100, ct);
@@ -368,6 +377,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var before = Stats.Rss(ServerPid);
         await using var council = await Council.SeatAsync(server, Hub, _meeting, ct);
         var clock = Stopwatch.StartNew();
+        // How the machine's cores were shared, from the flood's start until every viewer is current.
+        var (serverCpu, ownCpu) = (Stats.Cpu(ServerPid), Process.GetCurrentProcess().TotalProcessorTime);
         // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
         var heard = new ConcurrentQueue<(TimeSpan At, long Sequence)>();
         _probe.Updated = (_, sequence, _) => heard.Enqueue((clock.Elapsed, sequence));
@@ -427,6 +438,9 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var final = await LatestAsync(ct);
         var settle = Stopwatch.StartNew();
         var behind = await crowd.SettleAsync(final, TimeSpan.FromSeconds(60));
+        var wall = clock.Elapsed.TotalSeconds;
+        _result["flood_server_cores"] = Math.Round((Stats.Cpu(ServerPid) - serverCpu).TotalSeconds / wall, 2);
+        _result["flood_generator_cores"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall, 2);
         _probe.Updated = null;
         foreach (var (at, sequence) in heard)
             if (_probe.Kept!.TryGetValue(sequence, out var frame)) _floodFrames.Add((at, frame));
@@ -453,7 +467,8 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             $"all viewers current {settle.Elapsed.TotalSeconds:F1} s after the last ({behind} not); " +
             $"{called} callers raised a hand by phone meanwhile, webhook p50 {_result["webhook_p50_ms"]} ms, p99 {_result["webhook_p99_ms"]} ms " +
             $"({string.Join(", ", Callers.Paths.Select(p => $"{p} {Percentile(callers.TimesOf(p), 0.5)} / {Percentile(callers.TimesOf(p), 0.99)}"))}); " +
-            $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms");
+            $"{council.Rounds} motions voted on by the council's {council.Members} officials, an official's command p50 {_result["vote_p50_ms"]} ms, p99 {_result["vote_p99_ms"]} ms; " +
+            $"cores used until all were current: the server {_result["flood_server_cores"]}, this load generator {_result["flood_generator_cores"]}");
         await MemoryAfterFloodAsync(n, _idleRss, before, ct);
     }
 
@@ -605,7 +620,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
                 _result[$"baseline_fanout_p99_ms_{n}"] = p99;
                 _result[$"baseline_missed_{n}"] = missed;
                 Console.WriteLine($"baseline, {n:N0} sockets: {perViewer:F1} KB per idle socket; fan-out p50 {p50} ms, p99 {p99} ms of the same {frames.Count} updates");
-                if (n == viewerSteps[^1] && _floodFrames.Count > 0) await ReplayFloodAsync(crowd, http, ct);
+                if (n == viewerSteps[^1] && _floodFrames.Count > 0) await ReplayFloodAsync(crowd, http, process.Id, ct);
             }
         }
         finally
@@ -618,10 +633,11 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     /// The flood's updates, the bytes the probe got and at the moments it got them, sent to every baseline socket: how
     /// far its viewers fall behind with the same bytes (each timed from the moment the update is due).
     /// </summary>
-    private async Task ReplayFloodAsync(Crowd crowd, HttpClient http, CancellationToken ct)
+    private async Task ReplayFloodAsync(Crowd crowd, HttpClient http, int baselinePid, CancellationToken ct)
     {
         var marks = new List<Mark>();
         var clock = Stopwatch.StartNew();
+        var (baselineCpu, ownCpu) = (Stats.Cpu(baselinePid), Process.GetCurrentProcess().TotalProcessorTime);
         var started = Stopwatch.GetTimestamp();
         long last = 0;
         foreach (var (at, frame) in _floodFrames)
@@ -630,13 +646,18 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             last = HubSocket.Number(frame, "\"sequence\":"u8) ?? last;
             marks.Add(crowd.Place(last, started + (long)(at.TotalSeconds * Stopwatch.Frequency)));
             // One at a time, as a WebSocket takes one send at a time: a server that cannot keep up falls behind the schedule.
-            if (!(await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct)).IsSuccessStatusCode) _errors++;
+            var sent = await http.PostAsync("/broadcast", new ByteArrayContent(frame), ct);
+            if (!sent.IsSuccessStatusCode) Problem(new InvalidOperationException($"the baseline answered {(int)sent.StatusCode} to a flood update"));
         }
         var missed = await crowd.SettleAsync(last, TimeSpan.FromSeconds(60));
+        var wall = clock.Elapsed.TotalSeconds;
+        _result["baseline_flood_server_cores"] = Math.Round((Stats.Cpu(baselinePid) - baselineCpu).TotalSeconds / wall, 2);
+        _result["baseline_flood_generator_cores"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall, 2);
         var n = crowd.Count;
         _result[$"baseline_viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(marks.SelectMany(m => m.Samples), 0.99));
         Console.WriteLine($"baseline, {n:N0} sockets, the flood's {_floodFrames.Count} updates ({_floodFrames.Sum(f => f.Frame.Length) / 1024:N0} KB each socket) " +
-            $"at the moments the probe got them: viewer lag p99 {_result[$"baseline_viewer_lag_p99_ms_{n}"]} ms, {missed} not current after");
+            $"at the moments the probe got them: viewer lag p99 {_result[$"baseline_viewer_lag_p99_ms_{n}"]} ms, {missed} not current after; " +
+            $"cores used until all were current: the baseline {_result["baseline_flood_server_cores"]}, this load generator {_result["baseline_flood_generator_cores"]}");
     }
 
     /// <summary>Waits (a minute at most) until the server, started again, has settled: under 5% of a core for a second.</summary>
