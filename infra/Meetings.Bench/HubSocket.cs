@@ -195,8 +195,9 @@ internal sealed class HubSocket : IAsyncDisposable
     /// <summary>
     /// A TCP connection from <paramref name="from"/> to the server, or null if it refuses. The refusal is read from the
     /// socket's error, not thrown: thrown up through the HTTP and WebSocket layers, each failed try cost this process
-    /// about 200 µs of CPU against about 30 µs (2026-11-28, the 2-core Intel Xeon), so 10,000 screens trying again
-    /// every second while the server was down took both cores from its start, which screens in residents' homes do not.
+    /// about 200 µs of CPU against about 30 µs (2026-11-28, the 2-core Intel Xeon): 10,000 screens trying again every
+    /// second while the server was down came to about both cores, taken from its start, which screens in residents'
+    /// homes do not take.
     /// </summary>
     public static async Task<Socket?> TryConnectAsync(Uri server, IPAddress from)
     {
@@ -251,6 +252,7 @@ internal sealed class HubSocket : IAsyncDisposable
         {
         }
         _socket.Dispose();
+        _handed?.Dispose();
         _sending.Dispose();
     }
 }
