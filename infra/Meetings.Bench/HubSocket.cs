@@ -104,10 +104,9 @@ internal sealed class HubSocket : IAsyncDisposable
     /// <summary>
     /// Reads until the socket closes. Each read waits for data without a buffer, then takes what has come in one
     /// pooled block: 10,000 idle sockets hold no buffer, and a large update costs this process a few reads, not one
-    /// per 4 KB. A resident's browser reads on a machine of its own; this process shares the server's. While a flood of
-    /// 200 sign-ups a second went out to 10,000 viewers it used 0.37-0.40 of the two cores instead of 0.45-0.46 reading
-    /// 4 KB at a time, and 0.24-0.32 instead of 0.37-0.44 while the baseline sent the same bytes (four runs each,
-    /// 2026-11-28, infra/bench/HISTORY.md).
+    /// per 4 KB. A resident's browser reads on a machine of its own; this process shares the server's. While the baseline
+    /// sent a flood's bytes to 10,000 viewers this process used 0.24-0.37 of the two cores, against 0.37-0.44 reading
+    /// 4 KB at a time; during the flood itself the difference was within the noise (2026-11-28, infra/bench/HISTORY.md).
     /// </summary>
     private async Task ReceiveAsync()
     {
