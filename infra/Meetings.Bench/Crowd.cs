@@ -190,3 +190,19 @@ internal static class Stats
         return TimeSpan.FromSeconds(ticks / 100.0);
     }
 }
+
+/// <summary>How a server and this load generator share the machine's cores from now on: each one's CPU over the time since.</summary>
+internal sealed class CoresShared(int serverPid)
+{
+    private readonly long _from = Stopwatch.GetTimestamp();
+    private readonly TimeSpan _server = Stats.Cpu(serverPid);
+    private readonly TimeSpan _own = Process.GetCurrentProcess().TotalProcessorTime;
+
+    /// <summary>The cores each used on average since this was made, to two places.</summary>
+    public (double Server, double Generator) Now()
+    {
+        var wall = Stopwatch.GetElapsedTime(_from).TotalSeconds;
+        return (Math.Round((Stats.Cpu(serverPid) - _server).TotalSeconds / wall, 2),
+            Math.Round((Process.GetCurrentProcess().TotalProcessorTime - _own).TotalSeconds / wall, 2));
+    }
+}

@@ -378,7 +378,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         await using var council = await Council.SeatAsync(server, Hub, _meeting, ct);
         var clock = Stopwatch.StartNew();
         // How the machine's cores were shared, from the flood's start until every viewer is current.
-        var (serverCpu, ownCpu) = (Stats.Cpu(ServerPid), Process.GetCurrentProcess().TotalProcessorTime);
+        var cores = new CoresShared(ServerPid);
         // What the probe got during the flood, and when, to send the same bytes at the same moments to the baseline.
         var heard = new ConcurrentQueue<(TimeSpan At, long Sequence)>();
         _probe.Updated = (_, sequence, _) => heard.Enqueue((clock.Elapsed, sequence));
@@ -438,9 +438,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
         var final = await LatestAsync(ct);
         var settle = Stopwatch.StartNew();
         var behind = await crowd.SettleAsync(final, TimeSpan.FromSeconds(60));
-        var wall = clock.Elapsed.TotalSeconds;
-        _result["flood_server_cores"] = Math.Round((Stats.Cpu(ServerPid) - serverCpu).TotalSeconds / wall, 2);
-        _result["flood_generator_cores"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall, 2);
+        (_result["flood_server_cores"], _result["flood_generator_cores"]) = cores.Now();
         _probe.Updated = null;
         foreach (var (at, sequence) in heard)
             if (_probe.Kept!.TryGetValue(sequence, out var frame)) _floodFrames.Add((at, frame));
@@ -637,7 +635,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
     {
         var marks = new List<Mark>();
         var clock = Stopwatch.StartNew();
-        var (baselineCpu, ownCpu) = (Stats.Cpu(baselinePid), Process.GetCurrentProcess().TotalProcessorTime);
+        var cores = new CoresShared(baselinePid);
         var started = Stopwatch.GetTimestamp();
         long last = 0;
         foreach (var (at, frame) in _floodFrames)
@@ -650,9 +648,7 @@ internal sealed class Hearing(Uri server, string serverPidFile, int[] viewerStep
             if (!sent.IsSuccessStatusCode) Problem(new InvalidOperationException($"the baseline answered {(int)sent.StatusCode} to a flood update"));
         }
         var missed = await crowd.SettleAsync(last, TimeSpan.FromSeconds(60));
-        var wall = clock.Elapsed.TotalSeconds;
-        _result["baseline_flood_server_cores"] = Math.Round((Stats.Cpu(baselinePid) - baselineCpu).TotalSeconds / wall, 2);
-        _result["baseline_flood_generator_cores"] = Math.Round((Process.GetCurrentProcess().TotalProcessorTime - ownCpu).TotalSeconds / wall, 2);
+        (_result["baseline_flood_server_cores"], _result["baseline_flood_generator_cores"]) = cores.Now();
         var n = crowd.Count;
         _result[$"baseline_viewer_lag_p99_ms_{n}"] = Round(Stats.Percentile(marks.SelectMany(m => m.Samples), 0.99));
         Console.WriteLine($"baseline, {n:N0} sockets, the flood's {_floodFrames.Count} updates ({_floodFrames.Sum(f => f.Frame.Length) / 1024:N0} KB each socket) " +

@@ -201,12 +201,20 @@ internal sealed class HubSocket : IAsyncDisposable
     public static async Task<Socket?> TryConnectAsync(Uri server, IPAddress from)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
-        socket.Bind(new IPEndPoint(from, 0));
-        using var attempt = new SocketAsyncEventArgs { RemoteEndPoint = new DnsEndPoint(server.Host, server.Port) };
-        var done = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
-        attempt.Completed += (_, e) => done.TrySetResult(e.SocketError);
-        if (!socket.ConnectAsync(attempt)) done.TrySetResult(attempt.SocketError);
-        if (await done.Task == SocketError.Success) return socket;
+        try
+        {
+            socket.Bind(new IPEndPoint(from, 0));
+            using var attempt = new SocketAsyncEventArgs { RemoteEndPoint = new DnsEndPoint(server.Host, server.Port) };
+            var done = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
+            attempt.Completed += (_, e) => done.TrySetResult(e.SocketError);
+            if (!socket.ConnectAsync(attempt)) done.TrySetResult(attempt.SocketError);
+            if (await done.Task == SocketError.Success) return socket;
+        }
+        catch
+        {
+            socket.Dispose();
+            throw;
+        }
         socket.Dispose();
         return null;
     }
