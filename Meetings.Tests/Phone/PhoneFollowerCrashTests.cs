@@ -13,11 +13,13 @@ public class PhoneFollowerCrashTests : PhoneFixture
         await OpenPublicComment();
         var caller = await CallInWithHandRaised();
         var entry = (await Clerk.WaitUntil(s => s.Speakers.Count == 1, "the caller")).Speakers.Single();
-        await Clerk.Do("StartTurn", MeetingId, entry.Id);
+        var started = await Clerk.Do("StartTurn", MeetingId, entry.Id);
         // Confirmed, not only received: a host stopped before it records Twilio's answer sends the unmute again after
         // its restart (at least once, as it should), and this test counts the requests.
         await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Speaking", "the unmute confirmed");
 
+        // Armed only once the follower is past the start of the turn: armed sooner, it would crash on that instead.
+        await Eventually(() => Crash.Checkpoint(Host, "phone", MeetingId) >= started.Sequence, "the phone follower past the start of the turn");
         var crash = Crash.Arm(Host, "phone", MeetingId, killedAt);
         var ended = await Clerk.Do("EndTurn", MeetingId);
         await crash.Happened();
@@ -40,5 +42,34 @@ public class PhoneFollowerCrashTests : PhoneFixture
         await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Listening", "the line muted and confirmed");
         var updates = Twilio.ParticipantUpdates(caller.CallSid);
         Assert.That(updates.Select(u => u.Form["Muted"]), Is.EqualTo(new[] { "false", "true" }), "one unmute, then exactly one mute");
+    }
+
+    [Test]
+    public async Task ALineTheFollowerHasNotSetYet_ShowsPending_NeitherSpeakingNorListening()
+    {
+        await OpenPublicComment();
+        var caller = await CallInWithHandRaised();
+        var entry = (await Clerk.WaitUntil(s => s.Speakers.Count == 1, "the caller")).Speakers.Single();
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "HandRaised", "the muted line confirmed");
+
+        var stalled = Crash.Arm(Host, "phone", MeetingId, FollowerStage.BeforeActing);
+        await Clerk.Do("StartTurn", MeetingId, entry.Id);
+        await stalled.Happened();
+        Assert.That((await PhoneStatus()).Callers.Single().State, Is.EqualTo("UnmutePending"), "the floor is the caller's, the line still muted");
+        Assert.That(Twilio.ParticipantUpdates(caller.CallSid), Is.Empty);
+
+        Crash.Disarm(Host);
+        Host.Clock.Advance(JournalFollowers.Interval);
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Speaking", "the unmute confirmed");
+
+        stalled = Crash.Arm(Host, "phone", MeetingId, FollowerStage.BeforeActing);
+        await Clerk.Do("EndTurn", MeetingId);
+        await stalled.Happened();
+        Assert.That((await PhoneStatus()).Callers.Single().State, Is.EqualTo("MutePending"), "the turn is over, the line still open");
+        Assert.That(Twilio.ParticipantUpdates(caller.CallSid).Select(u => u.Form["Muted"]), Is.EqualTo(new[] { "false" }));
+
+        Crash.Disarm(Host);
+        Host.Clock.Advance(JournalFollowers.Interval);
+        await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Listening", "the mute confirmed");
     }
 }

@@ -26,6 +26,9 @@ public sealed class Crash
         return crash;
     }
 
+    /// <summary>Lets the host's followers run on as if restarted in place.</summary>
+    public static void Disarm(TestHost host) => host.Services.GetRequiredService<FollowerFaults>().Fail = null;
+
     public async Task Happened()
     {
         try { await _happened.Task.WaitAsync(TimeSpan.FromSeconds(15)); }
