@@ -77,10 +77,10 @@ public sealed class PhoneCall
         if (HungUp) return Leg == CallLeg.Browser && entry is { IsActive: true } ? CallerState.Dropped : CallerState.Left;
         // What the line is confirmed to be, not only what it was last asked to be: between a turn's commit and the phone
         // follower setting the line, the line still holds the floor as it was, and MuteApplied still confirms that.
-        var confirmedOpen = !WantMuted && MuteApplied;
+        var (confirmedOpen, confirmedMuted) = (!WantMuted && MuteApplied, WantMuted && MuteApplied);
         if (entry?.State == SpeakerState.Speaking) return confirmedOpen ? CallerState.Speaking : CallerState.UnmutePending;
         // An open line is never shown as muted: until Twilio confirms the mute, it is pending.
-        if (InConference && !(WantMuted && MuteApplied)) return CallerState.MutePending;
+        if (InConference && !confirmedMuted) return CallerState.MutePending;
         return entry?.State switch
         {
             SpeakerState.OnDeck => CallerState.OnDeck,

@@ -15,10 +15,8 @@ public class NoticeFollowerCrashTests : NoticeFixture
         var meeting = await Meeting(DaysAhead(30));
         var id = meeting.Meeting.Id;
         await WaitForReport(id, r => r.Count(n => n.Kind == "Reminder") == 2, "the publication's notices");
-        // Armed only once the follower is past the publication, so the crash it stages is the amendment's.
-        await Wait.Until(() => Crash.Checkpoint(Host, "notices", id) >= meeting.Version, "the notice follower past the publication");
-
-        var crash = Crash.Arm(Host, "notices", id, killedAt);
+        // Armed past the publication, so the crash it stages is the amendment's.
+        var crash = await Crash.ArmPastAsync(Host, "notices", id, meeting.Version, killedAt);
         var amended = await Clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{id}/agenda", new AgendaItemRequest("Budget hearing", "Discussion"), HttpStatusCode.Created);
         await crash.Happened();
         var before = (await Report(id)).Count(n => n.Kind == "Amended");

@@ -18,9 +18,7 @@ public class PhoneFollowerCrashTests : PhoneFixture
         // its restart (at least once, as it should), and this test counts the requests.
         await Eventually(() => PhoneStatus().Result.Callers.Single().State == "Speaking", "the unmute confirmed");
 
-        // Armed only once the follower is past the start of the turn: armed sooner, it would crash on that instead.
-        await Eventually(() => Crash.Checkpoint(Host, "phone", MeetingId) >= started.Sequence, "the phone follower past the start of the turn");
-        var crash = Crash.Arm(Host, "phone", MeetingId, killedAt);
+        var crash = await Crash.ArmPastAsync(Host, "phone", MeetingId, started.Sequence, killedAt);
         var ended = await Clerk.Do("EndTurn", MeetingId);
         await crash.Happened();
         if (killedAt == FollowerStage.BeforeActing)

@@ -26,6 +26,16 @@ public sealed class Crash
         return crash;
     }
 
+    /// <summary>
+    /// Arms a crash once the follower has checkpointed a meeting up to <paramref name="followedTo"/>: armed sooner, it
+    /// could go off on the batch still being handled rather than on the change the test makes next.
+    /// </summary>
+    public static async Task<Crash> ArmPastAsync(TestHost host, string follower, Guid meetingId, long followedTo, FollowerStage stage)
+    {
+        await Wait.Until(() => Checkpoint(host, follower, meetingId) >= followedTo, $"the {follower} follower past sequence {followedTo}");
+        return Arm(host, follower, meetingId, stage);
+    }
+
     /// <summary>Lets the host's followers run on as if restarted in place.</summary>
     public static void Disarm(TestHost host) => host.Services.GetRequiredService<FollowerFaults>().Fail = null;
 

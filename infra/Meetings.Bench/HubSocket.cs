@@ -201,6 +201,7 @@ internal sealed class HubSocket : IAsyncDisposable
     public static async Task<Socket?> TryConnectAsync(Uri server, IPAddress from)
     {
         var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        var connected = false;
         try
         {
             socket.Bind(new IPEndPoint(from, 0));
@@ -208,15 +209,14 @@ internal sealed class HubSocket : IAsyncDisposable
             var done = new TaskCompletionSource<SocketError>(TaskCreationOptions.RunContinuationsAsynchronously);
             attempt.Completed += (_, e) => done.TrySetResult(e.SocketError);
             if (!socket.ConnectAsync(attempt)) done.TrySetResult(attempt.SocketError);
-            if (await done.Task == SocketError.Success) return socket;
+            connected = await done.Task == SocketError.Success;
+            return connected ? socket : null;
         }
-        catch
+        finally
         {
-            socket.Dispose();
-            throw;
+            // Refused or failed: the socket is this method's to close.
+            if (!connected) socket.Dispose();
         }
-        socket.Dispose();
-        return null;
     }
 
     /// <summary>An invoker whose one connection is <paramref name="connected"/>: the WebSocket's request goes over it.</summary>
