@@ -14,12 +14,12 @@ public class MemoryAfterBurstsTests
     private const long MB = 1 << 20;
 
     [Test]
-    public async Task AHeapGrownByAFlood_IsGivenBackOnceTheServerIsQuiet_OnlyThen_AndOnlyOnce()
+    public async Task AHeapGrownByAFlood_IsGivenBackOnceTheServerIsQuiet_OnlyThen_AndAtMostTwice()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         // What the flood left alive (buffers its connections keep) holds the heap above where it was before.
         var sockets = new SocketBlocks();
-        var heap = new Heap(sockets) { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 800 * MB };
+        var heap = new Heap(sockets) { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = [800 * MB] };
         using var service = new MemoryAfterBursts(clock, heap, sockets, new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
         await service.StartAsync(CancellationToken.None);
         await Look(clock, heap);
@@ -46,7 +46,31 @@ public class MemoryAfterBurstsTests
             heap.AllocatedNow += 4 * MB;
             await Look(clock, heap);
         }
-        Assert.That(heap.GivenBack, Is.EqualTo(1), "once: it has settled where the collection left it");
+        // The collection freed much, but left the heap far above where it was: one more look, and the second frees nothing.
+        Assert.That(heap.GivenBack, Is.EqualTo(2), "twice: once more, since the first freed much, then settled where the second left it");
+        await service.StopAsync(CancellationToken.None);
+    }
+
+    [Test]
+    public async Task ACollectionThatCameWhileTheFloodsLastSendsStillHeldTheirBuffers_IsFollowedByOneMore_ThatGivesThemBack()
+    {
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        // The first collection comes while screens still read the flood's last updates; by the next look they have them.
+        var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = [1000 * MB, 320 * MB] };
+        using var service = new MemoryAfterBursts(clock, heap, new SocketBlocks(), new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
+        await service.StartAsync(CancellationToken.None);
+        await Look(clock, heap);
+        (heap.AllocatedNow, heap.CommittedNow) = (heap.AllocatedNow + 2000 * MB, 1600 * MB);
+        await Look(clock, heap);
+
+        for (var i = 0; i < 4; i++)
+        {
+            heap.AllocatedNow += 4 * MB;
+            await Look(clock, heap);
+        }
+
+        Assert.That(heap.GivenBack, Is.EqualTo(2), "given back at the first quiet look, and again at the next, then settled");
+        Assert.That(heap.CommittedNow, Is.EqualTo(320 * MB), "back near where it was before the flood");
         await service.StopAsync(CancellationToken.None);
     }
 
@@ -55,7 +79,7 @@ public class MemoryAfterBurstsTests
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var sockets = new SocketBlocks();
-        var heap = new Heap(sockets) { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 300 * MB };
+        var heap = new Heap(sockets) { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = [300 * MB] };
         using var service = new MemoryAfterBursts(clock, heap, sockets, new ScreenUpdates(), NullLogger<MemoryAfterBursts>.Instance);
         using var pool = sockets.Create();
         Enumerable.Range(0, 1000).Select(_ => pool.Rent()).ToList().ForEach(b => b.Dispose());
@@ -75,7 +99,7 @@ public class MemoryAfterBurstsTests
     public async Task AHeapGrownByScreensJoining_IsNotCollectedWhileChangesGoOutToThem_ButAtTheFirstLookWithNone()
     {
         var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
-        var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = 500 * MB };
+        var heap = new Heap { AllocatedNow = 1000 * MB, CommittedNow = 300 * MB, AfterGivingBack = [500 * MB] };
         var updates = new ScreenUpdates();
         using var service = new MemoryAfterBursts(clock, heap, new SocketBlocks(), updates, NullLogger<MemoryAfterBursts>.Instance);
         await service.StartAsync(CancellationToken.None);
@@ -109,9 +133,29 @@ public class MemoryAfterBurstsTests
         Assert.That(settling.Due(2 * MB, 300 * MB, 0), Is.False, "it shrank by itself, so it settled lower");
         Assert.That(settling.Due(3 * MB, 560 * MB, 1), Is.False, "grown 260 MB past where it settled, but a change went out");
         Assert.That(settling.Due(3 * MB, 560 * MB, 1), Is.True, "quiet, and 260 MB past where it settled");
-        settling.SettledAt(320 * MB);
-        Assert.That(settling.Due(4 * MB, 330 * MB, 1), Is.False, "settled where the collection left it");
-        Assert.That(settling.Due(4 * MB + Settling.QuietBytes, 700 * MB, 1), Is.False, "not while allocating");
+        settling.Collected(560 * MB, 520 * MB);
+        Assert.That(settling.Due(4 * MB, 530 * MB, 1), Is.False, "a collection that freed little: settled where it left the heap");
+        Assert.That(settling.Due(4 * MB + Settling.QuietBytes, 900 * MB, 1), Is.False, "not while allocating");
+    }
+
+    [Test]
+    public void ACollectionThatFreedMuch_IsFollowedByOneMoreLook_AgainstWhereTheHeapWasBeforeTheBurst()
+    {
+        var settling = new Settling();
+        settling.Due(allocated: 0, committed: 300 * MB, updates: 0);
+        Assert.That(settling.Due(1 * MB, 1600 * MB, 0), Is.True, "a burst, then quiet");
+
+        settling.Collected(1600 * MB, 1000 * MB);
+        Assert.That(settling.Due(2 * MB, 1000 * MB, 0), Is.True, "it freed 600 MB and left the heap 700 MB past where it was: once more");
+        settling.Collected(1000 * MB, 900 * MB);
+        Assert.That(settling.Due(3 * MB, 900 * MB, 0), Is.False, "the second settles where it left the heap, however much it freed");
+
+        Assert.That(settling.Due(4 * MB, 1400 * MB, 0), Is.True, "the next burst");
+        settling.Collected(1400 * MB, 1000 * MB);
+        Assert.That(settling.Due(5 * MB, 1000 * MB, 0), Is.False, "back within 256 MB of where it settled: no second look");
+        Assert.That(settling.Due(6 * MB, 1300 * MB, 0), Is.True, "grown past it again: a new burst");
+        settling.Collected(1300 * MB, 1200 * MB);
+        Assert.That(settling.Due(7 * MB, 1200 * MB, 0), Is.True, "which gets its own second look");
     }
 
     /// <summary>Lets the service's next look happen, and waits until it has.</summary>
@@ -130,7 +174,8 @@ public class MemoryAfterBurstsTests
 
         public long AllocatedNow { get; set; }
         public long CommittedNow { get; set; }
-        public long AfterGivingBack { get; init; }
+        /// <summary>What the heap holds after each collection in turn; the last one after any more.</summary>
+        public long[] AfterGivingBack { get; init; } = [];
         public int Looks => Volatile.Read(ref _looks);
         public int GivenBack => Volatile.Read(ref _givenBack);
 
@@ -154,7 +199,7 @@ public class MemoryAfterBurstsTests
         public override void GiveBack()
         {
             IdleSocketBytesWhenGivenBack = sockets?.Idle ?? 0;
-            CommittedNow = AfterGivingBack;
+            CommittedNow = AfterGivingBack[Math.Min(GivenBack, AfterGivingBack.Length - 1)];
             GivenBackAtLook = Looks;
             Interlocked.Increment(ref _givenBack);
         }
