@@ -6,13 +6,13 @@ namespace Meetings.Server.Live;
 /// collection comes to free it and the process keeps it (infra/bench.sh, 200 sign-ups a second for 30 s at 10,000
 /// viewers: 1.4 GB a minute after, against 0.5 GB idle, and 0.9 GB after one full collection). So when the heap has
 /// grown well past where it last settled and the server has been quiet for a whole look, one full compacting
-/// collection hands what is free back to the system (and one more at the next quiet look, if the first freed much but
-/// left the heap far above where it was: <see cref="Settling"/>). It pauses the server for a moment (a third of a second with
-/// 10,000 screens), which a quiet server affords. Quiet means little allocated and no change sent to any screen: ten
-/// thousand screens joining grow the heap as much as a flood, and when the collection came while the next changes
-/// went out to them, each of those screens got that change a third of a second late. So while changes keep going out
-/// at least every <see cref="Interval"/>, the heap waits for the first pause between them. Kestrel's socket blocks
-/// that the burst's sends left idle go with it (<see cref="SocketBlocks"/>).
+/// collection hands what is free back to the system (and one more at the next quiet look, if the first freed much
+/// but left the heap far above where it was: <see cref="Settling"/>). It pauses the server for a moment (a third of
+/// a second with 10,000 screens), which a quiet server affords. Quiet means little allocated and no change sent to
+/// any screen: ten thousand screens joining grow the heap as much as a flood, and when the collection came while the
+/// next changes went out to them, each of those screens got that change a third of a second late. So while changes
+/// keep going out at least every <see cref="Interval"/>, the heap waits for the first pause between them. Kestrel's
+/// socket blocks that the burst's sends left idle go with it (<see cref="SocketBlocks"/>).
 /// </summary>
 internal sealed class MemoryAfterBursts(TimeProvider clock, ManagedHeap heap, SocketBlocks sockets, ScreenUpdates updates, ILogger<MemoryAfterBursts> log)
     : BackgroundService
@@ -89,12 +89,12 @@ public sealed class ScreenUpdates
 /// <see cref="QuietBytes"/> were allocated since the last look (ten thousand idle screens allocate a few megabytes in
 /// that time; a flood, hundreds), and no change went out to screens since then. A collection that frees much may
 /// still come too soon: the last changes have gone out, but screens far behind may still be reading them from their
-/// connections' buffers (infra/bench.sh, 200 sign-ups a second with 10,000 watching, 2026-11-29: in two runs of seven
-/// the collection took the server from about 1,600 to 1,050 MB, where it stayed, against about 620 MB in the others;
-/// the cause inferred, not traced). So the heap settles where a collection that freed <see cref="Freed"/> or more left
-/// it only after one more look: if the heap is still
-/// <see cref="Growth"/> past where it was before the burst, the next quiet look collects once more, and the heap settles
-/// where that one leaves it (two collections at most for one burst).
+/// connections' buffers (infra/bench.sh, 200 sign-ups a second with 10,000 watching, 2026-11-29: in five runs of
+/// eleven the server stayed at 1,020-1,115 MB after its one collection, against about 620 MB in the others; logged,
+/// a first collection left the heap at 844 MB, and a second, at the next look, took it to 347 MB). So the heap
+/// settles where a collection that freed <see cref="Freed"/> or more left it only after one more look: if the heap
+/// is still <see cref="Growth"/> past where it was before the burst, the next quiet look collects once more, and the
+/// heap settles where that one leaves it (two collections at most for one burst).
 /// </summary>
 internal sealed class Settling
 {
