@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 
 namespace Meetings.Server.Live;
@@ -34,10 +35,23 @@ public static class LiveRegistration
         // In place of Kestrel's own pool (registered before this, so this one is the one resolved).
         builder.Services.AddSingleton<SocketBlocks>();
         builder.Services.AddSingleton<IMemoryPoolFactory<byte>>(sp => sp.GetRequiredService<SocketBlocks>());
+        builder.Services.Configure<SocketTransportOptions>(SendWhereWritten);
         builder.Services.AddSingleton<ScreenUpdates>();
         builder.Services.AddHostedService<MemoryAfterBursts>();
         return builder;
     }
+
+    /// <summary>
+    /// Each connection's bytes go to its socket from the code that wrote them, and what a socket reads goes on to the
+    /// code reading it, instead of through one of Kestrel's own queues, which every connection shares in turn. In a
+    /// flood those queues held an update's sends to thousands of screens, and a resident's sign-up and its answer each
+    /// waited in line behind them: 0.6-1 s at p99 with 10,000 watching, of which the hub's method took 20-40 ms
+    /// (infra/bench/HISTORY.md, 2026-11-29). Kestrel calls this unsafe because our code then runs on the thread that
+    /// finished the socket's work. Without DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (not set) that is a thread pool
+    /// thread, and the runtime hands the other sockets' events to another one before it runs ours, so a commit's few
+    /// milliseconds in SQLite hold up no other socket.
+    /// </summary>
+    internal static void SendWhereWritten(SocketTransportOptions sockets) => sockets.UnsafePreferInlineScheduling = true;
 
     /// <summary>
     /// The live meeting hub at <c>/hubs/meeting</c>. Stateful reconnect is not offered: SignalR's MessageBuffer (8.0 to
