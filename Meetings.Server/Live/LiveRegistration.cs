@@ -45,11 +45,11 @@ public static class LiveRegistration
     /// Each connection's bytes go to its socket from the code that wrote them, and what a socket reads goes on to the
     /// code reading it, instead of through one of Kestrel's own queues, which every connection shares in turn. In a
     /// flood those queues held an update's sends to thousands of screens, and a resident's sign-up and its answer each
-    /// waited in line behind them: 0.6-1 s at p99 with 10,000 watching, of which the hub's method took 20-40 ms
-    /// (infra/bench/HISTORY.md, 2026-11-29). Kestrel calls this unsafe because our code then runs on the thread that
-    /// finished the socket's work. Without DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (not set) that is a thread pool
-    /// thread, and the runtime hands the other sockets' events to another one before it runs ours, so a commit's few
-    /// milliseconds in SQLite hold up no other socket.
+    /// waited in line behind them: 0.6-1 s at p99 with 10,000 watching, where the hub's method took tens of
+    /// milliseconds (infra/bench/HISTORY.md, 2026-11-29). Kestrel calls this unsafe because our code then runs on the
+    /// thread that finished the socket's work. Without DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS (not set) that is a
+    /// thread pool thread, and the runtime hands the other sockets' events to another one before it runs ours, so a
+    /// commit's few milliseconds in SQLite hold up no other socket.
     /// </summary>
     internal static void SendWhereWritten(SocketTransportOptions sockets) => sockets.UnsafePreferInlineScheduling = true;
 
