@@ -36,16 +36,10 @@ public class MemoryAfterBurstsTests
         Assert.That(heap.GivenBack, Is.Zero, "nothing is collected while the flood lasts");
         Assert.That(sockets.Idle, Is.EqualTo(1000 * SocketBlocks.BlockSize), "nor are the sockets' blocks let go");
 
-        // Quiet: a few megabytes of pings.
-        heap.AllocatedNow += 4 * MB;
-        await Look(clock, heap);
+        await QuietLooks(clock, heap, 1);
         await Wait.Until(() => heap.GivenBack == 1, "the heap given back once the server is quiet");
         Assert.That(heap.IdleSocketBytesWhenGivenBack, Is.Zero, "the sockets' idle blocks let go before the collection, so it frees them");
-        for (var i = 0; i < 3; i++)
-        {
-            heap.AllocatedNow += 4 * MB;
-            await Look(clock, heap);
-        }
+        await QuietLooks(clock, heap, 3);
         // The collection freed much, but left the heap far above where it was: one more look, and the second frees nothing.
         Assert.That(heap.GivenBack, Is.EqualTo(2), "twice: once more, since the first freed much, then settled where the second left it");
         await service.StopAsync(CancellationToken.None);
@@ -63,11 +57,7 @@ public class MemoryAfterBurstsTests
         (heap.AllocatedNow, heap.CommittedNow) = (heap.AllocatedNow + 2000 * MB, 1600 * MB);
         await Look(clock, heap);
 
-        for (var i = 0; i < 4; i++)
-        {
-            heap.AllocatedNow += 4 * MB;
-            await Look(clock, heap);
-        }
+        await QuietLooks(clock, heap, 4);
 
         Assert.That(heap.GivenBack, Is.EqualTo(2), "given back at the first quiet look, and again at the next, then settled");
         Assert.That(heap.CommittedNow, Is.EqualTo(320 * MB), "back near where it was before the flood");
@@ -85,11 +75,7 @@ public class MemoryAfterBurstsTests
         Enumerable.Range(0, 1000).Select(_ => pool.Rent()).ToList().ForEach(b => b.Dispose());
         await service.StartAsync(CancellationToken.None);
 
-        for (var i = 0; i < 2 * MemoryAfterBursts.LooksPerTrim; i++)
-        {
-            heap.AllocatedNow += 4 * MB;
-            await Look(clock, heap);
-        }
+        await QuietLooks(clock, heap, 2 * MemoryAfterBursts.LooksPerTrim);
         Assert.That(sockets.Idle, Is.EqualTo(500 * SocketBlocks.BlockSize), "a minute: half of those left idle since the first half-minute");
         Assert.That(heap.GivenBack, Is.Zero, "no burst, no collection");
         await service.StopAsync(CancellationToken.None);
@@ -159,6 +145,16 @@ public class MemoryAfterBurstsTests
     }
 
     /// <summary>Lets the service's next look happen, and waits until it has.</summary>
+    /// <summary><paramref name="count"/> looks at a quiet server: a few megabytes of pings between each two.</summary>
+    private static async Task QuietLooks(FakeTimeProvider clock, Heap heap, int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            heap.AllocatedNow += 4 * MB;
+            await Look(clock, heap);
+        }
+    }
+
     private static async Task Look(FakeTimeProvider clock, Heap heap)
     {
         var looks = heap.Looks;
