@@ -26,29 +26,25 @@ public static class BodyLimits
         return builder;
     }
 
-    /// <summary>Sets each request's body limit from who is asking and where; after authentication, so it knows who.</summary>
-    public static void UseBodyLimits(this WebApplication app) => app.Use(async (http, next) =>
+    /// <summary>
+    /// Sets each request's body limit from who is asking and where; after authentication, so it knows who. The next
+    /// step is handed on, not awaited: a hub's WebSocket request lasts as long as the screen, and an await here would
+    /// hold this step's state for all that time, for every screen.
+    /// </summary>
+    public static void UseBodyLimits(this WebApplication app) => app.Use((http, next) =>
     {
         var size = http.Features.Get<IHttpMaxRequestBodySizeFeature>();
-        if (size is null || size.IsReadOnly)
-        {
-            await next(http);
-            return;
-        }
+        if (size is null || size.IsReadOnly) return next(http);
         var metadata = http.GetEndpoint()?.Metadata;
         var limit = metadata?.GetMetadata<IRequestSizeLimitMetadata>()?.MaxRequestBodySize
             ?? (metadata?.GetMetadata<HubMetadata>() is not null ? Hub
                 : http.User.Identity?.IsAuthenticated == true ? SignedIn : Anonymous);
         size.MaxRequestBodySize = limit;
-        if (http.Request.ContentLength > limit)
-        {
-            http.RequestServices.GetRequiredService<RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", $"413 body of {http.Request.ContentLength} bytes");
-            // The unread body stays on the wire: this connection cannot carry another request.
-            http.Response.Headers.Connection = "close";
-            await Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
-                title: $"The request is too large: at most {limit / 1024} KB here.").ExecuteAsync(http);
-            return;
-        }
-        await next(http);
+        if (http.Request.ContentLength is not { } declared || declared <= limit) return next(http);
+        http.RequestServices.GetRequiredService<RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", $"413 body of {declared} bytes");
+        // The unread body stays on the wire: this connection cannot carry another request.
+        http.Response.Headers.Connection = "close";
+        return Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge,
+            title: $"The request is too large: at most {limit / 1024} KB here.").ExecuteAsync(http);
     });
 }

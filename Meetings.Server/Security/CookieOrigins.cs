@@ -36,7 +36,7 @@ public sealed class CookieOrigins
     /// After authentication: a hub request from a foreign origin loses its sign-in, and any other signed-in request from
     /// one that is not a read is refused (each counted as a refusal).
     /// </summary>
-    internal async Task InvokeAsync(HttpContext http, RequestDelegate next)
+    internal Task InvokeAsync(HttpContext http, RequestDelegate next)
     {
         if (http.User.Identity?.IsAuthenticated == true && http.Request.Headers.Origin.ToString() is { Length: > 0 } origin
             && !Allows(http.Request, origin))
@@ -51,11 +51,12 @@ public sealed class CookieOrigins
             else if (!(HttpMethods.IsGet(http.Request.Method) || HttpMethods.IsHead(http.Request.Method) || HttpMethods.IsOptions(http.Request.Method)))
             {
                 refusals.Refused(what, $"a signed-in change sent from a page on {from}");
-                await Results.Problem(statusCode: StatusCodes.Status403Forbidden,
+                return Results.Problem(statusCode: StatusCodes.Status403Forbidden,
                     title: "This change was sent from a page on another site; make it on this site.").ExecuteAsync(http);
-                return;
             }
         }
-        await next(http);
+        // Handed on, not awaited: a hub's WebSocket request lasts as long as the screen, and an await here would hold
+        // this method's state for all that time, for every screen.
+        return next(http);
     }
 }
