@@ -19,19 +19,10 @@ rm -rf "$out" && mkdir -p "$out/data"
 # Ten thousand viewers are ten thousand sockets on each side.
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
-# For this machine's runtime, so it is compiled ahead of time (ReadyToRun), as the README's deployment section says.
-rid="linux-$(case "$(uname -m)" in aarch64) echo arm64 ;; *) echo x64 ;; esac)"
-dotnet publish Meetings.Server -c Release -r "$rid" --self-contained false -o "$out/publish" -nologo -v quiet >/dev/null
-dotnet publish infra/Meetings.Bench -c Release -o "$out/load" -nologo -v quiet >/dev/null
+. infra/bench/server-setup.sh
 port=5077
 # The server runs under a supervisor, as systemd would run it: started again whenever it stops (the last step of the
 # hearing kills it to time the viewers' return), until this script ends. Its pid now is in server.pid.
-# Twilio's REST API is pointed at a loopback port where nothing listens: the bench's callers exist only in webhooks, and
-# nothing the server might say to Twilio about them leaves the machine.
-export ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
-  Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
-  Twilio__ApiBaseUrl=http://127.0.0.1:9 \
-  PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning
 (
   cd "$out/publish"
   while [ ! -e ../stop ]; do

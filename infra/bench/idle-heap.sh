@@ -12,13 +12,8 @@ rm -rf "$out" && mkdir -p "$out/data"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 gcdump=$HOME/.dotnet/tools/dotnet-gcdump
 [ -x "$gcdump" ] || dotnet tool install -g dotnet-gcdump >/dev/null
-rid="linux-$(case "$(uname -m)" in aarch64) echo arm64 ;; *) echo x64 ;; esac)"
-dotnet publish Meetings.Server -c Release -r "$rid" --self-contained false -o "$out/publish" -nologo -v quiet >/dev/null
-dotnet publish infra/Meetings.Bench -c Release -o "$out/load" -nologo -v quiet >/dev/null
+. infra/bench/server-setup.sh
 port=5079
-export ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out/data" \
-  Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
-  Twilio__ApiBaseUrl=http://127.0.0.1:9 PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning
 (cd "$out/publish" && exec ./Meetings.Server --urls "http://127.0.0.1:$port" > ../server.log 2>&1) &
 server=$!
 trap 'kill $server ${crowd:-} 2>/dev/null || true' EXIT
