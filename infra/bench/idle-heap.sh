@@ -28,7 +28,7 @@ for _ in $(seq 1 240); do grep -q holding "$out/hold.log" && break; sleep 1; don
 grep -q holding "$out/hold.log" || { echo "the viewers did not all join: $out/hold.log"; exit 1; }
 echo "$viewers viewers joined: $(rss)"
 # Until the pipes' and the joins' garbage has been through a collection or two, as a server at rest would be.
-for _ in $(seq 1 60); do sleep 1; done
+sleep 60
 echo "a minute later: $(rss)"
 "$gcdump" collect -p "$server" -o "$out/after.gcdump" >/dev/null 2>&1
 "$gcdump" report "$out/before.gcdump" > "$out/before.txt"
