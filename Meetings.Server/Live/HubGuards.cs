@@ -31,7 +31,7 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
         try
         {
             if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
-                throw new HubException("Too many requests; please wait a moment and try again.");
+                throw new HubException(JournalReadLimits.Refusal);
             if (context.Context.User?.Identity?.IsAuthenticated == true
                 && !await Identity.SessionCheck.IsCurrentAsync(context.Context.User, context.ServiceProvider))
             {

@@ -27,6 +27,7 @@ public static class LiveRegistration
         builder.Services.AddSingleton<HubGuards>();
         builder.Services.AddSingleton<MeetingBroadcaster>();
         builder.Services.AddSingleton<ReturningScreens>();
+        builder.Services.AddSingleton<JournalReadLimits>();
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
         builder.Services.AddSingleton<SignedOutScreens>();
