@@ -21,7 +21,7 @@ public sealed class JournalReadLimits(TimeProvider clock)
     /// <summary>A catch-up over at most this many events is a screen that missed an update or two: it is not counted.</summary>
     public const int SmallCatchUp = 100;
 
-    public const string Refusal = "Too many requests; please wait a moment and try again.";
+    public const string Refusal = HubGuards.TooMany;
 
     private readonly TokenBuckets _perAddress = new(Burst, PerSecond, clock);
 
