@@ -59,10 +59,28 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         _hub.Reconnected += async connectionId => { if (await TryJoinAsync()) await Set("Live"); else _ = StartAgainAsync(); };
         // Closed for good (the server said not to reconnect, or rejoining failed): start a new connection, for as long as the page is open.
         _hub.Closed += error => { _ = StartAgainAsync(); return Task.CompletedTask; };
-        await _hub.StartAsync();
-        await JoinAsync();
+        try
+        {
+            await _hub.StartAsync();
+            await JoinAsync();
+        }
+        catch (Exception e) when (Passing(e))
+        {
+            // The server restarting, or refusing the join for a moment: tried again as after a lost connection, so a
+            // screen opened then (a lobby display, say) comes up by itself instead of saying the meeting could not be opened.
+            _ = StartAgainAsync();
+            return;
+        }
         await Set("Live");
     }
+
+    /// <summary>A failure that trying again may mend: any but the server's word that there is no such meeting (for this user).</summary>
+    private static bool Passing(Exception e) => e switch
+    {
+        Microsoft.AspNetCore.SignalR.HubException refused => !refused.Message.Contains("No such meeting", StringComparison.Ordinal),
+        _ => e is HttpRequestException or InvalidOperationException or TaskCanceledException or IOException
+            or System.Net.WebSockets.WebSocketException or AggregateException,
+    };
 
     /// <summary>
     /// Joins (again, after a reconnection: the server forgets a connection's meetings) and takes the meeting as it is:
@@ -241,8 +259,7 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
                     return;
                 }
             }
-            catch (Exception e) when (e is HttpRequestException or InvalidOperationException or TaskCanceledException or IOException
-                or System.Net.WebSockets.WebSocketException or Microsoft.AspNetCore.SignalR.HubException)
+            catch (Exception e) when (e is Microsoft.AspNetCore.SignalR.HubException || Passing(e))
             {
                 // The server is not back yet: try again.
             }

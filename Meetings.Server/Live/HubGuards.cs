@@ -16,6 +16,9 @@ namespace Meetings.Server.Live;
 /// </summary>
 internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, TimeProvider clock) : IHubFilter
 {
+    /// <summary>The words for every refusal of a rate limit on the hub.</summary>
+    public const string TooMany = "Too many requests; please wait a moment and try again.";
+
     // Watching changes nothing, and a whole library or school behind one address joins at once when a meeting
     // starts (or when a server comes back): it is limited per connection only, so a script cannot spin on it.
     private static readonly HashSet<string> Watching = [nameof(MeetingHub.Join), nameof(MeetingHub.Rejoin), nameof(MeetingHub.EventsAfter), nameof(MeetingHub.Leave)];
@@ -31,7 +34,7 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
         try
         {
             if (context.Context.User?.Identity?.IsAuthenticated != true && !Allowed(context))
-                throw new HubException("Too many requests; please wait a moment and try again.");
+                throw new HubException(TooMany);
             if (context.Context.User?.Identity?.IsAuthenticated == true
                 && !await Identity.SessionCheck.IsCurrentAsync(context.Context.User, context.ServiceProvider))
             {

@@ -23,10 +23,11 @@ public static class LiveRegistration
         builder.Services.AddSingleton<HubLifetimeManager<MeetingHub>>(sp => new LocalScreens<MeetingHub>(
             sp.GetKeyedService<HubLifetimeManager<MeetingHub>>(LocalScreens<MeetingHub>.Shared)
             ?? ActivatorUtilities.CreateInstance<DefaultHubLifetimeManager<MeetingHub>>(sp),
-            sp.GetRequiredService<LocalConnections>()));
+            sp.GetRequiredService<LocalConnections>(), sp.GetRequiredService<ILogger<LocalScreens<MeetingHub>>>()));
         builder.Services.AddSingleton<HubGuards>();
         builder.Services.AddSingleton<MeetingBroadcaster>();
         builder.Services.AddSingleton<ReturningScreens>();
+        builder.Services.AddSingleton<JournalReadLimits>();
         builder.Services.AddSingleton<MeetingWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<MeetingWatcher>());
         builder.Services.AddSingleton<SignedOutScreens>();

@@ -26,30 +26,58 @@ public sealed class LocalConnections
 
 /// <summary>
 /// SignalR's lifetime manager for the hub (its own, or the Redis one that <see cref="ScaleOut"/> registers under
-/// <see cref="Shared"/>), which also keeps <see cref="LocalConnections"/>. Everything else passes through unchanged.
+/// <see cref="Shared"/>), which also keeps <see cref="LocalConnections"/>. A connection's coming and going, and its
+/// joining and leaving the clerks' group, wait for the shared manager at most <see cref="SharedWait"/>: the Redis one
+/// subscribes in Redis for each, and with Redis away every screen that connected, and every clerk who joined, was
+/// refused after five seconds (review, 2026-11-29), although nothing a screen is shown depends on Redis. Past that
+/// wait the subscription goes on by itself (Redis's client subscribes again when Redis is back) and a failure is
+/// logged. Sends pass through unchanged.
 /// </summary>
-internal sealed class LocalScreens<THub>(HubLifetimeManager<THub> inner, LocalConnections here) : HubLifetimeManager<THub> where THub : Hub
+internal sealed class LocalScreens<THub>(HubLifetimeManager<THub> inner, LocalConnections here, ILogger<LocalScreens<THub>> log)
+    : HubLifetimeManager<THub> where THub : Hub
 {
     /// <summary>The key under which a lifetime manager shared by several instances is registered, when there is one.</summary>
     public const string Shared = "shared";
 
+    /// <summary>How long a connection's coming or going, or a group change, waits for the shared manager (Redis answers in a millisecond or two).</summary>
+    public static readonly TimeSpan SharedWait = TimeSpan.FromSeconds(1);
+
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         here.Add(connection);
-        return inner.OnConnectedAsync(connection);
+        return AtMostAWhile(inner.OnConnectedAsync(connection), "a connection's arrival");
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         here.Remove(connection);
-        return inner.OnDisconnectedAsync(connection);
+        return AtMostAWhile(inner.OnDisconnectedAsync(connection), "a connection's departure");
     }
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        inner.AddToGroupAsync(connectionId, groupName, cancellationToken);
+        AtMostAWhile(inner.AddToGroupAsync(connectionId, groupName, cancellationToken), "joining a group");
 
     public override Task RemoveFromGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>
-        inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken);
+        AtMostAWhile(inner.RemoveFromGroupAsync(connectionId, groupName, cancellationToken), "leaving a group");
+
+    /// <summary>Waits for the shared manager's part at most <see cref="SharedWait"/>; a failure, then or later, is logged, not thrown.</summary>
+    private async Task AtMostAWhile(Task shared, string what)
+    {
+        if (shared.IsCompletedSuccessfully) return;
+        try
+        {
+            await shared.WaitAsync(SharedWait);
+        }
+        catch (TimeoutException)
+        {
+            _ = shared.ContinueWith(t => log.LogWarning(t.Exception, "The backplane failed {What}; it is tried again when it is back.", what),
+                CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+        }
+        catch (Exception e)
+        {
+            log.LogWarning(e, "The backplane failed {What}; it is tried again when it is back.", what);
+        }
+    }
 
     public override Task SendAllAsync(string methodName, object?[] args, CancellationToken cancellationToken = default) =>
         inner.SendAllAsync(methodName, args, cancellationToken);

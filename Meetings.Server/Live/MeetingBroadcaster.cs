@@ -74,9 +74,12 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     /// </summary>
     public SharedSnapshot? Follow(Guid meetingId, string connectionId)
     {
-        _following.AddOrUpdate(connectionId, [meetingId], (_, held) => held.Contains(meetingId) ? held : [.. held, meetingId]);
+        // The feed first, then the connection's list: a disconnect that runs between the two finds the list without
+        // this meeting and leaves the feed's screen (the other order left it for good, review 2026-11-29), but the
+        // connection's token was cancelled before its disconnect ran, so the join that called this sees that and
+        // drops the connection again, list and screen.
         var snapshot = Feed(meetingId).Follow(connectionId);
-        if (snapshot is null) Unfollow(meetingId, connectionId);
+        if (snapshot is not null) _following.AddOrUpdate(connectionId, [meetingId], (_, held) => held.Contains(meetingId) ? held : [.. held, meetingId]);
         return snapshot;
     }
 

@@ -20,7 +20,8 @@ namespace Meetings.Server.Live;
 /// with the sequence number it reached. Refusals arrive as a HubException whose message a clerk can read.
 /// </summary>
 public sealed partial class MeetingHub(
-    MeetingStore store, IServiceProvider services, MeetingBroadcaster broadcaster, ReturningScreens returning, PersonKeys keys, TimeProvider clock)
+    MeetingStore store, IServiceProvider services, MeetingBroadcaster broadcaster, ReturningScreens returning, JournalReadLimits reads, PersonKeys keys,
+    TimeProvider clock)
     : Hub<IMeetingClient>
 {
     // The database is asked for only by the few methods that use it: a hub is made for every call and every
@@ -70,7 +71,7 @@ public sealed partial class MeetingHub(
         // Someone who brings a token may sign up and comment; without one they only watch.
         var role = Context.User!.IsClerk() ? Roles.Clerk : seat is not null ? Roles.Official : personKey is not null ? "Resident" : "Viewer";
         var now = clock.GetUtcNow();
-        var since = held is { } h ? await returning.SinceAsync(meetingId, h, snapshot, now) : null;
+        var since = held is { } h ? await returning.SinceAsync(meetingId, h, snapshot, now, () => reads.MayRead(Context)) : null;
         return since is null ? new JoinAnswer(snapshot.At(now), role, seat, personKey) : new JoinAnswer(null, role, seat, personKey, since);
     }
 
@@ -94,6 +95,7 @@ public sealed partial class MeetingHub(
         var now = clock.GetUtcNow();
         if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(now));
         var from = Math.Max(0, after);
+        if (shared.Sequence - from > JournalReadLimits.SmallCatchUp && !reads.MayRead(Context)) throw new HubException(JournalReadLimits.Refusal);
         var entries = await Journal.ReadAsync(meetingId, from, (int)Math.Min(1000, shared.Sequence - from));
         // The texts served beside the events follow the meeting's moderation as it stands.
         return await store.ReadHeldAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), shared.At(now)));
@@ -116,8 +118,10 @@ public sealed partial class MeetingHub(
         var user = Context.User!;
         var shared = broadcaster.Current(meetingId);
         if (shared is { MaybePrivate: false } || (shared is not null && user.IsClerk())) return shared;
+        // Only the first of a crowd asking at once reads the journal (under the meeting's lock); it alone is counted.
         return await store.ReadOnceAsync(meetingId, m => MeetingEndpoints.Visible(m, user) ? broadcaster.Load(m) : throw new HubException("No such meeting."),
-            askTheJournal: () => broadcaster.Current(meetingId) is not { MaybePrivate: false });
+            askTheJournal: () => broadcaster.Current(meetingId) is not { MaybePrivate: false }
+                && (reads.MayRead(Context) ? true : throw new HubException(JournalReadLimits.Refusal)));
     }
 
     // Residents: no account, bound to the token their client keeps

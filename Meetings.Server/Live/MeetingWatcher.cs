@@ -41,17 +41,28 @@ public sealed class MeetingWatcher(MeetingStore store, MeetingBroadcaster broadc
         }
     }
 
-    /// <summary>One pass over the meetings in session and those someone here is watching. Public so tests can drive it.</summary>
+    /// <summary>
+    /// One pass over the meetings in session and those someone here is watching. Public so tests can drive it. Only a
+    /// meeting in session has turns to end, which holds the end of its journal; one merely watched (any meeting anyone
+    /// may open, adjourned years ago as well) is read only when another instance has appended to it: one query tells
+    /// how far each journal goes, however many meetings are watched (each was read every pass, so screens holding open
+    /// every meeting of an archive made the server read every journal twice a second; review, 2026-11-29).
+    /// </summary>
     public async Task TickAsync(CancellationToken ct = default)
     {
         List<Guid> live;
+        List<(Guid Id, long Head)> watched;
+        var following = broadcaster.Watched;
         await using (var scope = scopes.CreateAsyncScope())
-            live = await scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking()
-                .Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
-        // Only a meeting in session has turns to end, which holds the end of its journal; one merely watched (any
-        // meeting anyone may open, adjourned years ago as well) is only read for what other instances appended.
+        {
+            var meetings = scope.ServiceProvider.GetRequiredService<MeetingsDbContext>().Meetings.AsNoTracking();
+            live = await meetings.Where(m => m.Status == MeetingStatus.Live || m.Status == MeetingStatus.Recessed).Select(m => m.Id).ToListAsync(ct);
+            List<Guid> others = [.. following.Except(live)];
+            watched = others.Count == 0 ? [] : [.. (await meetings.Where(m => others.Contains(m.Id)).Select(m => new { m.Id, m.LastSequence }).ToListAsync(ct))
+                .Select(m => (m.Id, m.LastSequence))];
+        }
         Sweep(live);
-        foreach (var id in live.Union(broadcaster.Watched))
+        foreach (var id in live.Concat(watched.Where(m => m.Head > (store.HeldSequence(m.Id) ?? long.MaxValue)).Select(m => m.Id)))
         {
             try
             {

@@ -43,14 +43,19 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
 
     private sealed record Kept(Lazy<Task<byte[]?>> Update, DateTimeOffset Since);
 
-    /// <summary>The update from <paramref name="held"/> to <paramref name="now"/> stamped with the time, or null when the screen should take the whole snapshot.</summary>
-    public async Task<RawJson?> SinceAsync(Guid meetingId, long held, SharedSnapshot now, DateTimeOffset time)
+    /// <summary>
+    /// The update from <paramref name="held"/> to <paramref name="now"/> stamped with the time, or null when the screen
+    /// should take the whole snapshot. <paramref name="mayRead"/> is asked before an update not worked out yet is:
+    /// that reads the journal (<see cref="JournalReadLimits"/>).
+    /// </summary>
+    public async Task<RawJson?> SinceAsync(Guid meetingId, long held, SharedSnapshot now, DateTimeOffset time, Func<bool> mayRead)
     {
         if (held <= 0 || held > now.Sequence || now.Sequence - held > MostEvents) return null;
         var key = (meetingId, held, now.Sequence);
         var at = clock.GetUtcNow();
         Expire(at);
-        if (!_made.ContainsKey(key) && (_made.Count >= MostKept || _made.Keys.Count(k => k.Meeting == meetingId && k.Now == now.Sequence) >= MostHeldPerState))
+        if (!_made.ContainsKey(key) && (_made.Count >= MostKept || _made.Keys.Count(k => k.Meeting == meetingId && k.Now == now.Sequence) >= MostHeldPerState
+                || !mayRead()))
             return null;
         var made = await _made.GetOrAdd(key, _ => new Kept(new(() => MakeAsync(meetingId, held, now)), at)).Update.Value;
         Forget(key);

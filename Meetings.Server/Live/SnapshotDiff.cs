@@ -67,41 +67,72 @@ public static class SnapshotDiff
         for (var i = before - 1; i >= after; i--) ops.Add("remove", $"{path}/{i}");
     }
 
-    /// <summary>Removes what is gone (from the end, so indexes hold), then walks the new order: in place, moved here, or new.</summary>
+    /// <summary>
+    /// Removes what is gone (from the end, so indexes hold). Then the elements whose order did not change stay where
+    /// they are (the longest run of them in their old order), and each other element is moved once, or added, just
+    /// before the element that follows it in the new order, walking that order from its end: moving one speaker any
+    /// distance is one <c>move</c> (pulling each passed speaker forward instead made one for each: 999 to move the first
+    /// of a thousand to the end, 60 KB to every screen; review, 2026-11-29). Last, each element that was there before is
+    /// compared with what it is now, at its final place.
+    /// </summary>
     private static void CompareByKey(JsonElement a, JsonElement b, string key, string path, Ops ops)
     {
-        var current = a.EnumerateArray().Select(e => e.GetProperty(key).GetString()!).ToList();
-        var before = new Dictionary<string, JsonElement>(current.Count);
+        var before = new Dictionary<string, JsonElement>();
         foreach (var e in a.EnumerateArray()) before[e.GetProperty(key).GetString()!] = e;
         var after = b.EnumerateArray().ToList();
         var wanted = after.Select(e => e.GetProperty(key).GetString()!).ToList();
         var kept = wanted.ToHashSet();
+        var current = a.EnumerateArray().Select(e => e.GetProperty(key).GetString()!).ToList();
         for (var i = current.Count - 1; i >= 0; i--)
             if (!kept.Contains(current[i]))
             {
                 ops.Add("remove", $"{path}/{i}");
                 current.RemoveAt(i);
             }
-        for (var i = 0; i < after.Count; i++)
+        var staying = InOrder(current, wanted);
+        for (var i = wanted.Count - 1; i >= 0; i--)
         {
             var id = wanted[i];
-            if (i < current.Count && current[i] == id)
-            {
-                Compare(before[id], after[i], $"{path}/{i}", ops);
-                continue;
-            }
-            var j = current.IndexOf(id, i);
-            if (j < 0)
-            {
-                ops.Add("add", $"{path}/{i}", after[i]);
-                current.Insert(i, id);
-                continue;
-            }
-            ops.Add("move", $"{path}/{i}", from: $"{path}/{j}");
-            current.RemoveAt(j);
-            current.Insert(i, id);
-            Compare(before[id], after[i], $"{path}/{i}", ops);
+            if (staying.Contains(id)) continue;
+            var from = current.IndexOf(id);
+            if (from >= 0) current.RemoveAt(from);
+            var to = i + 1 < wanted.Count ? current.IndexOf(wanted[i + 1]) : current.Count;
+            current.Insert(to, id);
+            if (from < 0) ops.Add("add", $"{path}/{to}", after[i]);
+            else if (from != to) ops.Add("move", $"{path}/{to}", from: $"{path}/{from}");
         }
+        for (var i = 0; i < after.Count; i++)
+            if (before.TryGetValue(wanted[i], out var was)) Compare(was, after[i], $"{path}/{i}", ops);
+    }
+
+    /// <summary>
+    /// The most elements of <paramref name="current"/> that are in <paramref name="wanted"/> in the same order: a longest
+    /// increasing run of their places in <paramref name="current"/>, taken in the order of <paramref name="wanted"/>.
+    /// </summary>
+    private static HashSet<string> InOrder(List<string> current, List<string> wanted)
+    {
+        var place = new Dictionary<string, int>(current.Count);
+        for (var i = 0; i < current.Count; i++) place[current[i]] = i;
+        List<int> places = [.. wanted.Where(place.ContainsKey).Select(id => place[id])];
+        // Patience sorting: ends[k] is the index into places of the smallest end of a run k + 1 long; back links rebuild it.
+        var ends = new List<int>();
+        var back = new int[places.Count];
+        for (var i = 0; i < places.Count; i++)
+        {
+            int lo = 0, hi = ends.Count;
+            while (lo < hi)
+            {
+                var mid = (lo + hi) / 2;
+                if (places[ends[mid]] < places[i]) lo = mid + 1;
+                else hi = mid;
+            }
+            back[i] = lo > 0 ? ends[lo - 1] : -1;
+            if (lo == ends.Count) ends.Add(i);
+            else ends[lo] = i;
+        }
+        var staying = new HashSet<string>();
+        for (var i = ends.Count > 0 ? ends[^1] : -1; i >= 0; i = back[i]) staying.Add(current[places[i]]);
+        return staying;
     }
 
     /// <summary>The key that names every element of both arrays uniquely, if there is one.</summary>

@@ -254,6 +254,14 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         return swept;
     }
 
+    /// <summary>
+    /// The journal sequence this instance holds the meeting at, read without its lock (so perhaps a moment behind), or
+    /// null when it holds nothing of the meeting to catch up (<see cref="RefreshAsync"/> would do nothing).
+    /// </summary>
+    public long? HeldSequence(Guid meetingId) => _cache.TryGetValue(meetingId, out var cached) && (cached.Meeting is not null || cached.Forgotten is not null)
+        ? cached.Last?.Sequence ?? 0
+        : null;
+
     /// <summary>Whether this instance holds the meeting's state: for tests.</summary>
     public bool Holds(Guid meetingId) => _cache.TryGetValue(meetingId, out var cached) && cached.Meeting is not null;
 

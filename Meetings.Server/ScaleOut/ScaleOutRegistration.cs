@@ -8,8 +8,11 @@ namespace Meetings.Server.ScaleOut;
 
 public static class ScaleOutRegistration
 {
-    /// <summary>Where the instances keep their shared key ring in Redis.</summary>
-    public const string KeyRing = "meetings:data-protection-keys";
+    /// <summary>
+    /// Where the instances keep their shared key ring in Redis: under their channel prefix, so that deployments sharing
+    /// one Redis with prefixes of their own (staging and production, say) never read each other's cookies.
+    /// </summary>
+    public static string KeyRing(RedisChannel prefix) => $"{prefix}:data-protection-keys";
 
     /// <summary>
     /// Several instances on one database. With <c>Redis:Configuration</c> set (a StackExchange.Redis configuration
@@ -41,7 +44,7 @@ public static class ScaleOutRegistration
         var keyRing = new Lazy<ConnectionMultiplexer>(() => ConnectionMultiplexer.Connect(Options()));
         // One application name whatever folder each instance runs from, so they read each other's cookies.
         builder.Services.AddDataProtection().SetApplicationName("Meetings")
-            .PersistKeysToStackExchangeRedis(() => keyRing.Value.GetDatabase(), KeyRing);
+            .PersistKeysToStackExchangeRedis(() => keyRing.Value.GetDatabase(), KeyRing(Options().ChannelPrefix));
         builder.Services.AddSingleton(sp => ActivatorUtilities.CreateInstance<CommitRelay>(sp, Options()));
         builder.Services.AddHostedService(sp => sp.GetRequiredService<CommitRelay>());
         return builder;

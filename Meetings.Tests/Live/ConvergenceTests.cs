@@ -205,6 +205,46 @@ public class ConvergenceTests
         Assert.That(host.Services.GetRequiredService<MeetingBroadcaster>().Watched, Does.Contain(meeting.Meeting.Id));
     }
 
+    [Test]
+    public async Task MeetingsOnlyWatched_AreNotReadEachTick_UntilAnotherInstanceAppendsToOne()
+    {
+        var reads = new JournalReads();
+        var folder = TestHost.NewFolder();
+        using var host = new TestHost(folder, services: reads.Register);
+        using var other = new TestHost(folder);
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var body = await clerk.DemoBody();
+        var meetings = new List<Guid> { (await clerk.DemoMeeting()).Meeting.Id };
+        for (var i = 0; i < 3; i++) meetings.Add(await PublishedAsync(clerk, body.Id, $"Special meeting {i}", Dates.DaysAfter(host.Clock.GetUtcNow(), 30 + i)));
+        var viewers = new List<LiveClient>();
+        foreach (var id in meetings) viewers.Add(await LiveClient.ConnectAsync(host, null, $"viewer of {id}", id));
+        var watcher = host.Services.GetRequiredService<MeetingWatcher>();
+        Assert.That(host.Services.GetRequiredService<MeetingBroadcaster>().Watched, Is.EquivalentTo(meetings), "all watched here, none in session");
+
+        await reads.Mark(() => watcher.TickAsync());
+        await reads.Mark(() => watcher.TickAsync());
+        Assert.That(reads.Marked, Is.Zero, "four meetings watched, none in session, unchanged: two passes read no journal");
+
+        var otherClerk = await other.SignInAsync(Demo.Clerk);
+        var changed = (await otherClerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meetings[2]}/agenda",
+            new AgendaItemRequest("Added elsewhere", "Discussion"), System.Net.HttpStatusCode.Created)).Version;
+        await reads.Mark(() => watcher.TickAsync());
+
+        Assert.That(reads.Marked, Is.EqualTo(1), "the one meeting another instance appended to is read, once");
+        await viewers[2].WaitForSequence(changed);
+        foreach (var viewer in viewers) await viewer.DisposeAsync();
+    }
+
+    private static async Task<Guid> PublishedAsync(HttpClient clerk, Guid bodyId, string title, DateTime start)
+    {
+        var meeting = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
+            new MeetingRequest(bodyId, title, "Special", start, "America/Los_Angeles", "Council Chambers"), System.Net.HttpStatusCode.Created);
+        await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Sidewalk repairs", "Action"),
+            System.Net.HttpStatusCode.Created);
+        await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), System.Net.HttpStatusCode.OK);
+        return meeting.Meeting.Id;
+    }
+
     /// <summary>Counts the statements that write a meeting's row (the hold on its journal's end, or an append).</summary>
     private sealed class CountsMeetingWrites : DbCommandInterceptor
     {

@@ -117,10 +117,10 @@ public class RejoinTests
             _host.Services.GetRequiredService<IServiceScopeFactory>(), _host.Clock, NullLogger<ReturningScreens>.Instance) { MostKept = 2 };
         var time = _host.Clock.GetUtcNow();
 
-        Assert.That(await returning.SinceAsync(_id, now - 1, shared, time), Is.Not.Null);
-        Assert.That(await returning.SinceAsync(_id, now - 2, shared, time), Is.Not.Null);
-        Assert.That(await returning.SinceAsync(_id, now - 3, shared, time), Is.Null, "a third is not kept: that screen gets the whole meeting");
-        Assert.That(await returning.SinceAsync(_id, now - 1, shared, time), Is.Not.Null, "one kept is still answered from");
+        Assert.That(await returning.SinceAsync(_id, now - 1, shared, time, () => true), Is.Not.Null);
+        Assert.That(await returning.SinceAsync(_id, now - 2, shared, time, () => true), Is.Not.Null);
+        Assert.That(await returning.SinceAsync(_id, now - 3, shared, time, () => true), Is.Null, "a third is not kept: that screen gets the whole meeting");
+        Assert.That(await returning.SinceAsync(_id, now - 1, shared, time, () => true), Is.Not.Null, "one kept is still answered from");
     }
 
     [TestCase(0L)]

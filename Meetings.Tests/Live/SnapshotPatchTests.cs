@@ -49,6 +49,26 @@ public class SnapshotPatchTests
         speakers.Insert(3, last);
         Assert.That(Ops(before, after).Select(o => o["op"]!.GetValue<string>()), Is.EqualTo(new[] { "move" }));
 
+        foreach (var (from, to) in new[] { (0, 199), (10, 150), (199, 0), (120, 121) })
+        {
+            var reordered = before.DeepClone();
+            var list = reordered["speakers"]!.AsArray();
+            var speaker = list[from]!;
+            list.RemoveAt(from);
+            list.Insert(to, speaker);
+            Assert.That(Ops(before, reordered).Select(o => o["op"]!.GetValue<string>()), Is.EqualTo(new[] { "move" }), $"one speaker from {from} to {to}");
+            Assert.That(JsonNode.DeepEquals(JsonPatch.Apply(before.DeepClone(), Patch(before, reordered)), reordered), Is.True);
+        }
+        var swapped = before.DeepClone();
+        var pairs = swapped["speakers"]!.AsArray();
+        for (var i = 0; i + 1 < 20; i += 2)
+        {
+            var first = pairs[i]!;
+            pairs.RemoveAt(i);
+            pairs.Insert(i + 1, first);
+        }
+        Assert.That(Ops(before, swapped).Count(o => o["op"]!.GetValue<string>() == "move"), Is.EqualTo(10), "ten pairs swapped: one move each");
+
         var corrected = before.DeepClone();
         corrected["corrections"] = new JsonArray([.. Enumerable.Range(0, 20).Select(i => (JsonNode)new JsonObject { ["seatId"] = "seat1", ["choice"] = $"Nay {i}" })]);
         var recorrected = corrected.DeepClone();
@@ -121,6 +141,13 @@ public class SnapshotPatchTests
             case 4: votes[$"seat{random.Next(5)}"] = random.Next(2) == 0 ? "Aye" : "Nay"; break;
             case 5 when votes.Count > 0: votes.Remove(votes.First().Key); break;
             case 6: meeting["corrections"]!.AsArray().Insert(0, new JsonObject { ["seatId"] = "seat1", ["choice"] = "Nay" }); break;
+            case 8 when speakers.Count > 2 && random.Next(4) == 0:
+                // A clerk's bulk reorder: a stretch of the queue shuffled.
+                var start = random.Next(speakers.Count - 1);
+                var stretch = speakers.Skip(start).Take(random.Next(2, 12)).ToList();
+                foreach (var s in stretch) speakers.Remove(s);
+                foreach (var s in stretch.OrderBy(_ => random.Next())) speakers.Insert(Math.Min(start, speakers.Count), s);
+                break;
             case 7: meeting["speaking"] = speakers.Count > 0 && meeting["speaking"] is null ? speakers[0]!.DeepClone() : null; break;
             default: meeting["sequence"] = meeting["sequence"]!.GetValue<int>() + 1; break;
         }

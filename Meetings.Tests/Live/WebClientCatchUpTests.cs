@@ -62,6 +62,24 @@ public class WebClientCatchUpTests
         Assert.That(script.CatchUps, Is.EqualTo(2), "once refused, once answered");
     }
 
+    [Test]
+    public async Task AFirstJoinRefused_IsTriedAgain_UntilTheScreenIsLive_ButNoSuchMeetingIsAnAnswer()
+    {
+        var script = new Script(await RealSnapshotAsync()) { JoinRefusals = 2 };
+        await using var hub = await ScriptedServer.StartAsync(script);
+        await using var live = new LiveMeeting(new NoStorage(), hub.Address);
+
+        await live.StartAsync(script.MeetingId);
+
+        await Wait.Until(() => live.Connection == "Live" && live.Sequence == 1, "the screen, refused twice, is in the meeting");
+        Assert.That(script.Joins, Is.EqualTo(3));
+
+        using var server = new TestHost();
+        await using var lost = new LiveMeeting(new NoStorage(), server.BaseAddress);
+        var refused = Assert.ThrowsAsync<HubException>(() => lost.StartAsync(Guid.NewGuid()));
+        Assert.That(refused!.Message, Does.Contain("No such meeting"), "the real server's answer: the page says it could not be opened");
+    }
+
     /// <summary>A real meeting's public snapshot, to be played at sequences 1 and 2.</summary>
     private static async Task<MeetingSnapshot> RealSnapshotAsync()
     {
@@ -79,12 +97,19 @@ public class WebClientCatchUpTests
         public int CatchUps;
         /// <summary>How many catch-ups are refused before one is answered.</summary>
         public int Refusals { get; init; }
+        /// <summary>How many joins are refused ("The meeting could not be loaded just now") before one is answered.</summary>
+        public int JoinRefusals { get; init; }
+        public int Joins;
     }
 
     /// <summary>Joins at 1; refuses the first catch-ups the script says, and answers the next with the snapshot at 2 once the test lets it.</summary>
     internal sealed class ScriptedHub(Script script) : Hub
     {
-        public JoinResult Join(Guid meetingId, string? residentToken) => new(script.At(1), "Resident", null, "person");
+        public JoinResult Join(Guid meetingId, string? residentToken)
+        {
+            if (Interlocked.Increment(ref script.Joins) <= script.JoinRefusals) throw new HubException("The meeting could not be loaded just now; please try again.");
+            return new(script.At(1), "Resident", null, "person");
+        }
 
         public async Task<CatchUp> EventsAfter(Guid meetingId, long after)
         {

@@ -21,6 +21,7 @@ namespace Meetings.Tests.ScaleOut;
 public class SeveralNodesTests
 {
     private string _redis = null!;
+    private RedisChannel _prefix;
     private TestHost _a = null!, _b = null!;
     private Nginx _nginx = null!;
     private LiveClient _clerkOnA = null!;
@@ -31,6 +32,7 @@ public class SeveralNodesTests
     {
         _redis = RedisServer.Shared;
         var settings = RedisServer.Settings(_redis);
+        _prefix = ConfigurationOptions.Parse(settings["Redis:Configuration"]!).ChannelPrefix;
         var folder = TestHost.NewFolder();
         _a = new TestHost(folder, settings: settings);
         _b = new TestHost(folder, settings: settings);
@@ -99,7 +101,7 @@ public class SeveralNodesTests
 
         Assert.That(me.StatusCode, Is.EqualTo(HttpStatusCode.OK));
         await using var redis = await ConnectionMultiplexer.ConnectAsync(_redis);
-        Assert.That(await redis.GetDatabase().ListLengthAsync(ScaleOutRegistration.KeyRing), Is.GreaterThan(0), "the key ring is kept in Redis");
+        Assert.That(await redis.GetDatabase().ListLengthAsync(ScaleOutRegistration.KeyRing(_prefix)), Is.GreaterThan(0), "the key ring is kept in Redis");
     }
 
     [Test]
@@ -145,11 +147,30 @@ public class SeveralNodesTests
 
 }
 
+/// <summary>Deployments that share one Redis with channel prefixes of their own keep their sign-in keys apart too.</summary>
+public class SharedRedisTests
+{
+    [Test]
+    public async Task AnInstanceWithAChannelPrefix_KeepsItsKeyRingUnderThatPrefix()
+    {
+        var endpoint = RedisServer.Shared;
+        var prefix = $"staging-{Guid.NewGuid():N}";
+        var settings = new Dictionary<string, string?> { ["Redis:Configuration"] = $"{endpoint},channelPrefix={prefix}" };
+        using var staging = new TestHost(settings: settings);
+
+        await staging.SignInAsync(Demo.Clerk);
+
+        await using var redis = await ConnectionMultiplexer.ConnectAsync(endpoint);
+        Assert.That(await redis.GetDatabase().ListLengthAsync(ScaleOutRegistration.KeyRing(RedisChannel.Literal(prefix))), Is.GreaterThan(0),
+            "kept under its own prefix, not beside the other deployment's");
+    }
+}
+
 /// <summary>Redis is a way to be prompt, not a part anything depends on: while it is away and after it comes back.</summary>
 public class RedisRestartTests
 {
     [Test]
-    public async Task WhileRedisIsDown_ChangesReachTheOtherInstanceByItsWatcher_AndOnceRedisIsBack_ByRedisAgain()
+    public async Task WhileRedisIsDown_ScreensAndClerksConnect_ChangesReachTheOtherInstanceByItsWatcher_AndOnceRedisIsBack_ByRedisAgain()
     {
         using var redis = await RedisServer.StartAsync();
         var settings = RedisServer.Settings($"127.0.0.1:{redis.Port}");
@@ -173,6 +194,12 @@ public class RedisRestartTests
             await Task.WhenAny(seen, Task.Delay(100));
         }
         await seen;
+        // Screens that come while Redis is away are served all the same: a viewer on B, and a clerk on A, who also joins
+        // the meeting's clerks' group (both subscribe in Redis, and were refused while it was away).
+        await using var lateViewerOnB = await RecordingScreen.JoinAsync(b.BaseAddress, id, "late viewer on B");
+        await using var lateClerkOnA = await LiveClient.ConnectAsync(a, Demo.Clerk, "late clerk on A", id);
+        var told = new TaskCompletionSource<PhoneStatus>(TaskCreationOptions.RunContinuationsAsynchronously);
+        lateClerkOnA.Connection.On<PhoneStatus>(nameof(IMeetingClient.PhoneStatusChanged), s => told.TrySetResult(s));
 
         await redis.RestartAsync();
         // The relay reconnects and subscribes again by itself; B's clock stands still from here on. A member comes
@@ -192,5 +219,15 @@ public class RedisRestartTests
         Assert.That(reached, Is.True, "after Redis came back, a change on A reached B without B's watcher");
         Assert.That(viewerOnB.Sequences, Is.Unique);
         Assert.That(viewerOnB.Sequences, Is.Ordered);
+        await lateViewerOnB.WaitForSequence(viewerOnB.Sequences[^1]);
+        // The clerks' group that the late clerk joined while Redis was away is subscribed once it is back: what B sends
+        // the group reaches A's clerk through Redis (tried once a second until the backplane has reconnected).
+        for (var turn = 0; turn < 30 && !told.Task.IsCompleted; turn++)
+        {
+            await using (var scope = b.Services.CreateAsyncScope())
+                await scope.ServiceProvider.GetRequiredService<PhoneService>().PublishStatusAsync(id);
+            await Task.WhenAny(told.Task, Task.Delay(1000));
+        }
+        Assert.That(told.Task.IsCompleted, Is.True, "the late clerk on A was told what B sent the clerks' group");
     }
 }

@@ -59,8 +59,9 @@
     }
     if (!snapshot) { newerWhileJoining = Math.max(newerWhileJoining, update.sequence ?? 0); return; }
     if (update.sequence < sequence || (update.sequence === sequence && !rejoining)) return;
-    // While catching up, an update may overtake the answer and start from the snapshot it brings: kept, then applied.
-    if (catching && !rejoining) { overtaking.push(update); return; }
+    // While joining again or catching up, an update may overtake the answer and start from the snapshot it brings:
+    // kept, then applied after it (the server follows the meeting for this page before it has worked out the answer).
+    if ((joining || catching) && !rejoining) { overtaking.push(update); return; }
     if (update.resync || update.from !== sequence || !Array.isArray(update.patch)) { catchUp(); return; }
     try {
       const next = applyPatch(snapshot, update.patch);
@@ -91,13 +92,21 @@
   }
 
   // Coming back with the meeting in hand, the page asks only for what changed since (Rejoin); the first time, for all of it.
+  let joining = false;
   async function join() {
-    const joined = snapshot ? await hub.invoke('Rejoin', meetingId, token, sequence) : await hub.invoke('Join', meetingId, token);
+    joining = true;
+    let joined;
+    try {
+      joined = snapshot ? await hub.invoke('Rejoin', meetingId, token, sequence) : await hub.invoke('Join', meetingId, token);
+    } finally {
+      joining = false;
+    }
     personKey = joined.personKey;
     live = true;
     banner(null);
     if (joined.update) receive(joined.update, true);
     else if (joined.snapshot.sequence >= sequence) take(joined.snapshot);
+    for (const update of overtaking.splice(0)) receive(update, false);
     if (newerWhileJoining > sequence) catchUp();
   }
 

@@ -1,0 +1,127 @@
+using System.Net;
+using System.Text.Json;
+using Meetings.Client.Contracts;
+using Meetings.Server.Live;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// The watching that reads a meeting's journal for one caller (a catch-up from far back, a rejoin from a sequence no
+/// other screen holds, loading a meeting no screen here follows) is counted per address, however many connections the
+/// address opens; watching that costs no read is not. The host's clock stands still, so nothing grows back unless a
+/// test moves it.
+/// </summary>
+public class JournalReadLimitTests
+{
+    private TestHost _host = null!;
+    private HttpClient _clerkHttp = null!;
+    private LiveClient _clerk = null!;
+    private Guid _id;
+    private long _now;
+    private readonly List<HubConnection> _connections = [];
+
+    [SetUp]
+    public async Task AHearingLongerThanASmallCatchUp()
+    {
+        _host = new TestHost();
+        _clerkHttp = await _host.SignInAsync(Demo.Clerk);
+        var meeting = await _clerkHttp.DemoMeeting();
+        _id = meeting.Meeting.Id;
+        _clerk = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk", _id);
+        await _clerk.OpenPublicComment(_id, meeting.Agenda[2].Id);
+        for (var i = 0; i <= JournalReadLimits.SmallCatchUp; i++) await _clerk.Invoke<Guid>("AddRoomSpeaker", _id, meeting.Agenda[2].Id, $"Card {i}", null, false);
+        _now = (await _clerk.Do("CallNextSpeaker", _id, meeting.Agenda[2].Id)).Sequence;
+        await _clerk.WaitForSequence(_now);
+    }
+
+    [TearDown]
+    public async Task Stop()
+    {
+        await Task.WhenAll(_connections.Select(c => c.DisposeAsync().AsTask()));
+        await _clerk.DisposeAsync();
+        _clerkHttp.Dispose();
+        _host.Dispose();
+    }
+
+    [Test]
+    public async Task CatchingUpFromTheStart_OverManyConnectionsOfOneAddress_IsServedItsBurstThenRefused_ASmallCatchUpIsNot()
+    {
+        var viewers = await ViewersAsync(10);
+        var served = 0;
+        for (var i = 0; i < JournalReadLimits.Burst; i++)
+            if ((await viewers[i % viewers.Count].InvokeAsync<CatchUp>("EventsAfter", _id, 0L)).Events.Count > JournalReadLimits.SmallCatchUp) served++;
+
+        Assert.That(served, Is.EqualTo(JournalReadLimits.Burst), "the address's burst, spread over ten connections");
+        var refused = Assert.ThrowsAsync<HubException>(() => viewers[3].InvokeAsync<CatchUp>("EventsAfter", _id, 0L));
+        Assert.That(refused!.Message, Does.Contain(JournalReadLimits.Refusal));
+        var fresh = (await ViewersAsync(1))[0];
+        Assert.ThrowsAsync<HubException>(() => fresh.InvokeAsync<CatchUp>("EventsAfter", _id, 0L), "a new connection is the same address");
+        Assert.That((await viewers[0].InvokeAsync<CatchUp>("EventsAfter", _id, _now - 5)).Events, Has.Count.EqualTo(5), "a screen that missed a few is still answered");
+        Assert.That((await _clerk.Invoke<CatchUp>("EventsAfter", _id, 0L)).Events, Has.Count.GreaterThan(JournalReadLimits.SmallCatchUp), "staff are not counted");
+
+        _host.Clock.Advance(TimeSpan.FromSeconds(1 / JournalReadLimits.PerSecond));
+        Assert.That((await viewers[0].InvokeAsync<CatchUp>("EventsAfter", _id, 0L)).Events, Has.Count.GreaterThan(JournalReadLimits.SmallCatchUp), "one more a second");
+    }
+
+    [Test]
+    public async Task RejoiningFromASequenceNotWorkedOut_OnceTheAddressHasUsedItsReads_GetsTheSharedSnapshot()
+    {
+        var viewers = await ViewersAsync(1);
+        await SpendTheBurstAsync();
+
+        var answer = await viewers[0].InvokeAsync<JsonElement>("Rejoin", _id, null, _now - 3);
+
+        Assert.That(answer.GetProperty("update").ValueKind, Is.EqualTo(JsonValueKind.Null), "nothing worked out for it");
+        Assert.That(answer.GetProperty("snapshot").GetProperty("sequence").GetInt64(), Is.EqualTo(_now), "the whole meeting, which every screen shares");
+        var clerkBack = await _clerk.Connection.InvokeAsync<JsonElement>("Rejoin", _id, null, _now - 3);
+        Assert.That(clerkBack.GetProperty("update").GetProperty("from").GetInt64(), Is.EqualTo(_now - 3), "staff are not counted");
+        var again = await viewers[0].InvokeAsync<JsonElement>("Rejoin", _id, null, _now - 3);
+        Assert.That(again.GetProperty("update").GetProperty("from").GetInt64(), Is.EqualTo(_now - 3), "one worked out already costs no read");
+    }
+
+    [Test]
+    public async Task JoiningAMeetingNoScreenFollows_OnceTheAddressHasUsedItsReads_IsRefused_AFollowedOneIsNot()
+    {
+        var viewers = await ViewersAsync(1);
+        var other = await ScheduledAsync();
+        await SpendTheBurstAsync();
+
+        var refused = Assert.ThrowsAsync<HubException>(() => viewers[0].InvokeAsync<JoinResult>("Join", other, null));
+        Assert.That(refused!.Message, Does.Contain(JournalReadLimits.Refusal));
+        Assert.That((await viewers[0].InvokeAsync<JoinResult>("Join", _id, null)).Snapshot.Sequence, Is.EqualTo(_now), "a meeting followed here costs no read");
+
+        await using var clerkThere = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk there", other);
+        Assert.That((await viewers[0].InvokeAsync<JoinResult>("Join", other, null)).Snapshot.Meeting.Id, Is.EqualTo(other), "once the clerk's join loaded it, neither");
+    }
+
+    private async Task<List<HubConnection>> ViewersAsync(int count)
+    {
+        List<HubConnection> viewers = [.. Enumerable.Range(0, count).Select(_ => _host.AnonymousHub())];
+        _connections.AddRange(viewers);
+        await Task.WhenAll(viewers.Select(v => v.StartAsync()));
+        return viewers;
+    }
+
+    /// <summary>Catches up from the start until the address's reads are used, over connections of their own (each connection may watch twenty times at once).</summary>
+    private async Task SpendTheBurstAsync()
+    {
+        var spenders = await ViewersAsync(5);
+        for (var i = 0; i < JournalReadLimits.Burst; i++) await spenders[i % spenders.Count].InvokeAsync<CatchUp>("EventsAfter", _id, 0L);
+        Assert.ThrowsAsync<HubException>(() => spenders[0].InvokeAsync<CatchUp>("EventsAfter", _id, 0L), "the address's reads are used");
+    }
+
+    private async Task<Guid> ScheduledAsync()
+    {
+        var body = await _clerkHttp.DemoBody();
+        var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
+            new MeetingRequest(body.Id, "Special Meeting on the Harbor Dredging", "Special", Dates.DaysAfter(_host.Clock.GetUtcNow(), 30),
+                "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
+        await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Sidewalk repairs", "Action"),
+            HttpStatusCode.Created);
+        await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), HttpStatusCode.OK);
+        return meeting.Meeting.Id;
+    }
+}
