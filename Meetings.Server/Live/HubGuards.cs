@@ -20,7 +20,8 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
     public const string TooMany = "Too many requests; please wait a moment and try again.";
 
     // Watching changes nothing, and a whole library or school behind one address joins at once when a meeting
-    // starts (or when a server comes back): it is limited per connection only, so a script cannot spin on it.
+    // starts (or when a server comes back): it is limited per connection, so a script cannot spin on it, and by address
+    // only where it reads a journal for one caller (JournalReadLimits).
     private static readonly HashSet<string> Watching = [nameof(MeetingHub.Join), nameof(MeetingHub.Rejoin), nameof(MeetingHub.EventsAfter), nameof(MeetingHub.Leave)];
 
     // Generous for a person, tight for a script: 20 commands in a burst, then 2 a second per connection.

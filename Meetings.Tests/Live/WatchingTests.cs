@@ -7,7 +7,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Meetings.Tests.Live;
 
 /// <summary>
-/// Watching is not throttled by address: a library, a school or everyone behind one proxy may watch together.
+/// Watching is not throttled by address: a library, a school or everyone behind one proxy may watch together (only what
+/// reads a journal for one caller is, JournalReadLimitTests).
 /// Commands that change the meeting keep their per-address limit. The host's clock stands still throughout, so no
 /// rate limit grows back while the test runs.
 /// </summary>
