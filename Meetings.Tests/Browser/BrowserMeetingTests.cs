@@ -13,7 +13,7 @@ namespace Meetings.Tests.Browser;
 [NonParallelizable]
 public class BrowserMeetingTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = DebianChromium.Path;
     private static readonly string Artifacts = Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "artifacts");
     private static readonly float Timeout = 20_000;
 
@@ -31,11 +31,7 @@ public class BrowserMeetingTests
         Assertions.SetDefaultExpectTimeout(Timeout);
         _host = new TestHost();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
         Directory.CreateDirectory(Path.Combine(Artifacts, "screenshots"));
         // A shared, busy machine can take more than Playwright's five seconds to bring up a WebAssembly page.
         Assertions.SetDefaultExpectTimeout(Timeout);

@@ -13,7 +13,7 @@ namespace Meetings.Tests.Browser;
 [NonParallelizable]
 public class ResidentPageTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = DebianChromium.Path;
     private static readonly string Artifacts = Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "artifacts");
     private const float Timeout = 20_000;
 
@@ -30,11 +30,7 @@ public class ResidentPageTests
         Assertions.SetDefaultExpectTimeout(Timeout);
         _host = new TestHost();
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        _browser = await DebianChromium.LaunchAsync(_playwright);
 
         // A meeting under way: item 3 taken up, two speakers in line (one whose name the clerk hid), the first speaking.
         var meeting = await _host.Anonymous().DemoMeeting();

@@ -14,7 +14,7 @@ namespace Meetings.Tests.Browser;
 [NonParallelizable]
 public class ResidentRejoinTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = DebianChromium.Path;
     private const float Timeout = 30_000;
 
     [Test]
@@ -27,11 +27,7 @@ public class ResidentRejoinTests
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
         await clerk.OpenPublicComment(id, item);
         using var playwright = await Playwright.CreateAsync();
-        await using var browser = await playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium, Headless = true,
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"],
-        });
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
         var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
         context.SetDefaultTimeout(Timeout);
         var page = await context.NewPageAsync();

@@ -13,7 +13,7 @@ namespace Meetings.Tests.Browser;
 [NonParallelizable]
 public class WebSpeakerTests
 {
-    private const string Chromium = "/usr/bin/chromium";
+    private const string Chromium = DebianChromium.Path;
     private static readonly string Artifacts = Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "artifacts");
     private const float Timeout = 30_000;
 
@@ -29,13 +29,8 @@ public class WebSpeakerTests
         _twilio = await FakeTwilio.StartAsync();
         _host = new TestHost(settings: _twilio.Settings);
         _playwright = await Playwright.CreateAsync();
-        _browser = await _playwright.Chromium.LaunchAsync(new()
-        {
-            ExecutablePath = Chromium, Headless = true,
-            // A fake microphone (a tone), so the level meter has something to hear; permission is still the page's to ask.
-            Args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update",
-                "--disable-sync", "--use-fake-device-for-media-stream"],
-        });
+        // A fake microphone (a tone), so the level meter has something to hear; permission is still the page's to ask.
+        _browser = await DebianChromium.LaunchAsync(_playwright, "--use-fake-device-for-media-stream");
         Assertions.SetDefaultExpectTimeout(Timeout);
         Directory.CreateDirectory(Path.Combine(Artifacts, "screenshots"));
     }
