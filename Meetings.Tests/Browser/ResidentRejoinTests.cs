@@ -6,10 +6,12 @@ using Microsoft.Playwright;
 namespace Meetings.Tests.Browser;
 
 /// <summary>
-/// A resident's page coming back after a lost connection asks for what changed since the sequence it holds
-/// (<c>Rejoin</c>). The server follows the meeting for the new connection before it has worked out that answer, so the
-/// next change's update can reach the page first: the page keeps it and applies it after the answer, instead of asking
-/// for the meeting again (<c>EventsAfter</c>). After a restart in the middle of a hearing, every returning page asked.
+/// What a resident's page asks the server for when what it holds goes wrong, its hub connection passing through the
+/// test. Coming back after a lost connection it asks for what changed since the sequence it holds (<c>Rejoin</c>); the
+/// server follows the meeting for the new connection before it has worked out that answer, so the next change's update
+/// can reach the page first: the page keeps it and applies it after the answer, instead of asking for the meeting again
+/// (<c>EventsAfter</c>; after a restart in the middle of a hearing, every returning page asked). And a patch that fails
+/// part-way has the page ask for what came after the sequence it held, not for the whole journal.
 /// </summary>
 [NonParallelizable]
 public class ResidentRejoinTests
@@ -31,7 +33,7 @@ public class ResidentRejoinTests
         var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
         context.SetDefaultTimeout(Timeout);
         var page = await context.NewPageAsync();
-        var hub = new HeldAnswer();
+        var hub = new RoutedHub();
         await page.RouteWebSocketAsync(new Regex("/hubs/meeting"), hub.Socket);
         await page.RouteAsync(new Regex("/hubs/meeting/negotiate"), hub.Negotiate);
         await page.GotoAsync($"/meetings/{id}");
@@ -49,25 +51,57 @@ public class ResidentRejoinTests
         await Assertions.Expect(page.GetByText("Eve Overtaking")).ToBeVisibleAsync(new() { Timeout = Timeout });
         await Assertions.Expect(page.GetByText("Dora Dropped")).ToBeVisibleAsync(new() { Timeout = Timeout });
         Assert.That(hub.Overtaken, Is.True, "the update did reach the page before the answer");
-        Assert.That(hub.CatchUps, Is.Zero, "the page applied the update after the answer instead of asking for the meeting again");
+        Assert.That(hub.CatchUps, Is.Empty, "the page applied the update after the answer instead of asking for the meeting again");
+    }
+
+    [Test]
+    public async Task APatchThatFailsPartWay_IsNotShown_AndThePageAsksOnlyForWhatCameAfterTheSequenceItHeld()
+    {
+        Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
+        using var host = new TestHost();
+        var meeting = await host.Anonymous().DemoMeeting();
+        var id = meeting.Meeting.Id;
+        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await DebianChromium.LaunchAsync(playwright);
+        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        context.SetDefaultTimeout(Timeout);
+        var page = await context.NewPageAsync();
+        var hub = new RoutedHub();
+        await page.RouteWebSocketAsync(new Regex("/hubs/meeting"), hub.Socket);
+        await page.GotoAsync($"/meetings/{id}");
+        await hub.Joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        var held = clerk.Snapshot.Sequence;
+
+        // An update whose patch changes the title, then fails (nothing is at its second path).
+        hub.SendToPage($$$"""{"type":1,"target":"MeetingUpdated","arguments":[{"meetingId":"{{{id}}}","from":{{{held}}},"sequence":{{{held + 1}}},"events":[],"patch":[{"op":"replace","path":"/meeting/title","value":"Half Applied"},{"op":"remove","path":"/nothing/here"}]}]}""" + "\u001e");
+
+        await Wait.Until(() => hub.CatchUps.Count > 0, "the page asked to catch up");
+        Assert.That(hub.CatchUps, Is.EqualTo(new[] { held }), "asked for what came after the sequence it held, not from the start");
+        await Assertions.Expect(page.GetByRole(AriaRole.Heading, new() { Level = 1 })).ToContainTextAsync(meeting.Meeting.Title, new() { Timeout = Timeout });
+        await Assertions.Expect(page.GetByText("Half Applied")).ToHaveCountAsync(0);
     }
 
     /// <summary>
     /// The page's hub connections pass through here: one can be dropped (and new ones held at negotiation until
     /// restored); the answer to a <c>Rejoin</c> is held back until an update from the server has gone to the page.
     /// </summary>
-    private sealed class HeldAnswer
+    private sealed class RoutedHub
     {
         private readonly List<(IWebSocketRoute Page, IWebSocketRoute Server)> _sockets = [];
         private readonly Lock _gate = new();
         private TaskCompletionSource _open = Opened();
         private string? _rejoin;
         private string? _held;
-        private int _catchUps;
+        private readonly List<long> _catchUps = [];
+        private IWebSocketRoute? _page;
 
         public TaskCompletionSource AnswerHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+        /// <summary>The page's first join has been answered.</summary>
+        public TaskCompletionSource Joined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Overtaken { get; private set; }
-        public int CatchUps => Volatile.Read(ref _catchUps);
+        /// <summary>The sequence each of the page's catch-ups asked from.</summary>
+        public IReadOnlyList<long> CatchUps { get { lock (_gate) return [.. _catchUps]; } }
 
         private static TaskCompletionSource Opened()
         {
@@ -79,17 +113,27 @@ public class ResidentRejoinTests
         public void Socket(IWebSocketRoute page)
         {
             var server = page.ConnectToServer();
-            lock (_gate) _sockets.Add((page, server));
+            lock (_gate)
+            {
+                _sockets.Add((page, server));
+                _page = page;
+            }
             page.OnMessage(frame =>
             {
                 foreach (var message in Messages(frame.Text))
                 {
                     if (Target(message) == "Rejoin") lock (_gate) _rejoin = message.GetProperty("invocationId").GetString();
-                    if (Target(message) == "EventsAfter") Interlocked.Increment(ref _catchUps);
+                    if (Target(message) == "EventsAfter") lock (_gate) _catchUps.Add(message.GetProperty("arguments")[1].GetInt64());
                 }
                 server.Send(frame.Text!);
             });
             server.OnMessage(frame => ToPage(page, frame.Text!));
+        }
+
+        /// <summary>Sends the page a frame as if the server had.</summary>
+        public void SendToPage(string text)
+        {
+            lock (_gate) _page!.Send(text);
         }
 
         private void ToPage(IWebSocketRoute page, string text)
@@ -97,7 +141,8 @@ public class ResidentRejoinTests
             lock (_gate)
             {
                 var messages = Messages(text);
-                if (_held is null && _rejoin is not null && messages.Any(m => m.GetProperty("type").GetInt32() == 3 && m.GetProperty("invocationId").GetString() == _rejoin))
+                if (messages.Any(m => Type(m) == 3)) Joined.TrySetResult();
+                if (_held is null && _rejoin is not null && messages.Any(m => Type(m) == 3 && m.GetProperty("invocationId").GetString() == _rejoin))
                 {
                     _held = text;
                     AnswerHeld.TrySetResult();
@@ -146,6 +191,9 @@ public class ResidentRejoinTests
         /// <summary>The SignalR messages in a frame (JSON, each ended by a record separator).</summary>
         private static List<JsonElement> Messages(string? text) =>
             [.. (text ?? "").Split('\u001e', StringSplitOptions.RemoveEmptyEntries).Select(m => JsonDocument.Parse(m).RootElement.Clone())];
+
+        /// <summary>The message's type (1 an invocation, 3 a completion); the handshake's answer has none.</summary>
+        private static int? Type(JsonElement message) => message.TryGetProperty("type", out var type) ? type.GetInt32() : null;
 
         private static string? Target(JsonElement message) => message.TryGetProperty("target", out var target) ? target.GetString() : null;
     }

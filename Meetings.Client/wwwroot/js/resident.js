@@ -33,7 +33,8 @@
     return fresh;
   })();
 
-  let snapshot = null, personKey = null, sequence = 0, clockOffset = 0, live = false;
+  // `broken`: a patch failed part-way through the snapshot held, which waits to be replaced by a catch-up's answer.
+  let snapshot = null, personKey = null, sequence = 0, clockOffset = 0, live = false, broken = false;
 
   // Live: join, take every update that follows the last one held, ask for the meeting as it is after a gap.
 
@@ -62,14 +63,16 @@
     // While joining again or catching up, an update may overtake the answer and start from the snapshot it brings:
     // kept, then applied after it (the server follows the meeting for this page before it has worked out the answer).
     if ((joining || catching) && !rejoining) { overtaking.push(update); return; }
-    if (update.resync || update.from !== sequence || !Array.isArray(update.patch)) { catchUp(); return; }
+    if (broken || update.resync || update.from !== sequence || !Array.isArray(update.patch)) { catchUp(); return; }
     try {
       const next = applyPatch(snapshot, update.patch);
       if (next?.sequence !== update.sequence) throw new Error('the patch did not reach its sequence');
       take(next);
     } catch {
-      // Patched in place and failed part-way: what is held is no longer the snapshot at `sequence`, so take the whole meeting.
-      sequence = 0;
+      // Patched in place and failed part-way: what is held is no longer the snapshot at `sequence`. It is patched no
+      // more, and the catch-up's answer replaces it even at the same sequence; the catch-up still asks only for what
+      // came after `sequence` (asked from the start, it read the whole journal, which an address may do only so often).
+      broken = true;
       catchUp();
     }
   }
@@ -105,7 +108,7 @@
     live = true;
     banner(null);
     if (joined.update) receive(joined.update, true);
-    else if (joined.snapshot.sequence >= sequence) take(joined.snapshot);
+    else if (joined.snapshot.sequence >= sequence || broken) take(joined.snapshot);
     for (const update of overtaking.splice(0)) receive(update, false);
     if (newerWhileJoining > sequence) catchUp();
   }
@@ -117,7 +120,7 @@
     let refused = false;
     try {
       const caught = await hub.invoke('EventsAfter', meetingId, sequence);
-      if (caught.snapshot.sequence >= sequence) take(caught.snapshot);
+      if (caught.snapshot.sequence >= sequence || broken) take(caught.snapshot);
     } catch {
       // Refused while connected (asked too often, or the server could not answer just then): asked again after a pause
       // that doubles with each refusal in a row (about 1, 2, 4 s up to 30 s), or the page would stay behind until the
@@ -181,6 +184,7 @@
   function take(next) {
     const first = snapshot === null;
     snapshot = next;
+    broken = false;
     sequence = next.sequence;
     clockOffset = Date.parse(next.serverTime) - Date.now();
     render();
