@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.DataProtection;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 
@@ -29,6 +30,9 @@ public static class DataRegistration
             default:
                 throw new InvalidOperationException($"Database:Provider '{provider}' is not supported: use Sqlite or SqlServer.");
         }
+        // The keys sign-in cookies are sealed with live in the database, under one application name whatever folder an
+        // instance runs from: every instance on it reads the others' cookies, and the keys are backed up with the data.
+        builder.Services.AddDataProtection().SetApplicationName("Meetings").PersistKeysToDbContext<MeetingsDbContext>();
         return builder;
     }
 

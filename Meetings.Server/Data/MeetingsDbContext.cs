@@ -5,16 +5,18 @@ using Meetings.Server.Live;
 using Meetings.Server.Minutes;
 using Meetings.Server.Notices;
 using Meetings.Server.Phone;
+using Microsoft.AspNetCore.DataProtection.EntityFrameworkCore;
 using Microsoft.AspNetCore.Identity.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore;
 
 namespace Meetings.Server.Data;
 
 /// <summary>
-/// The one database: identity, bodies, the meeting journal and the meeting list kept beside it.
+/// The one database: identity, bodies, the meeting journal and the meeting list kept beside it, and the keys that
+/// sign-in cookies are sealed with (so every instance on it reads every instance's cookies).
 /// Each provider has a subclass only so that each keeps its own migrations.
 /// </summary>
-public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbContext<MeetingsUser>(options)
+public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbContext<MeetingsUser>(options), IDataProtectionKeyContext
 {
     public DbSet<Body> Bodies => Set<Body>();
     public DbSet<JournalRow> Journal => Set<JournalRow>();
@@ -28,6 +30,7 @@ public abstract class MeetingsDbContext(DbContextOptions options) : IdentityDbCo
     public DbSet<FollowerCheckpoint> FollowerCheckpoints => Set<FollowerCheckpoint>();
     public DbSet<WebhookReceipt> WebhookReceipts => Set<WebhookReceipt>();
     public DbSet<MinutesText> MinutesTexts => Set<MinutesText>();
+    public DbSet<DataProtectionKey> DataProtectionKeys => Set<DataProtectionKey>();
 
     protected override void OnModelCreating(ModelBuilder builder)
     {
