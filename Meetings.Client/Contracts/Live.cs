@@ -39,7 +39,7 @@ public sealed record JoinResult(MeetingSnapshot Snapshot, string Role, Guid? Sea
 public sealed record RejoinResult(MeetingSnapshot? Snapshot, string Role, Guid? SeatId, string? PersonKey, MeetingUpdate? Update);
 
 /// <summary>What <c>EventsAfter</c> answers: the events after the given sequence (up to 1000) and the meeting now.</summary>
-public sealed record CatchUp(IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot);
+public sealed record CatchUp(IReadOnlyList<JournalEventDto> Events, MeetingSnapshot Snapshot, bool EventsLeftOut = false);
 
 /// <summary>The whole live state of a meeting at one sequence number. Holds nothing private.</summary>
 public sealed record MeetingSnapshot(

@@ -74,10 +74,14 @@ public sealed class LiveMeeting(IJSRuntime js, Uri baseAddress) : IAsyncDisposab
         await Set("Live");
     }
 
-    /// <summary>A failure that trying again may mend: any but the server's word that there is no such meeting (for this user).</summary>
+    /// <summary>
+    /// A failure that trying again may mend: any but the server's word that there is no such meeting (for this user), or
+    /// that they were signed out (the page then says it could not be opened, and signing in again opens it).
+    /// </summary>
     private static bool Passing(Exception e) => e switch
     {
-        Microsoft.AspNetCore.SignalR.HubException refused => !refused.Message.Contains("No such meeting", StringComparison.Ordinal),
+        Microsoft.AspNetCore.SignalR.HubException refused => !refused.Message.Contains("No such meeting", StringComparison.Ordinal)
+            && !refused.Message.Contains("signed out", StringComparison.Ordinal),
         _ => e is HttpRequestException or InvalidOperationException or TaskCanceledException or IOException
             or System.Net.WebSockets.WebSocketException or AggregateException,
     };

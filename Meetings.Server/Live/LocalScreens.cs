@@ -42,16 +42,30 @@ internal sealed class LocalScreens<THub>(HubLifetimeManager<THub> inner, LocalCo
     /// <summary>How long a connection's coming or going, or a group change, waits for the shared manager (Redis answers in a millisecond or two).</summary>
     public static readonly TimeSpan SharedWait = TimeSpan.FromSeconds(1);
 
+    // Arrivals the shared manager has not finished (Redis away): a departure waits for its arrival, or the shared manager
+    // would take in, and stay subscribed for, a connection already gone (review, 2026-11-29).
+    private readonly ConcurrentDictionary<string, Task> _arriving = new(StringComparer.Ordinal);
+
     public override Task OnConnectedAsync(HubConnectionContext connection)
     {
         here.Add(connection);
-        return AtMostAWhile(inner.OnConnectedAsync(connection), "a connection's arrival");
+        var arrival = inner.OnConnectedAsync(connection);
+        if (!arrival.IsCompleted)
+        {
+            _arriving[connection.ConnectionId] = arrival;
+            _ = arrival.ContinueWith(_ => _arriving.TryRemove(new(connection.ConnectionId, arrival)), CancellationToken.None,
+                TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+        }
+        return AtMostAWhile(arrival, "a connection's arrival");
     }
 
     public override Task OnDisconnectedAsync(HubConnectionContext connection)
     {
         here.Remove(connection);
-        return AtMostAWhile(inner.OnDisconnectedAsync(connection), "a connection's departure");
+        var departure = _arriving.TryGetValue(connection.ConnectionId, out var arrival)
+            ? arrival.ContinueWith(_ => inner.OnDisconnectedAsync(connection), CancellationToken.None, TaskContinuationOptions.None, TaskScheduler.Default).Unwrap()
+            : inner.OnDisconnectedAsync(connection);
+        return AtMostAWhile(departure, "a connection's departure");
     }
 
     public override Task AddToGroupAsync(string connectionId, string groupName, CancellationToken cancellationToken = default) =>

@@ -95,7 +95,9 @@ public sealed partial class MeetingHub(
         var now = clock.GetUtcNow();
         if (after >= shared.Sequence) return new CatchUpAnswer([], shared.At(now));
         var from = Math.Max(0, after);
-        if (shared.Sequence - from > JournalReadLimits.SmallCatchUp && !reads.MayRead(Context)) throw new HubException(JournalReadLimits.Refusal);
+        // Past the address's reads, the meeting as it is without the events between (the web client and the resident
+        // page take only the snapshot): a library of screens that fell behind together is answered, not refused.
+        if (shared.Sequence - from > JournalReadLimits.SmallCatchUp && !reads.MayRead(Context)) return new CatchUpAnswer([], shared.At(now), EventsLeftOut: true);
         var entries = await Journal.ReadAsync(meetingId, from, (int)Math.Min(1000, shared.Sequence - from));
         // The texts served beside the events follow the meeting's moderation as it stands.
         return await store.ReadHeldAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), shared.At(now)));
@@ -120,8 +122,12 @@ public sealed partial class MeetingHub(
         if (shared is { MaybePrivate: false } || (shared is not null && user.IsClerk())) return shared;
         // Only the first of a crowd asking at once reads the journal (under the meeting's lock); it alone is counted.
         return await store.ReadOnceAsync(meetingId, m => MeetingEndpoints.Visible(m, user) ? broadcaster.Load(m) : throw new HubException("No such meeting."),
-            askTheJournal: () => broadcaster.Current(meetingId) is not { MaybePrivate: false }
-                && (reads.MayRead(Context) ? true : throw new HubException(JournalReadLimits.Refusal)));
+            askTheJournal: () => broadcaster.Current(meetingId) is not { MaybePrivate: false }, reading: CountRead);
+    }
+
+    private void CountRead()
+    {
+        if (!reads.MayRead(Context)) throw new HubException(JournalReadLimits.Refusal);
     }
 
     // Residents: no account, bound to the token their client keeps
@@ -403,4 +409,5 @@ public sealed partial class MeetingHub(
 public sealed record JoinAnswer(RawJson? Snapshot, string Role, Guid? SeatId, string? PersonKey, RawJson? Update = null);
 
 /// <summary>What <c>EventsAfter</c> answers (the wire shape of <see cref="CatchUp"/>): the snapshot is the shared one, or one made now.</summary>
-public sealed record CatchUpAnswer(IReadOnlyList<JournalEventDto> Events, object Snapshot);
+public sealed record CatchUpAnswer(IReadOnlyList<JournalEventDto> Events, object Snapshot,
+    [property: System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingDefault)] bool EventsLeftOut = false);

@@ -187,14 +187,14 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         ReadAsync(meetingId, m => decide(m, clock.GetUtcNow()), ct);
 
     /// <summary>Reads a meeting's current state through <paramref name="view"/>, under the meeting's lock so the state is not changing meanwhile.</summary>
-    public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => true, ct);
+    public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => true, ct: ct);
 
     /// <summary>
     /// Reads the state this instance holds through <paramref name="view"/>, under the meeting's lock, without asking the
     /// journal for news (what is held changes only under this lock, and every change is handed to the screens as it
     /// is made); read from the journal only when nothing is held.
     /// </summary>
-    public Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => false, ct);
+    public Task<T> ReadHeldAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => false, ct: ct);
 
     /// <summary>
     /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does, but without asking the
@@ -203,14 +203,15 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     /// kept the clerk's and officials' commands waiting behind them.
     /// </summary>
     public Task<T> ReadWatchedAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) =>
-        ReadOnceAsync(meetingId, view, askTheJournal: () => !broadcaster.KeptCurrent(meetingId), ct);
+        ReadOnceAsync(meetingId, view, askTheJournal: () => !broadcaster.KeptCurrent(meetingId), ct: ct);
 
     /// <summary>
     /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does, unless
     /// <paramref name="askTheJournal"/>, asked once the lock is taken, says the state held is enough: for many waiting
-    /// for the same first read, which only the first of them needs to make.
+    /// for the same first read, which only the first of them needs to make. <paramref name="reading"/> is called, under
+    /// the lock, just before the journal is read.
     /// </summary>
-    public async Task<T> ReadOnceAsync<T>(Guid meetingId, Func<Meeting, T> view, Func<bool> askTheJournal, CancellationToken ct = default)
+    public async Task<T> ReadOnceAsync<T>(Guid meetingId, Func<Meeting, T> view, Func<bool> askTheJournal, Action? reading = null, CancellationToken ct = default)
     {
         var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
         await cached.Lock.WaitAsync(ct);
@@ -218,6 +219,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         {
             cached.UsedAt = clock.GetUtcNow();
             if (cached.Meeting is { } held && !askTheJournal()) return view(held);
+            // About to read the journal (the whole of it, if nothing is held): the caller may count that, or refuse it.
+            reading?.Invoke();
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
         }

@@ -9,6 +9,7 @@ using Meetings.Tests.Support;
 using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
+using StackExchange.Redis;
 
 namespace Meetings.Tests.ScaleOut;
 
@@ -206,6 +207,35 @@ public class RedisRestartTests
             await Task.WhenAny(told.Task, Task.Delay(1000));
         }
         Assert.That(told.Task.IsCompleted, Is.True, "the late clerk on A was told what B sent the clerks' group");
+    }
+
+    [Test]
+    public async Task ScreensThatComeAndGo_OnAnInstanceStartedWhileRedisIsDown_AreNotKeptByTheBackplane()
+    {
+        using var redis = await RedisServer.StartAsync();
+        var endpoint = $"127.0.0.1:{redis.Port}";
+        redis.Stop();
+        using var host = new TestHost(settings: RedisServer.Settings(endpoint));
+        var id = (await host.Anonymous().DemoMeeting()).Meeting.Id;
+        var gone = new List<string>();
+        for (var i = 0; i < 3; i++)
+        {
+            await using var screen = await RecordingScreen.JoinAsync(host.BaseAddress, id, $"screen {i}");
+            gone.Add(screen.ConnectionId!);
+        }
+
+        await redis.RestartAsync();
+        await using var staying = await RecordingScreen.JoinAsync(host.BaseAddress, id, "staying");
+        await using var client = await ConnectionMultiplexer.ConnectAsync(endpoint);
+        var server = client.GetServer(endpoint);
+        // A connection's own channel, as SignalR's Redis backplane names it: subscribed while the backplane holds it.
+        async Task<bool> Subscribed(string connectionId) =>
+            (await server.SubscriptionChannelsAsync(RedisChannel.Pattern($"*:{connectionId}"))).Length > 0;
+        // The backplane is back once the screen that stays is subscribed; the arrivals it held before were let through first.
+        await Wait.Until(() => Subscribed(staying.ConnectionId!), "the staying screen subscribed in Redis");
+
+        await Wait.Until(async () => !(await Task.WhenAll(gone.Select(Subscribed))).Any(s => s), "the screens that left are not subscribed");
+        Assert.That(await Subscribed(staying.ConnectionId!), Is.True);
     }
 
     [Test]

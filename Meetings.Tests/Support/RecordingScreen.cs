@@ -25,6 +25,7 @@ public sealed class RecordingScreen : IAsyncDisposable
     }
 
     public string Name { get; }
+    public string? ConnectionId => _connection.ConnectionId;
     public long JoinedAt { get; private set; }
     public IReadOnlyList<long> Sequences { get { lock (_gate) return [.. _sequences]; } }
 
