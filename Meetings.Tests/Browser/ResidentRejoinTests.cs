@@ -18,25 +18,46 @@ public class ResidentRejoinTests
 {
     private const string Chromium = DebianChromium.Path;
     private const float Timeout = 30_000;
+    private IPlaywright _playwright = null!;
+    private IBrowser _browser = null!;
 
-    [Test]
-    public async Task AnUpdateThatOvertakesTheRejoinsAnswer_IsAppliedAfterIt_WithoutAskingForTheMeetingAgain()
+    [OneTimeSetUp]
+    public async Task Start()
     {
         Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
-        using var host = new TestHost();
-        var meeting = await (await host.SignInAsync(Demo.Clerk)).DemoMeeting();
-        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
-        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.OpenPublicComment(id, item);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DebianChromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
+        _playwright = await Playwright.CreateAsync();
+        _browser = await DebianChromium.LaunchAsync(_playwright);
+    }
+
+    [OneTimeTearDown]
+    public async Task Stop()
+    {
+        await _browser.DisposeAsync();
+        _playwright.Dispose();
+    }
+
+    /// <summary>A resident's page of the meeting, its hub connection passing through <see cref="RoutedHub"/>.</summary>
+    private async Task<(IPage Page, RoutedHub Hub)> ResidentPageAsync(TestHost host, Guid id)
+    {
+        var context = await _browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
         context.SetDefaultTimeout(Timeout);
         var page = await context.NewPageAsync();
         var hub = new RoutedHub();
         await page.RouteWebSocketAsync(new Regex("/hubs/meeting"), hub.Socket);
         await page.RouteAsync(new Regex("/hubs/meeting/negotiate"), hub.Negotiate);
         await page.GotoAsync($"/meetings/{id}");
+        return (page, hub);
+    }
+
+    [Test]
+    public async Task AnUpdateThatOvertakesTheRejoinsAnswer_IsAppliedAfterIt_WithoutAskingForTheMeetingAgain()
+    {
+        using var host = new TestHost();
+        var meeting = await (await host.SignInAsync(Demo.Clerk)).DemoMeeting();
+        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
+        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
+        await clerk.OpenPublicComment(id, item);
+        var (page, hub) = await ResidentPageAsync(host, id);
         // Live once its script has joined and opened the form.
         await Assertions.Expect(page.GetByRole(AriaRole.Region, new() { Name = "Sign up to speak" }).GetByLabel("Name as you wish to be called"))
             .ToBeVisibleAsync(new() { Timeout = Timeout });
@@ -57,19 +78,11 @@ public class ResidentRejoinTests
     [Test]
     public async Task APatchThatFailsPartWay_IsNotShown_AndThePageAsksOnlyForWhatCameAfterTheSequenceItHeld()
     {
-        Assert.That(File.Exists(Chromium), Is.True, "Chromium is missing: infra/test.sh installs Debian's chromium");
         using var host = new TestHost();
         var meeting = await host.Anonymous().DemoMeeting();
         var id = meeting.Meeting.Id;
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        using var playwright = await Playwright.CreateAsync();
-        await using var browser = await DebianChromium.LaunchAsync(playwright);
-        var context = await browser.NewContextAsync(new() { BaseURL = host.BaseAddress.ToString() });
-        context.SetDefaultTimeout(Timeout);
-        var page = await context.NewPageAsync();
-        var hub = new RoutedHub();
-        await page.RouteWebSocketAsync(new Regex("/hubs/meeting"), hub.Socket);
-        await page.GotoAsync($"/meetings/{id}");
+        var (page, hub) = await ResidentPageAsync(host, id);
         await hub.Joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
         var held = clerk.Snapshot.Sequence;
 

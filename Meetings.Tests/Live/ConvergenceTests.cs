@@ -215,7 +215,7 @@ public class ConvergenceTests
         var clerk = await host.SignInAsync(Demo.Clerk);
         var body = await clerk.DemoBody();
         var meetings = new List<Guid> { (await clerk.DemoMeeting()).Meeting.Id };
-        for (var i = 0; i < 3; i++) meetings.Add(await PublishedAsync(clerk, body.Id, $"Special meeting {i}", Dates.DaysAfter(host.Clock.GetUtcNow(), 30 + i)));
+        for (var i = 0; i < 3; i++) meetings.Add((await clerk.ScheduleMeeting(body.Id, $"Special meeting {i}", Dates.DaysAfter(host.Clock.GetUtcNow(), 30 + i), publish: true)).Meeting.Id);
         var viewers = new List<LiveClient>();
         foreach (var id in meetings) viewers.Add(await LiveClient.ConnectAsync(host, null, $"viewer of {id}", id));
         var watcher = host.Services.GetRequiredService<MeetingWatcher>();
@@ -233,16 +233,6 @@ public class ConvergenceTests
         Assert.That(reads.Marked, Is.EqualTo(1), "the one meeting another instance appended to is read, once");
         await viewers[2].WaitForSequence(changed);
         foreach (var viewer in viewers) await viewer.DisposeAsync();
-    }
-
-    private static async Task<Guid> PublishedAsync(HttpClient clerk, Guid bodyId, string title, DateTime start)
-    {
-        var meeting = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
-            new MeetingRequest(bodyId, title, "Special", start, "America/Los_Angeles", "Council Chambers"), System.Net.HttpStatusCode.Created);
-        await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Sidewalk repairs", "Action"),
-            System.Net.HttpStatusCode.Created);
-        await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), System.Net.HttpStatusCode.OK);
-        return meeting.Meeting.Id;
     }
 
     /// <summary>Counts the statements that write a meeting's row (the hold on its journal's end, or an append).</summary>

@@ -352,17 +352,8 @@ public class HubBadInputTests
         Assert.That((await _clerkHttp.Get<List<MeetingSummary>>("/api/meetings")).Single(m => m.Id == id).Status, Is.EqualTo("Cancelled"), "the clerk still has it");
     }
 
-    private async Task<MeetingDetail> ScheduleAsync(string title, bool publish)
-    {
-        var start = Dates.DaysAfter(_host.Clock.GetUtcNow(), 30);
-        var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
-            new MeetingRequest(_body.Id, title, "Special", start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
-        var detail = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda",
-            new AgendaItemRequest("Sidewalk repairs", "Action"), HttpStatusCode.Created);
-        return publish
-            ? await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), HttpStatusCode.OK)
-            : detail;
-    }
+    private Task<MeetingDetail> ScheduleAsync(string title, bool publish) =>
+        _clerkHttp.ScheduleMeeting(_body.Id, title, Dates.DaysAfter(_host.Clock.GetUtcNow(), 30), publish);
 
     private async Task<Scene> MeetingInFullSwing()
     {

@@ -89,7 +89,8 @@ public class JournalReadLimitTests
     public async Task JoiningAMeetingNoScreenFollows_OnceTheAddressHasUsedItsReads_IsRefused_AFollowedOneIsNot()
     {
         var viewers = await ViewersAsync(1);
-        var other = await ScheduledAsync();
+        var other = (await _clerkHttp.ScheduleMeeting((await _clerkHttp.DemoBody()).Id, "Special Meeting on the Harbor Dredging",
+            Dates.DaysAfter(_host.Clock.GetUtcNow(), 30), publish: true)).Meeting.Id;
         await SpendTheBurstAsync();
 
         var refused = Assert.ThrowsAsync<HubException>(() => viewers[0].InvokeAsync<JoinResult>("Join", other, null));
@@ -120,17 +121,5 @@ public class JournalReadLimitTests
         var spenders = await ViewersAsync(5);
         for (var i = 0; i < JournalReadLimits.Burst; i++) await spenders[i % spenders.Count].InvokeAsync<CatchUp>("EventsAfter", _id, 0L);
         Assert.That((await spenders[0].InvokeAsync<CatchUp>("EventsAfter", _id, 0L)).EventsLeftOut, Is.True, "the address's reads are used");
-    }
-
-    private async Task<Guid> ScheduledAsync()
-    {
-        var body = await _clerkHttp.DemoBody();
-        var meeting = await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
-            new MeetingRequest(body.Id, "Special Meeting on the Harbor Dredging", "Special", Dates.DaysAfter(_host.Clock.GetUtcNow(), 30),
-                "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
-        await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda", new AgendaItemRequest("Sidewalk repairs", "Action"),
-            HttpStatusCode.Created);
-        await _clerkHttp.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), HttpStatusCode.OK);
-        return meeting.Meeting.Id;
     }
 }

@@ -42,6 +42,18 @@ public static class ApiClient
         return await client.Get<MeetingDetail>($"/api/meetings/{list.First(m => m.BodyName == "Harbor City Council").Id}");
     }
 
+    /// <summary>A special meeting of <paramref name="bodyId"/> with one agenda item, scheduled by a clerk's client and, if asked, published.</summary>
+    public static async Task<MeetingDetail> ScheduleMeeting(this HttpClient clerk, Guid bodyId, string title, DateTime start, bool publish)
+    {
+        var meeting = await clerk.Send<MeetingDetail>(HttpMethod.Post, "/api/meetings",
+            new MeetingRequest(bodyId, title, "Special", start, "America/Los_Angeles", "Council Chambers"), HttpStatusCode.Created);
+        var detail = await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/agenda",
+            new AgendaItemRequest("Sidewalk repairs", "Action"), HttpStatusCode.Created);
+        return publish
+            ? await clerk.Send<MeetingDetail>(HttpMethod.Post, $"/api/meetings/{meeting.Meeting.Id}/publish", new PublishRequest(), HttpStatusCode.OK)
+            : detail;
+    }
+
     public static async Task<BodyDto> DemoBody(this HttpClient client) =>
         (await client.Get<List<BodyDto>>("/api/bodies")).Single(b => b.Name == "Harbor City Council");
 }
