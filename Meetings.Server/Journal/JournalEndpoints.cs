@@ -25,7 +25,8 @@ public static class JournalEndpoints
             if (after < 0) throw new InvalidInputException("after", "The sequence number cannot be negative.");
             // The entries first, then the state (as new or newer), so a text hidden meanwhile is not served.
             var entries = await journal.ReadAsync(id, after ?? 0, PageSize);
-            return await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.Events(entries, m) : throw new NotFoundException("No such meeting."));
+            var textIsPublic = await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.TextsPublicNow(entries, m) : throw new NotFoundException("No such meeting."));
+            return PublicRecord.Events(entries, textIsPublic);
         }).RequireRateLimiting(RecordsRegistration.RateLimit);
         group.MapGet("/verify", async (Guid id, ClaimsPrincipal user, MeetingStore store, JournalVerifier verifier) =>
         {

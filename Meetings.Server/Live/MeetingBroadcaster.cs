@@ -35,7 +35,7 @@ public sealed class MeetingBroadcaster(LocalConnections connections, TimeProvide
     {
         if (entries.Count > 0 && _feeds.TryGetValue(meeting.Id, out var feed))
         {
-            feed.Publish(PublicRecord.Events(entries, meeting));
+            feed.Publish(PublicRecord.Events(entries, meeting.TextIsPublic));
             updates.Handed();
         }
         return Task.CompletedTask;

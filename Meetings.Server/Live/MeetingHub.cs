@@ -100,7 +100,8 @@ public sealed partial class MeetingHub(
         if (shared.Sequence - from > JournalReadLimits.SmallCatchUp && !reads.MayRead(Context)) return new CatchUpAnswer([], shared.At(now), EventsLeftOut: true);
         var entries = await Journal.ReadAsync(meetingId, from, (int)Math.Min(1000, shared.Sequence - from));
         // The texts served beside the events follow the meeting's moderation as it stands.
-        return await store.ReadHeldAsync(meetingId, m => new CatchUpAnswer(PublicRecord.Events(entries, m), shared.At(now)));
+        var textIsPublic = await store.ReadHeldAsync(meetingId, m => PublicRecord.TextsPublicNow(entries, m));
+        return new CatchUpAnswer(PublicRecord.Events(entries, textIsPublic), shared.At(now));
     }
 
     public override Task OnDisconnectedAsync(Exception? exception)

@@ -98,7 +98,7 @@ public sealed class ReturningScreens(MeetingStore store, IServiceScopeFactory sc
                 using var current = now.At(default).Parse();
                 patch = SnapshotDiff.Diff(then.RootElement, current.RootElement);
             }
-            var events = since.Count == 0 ? [] : await store.ReadAsync(meetingId, m => PublicRecord.Events(since, m));
+            var events = since.Count == 0 ? [] : PublicRecord.Events(since, await store.ReadAsync(meetingId, m => PublicRecord.TextsPublicNow(since, m)));
             patch.Add("{\"op\":\"replace\",\"path\":\"/serverTime\",\"value\":null}"u8.ToArray());
             return LiveUpdate.Patch(meetingId, held, now.Sequence, events, patch, screens: 0).Message.Utf8;
         }

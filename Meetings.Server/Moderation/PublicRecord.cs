@@ -33,15 +33,27 @@ public static class PublicRecord
     public static IReadOnlyList<WrittenCommentDto> WrittenComments(Meeting m) =>
         [.. Comments(m).Select(c => new WrittenCommentDto(c.Id, c.ItemId, c.Name, c.Text, c.At))];
 
-    /// <summary>A journal event as served: the hashed fields, and beside them the texts the public may read now.</summary>
-    public static JournalEventDto Event(JournalEntry e, Meeting m)
+    /// <summary>
+    /// A journal event as served: the hashed fields, and beside them the texts the public may read now
+    /// (<paramref name="textIsPublic"/>, asked of the meeting by sequence).
+    /// </summary>
+    public static JournalEventDto Event(JournalEntry e, Func<long, bool> textIsPublic)
     {
         using var payload = JsonDocument.Parse(e.Payload);
-        var texts = e.Texts is { Count: > 0 } && m.TextIsPublic(e.Sequence)
+        var texts = e.Texts is { Count: > 0 } && textIsPublic(e.Sequence)
             ? e.Texts.ToDictionary(t => t.Key, t => new JournalText(t.Value.Salt, t.Value.Text))
             : null;
         return new(e.MeetingId, e.Sequence, JournalChain.AtText(e.At), e.Actor, e.Type, payload.RootElement.Clone(), e.PreviousHash, e.Hash, texts);
     }
 
-    public static IReadOnlyList<JournalEventDto> Events(IEnumerable<JournalEntry> entries, Meeting m) => [.. entries.Select(e => Event(e, m))];
+    public static IReadOnlyList<JournalEventDto> Events(IEnumerable<JournalEntry> entries, Func<long, bool> textIsPublic) =>
+        [.. entries.Select(e => Event(e, textIsPublic))];
+
+    /// <summary>
+    /// Which of these entries' texts the public may read now: all of <see cref="Events"/> that needs the meeting, so
+    /// that a page of a thousand events is asked about under the meeting's lock and parsed after it, while the clerk's
+    /// commands go on (review, 2026-11-29: parsed under the lock, pages asked for over and over held them up).
+    /// </summary>
+    public static Func<long, bool> TextsPublicNow(IEnumerable<JournalEntry> entries, Meeting m) =>
+        entries.Where(e => e.Texts is { Count: > 0 } && m.TextIsPublic(e.Sequence)).Select(e => e.Sequence).ToHashSet().Contains;
 }
