@@ -50,9 +50,9 @@ public static class PublicRecord
         [.. entries.Select(e => Event(e, textIsPublic))];
 
     /// <summary>
-    /// Which of these entries' texts the public may read now: all of <see cref="Events"/> that needs the meeting, so
-    /// that a page of a thousand events is asked about under the meeting's lock and parsed after it, while the clerk's
-    /// commands go on (review, 2026-11-29: parsed under the lock, pages asked for over and over held them up).
+    /// Which of these entries' texts the public may read now: all of <see cref="Events"/> that needs the meeting. So a
+    /// page of a thousand events is asked about under the meeting's lock and parsed after it, while the clerk's commands
+    /// go on (a review of 2026-11-29 found the pages, catch-ups and rejoins parsed under the lock).
     /// </summary>
     public static Func<long, bool> TextsPublicNow(IEnumerable<JournalEntry> entries, Meeting m) =>
         entries.Where(e => e.Texts is { Count: > 0 } && m.TextIsPublic(e.Sequence)).Select(e => e.Sequence).ToHashSet().Contains;
