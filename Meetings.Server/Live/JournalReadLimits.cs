@@ -21,8 +21,6 @@ public sealed class JournalReadLimits(TimeProvider clock)
     /// <summary>A catch-up over at most this many events is a screen that missed an update or two: it is not counted.</summary>
     public const int SmallCatchUp = 100;
 
-    public const string Refusal = HubGuards.TooMany;
-
     private readonly TokenBuckets _perAddress = new(Burst, PerSecond, clock);
 
     /// <summary>Counts one read for the caller's address; false when the address has used its reads for now.</summary>

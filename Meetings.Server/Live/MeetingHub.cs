@@ -128,7 +128,7 @@ public sealed partial class MeetingHub(
 
     private void CountRead()
     {
-        if (!reads.MayRead(Context)) throw new HubException(JournalReadLimits.Refusal);
+        if (!reads.MayRead(Context)) throw new HubException(HubGuards.TooMany);
     }
 
     // Residents: no account, bound to the token their client keeps
