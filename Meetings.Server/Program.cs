@@ -49,9 +49,9 @@ if (await app.RunStartupVerbAsync(args)) return;
 await app.SeedAsync();
 
 app.UseSecurity();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseAuthentication();
+// A screen's live socket, held for hours, passes by what it has no use for (LiveSockets).
+app.UseErrorPages();
+app.UseSignIn();
 app.UseAuthorization();
 app.UseSecurityAfterSignIn();
 app.UseRateLimiter();

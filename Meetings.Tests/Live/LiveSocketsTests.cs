@@ -1,0 +1,114 @@
+using System.Collections.Concurrent;
+using System.Net;
+using System.Text.Json.Serialization;
+using Meetings.Client.Contracts;
+using Meetings.Tests.Support;
+using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Diagnostics;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace Meetings.Tests.Live;
+
+/// <summary>
+/// A screen's WebSocket to the hub is held for hours, with whatever the middleware it passed left in it, so it passes
+/// by what it has no use for: the error pages always, authentication when it carries no sign-in cookie. What each
+/// connection's request went through is read from its features, by a hub filter, on real WebSockets.
+/// </summary>
+public class LiveSocketsTests
+{
+    private readonly WhatEachSocketPassed _passed = new();
+    private TestHost _host = null!;
+
+    [OneTimeSetUp]
+    public void StartHost() => _host = new TestHost(services: s => s.Configure<HubOptions>(o => o.AddFilter(_passed)));
+
+    [OneTimeTearDown]
+    public void StopHost() => _host.Dispose();
+
+    [Test]
+    public async Task AScreenWithNobodySignedIn_PassesBySignInAndTheErrorPages_AndWatches()
+    {
+        var meeting = await _host.Anonymous().DemoMeetingAnyState();
+        await using var hub = await ConnectAsync("anonymous", email: null);
+
+        var joined = await hub.InvokeAsync<JoinResult>("Join", meeting.Meeting.Id, null);
+
+        var passed = await _passed.For("anonymous");
+        Assert.That(passed.SignIn, Is.False, "authentication did not run");
+        Assert.That(passed.ErrorPages, Is.False, "the status code pages did not run");
+        Assert.That(passed.Authenticated, Is.False);
+        Assert.That(joined.Role, Is.EqualTo("Viewer"));
+    }
+
+    [Test]
+    public async Task AClerksScreen_WithTheSignInCookie_IsSignedIn_AndStillPassesByTheErrorPages()
+    {
+        var meeting = await _host.Anonymous().DemoMeetingAnyState();
+        await using var hub = await ConnectAsync("clerk", Demo.Clerk);
+
+        var joined = await hub.InvokeAsync<JoinResult>("Join", meeting.Meeting.Id, null);
+
+        var passed = await _passed.For("clerk");
+        Assert.That(passed.SignIn, Is.True, "authentication ran");
+        Assert.That(passed.Authenticated, Is.True);
+        Assert.That(passed.ErrorPages, Is.False);
+        Assert.That(joined.Role, Is.EqualTo("Clerk"));
+    }
+
+    [Test]
+    public async Task AScreenOnAnotherTransport_GoesThroughEverything()
+    {
+        await using var hub = await ConnectAsync("events", email: null, HttpTransportType.ServerSentEvents);
+
+        var passed = await _passed.For("events");
+        Assert.That(passed.SignIn, Is.True);
+        Assert.That(passed.ErrorPages, Is.True);
+    }
+
+    /// <summary>A real connection, named by a header so that the filter can tell which one it saw.</summary>
+    private async Task<HubConnection> ConnectAsync(string name, string? email, HttpTransportType transport = HttpTransportType.WebSockets)
+    {
+        var jar = new CookieContainer();
+        if (email is not null) (await _host.SignInAsync(email, jar)).Dispose();
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(_host.BaseAddress, "/hubs/meeting"), o =>
+            {
+                o.Cookies = jar;
+                o.Transports = transport;
+                o.Headers[WhatEachSocketPassed.Header] = name;
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
+
+    private sealed record Passed(bool SignIn, bool ErrorPages, bool Authenticated);
+
+    /// <summary>What each connection's request went through: the features the middleware sets as a request passes.</summary>
+    private sealed class WhatEachSocketPassed : IHubFilter
+    {
+        public const string Header = "X-Test-Screen";
+        private readonly ConcurrentDictionary<string, Passed> _seen = new();
+
+        public Task OnConnectedAsync(HubLifetimeContext context, Func<HubLifetimeContext, Task> next)
+        {
+            var http = context.Context.GetHttpContext()!;
+            _seen[http.Request.Headers[Header].ToString()] = new Passed(
+                SignIn: http.Features.Get<IAuthenticationFeature>() is not null,
+                ErrorPages: http.Features.Get<IStatusCodePagesFeature>() is not null,
+                Authenticated: http.User.Identity?.IsAuthenticated == true);
+            return next(context);
+        }
+
+        public async Task<Passed> For(string name)
+        {
+            await Wait.Until(() => _seen.ContainsKey(name), $"the connection '{name}' reached the hub");
+            return _seen[name];
+        }
+    }
+}
