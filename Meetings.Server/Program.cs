@@ -52,7 +52,7 @@ app.UseSecurity();
 // A screen's live socket, held for hours, passes by what it has no use for (LiveSockets).
 app.UseErrorPages();
 app.UseSignIn();
-app.UseAuthorization();
+app.UseAuthorizationWhereAsked();
 app.UseSecurityAfterSignIn();
 app.UseRateLimiter();
 

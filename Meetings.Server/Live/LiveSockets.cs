@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Identity;
 using Microsoft.AspNetCore.SignalR;
@@ -11,7 +12,8 @@ namespace Meetings.Server.Live;
 /// that time whatever each middleware it passed through left in it: an awaiting middleware's state, and for sign-in a
 /// handler, its scope's services and its features. At 10,000 screens each byte a screen holds is 10 MB. So such a
 /// socket passes by what it has no use for: the error pages, since once it is accepted nothing more can be written in
-/// answer, and, when it carries no sign-in cookie, authentication, which would only find that nobody is signed in.
+/// answer; the security headers, which protect pages; authentication, when it carries no sign-in cookie, since it
+/// would only find that nobody is signed in; and authorization, which the hub's endpoint does not ask for.
 /// </summary>
 public static class LiveSockets
 {
@@ -41,7 +43,27 @@ public static class LiveSockets
         ((IApplicationBuilder)app).Properties[AuthenticationInPipeline] = true;
     }
 
+    /// <summary>
+    /// Authorization, for every request but a live socket to an endpoint that asks for none (the hub's: its methods
+    /// are authorized by SignalR, call by call, for the user the socket was opened by). An endpoint asks as the
+    /// middleware reads it: by <c>[Authorize]</c>, a policy or a requirement, or the fallback policy for all.
+    /// </summary>
+    public static void UseAuthorizationWhereAsked(this WebApplication app)
+    {
+        var fallback = app.Services.GetRequiredService<IOptions<AuthorizationOptions>>().Value.FallbackPolicy;
+        app.UseWhen(http => !Is(http) || fallback is not null || AsksForAuthorization(http.GetEndpoint()!),
+            authorization => authorization.UseAuthorization());
+        ((IApplicationBuilder)app).Properties[AuthorizationInPipeline] = true;
+    }
+
+    internal static bool AsksForAuthorization(Endpoint endpoint) =>
+        endpoint.Metadata.GetMetadata<IAuthorizeData>() is not null
+        || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
+        || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
+
+    // ASP.NET Core's keys, as UseAuthentication and UseAuthorization set them (see UseSignIn).
     private const string AuthenticationInPipeline = "__AuthenticationMiddlewareSet";
+    private const string AuthorizationInPipeline = "__AuthorizationMiddlewareSet";
 
     // The header first: a request without cookies needs no cookie collection made to say so.
     private static bool CarriesCookie(HttpContext http, string name) =>

@@ -2,8 +2,11 @@ using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
+using Meetings.Server.Live;
 using Meetings.Tests.Support;
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Infrastructure;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Connections;
@@ -15,8 +18,9 @@ namespace Meetings.Tests.Live;
 
 /// <summary>
 /// A screen's WebSocket to the hub is held for hours, with whatever the middleware it passed left in it, so it passes
-/// by what it has no use for: the error pages always, authentication when it carries no sign-in cookie. What each
-/// connection's request went through is read from its features, by a hub filter, on real WebSockets.
+/// by what it has no use for: the error pages, the security headers and authorization always, authentication when it
+/// carries no sign-in cookie. What each connection's request went through is read from what the middleware leaves in
+/// it, by a hub filter, on real WebSockets.
 /// </summary>
 public class LiveSocketsTests
 {
@@ -40,6 +44,8 @@ public class LiveSocketsTests
         var passed = await _passed.For("anonymous");
         Assert.That(passed.SignIn, Is.False, "authentication did not run");
         Assert.That(passed.ErrorPages, Is.False, "the status code pages did not run");
+        Assert.That(passed.SecurityHeaders, Is.False, "no security headers on its 101");
+        Assert.That(passed.Authorization, Is.False, "authorization did not run");
         Assert.That(passed.Authenticated, Is.False);
         Assert.That(joined.Role, Is.EqualTo("Viewer"));
     }
@@ -56,6 +62,8 @@ public class LiveSocketsTests
         Assert.That(passed.SignIn, Is.True, "authentication ran");
         Assert.That(passed.Authenticated, Is.True);
         Assert.That(passed.ErrorPages, Is.False);
+        Assert.That(passed.SecurityHeaders, Is.False);
+        Assert.That(passed.Authorization, Is.False);
         Assert.That(joined.Role, Is.EqualTo("Clerk"));
     }
 
@@ -67,6 +75,26 @@ public class LiveSocketsTests
         var passed = await _passed.For("events");
         Assert.That(passed.SignIn, Is.True);
         Assert.That(passed.ErrorPages, Is.True);
+        Assert.That(passed.SecurityHeaders, Is.True);
+        Assert.That(passed.Authorization, Is.True);
+    }
+
+    [Test]
+    public void AnEndpointAsksForAuthorization_ByAttributePolicyOrRequirement()
+    {
+        static Endpoint With(params object[] metadata) => new(_ => Task.CompletedTask, new EndpointMetadataCollection(metadata), "test");
+        var policy = new AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build();
+
+        Assert.That(LiveSockets.AsksForAuthorization(With(new HubMetadata(typeof(Hub)))), Is.False);
+        Assert.That(LiveSockets.AsksForAuthorization(With(new AuthorizeAttribute())), Is.True);
+        Assert.That(LiveSockets.AsksForAuthorization(With(policy)), Is.True);
+        Assert.That(LiveSockets.AsksForAuthorization(With(new ClerksOnly())), Is.True);
+    }
+
+    /// <summary>Metadata that carries a requirement itself, as an attribute may.</summary>
+    private sealed class ClerksOnly : IAuthorizationRequirementData
+    {
+        public IEnumerable<IAuthorizationRequirement> GetRequirements() => [new RolesAuthorizationRequirement(["Clerk"])];
     }
 
     /// <summary>A real connection, named by a header so that the filter can tell which one it saw.</summary>
@@ -87,7 +115,7 @@ public class LiveSocketsTests
         return hub;
     }
 
-    private sealed record Passed(bool SignIn, bool ErrorPages, bool Authenticated);
+    private sealed record Passed(bool SignIn, bool ErrorPages, bool SecurityHeaders, bool Authorization, bool Authenticated);
 
     /// <summary>What each connection's request went through: the features the middleware sets as a request passes.</summary>
     private sealed class WhatEachSocketPassed : IHubFilter
@@ -101,6 +129,9 @@ public class LiveSocketsTests
             _seen[http.Request.Headers[Header].ToString()] = new Passed(
                 SignIn: http.Features.Get<IAuthenticationFeature>() is not null,
                 ErrorPages: http.Features.Get<IStatusCodePagesFeature>() is not null,
+                SecurityHeaders: http.Response.Headers.ContainsKey("Referrer-Policy"),
+                // The mark the authorization middleware leaves for the endpoint middleware's own check.
+                Authorization: http.Items.ContainsKey("__AuthorizationMiddlewareWithEndpointInvoked"),
                 Authenticated: http.User.Identity?.IsAuthenticated == true);
             return next(context);
         }
