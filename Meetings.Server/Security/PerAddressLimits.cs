@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Threading.RateLimiting;
 
@@ -11,21 +12,87 @@ namespace Meetings.Server.Security;
 /// </summary>
 public static class PerAddressLimits
 {
-    public static IServiceCollection AddPerAddressLimits(this IServiceCollection services) => services.AddRateLimiter(o =>
+    public static IServiceCollection AddPerAddressLimits(this IServiceCollection services)
     {
-        o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
-        o.OnRejected = (context, _) =>
+        services.AddSingleton<NetworkBudgets>();
+        return services.AddRateLimiter(o =>
         {
-            var http = context.HttpContext;
-            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
-                http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
-            http.RequestServices.GetRequiredService<Errors.RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", "429 rate limit");
-            return ValueTask.CompletedTask;
-        };
-    });
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.OnRejected = (context, _) =>
+            {
+                var http = context.HttpContext;
+                if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var wait))
+                    http.Response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(CultureInfo.InvariantCulture);
+                http.RequestServices.GetRequiredService<Errors.RefusalLog>().Refused($"{http.Request.Method} {http.Request.Path}", "429 rate limit");
+                return ValueTask.CompletedTask;
+            };
+        });
+    }
 
-    /// <summary>So many requests a minute from one client address (<see cref="ClientAddress"/>), counted in fixed minutes.</summary>
-    public static RateLimitPartition<string> PerMinute(HttpContext http, int permits) =>
-        RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http),
-            _ => new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) });
+    /// <summary>
+    /// So many requests a minute from one client address (<see cref="ClientAddress"/>), counted in fixed minutes, under
+    /// the policy named <paramref name="policy"/>. An IPv6 address's /48 has <see cref="ClientAddress.NetworkShare"/>
+    /// times as many for all its addresses together.
+    /// </summary>
+    public static RateLimitPartition<string> PerMinute(HttpContext http, string policy, int permits)
+    {
+        var window = new FixedWindowRateLimiterOptions { PermitLimit = permits, Window = TimeSpan.FromMinutes(1) };
+        if (ClientAddress.NetworkOf(http) is not { } network)
+            return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http), _ => window);
+        var budgets = http.RequestServices.GetRequiredService<NetworkBudgets>().For(policy, permits);
+        return RateLimitPartition.Get(ClientAddress.Of(http), _ =>
+            new AddressInNetwork(new FixedWindowRateLimiter(window), budgets, network));
+    }
+}
+
+/// <summary>Each policy's budgets for IPv6 /48 networks: <see cref="ClientAddress.NetworkShare"/> times an address's a minute, as token buckets.</summary>
+internal sealed class NetworkBudgets(TimeProvider clock)
+{
+    private readonly ConcurrentDictionary<string, TokenBuckets> _byPolicy = new();
+
+    public TokenBuckets For(string policy, int permitsPerMinute) => _byPolicy.GetOrAdd(policy, _ =>
+        new TokenBuckets(permitsPerMinute * ClientAddress.NetworkShare, permitsPerMinute * ClientAddress.NetworkShare / 60.0, clock));
+}
+
+/// <summary>
+/// An IPv6 address's own fixed window, and then its network's budget. Alone of the two the window is the
+/// rate limiter's partition, which the rate limiter disposes once the address has been idle a while; the network's
+/// budgets outlive it, in <see cref="NetworkBudgets"/>.
+/// </summary>
+internal sealed class AddressInNetwork(FixedWindowRateLimiter address, TokenBuckets networks, string network) : RateLimiter
+{
+    public override TimeSpan? IdleDuration => address.IdleDuration;
+
+    public override RateLimiterStatistics? GetStatistics() => address.GetStatistics();
+
+    protected override RateLimitLease AttemptAcquireCore(int permitCount)
+    {
+        var lease = address.AttemptAcquire(permitCount);
+        if (!lease.IsAcquired || networks.TryTake(network)) return lease;
+        lease.Dispose();
+        return new NetworkSpent(networks.OneToken);
+    }
+
+    // The policies keep no queue: a request is answered or refused at once.
+    protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
+        ValueTask.FromResult(AttemptAcquireCore(permitCount));
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing) address.Dispose();
+        base.Dispose(disposing);
+    }
+
+    private sealed class NetworkSpent(TimeSpan retryAfter) : RateLimitLease
+    {
+        public override bool IsAcquired => false;
+
+        public override IEnumerable<string> MetadataNames => [MetadataName.RetryAfter.Name];
+
+        public override bool TryGetMetadata(string metadataName, out object? metadata)
+        {
+            metadata = metadataName == MetadataName.RetryAfter.Name ? retryAfter : null;
+            return metadata is not null;
+        }
+    }
 }
