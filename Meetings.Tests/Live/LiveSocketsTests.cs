@@ -1,6 +1,4 @@
 using System.Collections.Concurrent;
-using System.Net;
-using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
 using Meetings.Server.Live;
 using Meetings.Tests.Support;
@@ -98,22 +96,12 @@ public class LiveSocketsTests
     }
 
     /// <summary>A real connection, named by a header so that the filter can tell which one it saw.</summary>
-    private async Task<HubConnection> ConnectAsync(string name, string? email, HttpTransportType transport = HttpTransportType.WebSockets)
-    {
-        var jar = new CookieContainer();
-        if (email is not null) (await _host.SignInAsync(email, jar)).Dispose();
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_host.BaseAddress, "/hubs/meeting"), o =>
-            {
-                o.Cookies = jar;
-                o.Transports = transport;
-                o.Headers[WhatEachSocketPassed.Header] = name;
-            })
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
-            .Build();
-        await hub.StartAsync();
-        return hub;
-    }
+    private Task<HubConnection> ConnectAsync(string name, string? email, HttpTransportType transport = HttpTransportType.WebSockets) =>
+        _host.HubAsync(email, o =>
+        {
+            o.Transports = transport;
+            o.Headers[WhatEachSocketPassed.Header] = name;
+        });
 
     private sealed record Passed(bool SignIn, bool ErrorPages, bool SecurityHeaders, bool Authorization, bool Authenticated);
 
