@@ -40,6 +40,9 @@ public static class PerAddressLimits
         if (ClientAddress.NetworkOf(http) is not { } network)
             return RateLimitPartition.GetFixedWindowLimiter(ClientAddress.Of(http), _ => window);
         var budgets = http.RequestServices.GetRequiredService<NetworkBudgets>().For(policy, permits);
+        // Refilled by the rate limiter, as the windows it makes itself are: a window refilling itself keeps a timer
+        // of its own for as long as it lives.
+        window.AutoReplenishment = false;
         return RateLimitPartition.Get(ClientAddress.Of(http), _ =>
             new AddressInNetwork(new FixedWindowRateLimiter(window), budgets, network));
     }
@@ -55,31 +58,39 @@ internal sealed class NetworkBudgets(TimeProvider clock)
 }
 
 /// <summary>
-/// An IPv6 address's own fixed window, and then its network's budget. Alone of the two the window is the
-/// rate limiter's partition, which the rate limiter disposes once the address has been idle a while; the network's
-/// budgets outlive it, in <see cref="NetworkBudgets"/>.
+/// An IPv6 address's network's budget, and then its own fixed window. The rate limiter keeps one for each address as
+/// its partition, refills its window, and disposes it (and with it the window) once the address has been idle a while;
+/// the network's budgets outlive it, in <see cref="NetworkBudgets"/>. The network is asked first and given its token
+/// back when the window refuses, so a refusal spends nothing, and the rate limiter may ask again (it does, for a queue
+/// these policies do not keep) at no cost. The window runs on the wall clock, the budgets on the app's.
 /// </summary>
-internal sealed class AddressInNetwork(FixedWindowRateLimiter address, TokenBuckets networks, string network) : RateLimiter
+internal sealed class AddressInNetwork(FixedWindowRateLimiter window, TokenBuckets networks, string network) : ReplenishingRateLimiter
 {
-    public override TimeSpan? IdleDuration => address.IdleDuration;
+    public override TimeSpan? IdleDuration => window.IdleDuration;
 
-    public override RateLimiterStatistics? GetStatistics() => address.GetStatistics();
+    public override bool IsAutoReplenishing => false;
+
+    public override TimeSpan ReplenishmentPeriod => window.ReplenishmentPeriod;
+
+    public override bool TryReplenish() => window.TryReplenish();
+
+    public override RateLimiterStatistics? GetStatistics() => window.GetStatistics();
 
     protected override RateLimitLease AttemptAcquireCore(int permitCount)
     {
-        var lease = address.AttemptAcquire(permitCount);
-        if (!lease.IsAcquired || networks.TryTake(network)) return lease;
-        lease.Dispose();
-        return new NetworkSpent(networks.OneToken);
+        if (!networks.TryTake(network)) return new NetworkSpent(networks.OneToken);
+        var lease = window.AttemptAcquire(permitCount);
+        if (!lease.IsAcquired) networks.GiveBack(network);
+        return lease;
     }
 
-    // The policies keep no queue: a request is answered or refused at once.
     protected override ValueTask<RateLimitLease> AcquireAsyncCore(int permitCount, CancellationToken cancellationToken) =>
         ValueTask.FromResult(AttemptAcquireCore(permitCount));
 
+    // Whatever `disposing` says: the rate limiter lets a partition go with DisposeAsync, which calls Dispose(false).
     protected override void Dispose(bool disposing)
     {
-        if (disposing) address.Dispose();
+        window.Dispose();
         base.Dispose(disposing);
     }
 

@@ -31,6 +31,13 @@ internal sealed class TokenBuckets(int burst, double perSecond, TimeProvider clo
         }
     }
 
+    /// <summary>Puts back a token taken for a request that something else then refused.</summary>
+    public void GiveBack(string key)
+    {
+        if (!_buckets.TryGetValue(key, out var bucket)) return;
+        lock (bucket) bucket.Tokens = Math.Min(burst, bucket.Tokens + 1);
+    }
+
     private double Level(Bucket bucket, long now) =>
         Math.Min(burst, bucket.Tokens + clock.GetElapsedTime(bucket.At, now).TotalSeconds * perSecond);
 

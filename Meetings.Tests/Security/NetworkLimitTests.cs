@@ -6,6 +6,7 @@ using Meetings.Server.Security;
 using Meetings.Tests.Support;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
+using System.Threading.RateLimiting;
 
 namespace Meetings.Tests.Security;
 
@@ -29,14 +30,21 @@ public class NetworkLimitTests
     }
 
     [Test]
-    public void TheHubsBudgets_GiveAWhole48_SixteenAddressesWorth()
+    public void TheHubsBudgets_GiveAWhole48_SixteenAddressesWorth_AndARefusalCostsNothing()
     {
-        var buckets = new AddressBuckets(burst: 2, perSecond: 1, new FakeTimeProvider());
+        var clock = new FakeTimeProvider();
+        var buckets = new AddressBuckets(burst: 2, perSecond: 1, clock);
+        bool Take(int n) => buckets.TryTake(IPAddress.Parse($"{Network}:{n:x}::1"));
 
-        var taken = Enumerable.Range(1, ClientAddress.NetworkShare + 4)
-            .Sum(n => Enumerable.Range(0, 2).Count(_ => buckets.TryTake(IPAddress.Parse($"{Network}:{n:x}::1"))));
+        var spinning = Enumerable.Range(0, 10).Count(_ => Take(1));
+        var others = Enumerable.Range(2, ClientAddress.NetworkShare + 3).Sum(n => Enumerable.Range(0, 2).Count(_ => Take(n)));
+        var refused = Enumerable.Range(0, 5).Count(_ => Take(99));
+        clock.Advance(TimeSpan.FromSeconds(2.0 / ClientAddress.NetworkShare)); // two of the network's tokens back
 
-        Assert.That(taken, Is.EqualTo(2 * ClientAddress.NetworkShare), "twenty /64s of one /48 share sixteen budgets");
+        Assert.That(spinning, Is.EqualTo(2), "one /64 trying ten times gets its own two");
+        Assert.That(others, Is.EqualTo(2 * ClientAddress.NetworkShare - 2), "the other /64s share what is left of sixteen budgets");
+        Assert.That(refused, Is.Zero);
+        Assert.That(Take(99) && Take(99), Is.True, "the refusals by the network cost the /64 none of its own");
         Assert.That(buckets.TryTake(IPAddress.Parse("2001:db8:4b:1::1")), Is.True, "another /48 has its own");
         Assert.That(buckets.TryTake(IPAddress.Parse("203.0.113.9")), Is.True);
     }
@@ -44,23 +52,39 @@ public class NetworkLimitTests
     [Test]
     public async Task TheRecord_IsLimitedPer48_ToSixteenAddressesWorth_AndSaysWhenToAskAgain()
     {
-        using var host = new TestHost(settings: new Dictionary<string, string?> { ["Records:PerMinute"] = "1" });
+        using var host = new TestHost(settings: new Dictionary<string, string?> { ["Records:PerMinute"] = "2" });
         var meeting = await host.Anonymous().DemoMeeting();
         var journal = $"/api/meetings/{meeting.Meeting.Id}/journal";
+        Task<HttpResponseMessage> From(int n) => GetFrom(host, journal, $"{Network}:{n:x}::1");
 
+        var first = new[] { await From(1), await From(1), await From(1) };
         var answers = new List<HttpStatusCode>();
-        for (var n = 1; n <= ClientAddress.NetworkShare + 1; n++)
-            answers.Add((await GetFrom(host, journal, $"{Network}:{n:x}::1")).StatusCode);
-        using var refused = await GetFrom(host, journal, $"{Network}:99::1");
-        using var again = await GetFrom(host, journal, $"{Network}:1::2");
+        for (var n = 2; n <= ClientAddress.NetworkShare; n++)
+            for (var i = 0; i < 2; i++) answers.Add((await From(n)).StatusCode);
+        var refused = new[] { await From(17), await From(17) };
+        host.Clock.Advance(TimeSpan.FromSeconds(2)); // the /48's budget gains a request
+        using var afterAWhile = await From(17);
         using var elsewhere = await GetFrom(host, journal, "2001:db8:4b:1::1");
 
-        Assert.That(answers.Take(ClientAddress.NetworkShare), Is.All.EqualTo(HttpStatusCode.OK), "one a minute for each of sixteen /64s");
-        Assert.That(answers[^1], Is.EqualTo(HttpStatusCode.TooManyRequests), "the seventeenth /64 of the same /48");
-        Assert.That(refused.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests));
-        Assert.That(refused.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(1)), "when to ask again");
-        Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "a /64 still has its own limit");
+        Assert.That(first.Select(a => a.StatusCode), Is.EqualTo(new[] { HttpStatusCode.OK, HttpStatusCode.OK, HttpStatusCode.TooManyRequests }), "a /64 has its own limit");
+        Assert.That(first[2].Headers.RetryAfter?.Delta, Is.GreaterThan(TimeSpan.FromSeconds(2)).And.LessThanOrEqualTo(TimeSpan.FromMinutes(1)), "its window's");
+        Assert.That(answers, Is.All.EqualTo(HttpStatusCode.OK), "two a minute for each of sixteen /64s");
+        Assert.That(refused.Select(a => a.StatusCode), Is.All.EqualTo(HttpStatusCode.TooManyRequests), "the seventeenth /64 of the same /48");
+        Assert.That(refused[0].Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(2)), "when the /48 has a request again: a minute over 32");
+        Assert.That(afterAWhile.StatusCode, Is.EqualTo(HttpStatusCode.OK), "its refusals cost the /64 none of its own");
         Assert.That(elsewhere.StatusCode, Is.EqualTo(HttpStatusCode.OK), "another /48 is not held up");
+    }
+
+    [Test]
+    public async Task AnAddressLetGo_LetsGoOfItsWindow()
+    {
+        var window = new FixedWindowRateLimiter(new FixedWindowRateLimiterOptions { PermitLimit = 1, Window = TimeSpan.FromMinutes(1), AutoReplenishment = false });
+        var limiter = new AddressInNetwork(window, new TokenBuckets(16, 1, new FakeTimeProvider()), "2001:db8:4a::/48");
+
+        Assert.That(limiter.IsAutoReplenishing, Is.False, "refilled by the rate limiter, with no timer of its own");
+        await limiter.DisposeAsync(); // as the rate limiter lets an idle partition go
+
+        Assert.Throws<ObjectDisposedException>(() => window.AttemptAcquire());
     }
 
     [Test]
