@@ -49,10 +49,10 @@ if (await app.RunStartupVerbAsync(args)) return;
 await app.SeedAsync();
 
 app.UseSecurity();
-app.UseExceptionHandler();
-app.UseStatusCodePages();
-app.UseAuthentication();
-app.UseAuthorization();
+// A screen's live socket, held for hours, passes by what it has no use for (LiveSockets).
+app.UseErrorPages();
+app.UseSignIn();
+app.UseAuthorizationWhereAsked();
 app.UseSecurityAfterSignIn();
 app.UseRateLimiter();
 

@@ -42,16 +42,16 @@ public static class SignInEndpoints
         var email = Guard.Text(request.Email, "email", 254);
         var password = request.Password is { Length: > 0 and <= 1000 } p ? p
             : throw new InvalidInputException("password", "The password is required (at most 1000 characters).");
-        var address = ClientAddress.Of(http);
+        var (address, network) = (ClientAddress.Of(http), ClientAddress.NetworkOf(http));
         // Counted as the account is found: every spelling Identity takes for it (other capitals, a Kelvin sign for a K) is one count.
         var account = users.NormalizeEmail(email);
-        if (!throttle.TryBegin(address, account)) return Failed(refusals, "too many failed tries from this address");
+        if (!throttle.TryBegin(address, network, account)) return Failed(refusals, "too many failed tries from this address");
 
         var user = await users.FindByEmailAsync(email);
         var passwordRight = user is not null ? await users.CheckPasswordAsync(user, password) : HashAnyway(hasher, password);
         if (user is null || !passwordRight || !await signIn.CanSignInAsync(user) || await users.IsLockedOutAsync(user))
             return Failed(refusals, "wrong e-mail or password");
-        throttle.Succeeded(address, account);
+        throttle.Succeeded(address, network, account);
         await signIn.SignInAsync(user, isPersistent: true);
         return Results.NoContent();
     }

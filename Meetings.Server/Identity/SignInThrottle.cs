@@ -16,34 +16,48 @@ public sealed class SignInThrottle(TimeProvider clock)
     /// <summary>Wrong passwords from one address, over all accounts (a city hall behind one router included).</summary>
     public const int FailuresPerAddress = 30;
 
+    /// <summary>Wrong passwords from one IPv6 /48, over all its addresses (<see cref="Security.ClientAddress.NetworkOf(HttpContext)"/>).</summary>
+    public const int FailuresPerNetwork = FailuresPerAddress * Security.ClientAddress.NetworkShare;
+
     public static readonly TimeSpan Window = TimeSpan.FromMinutes(15);
 
-    // Each address can add at most FailuresPerAddress + 1 keys a window, so this bound is reached only from
+    // Each address can add at most FailuresPerAddress + 2 keys a window, so this bound is reached only from
     // thousands of addresses; then the oldest counts go first.
     private const int Capacity = 100_000;
 
     private readonly Lock _gate = new();
     private readonly Dictionary<string, (int Failures, DateTimeOffset Since)> _counts = [];
 
-    /// <summary>Begins a try, counted as failed until <see cref="Succeeded"/> says otherwise; false when the address or the pair has had its tries.</summary>
-    public bool TryBegin(string address, string account)
+    /// <summary>
+    /// Begins a try, counted as failed until <see cref="Succeeded"/> says otherwise; false when the address, its
+    /// network (an IPv6 /48; null for IPv4) or the pair has had its tries.
+    /// </summary>
+    public bool TryBegin(string address, string? network, string account)
     {
         lock (_gate)
         {
-            if (Failures(address) >= FailuresPerAddress || Failures(Pair(address, account)) >= FailuresPerAccountAndAddress) return false;
+            if (Failures(address) >= FailuresPerAddress || Failures(Pair(address, account)) >= FailuresPerAccountAndAddress
+                || network is not null && Failures(network) >= FailuresPerNetwork) return false;
             Add(address);
             Add(Pair(address, account));
+            if (network is not null) Add(network);
             return true;
         }
     }
 
-    public void Succeeded(string address, string account)
+    public void Succeeded(string address, string? network, string account)
     {
         lock (_gate)
         {
             _counts.Remove(Pair(address, account));
-            if (_counts.TryGetValue(address, out var count) && count.Failures > 0) _counts[address] = (count.Failures - 1, count.Since);
+            TakeBack(address);
+            if (network is not null) TakeBack(network);
         }
+    }
+
+    private void TakeBack(string key)
+    {
+        if (_counts.TryGetValue(key, out var count) && count.Failures > 0) _counts[key] = (count.Failures - 1, count.Since);
     }
 
     private static string Pair(string address, string account) => $"{address}\n{account}";

@@ -27,7 +27,7 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
     // Generous for a person, tight for a script: 20 commands in a burst, then 2 a second per connection.
     // An address may be a whole library or city hall behind one router, so it gets ten times that.
     private readonly TokenBuckets _perConnection = new(20, 2, clock);
-    private readonly TokenBuckets _perAddress = new(200, 20, clock);
+    private readonly AddressBuckets _perAddress = new(200, 20, clock);
     private readonly TokenBuckets _watchingPerConnection = new(20, 2, clock);
 
     public async ValueTask<object?> InvokeMethodAsync(HubInvocationContext context, Func<HubInvocationContext, ValueTask<object?>> next)
@@ -80,5 +80,5 @@ internal sealed class HubGuards(ILogger<HubGuards> log, RefusalLog refusals, Tim
     private bool Allowed(HubInvocationContext call) => Watching.Contains(call.HubMethodName)
         ? _watchingPerConnection.TryTake(call.Context.ConnectionId)
         : _perConnection.TryTake(call.Context.ConnectionId) &&
-          _perAddress.TryTake(ClientAddress.Of(call.Context.GetHttpContext()?.Connection.RemoteIpAddress));
+          _perAddress.TryTake(call.Context.GetHttpContext()?.Connection.RemoteIpAddress);
 }

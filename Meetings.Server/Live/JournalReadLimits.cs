@@ -21,9 +21,9 @@ public sealed class JournalReadLimits(TimeProvider clock)
     /// <summary>A catch-up over at most this many events is a screen that missed an update or two: it is not counted.</summary>
     public const int SmallCatchUp = 100;
 
-    private readonly TokenBuckets _perAddress = new(Burst, PerSecond, clock);
+    private readonly AddressBuckets _perAddress = new(Burst, PerSecond, clock);
 
     /// <summary>Counts one read for the caller's address; false when the address has used its reads for now.</summary>
     public bool MayRead(HubCallerContext caller) => caller.User?.Identity?.IsAuthenticated == true
-        || _perAddress.TryTake(ClientAddress.Of(caller.GetHttpContext()?.Connection.RemoteIpAddress));
+        || _perAddress.TryTake(caller.GetHttpContext()?.Connection.RemoteIpAddress);
 }

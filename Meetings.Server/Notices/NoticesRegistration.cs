@@ -54,8 +54,8 @@ public static class NoticesRegistration
 
         builder.Services.AddRateLimiter(o =>
         {
-            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => PerAddressLimits.PerMinute(http, config.GetValue("Subscriptions:PerMinute", 20)));
-            o.AddPolicy(SubscriptionEndpoints.LinksRateLimit, http => PerAddressLimits.PerMinute(http, config.GetValue("Subscriptions:LinksPerMinute", 120)));
+            o.AddPolicy(SubscriptionEndpoints.RateLimit, http => PerAddressLimits.PerMinute(http, SubscriptionEndpoints.RateLimit, config.GetValue("Subscriptions:PerMinute", 20)));
+            o.AddPolicy(SubscriptionEndpoints.LinksRateLimit, http => PerAddressLimits.PerMinute(http, SubscriptionEndpoints.LinksRateLimit, config.GetValue("Subscriptions:LinksPerMinute", 120)));
         });
         return builder;
     }

@@ -7,6 +7,7 @@ using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Languages;
 using Meetings.Server.Live;
+using Meetings.Server.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
 

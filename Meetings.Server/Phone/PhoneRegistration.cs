@@ -16,7 +16,7 @@ public static class PhoneRegistration
         builder.Services.AddScoped<PhoneService>();
         builder.Services.AddScoped<WebhookReceipts>();
         builder.Services.AddScoped<VoiceTokens>();
-        builder.Services.AddRateLimiter(o => o.AddPolicy(VoiceTokens.RateLimit, http => Security.PerAddressLimits.PerMinute(http, VoiceTokens.PerMinute)));
+        builder.Services.AddRateLimiter(o => o.AddPolicy(VoiceTokens.RateLimit, http => Security.PerAddressLimits.PerMinute(http, VoiceTokens.RateLimit, VoiceTokens.PerMinute)));
         builder.Services.AddSingleton<CallScript>();
         builder.Services.AddSingleton<TwilioHealth>();
         builder.Services.AddSingleton<PhoneSync>();

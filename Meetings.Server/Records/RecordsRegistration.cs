@@ -28,7 +28,7 @@ public static class RecordsRegistration
         var permits = builder.Configuration.GetValue("Records:PerMinute", 120);
         builder.Services.AddRateLimiter(o => o.AddPolicy(RateLimit, http => http.User.Identity?.IsAuthenticated == true
             ? RateLimitPartition.GetNoLimiter("signed in")
-            : PerAddressLimits.PerMinute(http, permits)));
+            : PerAddressLimits.PerMinute(http, RateLimit, permits)));
         return builder;
     }
 }

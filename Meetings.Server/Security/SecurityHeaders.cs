@@ -47,7 +47,7 @@ public sealed class ContentSecurityPolicy
             : throw new InvalidOperationException($"{setting}: '{value}' is not an origin such as https://tv.city.gov.");
 }
 
-/// <summary>Sets the security headers on every response, errors included (they are added as the response starts).</summary>
+/// <summary>Sets the security headers on every response but a live socket's, errors included (they are added as the response starts).</summary>
 internal sealed class SecurityHeaders(RequestDelegate next, IOptions<ContentSecurityPolicy> policy)
 {
     private readonly string _page = policy.Value.Header(display: false);
@@ -55,6 +55,8 @@ internal sealed class SecurityHeaders(RequestDelegate next, IOptions<ContentSecu
 
     public Task InvokeAsync(HttpContext http)
     {
+        // A live socket's answer (101) is no page to protect, and its headers stay in memory as long as the screen.
+        if (Live.LiveSockets.Is(http)) return next(http);
         var display = http.Request.Path.StartsWithSegments("/display");
         http.Response.OnStarting(() =>
         {

@@ -155,14 +155,14 @@ public class SignInTests
     public void TriesStillBeingChecked_AreCounted_SoGuessesSentAtOnceGetNoMoreThanOneByOne()
     {
         var throttle = new SignInThrottle(new Microsoft.Extensions.Time.Testing.FakeTimeProvider());
-        var begun = Enumerable.Range(0, 20).Count(_ => throttle.TryBegin("203.0.113.92", "CLERK@DEMO.CITY"));
+        var begun = Enumerable.Range(0, 20).Count(_ => throttle.TryBegin("203.0.113.92", null, "CLERK@DEMO.CITY"));
         Assert.That(begun, Is.EqualTo(SignInThrottle.FailuresPerAccountAndAddress), "twenty at once, before any password is checked: five begin");
 
         // A success takes its try back: a city hall's clerks signing in through one address never use up its allowance.
         for (var i = 0; i < 2 * SignInThrottle.FailuresPerAddress; i++)
         {
-            Assert.That(throttle.TryBegin("198.51.100.92", $"OFFICIAL{i % 9}@DEMO.CITY"), $"sign-in {i}");
-            throttle.Succeeded("198.51.100.92", $"OFFICIAL{i % 9}@DEMO.CITY");
+            Assert.That(throttle.TryBegin("198.51.100.92", null, $"OFFICIAL{i % 9}@DEMO.CITY"), $"sign-in {i}");
+            throttle.Succeeded("198.51.100.92", null, $"OFFICIAL{i % 9}@DEMO.CITY");
         }
     }
 

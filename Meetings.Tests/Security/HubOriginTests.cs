@@ -1,9 +1,7 @@
 using System.Net;
 using System.Net.Http.Json;
-using System.Text.Json.Serialization;
 using Meetings.Client.Contracts;
 using Meetings.Tests.Support;
-using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
@@ -114,22 +112,8 @@ public class HubOriginTests
     }
 
     /// <summary>A real WebSocket with the account's sign-in cookie, sending <c>Origin</c> as a browser page would.</summary>
-    private async Task<HubConnection> ConnectAsync(string? email, string? origin)
-    {
-        var jar = new CookieContainer();
-        if (email is not null) (await _host.SignInAsync(email, jar)).Dispose();
-        var hub = new HubConnectionBuilder()
-            .WithUrl(new Uri(_host.BaseAddress, "/hubs/meeting"), o =>
-            {
-                o.Cookies = jar;
-                o.Transports = HttpTransportType.WebSockets;
-                if (origin is not null) o.Headers["Origin"] = origin;
-            })
-            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
-            .Build();
-        await hub.StartAsync();
-        return hub;
-    }
+    private Task<HubConnection> ConnectAsync(string? email, string? origin) =>
+        _host.HubAsync(email, o => { if (origin is not null) o.Headers["Origin"] = origin; });
 
     private async Task<long> Journal(Guid id) => (await _host.Anonymous().Get<List<JournalEventDto>>($"/api/meetings/{id}/journal")).Count;
 

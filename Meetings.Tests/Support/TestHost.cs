@@ -4,6 +4,7 @@ using System.Text.Json.Serialization;
 using Meetings.Server.Live;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http.Connections;
+using Microsoft.AspNetCore.Http.Connections.Client;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -66,6 +67,27 @@ public sealed class TestHost : WebApplicationFactory<Program>
         .WithUrl(new Uri(BaseAddress, "/hubs/meeting"), o => o.Transports = HttpTransportType.WebSockets)
         .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
         .Build();
+
+    /// <summary>
+    /// A started hub connection over WebSockets with the sign-in cookie of <paramref name="email"/> (nobody when null),
+    /// as a browser sends it; <paramref name="options"/> adds what else it sends (an <c>Origin</c>, say).
+    /// </summary>
+    public async Task<HubConnection> HubAsync(string? email, Action<HttpConnectionOptions>? options = null)
+    {
+        var jar = new CookieContainer();
+        if (email is not null) (await SignInAsync(email, jar)).Dispose();
+        var hub = new HubConnectionBuilder()
+            .WithUrl(new Uri(BaseAddress, "/hubs/meeting"), o =>
+            {
+                o.Cookies = jar;
+                o.Transports = HttpTransportType.WebSockets;
+                options?.Invoke(o);
+            })
+            .AddJsonProtocol(o => o.PayloadSerializerOptions.Converters.Add(new JsonStringEnumConverter()))
+            .Build();
+        await hub.StartAsync();
+        return hub;
+    }
 
     public string DataFolder { get; }
     public FakeTimeProvider Clock { get; }

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace Meetings.Server.Live;
+namespace Meetings.Server.Security;
 
 /// <summary>
 /// Token buckets by key (a connection, an address), on the app's clock: each holds up to <c>burst</c> tokens
@@ -12,6 +12,9 @@ internal sealed class TokenBuckets(int burst, double perSecond, TimeProvider clo
     private readonly ConcurrentDictionary<string, Bucket> _buckets = new();
     private readonly TimeSpan _refill = TimeSpan.FromSeconds(burst / perSecond);
     private long _nextSweep = clock.GetTimestamp();
+
+    /// <summary>How long an empty bucket takes to gain a token.</summary>
+    public TimeSpan OneToken { get; } = TimeSpan.FromSeconds(1 / perSecond);
 
     /// <summary>Takes one token from <paramref name="key"/>'s bucket; false when it is empty.</summary>
     public bool TryTake(string key)
@@ -26,6 +29,13 @@ internal sealed class TokenBuckets(int burst, double perSecond, TimeProvider clo
             bucket.Tokens -= 1;
             return true;
         }
+    }
+
+    /// <summary>Puts back a token taken for a request that something else then refused.</summary>
+    public void GiveBack(string key)
+    {
+        if (!_buckets.TryGetValue(key, out var bucket)) return;
+        lock (bucket) bucket.Tokens = Math.Min(burst, bucket.Tokens + 1);
     }
 
     private double Level(Bucket bucket, long now) =>
