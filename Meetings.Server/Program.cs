@@ -50,8 +50,7 @@ await app.SeedAsync();
 
 app.UseSecurity();
 // A screen's live socket, held for hours, passes by what it has no use for (LiveSockets).
-app.UseErrorPages();
-app.UseSignIn();
+app.UseErrorPagesAndSignIn();
 app.UseAuthorizationWhereAsked();
 app.UseSecurityAfterSignIn();
 app.UseRateLimiter();

@@ -29,21 +29,16 @@ public static class LiveSockets
         && http.GetEndpoint()?.Metadata.GetMetadata<HubMetadata>() is not null;
 
     /// <summary>
-    /// The exception handler and the status code pages, for every request but a live socket without the sign-in
-    /// cookie. One with it is checked against its session as it opens, and a database that cannot answer then is
-    /// answered as for any request (503, try again).
+    /// The exception handler, the status code pages and authentication, for every request but a live socket without
+    /// the sign-in cookie. One with it is checked against its session as it opens, and a database that cannot answer
+    /// then is answered as for any request (503, try again).
     /// </summary>
-    public static void UseErrorPages(this WebApplication app)
+    public static void UseErrorPagesAndSignIn(this WebApplication app)
     {
-        var cookie = SignInCookie(app);
-        app.UseWhen(http => !Is(http) || CarriesCookie(http, cookie), pages => pages.UseExceptionHandler().UseStatusCodePages());
-    }
-
-    /// <summary>Authentication, for every request but a live socket without the sign-in cookie.</summary>
-    public static void UseSignIn(this WebApplication app)
-    {
-        var cookie = SignInCookie(app);
-        app.UseWhen(http => !Is(http) || CarriesCookie(http, cookie), signIn => signIn.UseAuthentication());
+        var cookie = app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>()
+            .Get(IdentityConstants.ApplicationScheme).Cookie.Name!;
+        app.UseWhen(http => !Is(http) || CarriesCookie(http, cookie),
+            pages => pages.UseExceptionHandler().UseStatusCodePages().UseAuthentication());
         // A branch's builder keeps what it is told to itself, so the application is told here that authentication is
         // in its pipeline; otherwise it puts a second one, for every request, at the pipeline's start. The key is
         // ASP.NET Core's own (WebApplicationBuilder; UseAuthentication sets it), not a public constant: LiveSocketsTests
@@ -69,12 +64,9 @@ public static class LiveSockets
         || endpoint.Metadata.GetMetadata<AuthorizationPolicy>() is not null
         || endpoint.Metadata.GetMetadata<IAuthorizationRequirementData>() is not null;
 
-    // ASP.NET Core's keys, as UseAuthentication and UseAuthorization set them (see UseSignIn).
+    // ASP.NET Core's keys, as UseAuthentication and UseAuthorization set them (see UseErrorPagesAndSignIn).
     private const string AuthenticationInPipeline = "__AuthenticationMiddlewareSet";
     private const string AuthorizationInPipeline = "__AuthorizationMiddlewareSet";
-
-    private static string SignInCookie(WebApplication app) =>
-        app.Services.GetRequiredService<IOptionsMonitor<CookieAuthenticationOptions>>().Get(IdentityConstants.ApplicationScheme).Cookie.Name!;
 
     // The header first: a request without cookies needs no cookie collection made to say so.
     private static bool CarriesCookie(HttpContext http, string name) =>
