@@ -63,7 +63,7 @@ public sealed class DocumentService(IDocumentStore files, MeetingStore store, IO
     {
         AgendaDocument? Find(Meeting m) => MeetingEndpoints.Visible(m, user) ? m.Documents.FirstOrDefault(d => d.Id == documentId) : null;
         // A clerk reads the journal's latest, so a document they just uploaded through another instance is found.
-        var document = await (user.IsClerk() ? store.ReadAsync(meetingId, Find, ct) : store.ReadWatchedAsync(meetingId, Find, ct))
+        var document = await (user.IsClerk() ? store.ReadAsync(meetingId, Find, ct) : store.ReadWatchedAsync(meetingId, Find, ct: ct))
             ?? throw new NotFoundException("No such document.");
         var content = await files.OpenAsync(document.ContentHash, ct)
             ?? throw new NotFoundException("The document's file is missing from the document store.");

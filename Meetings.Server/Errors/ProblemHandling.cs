@@ -13,6 +13,15 @@ public sealed class ConflictException(string message) : Exception(message);
 /// <summary>The caller is signed in but may not do this.</summary>
 public sealed class ForbiddenException(string message) : Exception(message);
 
+/// <summary>The caller's address has asked for this kind of work too often: 429, with when to ask again.</summary>
+public sealed class TooManyRequestsException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public TimeSpan RetryAfter => retryAfter;
+
+    /// <summary>Whole seconds, at least one, as <c>Retry-After</c> wants them.</summary>
+    public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
 /// <summary>
 /// The one error path: every refusal becomes ProblemDetails. Bad input is 400 with field errors, a
 /// broken rule of procedure 409 with the rule's name; nothing a caller sends can cause a 500.
@@ -34,6 +43,7 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog
             ConflictException or JournalConflictException => (409, exception.Message, null),
             NotFoundException => (404, exception.Message, null),
             ForbiddenException => (403, exception.Message, null),
+            TooManyRequestsException => (429, exception.Message, null),
             _ => (0, "", null),
         };
         if (status == 0) return false;
@@ -43,6 +53,7 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog
             http.Response.Headers.RetryAfter = "5";
         }
         else refusals.Refused($"{http.Request.Method} {http.Request.Path}", $"{status} {title}");
+        if (exception is TooManyRequestsException tooMany) http.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds;
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -1,3 +1,4 @@
+using Meetings.Server.Errors;
 using Meetings.Server.Security;
 using Microsoft.AspNetCore.SignalR;
 
@@ -11,7 +12,8 @@ namespace Meetings.Server.Live;
 /// for each caller, and connections cost nothing to open: one address rejoining from eight sequences after every change
 /// took half a core, and forty connections catching up from the start held the clerk's commands up for seconds (review,
 /// 2026-11-29). So an address gets <see cref="Burst"/> of them at once and then <see cref="PerSecond"/> a second,
-/// however many connections it opens. Signed-in staff are not counted.
+/// however many connections it opens. Loading a meeting for a page or the API counts the same (<see cref="Count"/>).
+/// Signed-in staff are not counted.
 /// </summary>
 public sealed class JournalReadLimits(TimeProvider clock)
 {
@@ -21,9 +23,22 @@ public sealed class JournalReadLimits(TimeProvider clock)
     /// <summary>A catch-up over at most this many events is a screen that missed an update or two: it is not counted.</summary>
     public const int SmallCatchUp = 100;
 
+    public const string TooMany = "Too many meetings were opened from this address just now; please try again in a moment.";
+
     private readonly AddressBuckets _perAddress = new(Burst, PerSecond, clock);
 
     /// <summary>Counts one read for the caller's address; false when the address has used its reads for now.</summary>
     public bool MayRead(HubCallerContext caller) => caller.User?.Identity?.IsAuthenticated == true
         || _perAddress.TryTake(caller.GetHttpContext()?.Connection.RemoteIpAddress);
+
+    /// <summary>
+    /// Counts loading a meeting for a page or the API (the meeting's detail, the resident page) as one of the request's
+    /// address's reads, or refuses it: whoever asks for meetings nothing here holds makes the server read each one's
+    /// whole journal, however often they ask.
+    /// </summary>
+    public void Count(HttpContext http)
+    {
+        if (http.User.Identity?.IsAuthenticated != true && !_perAddress.TryTake(http.Connection.RemoteIpAddress))
+            throw new TooManyRequestsException(TooMany, TimeSpan.FromSeconds(1 / PerSecond));
+    }
 }

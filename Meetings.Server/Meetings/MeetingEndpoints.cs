@@ -5,6 +5,7 @@ using Meetings.Server.Data;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
+using Meetings.Server.Live;
 using Microsoft.EntityFrameworkCore;
 
 namespace Meetings.Server.Meetings;
@@ -19,12 +20,14 @@ public static class MeetingEndpoints
     {
         var group = app.MapGroup("/api/meetings").WithTags("Meetings");
         group.MapGet("/", List);
-        group.MapGet("/{id:guid}", async (Guid id, ClaimsPrincipal user, MeetingStore store) =>
+        group.MapGet("/{id:guid}", async (Guid id, HttpContext http, MeetingStore store, JournalReadLimits reads) =>
         {
+            var user = http.User;
             MeetingDetail Detail(Meeting m) => Visible(m, user) ? MeetingViews.Detail(m) : throw new NotFoundException("No such meeting.");
-            // A clerk reads the journal's latest, so a change they just made through another instance is in it.
-            return await (user.IsClerk() ? store.ReadAsync(id, Detail) : store.ReadWatchedAsync(id, Detail));
-        });
+            // A clerk reads the journal's latest, so a change they just made through another instance is in it. Loading
+            // a meeting not held here is counted against the address, as a screen's join of it is.
+            return await (user.IsClerk() ? store.ReadAsync(id, Detail) : store.ReadWatchedAsync(id, Detail, loading: () => reads.Count(http)));
+        }).ProducesProblem(StatusCodes.Status429TooManyRequests);
 
         var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         clerk.MapPost("/", Schedule).Produces<MeetingDetail>(StatusCodes.Status201Created).ProducesProblem(StatusCodes.Status404NotFound);

@@ -22,9 +22,17 @@ public sealed record CommandResult<T>(T View, IReadOnlyList<JournalEntry> Entrie
 /// again. After a commit, the live push goes out at once and the journal's followers are woken for everything else
 /// that follows from it.
 /// </summary>
-public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, CommitSignal commits, ILogger<MeetingStore> log)
+public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock, MeetingBroadcaster broadcaster, CommitSignal commits,
+    IConfiguration config, ILogger<MeetingStore> log)
 {
     private const int Attempts = 5;
+    /// <summary>
+    /// How many meetings this instance holds that nothing needs held (not in session, no feed here) before loading
+    /// another lets go of the one used least lately (<c>Meetings:HeldAtMost</c>): the ten minutes a meeting is kept
+    /// unused (<see cref="Sweep"/>) bound how long, this how many, so however many ask, the instance never holds a
+    /// whole archive at once.
+    /// </summary>
+    private readonly int _heldAtMost = Math.Max(1, config.GetValue("Meetings:HeldAtMost", 500));
     /// <summary>The most commands one transaction takes (more wait for the next), so that one commit is one live update of modest size.</summary>
     private const int MostPerCommit = MeetingFeed.MostEventsPerUpdate;
     private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
@@ -190,6 +198,14 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) => ReadOnceAsync(meetingId, view, askTheJournal: static () => true, ct: ct);
 
     /// <summary>
+    /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does; <paramref name="loading"/>
+    /// is called, under the lock, before a meeting not held here is loaded from its whole journal: the caller may count
+    /// that, or refuse it.
+    /// </summary>
+    public Task<T> ReadAsync<T>(Guid meetingId, Func<Meeting, T> view, Action loading, CancellationToken ct = default) =>
+        ReadOnceAsync(meetingId, view, askTheJournal: static () => true, loading: loading, ct: ct);
+
+    /// <summary>
     /// Reads the state this instance holds through <paramref name="view"/>, under the meeting's lock, without asking the
     /// journal for news (what is held changes only under this lock, and every change is handed to the screens as it
     /// is made); read from the journal only when nothing is held.
@@ -202,16 +218,18 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     /// reads of a meeting in a hearing, which otherwise each made a query while holding the meeting's lock, and so
     /// kept the clerk's and officials' commands waiting behind them.
     /// </summary>
-    public Task<T> ReadWatchedAsync<T>(Guid meetingId, Func<Meeting, T> view, CancellationToken ct = default) =>
-        ReadOnceAsync(meetingId, view, askTheJournal: () => !broadcaster.KeptCurrent(meetingId), ct: ct);
+    public Task<T> ReadWatchedAsync<T>(Guid meetingId, Func<Meeting, T> view, Action? loading = null, CancellationToken ct = default) =>
+        ReadOnceAsync(meetingId, view, askTheJournal: () => !broadcaster.KeptCurrent(meetingId), loading: loading, ct: ct);
 
     /// <summary>
     /// Reads as <see cref="ReadAsync{T}(Guid, Func{Meeting, T}, CancellationToken)"/> does, unless
     /// <paramref name="askTheJournal"/>, asked once the lock is taken, says the state held is enough: for many waiting
     /// for the same first read, which only the first of them needs to make. <paramref name="reading"/> is called, under
-    /// the lock, just before the journal is read.
+    /// the lock, just before the journal is read; <paramref name="loading"/> only when nothing is held, so the read is of
+    /// the whole journal.
     /// </summary>
-    public async Task<T> ReadOnceAsync<T>(Guid meetingId, Func<Meeting, T> view, Func<bool> askTheJournal, Action? reading = null, CancellationToken ct = default)
+    public async Task<T> ReadOnceAsync<T>(Guid meetingId, Func<Meeting, T> view, Func<bool> askTheJournal, Action? reading = null, Action? loading = null,
+        CancellationToken ct = default)
     {
         var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
         await cached.Lock.WaitAsync(ct);
@@ -221,6 +239,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             if (cached.Meeting is { } held && !askTheJournal()) return view(held);
             // About to read the journal (the whole of it, if nothing is held): the caller may count that, or refuse it.
             reading?.Invoke();
+            if (cached.Meeting is null) loading?.Invoke();
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
         }
@@ -256,6 +275,37 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         }
         return swept;
     }
+
+    /// <summary>
+    /// With more than <see cref="_heldAtMost"/> meetings held that nothing needs held, lets go of those used least lately
+    /// (but <paramref name="loadedId"/>, just loaded, and any busy at this moment) until that many are left.
+    /// </summary>
+    private void MakeRoom(Guid loadedId, Meeting loaded)
+    {
+        var idle = _cache.Where(c => c.Key != loadedId && c.Value.Meeting is { } m && !NeededHeld(c.Key, m)).ToList();
+        var over = idle.Count + (NeededHeld(loadedId, loaded) ? 0 : 1) - _heldAtMost;
+        foreach (var (id, cached) in idle.OrderBy(c => c.Value.UsedAt))
+        {
+            if (over <= 0) return;
+            if (!cached.Lock.Wait(0)) continue;
+            try
+            {
+                if (cached.Meeting is not { } meeting || NeededHeld(id, meeting)) continue;
+                cached.LetGo();
+                over--;
+            }
+            finally
+            {
+                cached.Lock.Release();
+            }
+        }
+    }
+
+    /// <summary>A meeting in session has turns to end here; one with a feed here is brought what other instances append.</summary>
+    private bool NeededHeld(Guid meetingId, Meeting meeting) => meeting.InSessionOrRecess || broadcaster.Current(meetingId) is not null;
+
+    /// <summary>How many meetings this instance holds the state of: for tests.</summary>
+    public int HeldCount => _cache.Values.Count(c => c.Meeting is not null);
 
     /// <summary>
     /// The journal sequence this instance holds the meeting at, read without its lock (so perhaps a moment behind), or
@@ -305,6 +355,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                 // Read again after a failed commit: what others appended since is handed on like any catch-up.
                 if (cached.Forgotten is { } seen) await broadcaster.PublishAsync(cached.Meeting, [.. missed.Where(e => e.Sequence > seen)]);
                 cached.Forgotten = null;
+                MakeRoom(meetingId, cached.Meeting);
             }
             else
             {

@@ -33,7 +33,8 @@ public static class ResidentPageEndpoints
     // (ExcludeFromDescription below), so the typed union described nothing.
     public static void MapResidentPage(this WebApplication app) =>
         app.MapGet("/meetings/{id:guid}", async Task<IResult> (
-            Guid id, HttpContext http, MeetingStore store, MeetingBroadcaster broadcaster, Languages.Languages languages, IOptions<PhoneOptions> phone, TimeProvider clock) =>
+            Guid id, HttpContext http, MeetingStore store, MeetingBroadcaster broadcaster, JournalReadLimits reads, Languages.Languages languages,
+            IOptions<PhoneOptions> phone, TimeProvider clock) =>
         {
             var language = languages.FromRequest(http.Request);
             if (languages.Has(http.Request.Query["lang"]))
@@ -45,11 +46,17 @@ public static class ResidentPageEndpoints
             try
             {
                 seen ??= await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, http.User)
-                    ? (LiveViews.Snapshot(m, clock.GetUtcNow()), m.AccessCode) : ((MeetingSnapshot, string)?)null);
+                    ? (LiveViews.Snapshot(m, clock.GetUtcNow()), m.AccessCode) : ((MeetingSnapshot, string)?)null, () => reads.Count(http));
             }
             catch (NotFoundException)
             {
                 seen = null;
+            }
+            catch (TooManyRequestsException e)
+            {
+                http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
+                http.Response.Headers.RetryAfter = e.RetryAfterSeconds;
+                return new RazorComponentResult<ResidentNotFound>(new { Language = language, Busy = true });
             }
             if (seen is not { } found)
             {
