@@ -238,8 +238,18 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
             cached.UsedAt = clock.GetUtcNow();
             if (cached.Meeting is { } held && !askTheJournal()) return view(held);
             // About to read the journal (the whole of it, if nothing is held): the caller may count that, or refuse it.
-            reading?.Invoke();
-            if (cached.Meeting is null) loading?.Invoke();
+            try
+            {
+                reading?.Invoke();
+                if (cached.Meeting is null) loading?.Invoke();
+            }
+            catch when (cached.Meeting is null && cached.Forgotten is null)
+            {
+                // Refused before anything was read: an id that may name no meeting at all leaves nothing behind, as one
+                // read and found to name none does (made-up ids from an address past its reads would otherwise pile up).
+                _cache.TryRemove(new(meetingId, cached));
+                throw;
+            }
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
         }
@@ -304,8 +314,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     /// <summary>A meeting in session has turns to end here; one with a feed here is brought what other instances append.</summary>
     private bool NeededHeld(Guid meetingId, Meeting meeting) => meeting.InSessionOrRecess || broadcaster.Current(meetingId) is not null;
 
-    /// <summary>How many meetings this instance holds the state of: for tests.</summary>
-    public int HeldCount => _cache.Values.Count(c => c.Meeting is not null);
+    /// <summary>Whether this instance keeps anything for the id, held or not (a lock, the sequence it was let go at): for tests.</summary>
+    public bool Knows(Guid meetingId) => _cache.ContainsKey(meetingId);
 
     /// <summary>
     /// The journal sequence this instance holds the meeting at, read without its lock (so perhaps a moment behind), or

@@ -93,6 +93,10 @@ public class ArchiveLoadTests
         Assert.That(refused.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1 / JournalReadLimits.PerSecond)), "when to ask again");
         Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain(JournalReadLimits.TooMany));
         refused.Dispose();
+        var madeUp = Guid.NewGuid();
+        using var madeUpRefused = await Get(host.Anonymous(), $"/api/meetings/{madeUp}", address);
+        Assert.That(madeUpRefused.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "an id that names no meeting is a load too");
+        Assert.That(host.Services.GetRequiredService<MeetingStore>().Knows(madeUp), Is.False, "and, refused, leaves nothing behind");
         using var page = await Get(host.Anonymous(), $"/meetings/{draft}", address);
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the resident page loads it too");
         Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Too many meetings were opened from your network"), "and says so in a page");
