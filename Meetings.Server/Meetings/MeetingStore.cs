@@ -26,6 +26,9 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     IConfiguration config, ILogger<MeetingStore> log)
 {
     private const int Attempts = 5;
+    /// <summary>The most commands one transaction takes (more wait for the next), so that one commit is one live update of modest size.</summary>
+    private const int MostPerCommit = MeetingFeed.MostEventsPerUpdate;
+    private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
     /// <summary>
     /// How many meetings this instance holds that nothing needs held (not in session, no feed here) before loading
     /// another lets go of the one used least lately (<c>Meetings:HeldAtMost</c>): the ten minutes a meeting is kept
@@ -33,9 +36,6 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     /// whole archive at once.
     /// </summary>
     private readonly int _heldAtMost = Math.Max(1, config.GetValue("Meetings:HeldAtMost", 500));
-    /// <summary>The most commands one transaction takes (more wait for the next), so that one commit is one live update of modest size.</summary>
-    private const int MostPerCommit = MeetingFeed.MostEventsPerUpdate;
-    private readonly ConcurrentDictionary<Guid, Cached> _cache = new();
 
     /// <summary>Runs a command: decide against current state, append, then apply. Throws what the domain refuses.</summary>
     public async Task<IReadOnlyList<JournalEntry>> ExecuteAsync(
