@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
+using Meetings.Server.Live;
 using Meetings.Server.Records;
 
 namespace Meetings.Server.Documents;
@@ -33,12 +34,13 @@ public static class DocumentEndpoints
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestFormLimitsAttribute { MultipartBodyLengthLimit = max + 1024 * 1024 });
 
         var group = app.MapGroup("/api/meetings/{id:guid}").WithTags("Documents");
-        group.MapGet("/documents/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal user, DocumentService documents, HttpContext http, CancellationToken ct) =>
+        group.MapGet("/documents/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal user, DocumentService documents, JournalReadLimits reads,
+            HttpContext http, CancellationToken ct) =>
         {
-            var (document, content) = await documents.OpenAsync(id, documentId, user, ct);
+            var (document, content) = await documents.OpenAsync(id, documentId, user, () => reads.Count(http), ct);
             http.Response.Headers.XContentTypeOptions = "nosniff";
             return Results.Stream(content, document.MediaType, document.FileName, entityTag: new Microsoft.Net.Http.Headers.EntityTagHeaderValue($"\"{document.ContentHash}\""));
-        });
+        }).ProducesProblem(StatusCodes.Status429TooManyRequests);
         group.MapDelete("/documents/{documentId:guid}", async (Guid id, Guid documentId, ClaimsPrincipal user, DocumentService documents, CancellationToken ct) =>
         {
             await documents.RemoveAsync(id, documentId, user, ct);

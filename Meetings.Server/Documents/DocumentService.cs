@@ -58,12 +58,15 @@ public sealed class DocumentService(IDocumentStore files, MeetingStore store, IO
     public Task RemoveAsync(Guid meetingId, Guid documentId, ClaimsPrincipal user, CancellationToken ct) =>
         store.ExecuteAsync(meetingId, Actors.For(user), (m, now) => m.RemoveDocument(now, documentId), ct);
 
-    /// <summary>A document's file, for those who may see the meeting (the public once the agenda is posted).</summary>
-    public async Task<(AgendaDocument Document, Stream Content)> OpenAsync(Guid meetingId, Guid documentId, ClaimsPrincipal user, CancellationToken ct)
+    /// <summary>
+    /// A document's file, for those who may see the meeting (the public once the agenda is posted). <paramref name="loading"/>
+    /// is called before a meeting not held here is loaded for anyone but a clerk (<see cref="MeetingStore.ReadWatchedAsync"/>).
+    /// </summary>
+    public async Task<(AgendaDocument Document, Stream Content)> OpenAsync(Guid meetingId, Guid documentId, ClaimsPrincipal user, Action loading, CancellationToken ct)
     {
         AgendaDocument? Find(Meeting m) => MeetingEndpoints.Visible(m, user) ? m.Documents.FirstOrDefault(d => d.Id == documentId) : null;
         // A clerk reads the journal's latest, so a document they just uploaded through another instance is found.
-        var document = await (user.IsClerk() ? store.ReadAsync(meetingId, Find, ct) : store.ReadWatchedAsync(meetingId, Find, ct: ct))
+        var document = await (user.IsClerk() ? store.ReadAsync(meetingId, Find, ct) : store.ReadWatchedAsync(meetingId, Find, loading, ct))
             ?? throw new NotFoundException("No such document.");
         var content = await files.OpenAsync(document.ContentHash, ct)
             ?? throw new NotFoundException("The document's file is missing from the document store.");

@@ -2,6 +2,7 @@ using System.Security.Claims;
 using Meetings.Server.Domain;
 using Meetings.Server.Errors;
 using Meetings.Server.Identity;
+using Meetings.Server.Live;
 using Meetings.Server.Meetings;
 using Meetings.Server.Moderation;
 using Meetings.Server.Records;
@@ -20,25 +21,28 @@ public static class JournalEndpoints
     public static void MapJournalEndpoints(this WebApplication app)
     {
         var group = app.MapGroup("/api/meetings/{id:guid}/journal").WithTags("Journal");
-        group.MapGet("/", async (Guid id, long? after, ClaimsPrincipal user, MeetingStore store, MeetingJournal journal) =>
+        group.MapGet("/", async (Guid id, long? after, HttpContext http, MeetingStore store, MeetingJournal journal, JournalReadLimits reads) =>
         {
             if (after < 0) throw new InvalidInputException("after", "The sequence number cannot be negative.");
+            var user = http.User;
             // The entries first, then the state (as new or newer), so a text hidden meanwhile is not served.
             var entries = await journal.ReadAsync(id, after ?? 0, PageSize);
-            var textIsPublic = await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.TextsPublicNow(entries, m) : throw new NotFoundException("No such meeting."));
+            var textIsPublic = await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.TextsPublicNow(entries, m) : throw new NotFoundException("No such meeting."),
+                () => reads.Count(http));
             return PublicRecord.Events(entries, textIsPublic);
         }).RequireRateLimiting(RecordsRegistration.RateLimit);
-        group.MapGet("/verify", async (Guid id, ClaimsPrincipal user, MeetingStore store, JournalVerifier verifier) =>
+        group.MapGet("/verify", async (Guid id, HttpContext http, MeetingStore store, JournalVerifier verifier, JournalReadLimits reads) =>
         {
-            await RequireVisible(id, user, store);
+            await RequireVisible(id, http.User, store, () => reads.Count(http));
             return await verifier.VerifyAsync(id);
         }).RequireRateLimiting(RecordsRegistration.RateLimit);
     }
 
     /// <summary>
     /// From the state the screens are shown while they follow the meeting here: asked over and over during a hearing,
-    /// a read of the journal under the meeting's lock would keep the clerk's commands waiting behind it.
+    /// a read of the journal under the meeting's lock would keep the clerk's commands waiting behind it. Loading a
+    /// meeting not held here is counted against the address.
     /// </summary>
-    private static Task<bool> RequireVisible(Guid id, ClaimsPrincipal user, MeetingStore store) =>
-        store.ReadWatchedAsync(id, m => MeetingEndpoints.Visible(m, user) ? true : throw new NotFoundException("No such meeting."));
+    private static Task<bool> RequireVisible(Guid id, ClaimsPrincipal user, MeetingStore store, Action loading) =>
+        store.ReadWatchedAsync(id, m => MeetingEndpoints.Visible(m, user) ? true : throw new NotFoundException("No such meeting."), loading);
 }

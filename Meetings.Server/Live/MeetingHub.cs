@@ -351,6 +351,8 @@ public sealed partial class MeetingHub(
     private async Task<CommandAck> Run(Guid meetingId, Func<Meeting, DateTimeOffset, MeetingEvent[]> decide)
     {
         var user = Context.User!;
+        // A resident's command on a meeting not held here loads it from its whole journal: counted as a join of it is.
+        if (!store.Holds(meetingId) && !reads.MayRead(Context)) throw new HubException(HubGuards.TooMany);
         var entries = await store.ExecuteAsync(meetingId, Actors.For(user), (m, now) =>
             MeetingEndpoints.Visible(m, user) ? decide(m, now) : throw new HubException("No such meeting."));
         return new CommandAck(entries.Count > 0 ? entries[^1].Sequence : 0);

@@ -231,24 +231,26 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
     public async Task<T> ReadOnceAsync<T>(Guid meetingId, Func<Meeting, T> view, Func<bool> askTheJournal, Action? reading = null, Action? loading = null,
         CancellationToken ct = default)
     {
-        var cached = _cache.GetOrAdd(meetingId, _ => new Cached());
+        var counted = false;
+        if (!_cache.TryGetValue(meetingId, out var cached))
+        {
+            // Nothing kept for the id, which may name no meeting at all: counted, or refused, before anything is kept
+            // for it, so made-up ids from an address past its reads leave nothing behind.
+            reading?.Invoke();
+            loading?.Invoke();
+            counted = true;
+            cached = _cache.GetOrAdd(meetingId, _ => new Cached());
+        }
         await cached.Lock.WaitAsync(ct);
         try
         {
             cached.UsedAt = clock.GetUtcNow();
             if (cached.Meeting is { } held && !askTheJournal()) return view(held);
             // About to read the journal (the whole of it, if nothing is held): the caller may count that, or refuse it.
-            try
+            if (!counted)
             {
                 reading?.Invoke();
                 if (cached.Meeting is null) loading?.Invoke();
-            }
-            catch when (cached.Meeting is null && cached.Forgotten is null)
-            {
-                // Refused before anything was read: an id that may name no meeting at all leaves nothing behind, as one
-                // read and found to name none does (made-up ids from an address past its reads would otherwise pile up).
-                _cache.TryRemove(new(meetingId, cached));
-                throw;
             }
             await using var scope = scopes.CreateAsyncScope();
             return view(await CatchUpAsync(meetingId, cached, scope.ServiceProvider.GetRequiredService<MeetingJournal>(), ct));
@@ -325,7 +327,7 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         ? cached.Last?.Sequence ?? 0
         : null;
 
-    /// <summary>Whether this instance holds the meeting's state: for tests.</summary>
+    /// <summary>Whether this instance holds the meeting's state now (read without its lock).</summary>
     public bool Holds(Guid meetingId) => _cache.TryGetValue(meetingId, out var cached) && cached.Meeting is not null;
 
     /// <summary>
@@ -359,13 +361,14 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
         if (missed.Count > 0)
         {
             var events = missed.Select(EventSerializer.Deserialize).ToList();
+            var loaded = false;
             if (cached.Meeting is null)
             {
                 cached.Meeting = Meeting.FromHistory(events);
+                loaded = true;
                 // Read again after a failed commit: what others appended since is handed on like any catch-up.
                 if (cached.Forgotten is { } seen) await broadcaster.PublishAsync(cached.Meeting, [.. missed.Where(e => e.Sequence > seen)]);
                 cached.Forgotten = null;
-                MakeRoom(meetingId, cached.Meeting);
             }
             else
             {
@@ -382,6 +385,8 @@ public sealed class MeetingStore(IServiceScopeFactory scopes, TimeProvider clock
                 await broadcaster.PublishAsync(cached.Meeting, missed);
             }
             cached.Last = missed[^1];
+            // Once what is held is whole (its last event with it), room is made beside it.
+            if (loaded) MakeRoom(meetingId, cached.Meeting);
         }
         if (cached.Meeting is not null) return cached.Meeting;
         // Forget ids that name no meeting, so asking about them leaves nothing behind.

@@ -60,12 +60,12 @@ public static class NoticeEndpoints
         request.HttpContext.Response.Headers.ETag = version;
         request.HttpContext.Response.Headers.CacheControl = "no-cache"; // keep it, but ask each time: a 304 costs the server almost nothing
         if (CalendarFeeds.Holds(request, version)) return Results.StatusCode(StatusCodes.Status304NotModified);
-        var ics = await feeds.GetAsync(id, version, () => MakeCalendar(body.Name, meetings.Select(m => m.Id).ToList(), site, store, phone.Value, languages, clock));
+        var ics = await feeds.GetAsync(id, version, () => MakeCalendar(body.Name, [.. meetings.Select(m => (m.Id, m.LastSequence))], site, store, feeds, phone.Value, languages, clock));
         return Results.Text(ics, "text/calendar; charset=utf-8");
     }
 
-    private static async Task<string> MakeCalendar(string bodyName, List<Guid> meetingIds, string site, MeetingStore store,
-        Phone.PhoneOptions phone, Languages.Languages languages, TimeProvider clock)
+    private static async Task<string> MakeCalendar(string bodyName, List<(Guid Id, long Sequence)> meetings, string site, MeetingStore store,
+        CalendarFeeds feeds, Phone.PhoneOptions phone, Languages.Languages languages, TimeProvider clock)
     {
         var say = languages.Default;
         var ics = new StringBuilder();
@@ -76,13 +76,11 @@ public static class NoticeEndpoints
         Line("CALSCALE:GREGORIAN");
         Line("METHOD:PUBLISH");
         Line($"X-WR-CALNAME:{Escape(bodyName)}");
-        foreach (var meetingId in meetingIds)
+        foreach (var (meetingId, sequence) in meetings)
         {
-            var m = await store.ReadAsync(meetingId, x => new
-            {
+            var m = await feeds.EntryAsync(meetingId, sequence, () => store.ReadAsync(meetingId, x => new CalendarEntry(
                 x.Id, x.Start, x.CalendarRevision, x.Status, x.BodyName, x.Title, x.Location, x.AccessCode, x.StreamUrl, x.CaptionsUrl,
-                Length = x.EstimatedLength ?? TimeSpan.FromMinutes(x.Rules.Notice.MeetingMinutes),
-            });
+                x.EstimatedLength ?? TimeSpan.FromMinutes(x.Rules.Notice.MeetingMinutes))));
             var link = $"{site}/meetings/{m.Id}";
             var stamp = Utc(clock.GetUtcNow());
             Line("BEGIN:VEVENT");

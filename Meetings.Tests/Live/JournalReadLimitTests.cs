@@ -102,6 +102,10 @@ public class JournalReadLimitTests
         Assert.That(store.Holds(other), Is.False, "the store let go of it, as after ten minutes unused");
         Assert.That(Assert.ThrowsAsync<HubException>(() => viewers[0].InvokeAsync<JoinResult>("Join", other, null))!.Message, Does.Contain(HubGuards.TooMany),
             "loading it from its whole journal is counted too");
+        Assert.That(Assert.ThrowsAsync<HubException>(() => viewers[0].InvokeAsync<CommandAck>("WithdrawSignUp", other, "a-resident-token-of-a-screen", Guid.NewGuid()))!.Message,
+            Does.Contain(HubGuards.TooMany), "and so is a resident's command on it");
+        Assert.That(Assert.ThrowsAsync<HubException>(() => viewers[0].InvokeAsync<CommandAck>("WithdrawSignUp", _id, "a-resident-token-of-a-screen", Guid.NewGuid()))!.Message,
+            Does.Not.Contain(HubGuards.TooMany), "not one on a meeting held here: that is only refused by the meeting's rules");
 
         await using var clerkThere = await LiveClient.ConnectAsync(_host, Demo.Clerk, "clerk there", other);
         Assert.That((await viewers[0].InvokeAsync<JoinResult>("Join", other, null)).Snapshot.Meeting.Id, Is.EqualTo(other), "once the clerk's join loaded it, neither");

@@ -39,6 +39,29 @@ public class CalendarFeedCacheTests
     }
 
     [Test]
+    public async Task AFeedMadeAgain_ReadsOnlyTheMeetingThatChanged_NotTheBodysWholeArchive()
+    {
+        var reads = new JournalReads();
+        using var host = new TestHost(services: reads.Register);
+        var clerk = await host.SignInAsync(Demo.Clerk);
+        var body = await clerk.DemoBody();
+        var meeting = (await clerk.DemoMeeting()).Meeting.Id;
+        for (var i = 0; i < 3; i++)
+            await clerk.ScheduleMeeting(body.Id, $"Special Meeting {i}", Dates.DaysAfter(host.Clock.GetUtcNow(), 30 + i), publish: true);
+        var url = $"/api/bodies/{body.Id}/calendar.ics";
+        var before = reads.Count;
+        await host.Anonymous().GetStringAsync(url);
+        Assert.That(reads.Count - before, Is.GreaterThanOrEqualTo(4), "made the first time from each posted meeting");
+
+        await clerk.Send<MeetingDetail>(HttpMethod.Put, $"/api/meetings/{meeting}/stream", new StreamRequest("https://video.example/council", null), HttpStatusCode.OK);
+        before = reads.Count;
+        var changed = (await host.Anonymous().GetStringAsync(url)).Replace("\r\n ", "", StringComparison.Ordinal); // unfolded
+
+        Assert.That(changed, Does.Contain("https://video.example/council"), "made again, with the change");
+        Assert.That(reads.Count - before, Is.EqualTo(1), "from the meeting that changed, the others as they were read");
+    }
+
+    [Test]
     public async Task TheFeedIsMadeOncePerChange_AndKept_ItsStampTellsWhenItWasMade()
     {
         using var host = new TestHost();

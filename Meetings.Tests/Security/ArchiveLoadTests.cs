@@ -10,8 +10,8 @@ namespace Meetings.Tests.Security;
 /// <summary>
 /// Opening meetings of the archive, which nothing here holds, makes the server read each one's whole journal and hold
 /// it. However many ask, an instance holds at most <c>Meetings:HeldAtMost</c> meetings that nothing needs held (the
-/// least used let go first; never one in session or one people here watch), and loading them for a page or the API is
-/// counted against the address, as a screen's join of one is.
+/// least used let go first; never one in session or one people here watch), and loading them for a page or the API (the
+/// meeting, its resident page, a document, the journal) is counted against the address, as a screen's join of one is.
 /// </summary>
 public class ArchiveLoadTests
 {
@@ -101,6 +101,12 @@ public class ArchiveLoadTests
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the resident page loads it too");
         Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Too many meetings were opened from your network"), "and says so in a page");
         Assert.That(page.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
+        foreach (var route in new[] { $"/api/meetings/{draft}/documents/{Guid.NewGuid()}", $"/api/meetings/{draft}/journal", $"/api/meetings/{draft}/journal/verify" })
+        {
+            using var loadedThere = await Get(host.Anonymous(), route, address);
+            Assert.That(loadedThere.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), route);
+            Assert.That(await loadedThere.Content.ReadAsStringAsync(), Does.Contain(JournalReadLimits.TooMany), $"{route} loads it too");
+        }
 
         using var watchedDetail = await Get(host.Anonymous(), $"/api/meetings/{watched}", address);
         using var watchedPage = await Get(host.Anonymous(), $"/meetings/{watched}", address);
