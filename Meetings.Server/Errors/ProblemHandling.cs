@@ -22,6 +22,12 @@ public sealed class TooManyRequestsException(string message, TimeSpan retryAfter
     public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
+/// <summary>The server has too much of this kind of work in hand for now: 503, with when to ask again; nothing was changed.</summary>
+public sealed class ServerBusyException(string message, TimeSpan retryAfter) : Exception(message)
+{
+    public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+}
+
 /// <summary>
 /// The one error path: every refusal becomes ProblemDetails. Bad input is 400 with field errors, a
 /// broken rule of procedure 409 with the rule's name; nothing a caller sends can cause a 500.
@@ -36,6 +42,7 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog
         {
             // Full, read-only, locked or gone: the write's transaction did not commit, so nothing changed.
             _ when IsDatabaseFailure(exception) => (503, Unavailable, null),
+            ServerBusyException => (503, exception.Message, null),
             InvalidInputException e => (400, "The request has invalid fields.",
                 new Dictionary<string, object?> { ["errors"] = new Dictionary<string, string[]> { [e.Field] = [e.Message] } }),
             BadHttpRequestException e => (e.StatusCode, BadRequestTitle(e), null),
@@ -47,7 +54,12 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog
             _ => (0, "", null),
         };
         if (status == 0) return false;
-        if (status == 503)
+        if (exception is ServerBusyException busy)
+        {
+            refusals.Refused($"{http.Request.Method} {http.Request.Path}", $"{status} {title}");
+            http.Response.Headers.RetryAfter = busy.RetryAfterSeconds;
+        }
+        else if (status == 503)
         {
             refusals.Unavailable($"{http.Request.Method} {http.Request.Path}", exception);
             http.Response.Headers.RetryAfter = "5";

@@ -34,7 +34,7 @@ public static class JournalEndpoints
         group.MapGet("/verify", async (Guid id, HttpContext http, MeetingStore store, JournalVerifier verifier, JournalReadLimits reads) =>
         {
             await RequireVisible(id, http.User, store, () => reads.Count(http));
-            return await verifier.VerifyAsync(id);
+            return await verifier.VerifyAsync(id, http.User);
         }).RequireRateLimiting(RecordsRegistration.RateLimit);
     }
 

@@ -11,13 +11,14 @@ namespace Meetings.Server.Journal;
 /// whole chain is checked again at most once per <see cref="FullCheckEvery"/>, to notice an edit behind the
 /// server's back. One check runs at a time per meeting; others asking meanwhile wait for its answer.
 /// </summary>
-public sealed class JournalVerifier(IServiceScopeFactory scopes, TimeProvider clock)
+public sealed class JournalVerifier(IServiceScopeFactory scopes, TimeProvider clock, PublicFolds folds)
 {
     public static TimeSpan FullCheckEvery { get; } = TimeSpan.FromMinutes(1);
 
     private readonly ConcurrentDictionary<Guid, Checked> _checked = new();
 
-    public async Task<JournalVerification> VerifyAsync(Guid meetingId, CancellationToken ct = default)
+    /// <summary>The chain's check; a whole chain read for <paramref name="forWhom"/> waits its turn if they are not signed in (<see cref="PublicFolds"/>).</summary>
+    public async Task<JournalVerification> VerifyAsync(Guid meetingId, System.Security.Claims.ClaimsPrincipal? forWhom, CancellationToken ct = default)
     {
         var state = _checked.GetOrAdd(meetingId, _ => new Checked());
         await state.Lock.WaitAsync(ct);
@@ -36,8 +37,12 @@ public sealed class JournalVerifier(IServiceScopeFactory scopes, TimeProvider cl
             }
             else
             {
-                var all = await journal.ReadAsync(meetingId, 0, (int)Math.Min(int.MaxValue, head?.Sequence ?? 0), ct);
-                Remember(state, meetingId, head, all.Count, JournalChain.FirstBrokenLink(all), now);
+                var (count, broken) = await folds.RunAsync(forWhom, async () =>
+                {
+                    var all = await journal.ReadAsync(meetingId, 0, (int)Math.Min(int.MaxValue, head?.Sequence ?? 0), ct);
+                    return (all.Count, JournalChain.FirstBrokenLink(all));
+                }, ct);
+                Remember(state, meetingId, head, count, broken, now);
             }
             return state.Answer!;
         }

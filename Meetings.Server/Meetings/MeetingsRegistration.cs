@@ -11,6 +11,7 @@ public static class MeetingsRegistration
         builder.Services.AddScoped<MeetingJournal>();
         builder.Services.AddSingleton<MeetingStore>();
         builder.Services.AddSingleton<JournalVerifier>();
+        builder.Services.AddSingleton<PublicFolds>();
         builder.Services.Configure<Security.ContentSecurityPolicy>(p => p.Add("frame-src", StreamEmbed.Players));
         return builder;
     }

@@ -65,7 +65,7 @@ public static class ExportEndpoints
         {
             var date = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(row.Start, LocalTime.Zone(row.TimeZone)).DateTime);
             if (date < from || date > to) continue;
-            csv.Append(await votes.ForAsync(row.Id, row.LastSequence, records));
+            csv.Append(await votes.ForAsync(row.Id, row.LastSequence, records, user));
         }
         var period = $"{from?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "start"}-to-{to?.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture) ?? "now"}";
         return Csv(csv, $"votes-{id}-{period}.csv");

@@ -1,4 +1,5 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using System.Text;
 
 namespace Meetings.Server.Records;
@@ -13,11 +14,14 @@ public sealed class VoteRows
 {
     private readonly ConcurrentDictionary<Guid, (long Sequence, string Lines)> _kept = new();
 
-    /// <summary>The meeting's lines as its journal stands at <paramref name="sequence"/> (or later), or null for no such meeting.</summary>
-    public async Task<string?> ForAsync(Guid meetingId, long sequence, MeetingRecords records, CancellationToken ct = default)
+    /// <summary>
+    /// The meeting's lines as its journal stands at <paramref name="sequence"/> (or later), or null for no such meeting;
+    /// a fold for <paramref name="forWhom"/> waits its turn with the public's (<see cref="Journal.PublicFolds"/>).
+    /// </summary>
+    public async Task<string?> ForAsync(Guid meetingId, long sequence, MeetingRecords records, ClaimsPrincipal forWhom, CancellationToken ct = default)
     {
         if (_kept.TryGetValue(meetingId, out var kept) && kept.Sequence >= sequence) return kept.Lines;
-        if (await records.ReadAnyAsync(meetingId, ct) is not { } record) return null;
+        if (await records.ReadAnyAsync(meetingId, forWhom, ct) is not { } record) return null;
         var lines = new StringBuilder();
         VotesCsv.AppendRows(lines, record);
         var made = (record.Events, lines.ToString());
