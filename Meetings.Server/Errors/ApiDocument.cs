@@ -82,6 +82,6 @@ public static class ApiDocument
         }
         if (metadata.OfType<RulesMetadata>().Any()) Refusal(409, "A rule refuses this now (the meeting's state, a duplicate, a lost race); `rule` names it when there is one.");
         if (metadata.OfType<EnableRateLimitingAttribute>().Any()) Refusal(429, "Too many requests from this address; try again in a minute.");
-        Refusal(503, "The database could not answer or take the change; nothing was changed.");
+        Refusal(503, "The database could not answer or take the change, or the server has too much of this work in hand just now (`Retry-After` says when to ask again); nothing was changed.");
     }
 }

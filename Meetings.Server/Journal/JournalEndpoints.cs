@@ -25,16 +25,17 @@ public static class JournalEndpoints
         {
             if (after < 0) throw new InvalidInputException("after", "The sequence number cannot be negative.");
             var user = http.User;
+            // Loading a meeting not held here is counted (or refused) before anything is read for it.
+            if (!store.Holds(id)) reads.Count(http);
             // The entries first, then the state (as new or newer), so a text hidden meanwhile is not served.
             var entries = await journal.ReadAsync(id, after ?? 0, PageSize);
-            var textIsPublic = await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.TextsPublicNow(entries, m) : throw new NotFoundException("No such meeting."),
-                () => reads.Count(http));
+            var textIsPublic = await store.ReadAsync(id, m => MeetingEndpoints.Visible(m, user) ? PublicRecord.TextsPublicNow(entries, m) : throw new NotFoundException("No such meeting."));
             return PublicRecord.Events(entries, textIsPublic);
         }).RequireRateLimiting(RecordsRegistration.RateLimit);
-        group.MapGet("/verify", async (Guid id, HttpContext http, MeetingStore store, JournalVerifier verifier, JournalReadLimits reads) =>
+        group.MapGet("/verify", async (Guid id, HttpContext http, MeetingStore store, JournalVerifier verifier, JournalReadLimits reads, CancellationToken ct) =>
         {
             await RequireVisible(id, http.User, store, () => reads.Count(http));
-            return await verifier.VerifyAsync(id, http.User);
+            return await verifier.VerifyAsync(id, http.User, ct);
         }).RequireRateLimiting(RecordsRegistration.RateLimit);
     }
 

@@ -11,8 +11,8 @@ namespace Meetings.Server.Journal;
 /// asking for the records of many meetings (more than are kept) would each have one read and folded. Past those at
 /// work, up to <c>Records:PublicFoldsWaiting</c> wait their turn, oldest first; beyond them a request is refused at once
 /// (503 with <c>Retry-After</c>), so the waiting never grows with the crowd. Signed-in staff, and the server's own work,
-/// never wait for a turn (though one of them asking for a meeting whose record a member of the public is waiting to
-/// fold waits for that fold, as anyone asking for it does); nor does a record already folded, which is answered as kept.
+/// never wait for a turn (nor behind one waiting for a turn: <see cref="Records.RecordCache"/> answers them beside it);
+/// nor does a record already folded, which is answered as kept.
 /// </summary>
 public sealed class PublicFolds(IConfiguration config) : IDisposable
 {

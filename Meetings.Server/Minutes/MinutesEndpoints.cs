@@ -20,8 +20,8 @@ public static class MinutesEndpoints
     {
         var group = app.MapGroup("/api/meetings/{id:guid}/minutes").WithTags("Minutes");
         group.MapGet("/", Show).RequireRateLimiting(RecordsRegistration.RateLimit);
-        group.MapGet("/versions", async (Guid id, ClaimsPrincipal user, MeetingRecords records) =>
-            (await records.ReadAsync(id, user)).Meeting.MinutesVersions.Select(Dto)).RequireRateLimiting(RecordsRegistration.RateLimit);
+        group.MapGet("/versions", async (Guid id, ClaimsPrincipal user, MeetingRecords records, CancellationToken ct) =>
+            (await records.ReadAsync(id, user, ct)).Meeting.MinutesVersions.Select(Dto)).RequireRateLimiting(RecordsRegistration.RateLimit);
 
         var clerk = group.MapGroup("/").RequireAuthorization(Roles.ClerkPolicy).MeetsRules();
         clerk.MapGet("/draft", async (Guid id, ClaimsPrincipal user, MinutesService minutes) =>
@@ -48,7 +48,8 @@ public static class MinutesEndpoints
 
     private static async Task<IResult> Show(
         Guid id, string? format, string? lang, int? version, bool? draft, ClaimsPrincipal user, MinutesService minutes,
-        MeetingRecords records, RecordLinks links, MinutesFonts fonts, MinutesRenderings renderings, Languages.Languages languages, HttpRequest request)
+        MeetingRecords records, RecordLinks links, MinutesFonts fonts, MinutesRenderings renderings, Languages.Languages languages, HttpRequest request,
+        CancellationToken ct)
     {
         if (lang is not null && !languages.Has(lang))
             throw new InvalidInputException("lang", $"The language is one of {string.Join(", ", languages.All.Select(l => l.Code))}.");
@@ -60,10 +61,10 @@ public static class MinutesEndpoints
         if (draft == true) document = await Draft(id, user, minutes);
         else
         {
-            var record = await records.ReadAsync(id, user);
-            document = await minutes.ApprovedAsync(record, version)
+            var record = await records.ReadAsync(id, user, ct);
+            document = await minutes.ApprovedAsync(record, version, ct)
                 ?? (version is not null ? throw new NotFoundException($"There is no version {version} of these minutes.")
-                    : user.IsClerk() ? (await minutes.DraftAsync(id, user)).Document
+                    : user.IsClerk() ? (await minutes.DraftAsync(id, user, ct)).Document
                     : throw new NotFoundException("The minutes of this meeting have not been approved yet."));
         }
         if (format == "pdf" && !fonts.Available)

@@ -21,15 +21,21 @@ public sealed class RecordCache
 
     /// <summary>
     /// The record as the journal stands now: <paramref name="head"/> reads the journal's last sequence and hash (null
-    /// for no journal), <paramref name="fold"/> reads the journal through that sequence and folds it.
+    /// for no journal), <paramref name="fold"/> reads the journal through that sequence and folds it. <paramref name="aside"/>:
+    /// the one asking does not wait behind another's look at the meeting (staff, while a look for the public may be
+    /// waiting its turn to fold): if one is under way, theirs is made beside it, and not kept.
     /// </summary>
     public async Task<MeetingRecord?> ReadAsync(Guid meetingId, Func<CancellationToken, Task<JournalEntry?>> head,
-        Func<long, CancellationToken, Task<MeetingRecord>> fold, CancellationToken ct)
+        Func<long, CancellationToken, Task<MeetingRecord>> fold, bool aside, CancellationToken ct)
     {
         var kept = _kept.GetOrAdd(meetingId, _ => new Kept());
         kept.LastUse = Interlocked.Increment(ref _uses);
         var asked = Volatile.Read(ref kept.Looks);
-        await kept.Lock.WaitAsync(ct);
+        if (!kept.Lock.Wait(0, CancellationToken.None))
+        {
+            if (aside) return await AsideAsync(kept, head, fold, ct);
+            await kept.Lock.WaitAsync(ct);
+        }
         try
         {
             if (kept.Confirmed > asked) return kept.Record;
@@ -53,6 +59,14 @@ public sealed class RecordCache
         {
             kept.Lock.Release();
         }
+    }
+
+    /// <summary>The record kept, if the journal still stands where it was folded, else one folded for this caller alone.</summary>
+    private static async Task<MeetingRecord?> AsideAsync(Kept kept, Func<CancellationToken, Task<JournalEntry?>> head,
+        Func<long, CancellationToken, Task<MeetingRecord>> fold, CancellationToken ct)
+    {
+        if (await head(ct) is not { } now) return null;
+        return Volatile.Read(ref kept.Record) is { } record && record.Events == now.Sequence && record.Head == now.Hash ? record : await fold(now.Sequence, ct);
     }
 
     private void LetGoOfTheOldest(Guid meetingId)

@@ -69,7 +69,7 @@ public class RecordCacheTests
         Task<JournalEntry?> Head(CancellationToken _) => Task.FromResult<JournalEntry?>(head);
         async Task<MeetingRecord> Fold(long through, CancellationToken _) { Interlocked.Increment(ref folds); await folding.Task; return record; }
 
-        var asks = Enumerable.Range(0, 50).Select(_ => Task.Run(() => cache.ReadAsync(head.MeetingId, Head, Fold, CancellationToken.None))).ToList();
+        var asks = Enumerable.Range(0, 50).Select(_ => Task.Run(() => cache.ReadAsync(head.MeetingId, Head, Fold, aside: false, CancellationToken.None))).ToList();
         await Until(() => Volatile.Read(ref folds) == 1);
         folding.SetResult();
         var answers = await Task.WhenAll(asks);
@@ -86,7 +86,7 @@ public class RecordCacheTests
         var cache = new RecordCache();
         var folds = new Dictionary<Guid, int>();
         Task<MeetingRecord> Fold(Guid id) { folds[id] = folds.GetValueOrDefault(id) + 1; return Task.FromResult(record); }
-        Task<MeetingRecord?> Read(Guid id, JournalEntry? at) => cache.ReadAsync(id, _ => Task.FromResult(at), (_, _) => Fold(id), CancellationToken.None);
+        Task<MeetingRecord?> Read(Guid id, JournalEntry? at) => cache.ReadAsync(id, _ => Task.FromResult(at), (_, _) => Fold(id), aside: false, CancellationToken.None);
 
         await Read(head.MeetingId, head);
         for (var i = 0; i < RecordCache.Meetings * 2; i++) Assert.That(await Read(Guid.NewGuid(), null), Is.Null);
@@ -118,10 +118,10 @@ public class RecordCacheTests
         }
         Task<JournalEntry?> Head(CancellationToken _) => Task.FromResult<JournalEntry?>(current);
 
-        var first = cache.ReadAsync(meetingId, Head, Fold, CancellationToken.None);
+        var first = cache.ReadAsync(meetingId, Head, Fold, aside: false, CancellationToken.None);
         await Until(() => Volatile.Read(ref foldsStarted) == 1);
         current = newer; // a change committed while the older head is folded; the clerk who made it asks now
-        var second = cache.ReadAsync(meetingId, Head, Fold, CancellationToken.None);
+        var second = cache.ReadAsync(meetingId, Head, Fold, aside: false, CancellationToken.None);
         folding.SetResult();
 
         Assert.That(await first, Is.SameAs(olderRecord));

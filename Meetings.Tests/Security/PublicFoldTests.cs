@@ -11,7 +11,7 @@ namespace Meetings.Tests.Security;
 /// Records are folded from whole journals for the public a few at a time (<c>Records:PublicFoldsAtOnce</c>): past
 /// those, a few wait their turn (<c>Records:PublicFoldsWaiting</c>) and the rest are refused at once with 503 and
 /// <c>Retry-After</c>, so a crowd of addresses asking for records of the archive cannot take the machine from the
-/// meetings. Staff do not wait, nor does a record already folded.
+/// meetings. Staff do not wait, nor does a record already folded, nor a chain already checked whose head stands.
 /// </summary>
 public class PublicFoldTests
 {
@@ -26,6 +26,8 @@ public class PublicFoldTests
         var refused = (await clerk.ScheduleMeeting(body, "Special Meeting on the Levee", Dates.DaysAfter(host.Clock.GetUtcNow(), 31), publish: true)).Meeting.Id;
         using (var first = await Get(host.Anonymous(), $"/api/meetings/{kept}/exports/ocd-event", "198.51.100.50"))
             Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK), "folded once and kept");
+        using (var checkedOnce = await Get(host.Anonymous(), $"/api/meetings/{kept}/journal/verify", "198.51.100.50"))
+            Assert.That(checkedOnce.StatusCode, Is.EqualTo(HttpStatusCode.OK), "its chain checked once");
 
         // One of the public's folds at work: its turn held until released.
         var folds = host.Services.GetRequiredService<PublicFolds>();
@@ -45,6 +47,14 @@ public class PublicFoldTests
             Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a record already folded is answered as kept");
         using (var staff = await Get(clerk, $"/api/meetings/{refused}/exports/ocd-event", "198.51.100.52"))
             Assert.That(staff.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the clerk does not wait");
+        // The request waiting its turn holds the meeting's record while it waits: the clerk asking for it goes beside it.
+        var staffBeside = Get(clerk, $"/api/meetings/{waiting}/exports/ocd-event", "198.51.100.52");
+        await Wait.Until(() => staffBeside.IsCompleted, "the clerk answered beside the one waiting");
+        Assert.That((await staffBeside).StatusCode, Is.EqualTo(HttpStatusCode.OK));
+        // A minute on, the chain's check would read the whole chain again; with no turn free, the check last made stands.
+        host.Clock.Advance(JournalVerifier.FullCheckEvery);
+        using (var standing = await Get(host.Anonymous(), $"/api/meetings/{kept}/journal/verify", "198.51.100.53"))
+            Assert.That(standing.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the chain as last checked");
         Assert.That(inTurn.IsCompleted, Is.False, "still waiting");
 
         release.SetResult(0);
