@@ -82,7 +82,7 @@ public class ArchiveLoadTests
         // background), and each load takes one of the address's reads.
         var served = 0;
         HttpResponseMessage refused;
-        while ((refused = await Get(host.Anonymous(), $"/api/meetings/{archive[served % 2]}", address)).StatusCode == HttpStatusCode.OK && served <= 2 * JournalReadLimits.Burst)
+        while ((refused = await host.Anonymous().GetFrom($"/api/meetings/{archive[served % 2]}", address)).StatusCode == HttpStatusCode.OK && served <= 2 * JournalReadLimits.Burst)
         {
             refused.Dispose();
             served++;
@@ -94,35 +94,35 @@ public class ArchiveLoadTests
         Assert.That(await refused.Content.ReadAsStringAsync(), Does.Contain(JournalReadLimits.TooMany));
         refused.Dispose();
         var madeUp = Guid.NewGuid();
-        using var madeUpRefused = await Get(host.Anonymous(), $"/api/meetings/{madeUp}", address);
+        using var madeUpRefused = await host.Anonymous().GetFrom($"/api/meetings/{madeUp}", address);
         Assert.That(madeUpRefused.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "an id that names no meeting is a load too");
         Assert.That(host.Services.GetRequiredService<MeetingStore>().Knows(madeUp), Is.False, "and, refused, leaves nothing behind");
-        using var page = await Get(host.Anonymous(), $"/meetings/{draft}", address);
+        using var page = await host.Anonymous().GetFrom($"/meetings/{draft}", address);
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), "the resident page loads it too");
         Assert.That(await page.Content.ReadAsStringAsync(), Does.Contain("Too many meetings were opened from your network"), "and says so in a page");
         Assert.That(page.Headers.RetryAfter?.Delta, Is.EqualTo(TimeSpan.FromSeconds(1)));
         foreach (var route in new[] { $"/api/meetings/{draft}/documents/{Guid.NewGuid()}", $"/api/meetings/{draft}/journal", $"/api/meetings/{draft}/journal/verify" })
         {
-            using var loadedThere = await Get(host.Anonymous(), route, address);
+            using var loadedThere = await host.Anonymous().GetFrom(route, address);
             Assert.That(loadedThere.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), route);
             Assert.That(await loadedThere.Content.ReadAsStringAsync(), Does.Contain(JournalReadLimits.TooMany), $"{route} loads it too");
         }
 
-        using var watchedDetail = await Get(host.Anonymous(), $"/api/meetings/{watched}", address);
-        using var watchedPage = await Get(host.Anonymous(), $"/meetings/{watched}", address);
+        using var watchedDetail = await host.Anonymous().GetFrom($"/api/meetings/{watched}", address);
+        using var watchedPage = await host.Anonymous().GetFrom($"/meetings/{watched}", address);
         Assert.That((watchedDetail.StatusCode, watchedPage.StatusCode), Is.EqualTo((HttpStatusCode.OK, HttpStatusCode.OK)), "a meeting watched here is loaded for nobody");
-        using var other = await Get(host.Anonymous(), $"/meetings/{draft}", "198.51.100.31");
+        using var other = await host.Anonymous().GetFrom($"/meetings/{draft}", "198.51.100.31");
         Assert.That(other.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "another address is answered: a draft is not public");
-        using var staff = await Get(clerk, $"/api/meetings/{draft}", address);
+        using var staff = await clerk.GetFrom($"/api/meetings/{draft}", address);
         Assert.That(staff.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the clerk, from the same address");
 
         // The clerk's read of another meeting lets go of the draft (one held at most): the next page loads it again.
-        using var clerkElsewhere = await Get(clerk, $"/api/meetings/{archive[0]}", address);
+        using var clerkElsewhere = await clerk.GetFrom($"/api/meetings/{archive[0]}", address);
         Assert.That(host.Services.GetRequiredService<MeetingStore>().Holds(draft), Is.False);
         host.Clock.Advance(TimeSpan.FromSeconds(1 / JournalReadLimits.PerSecond));
-        using var later = await Get(host.Anonymous(), $"/meetings/{draft}", address);
+        using var later = await host.Anonymous().GetFrom($"/meetings/{draft}", address);
         Assert.That(later.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "one more load a second: answered");
-        using var past = await Get(host.Anonymous(), $"/meetings/{draft}", address);
+        using var past = await host.Anonymous().GetFrom($"/meetings/{draft}", address);
         Assert.That(past.StatusCode, Is.EqualTo(HttpStatusCode.NotFound), "held now: no load, not counted");
     }
 
@@ -130,11 +130,4 @@ public class ArchiveLoadTests
     private static Task FollowersDoneWith(TestHost host, IEnumerable<MeetingDetail> meetings) =>
         Wait.Until(() => meetings.All(m => Crash.Checkpoint(host, "notices", m.Meeting.Id) >= m.Version && Crash.Checkpoint(host, "phone", m.Meeting.Id) >= m.Version),
             "the followers caught up");
-
-    private static Task<HttpResponseMessage> Get(HttpClient client, string path, string address)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Forwarded-For", address);
-        return client.SendAsync(request);
-    }
 }

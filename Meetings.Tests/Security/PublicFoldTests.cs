@@ -24,9 +24,9 @@ public class PublicFoldTests
         var kept = (await clerk.DemoMeeting()).Meeting.Id;
         var waiting = (await clerk.ScheduleMeeting(body, "Special Meeting on the Pier", Dates.DaysAfter(host.Clock.GetUtcNow(), 30), publish: true)).Meeting.Id;
         var refused = (await clerk.ScheduleMeeting(body, "Special Meeting on the Levee", Dates.DaysAfter(host.Clock.GetUtcNow(), 31), publish: true)).Meeting.Id;
-        using (var first = await Get(host.Anonymous(), $"/api/meetings/{kept}/exports/ocd-event", "198.51.100.50"))
+        using (var first = await host.Anonymous().GetFrom($"/api/meetings/{kept}/exports/ocd-event", "198.51.100.50"))
             Assert.That(first.StatusCode, Is.EqualTo(HttpStatusCode.OK), "folded once and kept");
-        using (var checkedOnce = await Get(host.Anonymous(), $"/api/meetings/{kept}/journal/verify", "198.51.100.50"))
+        using (var checkedOnce = await host.Anonymous().GetFrom($"/api/meetings/{kept}/journal/verify", "198.51.100.50"))
             Assert.That(checkedOnce.StatusCode, Is.EqualTo(HttpStatusCode.OK), "its chain checked once");
 
         // One of the public's folds at work: its turn held until released.
@@ -34,26 +34,26 @@ public class PublicFoldTests
         var release = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
         var atWork = folds.RunAsync(new ClaimsPrincipal(new ClaimsIdentity()), () => release.Task, CancellationToken.None);
 
-        var inTurn = Get(host.Anonymous(), $"/api/meetings/{waiting}/exports/ocd-event", "198.51.100.51");
+        var inTurn = host.Anonymous().GetFrom($"/api/meetings/{waiting}/exports/ocd-event", "198.51.100.51");
         await Wait.Until(() => folds.Waiting == 1, "the next fold waiting its turn");
         foreach (var path in new[] { $"/api/meetings/{refused}/exports/ocd-event", $"/api/meetings/{refused}/journal/verify" })
         {
-            using var busy = await Get(host.Anonymous(), path, "198.51.100.52");
+            using var busy = await host.Anonymous().GetFrom(path, "198.51.100.52");
             Assert.That(busy.StatusCode, Is.EqualTo(HttpStatusCode.ServiceUnavailable), path);
             Assert.That(busy.Headers.RetryAfter?.Delta, Is.EqualTo(PublicFolds.RetryAfter), "when to ask again");
             Assert.That(await busy.Content.ReadAsStringAsync(), Does.Contain(PublicFolds.Busy));
         }
-        using (var again = await Get(host.Anonymous(), $"/api/meetings/{kept}/exports/ocd-event", "198.51.100.53"))
+        using (var again = await host.Anonymous().GetFrom($"/api/meetings/{kept}/exports/ocd-event", "198.51.100.53"))
             Assert.That(again.StatusCode, Is.EqualTo(HttpStatusCode.OK), "a record already folded is answered as kept");
-        using (var staff = await Get(clerk, $"/api/meetings/{refused}/exports/ocd-event", "198.51.100.52"))
+        using (var staff = await clerk.GetFrom($"/api/meetings/{refused}/exports/ocd-event", "198.51.100.52"))
             Assert.That(staff.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the clerk does not wait");
         // The request waiting its turn holds the meeting's record while it waits: the clerk asking for it goes beside it.
-        var staffBeside = Get(clerk, $"/api/meetings/{waiting}/exports/ocd-event", "198.51.100.52");
+        var staffBeside = clerk.GetFrom($"/api/meetings/{waiting}/exports/ocd-event", "198.51.100.52");
         await Wait.Until(() => staffBeside.IsCompleted, "the clerk answered beside the one waiting");
         Assert.That((await staffBeside).StatusCode, Is.EqualTo(HttpStatusCode.OK));
         // A minute on, the chain's check would read the whole chain again; with no turn free, the check last made stands.
         host.Clock.Advance(JournalVerifier.FullCheckEvery);
-        using (var standing = await Get(host.Anonymous(), $"/api/meetings/{kept}/journal/verify", "198.51.100.53"))
+        using (var standing = await host.Anonymous().GetFrom($"/api/meetings/{kept}/journal/verify", "198.51.100.53"))
             Assert.That(standing.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the chain as last checked");
         Assert.That(inTurn.IsCompleted, Is.False, "still waiting");
 
@@ -62,12 +62,5 @@ public class PublicFoldTests
         using var answered = await inTurn;
         Assert.That(answered.StatusCode, Is.EqualTo(HttpStatusCode.OK), "folded in its turn");
         Assert.That(await answered.Content.ReadAsStringAsync(), Does.Contain("Special Meeting on the Pier"));
-    }
-
-    private static Task<HttpResponseMessage> Get(HttpClient client, string path, string address)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Forwarded-For", address);
-        return client.SendAsync(request);
     }
 }

@@ -29,9 +29,9 @@ public class RecordLimitTests
         for (var i = 0; i < paths.Length; i++)
         {
             var address = $"198.51.100.{70 + i}";
-            using var first = await GetFrom(host.Anonymous(), paths[i], address);
+            using var first = await host.Anonymous().GetFrom(paths[i], address);
             Assert.That(first.StatusCode, Is.Not.EqualTo(HttpStatusCode.TooManyRequests), $"the first from {address}: {paths[i]}");
-            using var second = await GetFrom(host.Anonymous(), paths[i], address);
+            using var second = await host.Anonymous().GetFrom(paths[i], address);
             Assert.That(second.StatusCode, Is.EqualTo(HttpStatusCode.TooManyRequests), $"the second from {address}: {paths[i]}");
             Assert.That(second.Headers.RetryAfter?.Delta ?? TimeSpan.Zero, Is.GreaterThan(TimeSpan.Zero).And.LessThanOrEqualTo(TimeSpan.FromMinutes(1)), "when to ask again");
         }
@@ -39,17 +39,10 @@ public class RecordLimitTests
         var clerk = await host.SignInAsync(Demo.Clerk);
         foreach (var path in paths.Where(p => !p.EndsWith("/minutes", StringComparison.Ordinal)))
         {
-            using var answer = await GetFrom(clerk, path, "198.51.100.70");
+            using var answer = await clerk.GetFrom(path, "198.51.100.70");
             Assert.That(answer.StatusCode, Is.EqualTo(HttpStatusCode.OK), $"the clerk, from a limited address: {path}");
         }
-        using var page = await GetFrom(host.Anonymous(), $"/api/meetings/{id}", "198.51.100.70");
+        using var page = await host.Anonymous().GetFrom($"/api/meetings/{id}", "198.51.100.70");
         Assert.That(page.StatusCode, Is.EqualTo(HttpStatusCode.OK), "the meeting itself is not limited");
-    }
-
-    private static Task<HttpResponseMessage> GetFrom(HttpClient client, string path, string address)
-    {
-        var request = new HttpRequestMessage(HttpMethod.Get, path);
-        request.Headers.Add("X-Forwarded-For", address);
-        return client.SendAsync(request);
     }
 }

@@ -54,6 +54,14 @@ public static class ApiClient
             : detail;
     }
 
+    /// <summary>A GET as if from <paramref name="address"/> (through the trusted proxy on loopback, as limits per address see it).</summary>
+    public static Task<HttpResponseMessage> GetFrom(this HttpClient client, string path, string address)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Get, path);
+        request.Headers.Add("X-Forwarded-For", address);
+        return client.SendAsync(request);
+    }
+
     public static async Task<BodyDto> DemoBody(this HttpClient client) =>
         (await client.Get<List<BodyDto>>("/api/bodies")).Single(b => b.Name == "Harbor City Council");
 }
