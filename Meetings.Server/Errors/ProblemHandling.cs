@@ -13,20 +13,20 @@ public sealed class ConflictException(string message) : Exception(message);
 /// <summary>The caller is signed in but may not do this.</summary>
 public sealed class ForbiddenException(string message) : Exception(message);
 
-/// <summary>The caller's address has asked for this kind of work too often: 429, with when to ask again.</summary>
-public sealed class TooManyRequestsException(string message, TimeSpan retryAfter) : Exception(message)
+/// <summary>A refusal for now, with when to ask again (<c>Retry-After</c>).</summary>
+public abstract class TryAgainLaterException(string message, TimeSpan retryAfter) : Exception(message)
 {
-    public TimeSpan RetryAfter => retryAfter;
+    public string RetryAfterSeconds => Seconds(retryAfter);
 
     /// <summary>Whole seconds, at least one, as <c>Retry-After</c> wants them.</summary>
-    public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+    public static string Seconds(TimeSpan wait) => Math.Max(1, (int)Math.Ceiling(wait.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
 }
 
-/// <summary>The server has too much of this kind of work in hand for now: 503, with when to ask again; nothing was changed.</summary>
-public sealed class ServerBusyException(string message, TimeSpan retryAfter) : Exception(message)
-{
-    public string RetryAfterSeconds => Math.Max(1, (int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
-}
+/// <summary>The caller's address has asked for this kind of work too often: 429.</summary>
+public sealed class TooManyRequestsException(string message, TimeSpan retryAfter) : TryAgainLaterException(message, retryAfter);
+
+/// <summary>The server has too much of this kind of work in hand for now: 503; nothing was changed.</summary>
+public sealed class ServerBusyException(string message, TimeSpan retryAfter) : TryAgainLaterException(message, retryAfter);
 
 /// <summary>
 /// The one error path: every refusal becomes ProblemDetails. Bad input is 400 with field errors, a
@@ -54,10 +54,10 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog
             _ => (0, "", null),
         };
         if (status == 0) return false;
-        if (exception is ServerBusyException busy)
+        if (exception is TryAgainLaterException later)
         {
             refusals.Refused($"{http.Request.Method} {http.Request.Path}", $"{status} {title}");
-            http.Response.Headers.RetryAfter = busy.RetryAfterSeconds;
+            http.Response.Headers.RetryAfter = later.RetryAfterSeconds;
         }
         else if (status == 503)
         {
@@ -65,7 +65,6 @@ internal sealed class ProblemHandler(IProblemDetailsService problems, RefusalLog
             http.Response.Headers.RetryAfter = "5";
         }
         else refusals.Refused($"{http.Request.Method} {http.Request.Path}", $"{status} {title}");
-        if (exception is TooManyRequestsException tooMany) http.Response.Headers.RetryAfter = tooMany.RetryAfterSeconds;
         http.Response.StatusCode = status;
         return await problems.TryWriteAsync(new ProblemDetailsContext
         {

@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
+using System.Security.Claims;
 using Meetings.Client.Contracts;
 using Meetings.Server.Domain;
+using Meetings.Server.Errors;
 
 namespace Meetings.Server.Journal;
 
@@ -18,7 +20,7 @@ public sealed class JournalVerifier(IServiceScopeFactory scopes, TimeProvider cl
     private readonly ConcurrentDictionary<Guid, Checked> _checked = new();
 
     /// <summary>The chain's check; a whole chain read for <paramref name="forWhom"/> waits its turn if they are not signed in (<see cref="PublicFolds"/>).</summary>
-    public async Task<JournalVerification> VerifyAsync(Guid meetingId, System.Security.Claims.ClaimsPrincipal? forWhom, CancellationToken ct = default)
+    public async Task<JournalVerification> VerifyAsync(Guid meetingId, ClaimsPrincipal? forWhom, CancellationToken ct = default)
     {
         var state = _checked.GetOrAdd(meetingId, _ => new Checked());
         await state.Lock.WaitAsync(ct);
@@ -46,7 +48,7 @@ public sealed class JournalVerifier(IServiceScopeFactory scopes, TimeProvider cl
                     }, ct);
                     Remember(state, meetingId, head, count, broken, now);
                 }
-                catch (Errors.ServerBusyException) when (state.Answer is { } standing && head?.Sequence == state.Through && head?.Hash == state.Head)
+                catch (ServerBusyException) when (state.Answer is { } standing && head?.Sequence == state.Through && head?.Hash == state.Head)
                 {
                     // The minute's check of the whole chain waits for a quieter moment; the chain as last checked stands.
                     return standing;

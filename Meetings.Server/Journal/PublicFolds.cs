@@ -31,10 +31,13 @@ public sealed class PublicFolds(IConfiguration config) : IDisposable
 
     public void Dispose() => _turns.Dispose();
 
-    /// <summary>Runs <paramref name="fold"/> at once for staff and the server (<paramref name="user"/> null), in its turn for anyone else.</summary>
+    /// <summary>Whether a fold for <paramref name="user"/> waits its turn: anyone's but staff's and the server's own (null).</summary>
+    public static bool TakesTurns(ClaimsPrincipal? user) => user is not null && user.Identity?.IsAuthenticated != true;
+
+    /// <summary>Runs <paramref name="fold"/> at once for staff and the server, in its turn for anyone else (<see cref="TakesTurns"/>).</summary>
     public async Task<T> RunAsync<T>(ClaimsPrincipal? user, Func<Task<T>> fold, CancellationToken ct)
     {
-        if (user is null || user.Identity?.IsAuthenticated == true) return await fold();
+        if (!TakesTurns(user)) return await fold();
         using var turn = await _turns.AcquireAsync(1, ct);
         if (!turn.IsAcquired) throw new ServerBusyException(Busy, RetryAfter);
         return await fold();

@@ -28,5 +28,5 @@ public sealed class MeetingRecords(MeetingJournal journal, RecordCache cache, Pu
         {
             var entries = await journal.ReadAsync(meetingId, 0, (int)Math.Min(int.MaxValue, through), ct);
             return MeetingRecord.Fold([.. entries.Select(e => (e, EventSerializer.Deserialize(e)))]);
-        }, ct), aside: forWhom?.Identity?.IsAuthenticated == true, ct);
+        }, ct), aside: forWhom is not null && !PublicFolds.TakesTurns(forWhom), ct);
 }
