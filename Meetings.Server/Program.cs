@@ -19,6 +19,8 @@ using Meetings.Server.Security;
 using Meetings.Server.Records;
 using Meetings.Server.Residents;
 
+// Before anything uses the runtime's shared array pool, which reads how many arrays to keep only once (SharedArrays).
+SharedArrays.KeepMore();
 var builder = WebApplication.CreateBuilder(args);
 // Serve the web client from its build output in every environment, not only Development (a no-op once published).
 builder.WebHost.UseStaticWebAssets();

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
@@ -71,6 +72,8 @@ public static class LiveRegistration
                 connection.UseHub<MeetingHub>();
             })
             .WithMetadata(new HubMetadata(typeof(MeetingHub)));
+        app.Logger.LogInformation("The shared array pool keeps up to {Arrays} arrays of a size per core.",
+            SharedArrays.Kept?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of");
         // A host that registers Kestrel after the server's services brings Kestrel's own pool back in front.
         if (app.Services.GetService<IMemoryPoolFactory<byte>>() is not SocketBlocks)
             app.Logger.LogWarning("Kestrel keeps its own socket blocks: what a burst leaves in them comes back to the system slowly.");

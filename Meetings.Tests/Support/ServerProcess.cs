@@ -4,6 +4,7 @@ using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http.Connections;
+using Meetings.Server.Live;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -20,7 +21,18 @@ public sealed partial class ServerProcess : IAsyncDisposable
     public Uri Address => _listening.Task.Result;
     public bool Killed { get; private set; }
 
-    public static async Task<ServerProcess> StartAsync(string folder, params string[] settings)
+    /// <summary>What the server wrote to its standard output so far, line by line.</summary>
+    public IReadOnlyCollection<string> Output => _output;
+
+    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
+
+    public static Task<ServerProcess> StartAsync(string folder, params string[] settings) => StartAsync(folder, new Dictionary<string, string>(), settings);
+
+    /// <summary>
+    /// Starts the server with <paramref name="environment"/> added to this process's; the shared array pool's setting
+    /// only as given, so what the server makes of it is its own (an in-process host of this test run sets it here).
+    /// </summary>
+    public static async Task<ServerProcess> StartAsync(string folder, IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
         var configuration = new DirectoryInfo(AppContext.BaseDirectory).Parent!.Name; // bin/<Debug|Release>/net10.0
         var bin = Path.Combine(Architecture.DomainPurityTests.SolutionFolder(), "Meetings.Server", "bin", configuration, "net10.0");
@@ -33,10 +45,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
             Environment = { ["ASPNETCORE_ENVIRONMENT"] = "Testing" },
         };
         foreach (var setting in settings) start.ArgumentList.Add(setting);
+        start.Environment.Remove(SharedArrays.Setting);
+        foreach (var (name, value) in environment) start.Environment[name] = value;
         var server = new ServerProcess(Process.Start(start)!);
         server._process.OutputDataReceived += (_, line) =>
         {
-            if (line.Data is { } text && Listening().Match(text) is { Success: true } m) server._listening.TrySetResult(new Uri(m.Groups[1].Value));
+            if (line.Data is not { } text) return;
+            server._output.Enqueue(text);
+            if (Listening().Match(text) is { Success: true } m) server._listening.TrySetResult(new Uri(m.Groups[1].Value));
         };
         server._process.ErrorDataReceived += (_, _) => { };
         server._process.BeginOutputReadLine();
