@@ -10,11 +10,11 @@ namespace Meetings.Server.Live;
 /// that pool for every message it carries and gives it back once the message is sent. An update to thousands of
 /// screens has thousands out at once, and so do SignalR's keep-alive pings to the screens that joined in the same few
 /// seconds (each pinged every 15 s, all in one pass of its timer). With 32 kept, nearly every array was made anew and
-/// dropped: 3-7 GB of them in the 30 s of the bench's flood, a young collection every tenth of a second, and between
-/// changes one whenever the pings had filled the young generation again. With 10,000 screens held, each young
-/// collection paused the server for 25-50 ms, in the middle of whatever update was going out (infra/bench.sh,
-/// infra/bench/HISTORY.md, 2026-11-29 night). With 1,024 kept they are used again: at most 8 MB of 4 KB arrays on two
-/// cores, and the pool gives back what it has not used for a while after each full collection.
+/// dropped: most of the 4.9-8.6 GB the server allocated in the 30 s of the bench's flood, with a young collection every
+/// tenth of a second or so, and between changes one whenever the pings had filled the young generation again. With
+/// 10,000 screens held, each young collection paused the server for 25-50 ms, in the middle of whatever update was
+/// going out (infra/bench.sh, infra/bench/HISTORY.md, 2026-11-29 night). With 1,024 kept they are used again: at most
+/// 8 MB of 4 KB arrays on two cores, and the pool gives back what it has not used for a while after full collections.
 /// </summary>
 internal static class SharedArrays
 {

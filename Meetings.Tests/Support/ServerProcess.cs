@@ -1,10 +1,11 @@
+using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
 using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.Http.Connections;
 using Meetings.Server.Live;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -15,6 +16,7 @@ public sealed partial class ServerProcess : IAsyncDisposable
 {
     private readonly Process _process;
     private readonly TaskCompletionSource<Uri> _listening = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ConcurrentQueue<string> _output = new();
 
     private ServerProcess(Process process) => _process = process;
 
@@ -23,8 +25,6 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     /// <summary>What the server wrote to its standard output so far, line by line.</summary>
     public IReadOnlyCollection<string> Output => _output;
-
-    private readonly System.Collections.Concurrent.ConcurrentQueue<string> _output = new();
 
     public static Task<ServerProcess> StartAsync(string folder, params string[] settings) => StartAsync(folder, new Dictionary<string, string>(), settings);
 
