@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 
@@ -66,12 +67,15 @@ public static class LiveRegistration
     {
         // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites). Unlike MapHub, this
         // does not make the hub class's attributes endpoint metadata: [Authorize] or CORS on the class would need adding here.
-        app.MapConnections("/hubs/meeting", new() { AllowStatefulReconnects = false }, connection =>
+        var options = new HttpConnectionDispatcherOptions { AllowStatefulReconnects = false };
+        var inline = InlineSends.Apply(options);
+        app.MapConnections("/hubs/meeting", options, connection =>
             {
                 connection.Use(LargeWrites.Around);
                 connection.UseHub<MeetingHub>();
             })
             .WithMetadata(new HubMetadata(typeof(MeetingHub)));
+        app.Logger.LogInformation("Sends inline: {Inline}", inline);
         app.Logger.LogInformation("The shared array pool keeps up to {Arrays} arrays of a size per core.",
             SharedArrays.Kept?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of");
         // A host that registers Kestrel after the server's services brings Kestrel's own pool back in front.
