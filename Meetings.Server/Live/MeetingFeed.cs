@@ -56,6 +56,8 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     // Since when no screen has followed the feed (from its loading), and whether it was retired for that.
     private DateTimeOffset? _unfollowedSince;
     private bool _retired;
+    // EXPERIMENT: changes came in while the last update went out.
+    private bool _busy;
 
     public SharedSnapshot? Current => Volatile.Read(ref _current);
 
@@ -192,6 +194,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
                 TryResync(latest);
             }
             if (handed is not null) await SentAsync(handed);
+            lock (_pendingGate) _busy = _pendingEvents.Count > 0;
         }
     }
 
@@ -238,7 +241,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             : LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, [], patch, screens.Length, withdraws, eventsLeftOut: true);
         // Sixty-four screens at a time, then to the back of the thread pool's queue: what a command needs done
         // meanwhile waits behind one slice of the sending, not behind all of it.
-        var lanes = Environment.ProcessorCount;
+        var lanes = _busy ? 1 : Environment.ProcessorCount;
         var posting = new Task[lanes];
         for (var lane = 0; lane < lanes; lane++) posting[lane] = PostAsync(screens, lane, lanes, update);
         await Task.WhenAll(posting);
