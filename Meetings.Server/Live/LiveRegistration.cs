@@ -68,14 +68,14 @@ public static class LiveRegistration
         // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites). Unlike MapHub, this
         // does not make the hub class's attributes endpoint metadata: [Authorize] or CORS on the class would need adding here.
         var options = new HttpConnectionDispatcherOptions { AllowStatefulReconnects = false };
-        var inline = InlineSends.Apply(options);
+        if (!HubPipes.SendWhereWritten(options))
+            app.Logger.LogWarning("This SignalR keeps its pipes' settings elsewhere: each send to a screen goes through the thread pool.");
         app.MapConnections("/hubs/meeting", options, connection =>
             {
                 connection.Use(LargeWrites.Around);
                 connection.UseHub<MeetingHub>();
             })
             .WithMetadata(new HubMetadata(typeof(MeetingHub)));
-        app.Logger.LogInformation("Sends inline: {Inline}", inline);
         app.Logger.LogInformation("The shared array pool keeps up to {Arrays} arrays of a size per core.",
             SharedArrays.Kept?.ToString(CultureInfo.InvariantCulture) ?? "an unknown number of");
         // A host that registers Kestrel after the server's services brings Kestrel's own pool back in front.
