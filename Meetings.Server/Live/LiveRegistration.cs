@@ -65,8 +65,9 @@ public static class LiveRegistration
     /// </summary>
     public static void MapLive(this WebApplication app)
     {
-        // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites). Unlike MapHub, this
-        // does not make the hub class's attributes endpoint metadata: [Authorize] or CORS on the class would need adding here.
+        // MapHub, with each screen's pipe sending where it is written (HubPipes) and the hub's connections writing large
+        // messages in large blocks (LargeWrites). Unlike MapHub, this does not make the hub class's attributes endpoint
+        // metadata: [Authorize] or CORS on the class would need adding here.
         var options = new HttpConnectionDispatcherOptions { AllowStatefulReconnects = false };
         if (!HubPipes.SendWhereWritten(options))
             app.Logger.LogWarning("This SignalR keeps its pipes' settings elsewhere: each send to a screen goes through the thread pool.");
