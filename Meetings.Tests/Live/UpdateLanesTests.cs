@@ -1,9 +1,6 @@
 using System.Globalization;
-using Meetings.Client.Contracts;
 using Meetings.Server.Live;
-using Meetings.Server.Meetings;
 using Meetings.Tests.Support;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace Meetings.Tests.Live;
@@ -51,42 +48,30 @@ public class UpdateLanesTests
         private static readonly TimeSpan Look = TimeSpan.FromSeconds(2);
 
         private readonly TestHost _host;
-        private readonly List<MeetingSnapshot> _states;
-        private readonly List<JournalEventDto> _events;
+        private readonly SignUpStates _changes;
         private readonly MeetingFeed _feed;
         private readonly object _gate = new();
         private int _standing;
         // For each update's sequence: the first screen's send is under way, the test lets the sends go on, another slice's send started, and what the first screen's send saw.
         private readonly Dictionary<long, (TaskCompletionSource Sending, TaskCompletionSource LetGo, ManualResetEventSlim OtherSlice, TaskCompletionSource<bool> Saw)> _byUpdate = [];
 
-        private Feed(TestHost host, Guid id, List<MeetingSnapshot> states, List<JournalEventDto> events)
+        private Feed(TestHost host, SignUpStates changes)
         {
-            (_host, _states, _events) = (host, states, events);
+            (_host, _changes) = (host, changes);
+            var id = changes.MeetingId;
             _feed = new MeetingFeed(id, screen => new Outbox(id, update => Send(int.Parse(screen, CultureInfo.InvariantCulture), update), NullLogger.Instance), take =>
             {
-                lock (_gate) take(_states[_standing], _ => true);
+                lock (_gate) take(_changes.States[_standing], _ => true);
                 return Task.CompletedTask;
             }, TimeProvider.System, NullLogger.Instance);
-            _feed.Load(states[0], accessCode: "");
+            _feed.Load(changes.States[0], accessCode: "");
             for (var screen = 0; screen < Screens; screen++) _feed.Follow(screen.ToString(CultureInfo.InvariantCulture));
         }
 
         public static async Task<Feed> StartAsync(int changes)
         {
             var host = new TestHost();
-            var meeting = await host.Anonymous().DemoMeeting();
-            var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
-            await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-            await clerk.OpenPublicComment(id, item);
-            var store = host.Services.GetRequiredService<MeetingStore>();
-            var states = new List<MeetingSnapshot> { await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)) };
-            for (var i = 0; i < changes; i++)
-            {
-                await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card {i}", null, false);
-                states.Add(await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)));
-            }
-            await clerk.WaitForSequence(states[^1].Sequence);
-            return new Feed(host, id, states, [.. clerk.Events.Where(e => e.Sequence > states[0].Sequence)]);
+            return new Feed(host, await SignUpStates.TakeAsync(host, changes));
         }
 
         /// <summary>The meeting takes change <paramref name="change"/>, which is handed to the feed.</summary>
@@ -95,20 +80,20 @@ public class UpdateLanesTests
             lock (_gate)
             {
                 _standing = change;
-                _feed.Publish([.. _events.Where(e => e.Sequence > _states[change - 1].Sequence && e.Sequence <= _states[change].Sequence)]);
+                _feed.Publish(_changes.EventsOf(change));
             }
         }
 
         /// <summary>The sends of the update that ends with change <paramref name="change"/> do not finish until <see cref="LetGo"/>.</summary>
-        public void Hold(int change) => For(_states[change].Sequence, hold: true);
+        public void Hold(int change) => For(_changes.States[change].Sequence, hold: true);
 
         /// <summary>The first screen is being sent the update that ends with change <paramref name="change"/>.</summary>
-        public Task Sending(int change) => For(_states[change].Sequence, hold: false).Sending.Task.WaitAsync(TimeSpan.FromSeconds(10));
+        public Task Sending(int change) => For(_changes.States[change].Sequence, hold: false).Sending.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
-        public void LetGo(int change) => For(_states[change].Sequence, hold: false).LetGo.TrySetResult();
+        public void LetGo(int change) => For(_changes.States[change].Sequence, hold: false).LetGo.TrySetResult();
 
         /// <summary>Whether, while the first screen was being sent the update that ends with change <paramref name="change"/>, another slice's screen was sent it.</summary>
-        public Task<bool> SentMeanwhile(int change) => For(_states[change].Sequence, hold: false).Saw.Task.WaitAsync(TimeSpan.FromSeconds(15));
+        public Task<bool> SentMeanwhile(int change) => For(_changes.States[change].Sequence, hold: false).Saw.Task.WaitAsync(TimeSpan.FromSeconds(15));
 
         private (TaskCompletionSource Sending, TaskCompletionSource LetGo, ManualResetEventSlim OtherSlice, TaskCompletionSource<bool> Saw) For(long sequence, bool hold)
         {
