@@ -244,8 +244,8 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
         // socket there and then (HubPipes), so the sending is done by the lanes that post. A lone change goes out on
         // every core, to reach every screen soonest. While changes keep coming (a flood), the update goes out on one,
         // and the other cores are left to the commands that make the changes: in the bench's flood, a sign-up's
-        // p99 fell from 122 ms to 54 ms with one lane, and the update still reached the screens within a second
-        // (infra/bench/HISTORY.md, 2026-11-30).
+        // p99 was 36-54 ms with one lane, 123 ms with a lane per core, and the updates still reached the screens
+        // within a second (infra/bench/HISTORY.md, 2026-11-29 to 30).
         var lanes = _changesKeepComing ? 1 : Environment.ProcessorCount;
         var posting = new Task[lanes];
         for (var lane = 0; lane < lanes; lane++) posting[lane] = PostAsync(screens, lane, lanes, update);
