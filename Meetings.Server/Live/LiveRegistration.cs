@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.AspNetCore.SignalR;
 
@@ -64,9 +65,13 @@ public static class LiveRegistration
     /// </summary>
     public static void MapLive(this WebApplication app)
     {
-        // MapHub, with the hub's connections writing large messages in large blocks (LargeWrites). Unlike MapHub, this
-        // does not make the hub class's attributes endpoint metadata: [Authorize] or CORS on the class would need adding here.
-        app.MapConnections("/hubs/meeting", new() { AllowStatefulReconnects = false }, connection =>
+        // MapHub, with each screen's pipe sending where it is written (HubPipes) and the hub's connections writing large
+        // messages in large blocks (LargeWrites). Unlike MapHub, this does not make the hub class's attributes endpoint
+        // metadata: [Authorize] or CORS on the class would need adding here.
+        var options = new HttpConnectionDispatcherOptions { AllowStatefulReconnects = false };
+        if (!HubPipes.SendWhereWritten(options))
+            app.Logger.LogWarning("This SignalR keeps its pipes' settings elsewhere: each send to a screen goes through the thread pool.");
+        app.MapConnections("/hubs/meeting", options, connection =>
             {
                 connection.Use(LargeWrites.Around);
                 connection.UseHub<MeetingHub>();

@@ -56,6 +56,8 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     // Since when no screen has followed the feed (from its loading), and whether it was retired for that.
     private DateTimeOffset? _unfollowedSince;
     private bool _retired;
+    // Changes came in while the last update went out (the pump's own: only it reads or writes this).
+    private bool _changesKeepComing;
 
     public SharedSnapshot? Current => Volatile.Read(ref _current);
 
@@ -192,6 +194,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
                 TryResync(latest);
             }
             if (handed is not null) await SentAsync(handed);
+            lock (_pendingGate) _changesKeepComing = _pendingEvents.Count > 0;
         }
     }
 
@@ -237,13 +240,27 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
             ? LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, carried, patch, screens.Length, withdraws)
             : LiveUpdate.Patch(meetingId, before.Sequence, latest.Sequence, [], patch, screens.Length, withdraws, eventsLeftOut: true);
         // Sixty-four screens at a time, then to the back of the thread pool's queue: what a command needs done
-        // meanwhile waits behind one slice of the sending, not behind all of it.
-        foreach (var slice in screens.Chunk(ScreensPerSlice))
-        {
-            foreach (var screen in slice) screen.Post(update);
-            if (slice.Length == ScreensPerSlice) await Task.Yield();
-        }
+        // meanwhile waits behind one slice of the sending, not behind all of it. Each screen's post sends to its
+        // socket there and then (HubPipes), so the sending is done by the lanes that post. A lone change goes out on
+        // every core, to reach every screen soonest. While changes keep coming (a flood), the update goes out on one,
+        // and the other cores are left to the commands that make the changes: in the bench's flood, a sign-up's
+        // p99 was 36-54 ms with one lane, 123 ms with a lane per core, and the updates still reached the screens
+        // within a second (infra/bench/HISTORY.md, 2026-11-29 to 30).
+        var lanes = _changesKeepComing ? 1 : Environment.ProcessorCount;
+        var posting = new Task[lanes];
+        for (var lane = 0; lane < lanes; lane++) posting[lane] = PostAsync(screens, lane, lanes, update);
+        await Task.WhenAll(posting);
         return update;
+    }
+
+    /// <summary>Posts <paramref name="update"/> to every <paramref name="lanes"/>-th slice of the screens from <paramref name="lane"/>, each slice in a work item of its own.</summary>
+    private static async Task PostAsync(Outbox[] screens, int lane, int lanes, LiveUpdate update)
+    {
+        for (var start = lane * ScreensPerSlice; start < screens.Length; start += lanes * ScreensPerSlice)
+        {
+            await Task.Yield();
+            for (var i = start; i < Math.Min(start + ScreensPerSlice, screens.Length); i++) screens[i].Post(update);
+        }
     }
 
     /// <summary>Tells every screen to catch up from <paramref name="latest"/>; if even that fails, the feed carries on with the next change.</summary>

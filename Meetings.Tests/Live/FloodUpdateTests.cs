@@ -20,21 +20,9 @@ public class FloodUpdateTests
     public async Task SixtyChangesMadeWhileAnUpdateIsBeingSent_GoOutAsOnePatch_WithTheirEventsLeftOut()
     {
         using var host = new TestHost();
-        var meeting = await host.Anonymous().DemoMeeting();
-        var (id, item) = (meeting.Meeting.Id, meeting.Agenda[2].Id);
-        await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
-        await clerk.OpenPublicComment(id, item);
         // The meeting as it stood before each of 61 sign-ups and after, with each one's events as screens got them.
-        var store = host.Services.GetRequiredService<MeetingStore>();
-        var states = new List<MeetingSnapshot> { await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)) };
-        for (var i = 0; i < 61; i++)
-        {
-            await clerk.Invoke<Guid>("AddRoomSpeaker", id, item, $"Card {i}", null, false);
-            states.Add(await store.ReadAsync(id, m => LiveViews.Snapshot(m, default)));
-        }
-        await clerk.WaitForSequence(states[^1].Sequence);
-        var events = clerk.Events.Where(e => e.Sequence > states[0].Sequence).ToList();
-        IReadOnlyList<JournalEventDto> EventsOf(int change) => [.. events.Where(e => e.Sequence > states[change - 1].Sequence && e.Sequence <= states[change].Sequence)];
+        var taken = await SignUpStates.TakeAsync(host, signUps: 61);
+        var (id, states, events) = taken;
 
         // A feed of its own with two screens (so the feed waits for one of them), whose sends do not finish until the test lets them.
         var sent = new List<LiveUpdate>();
@@ -57,7 +45,7 @@ public class FloodUpdateTests
             lock (states)
             {
                 standing = change;
-                feed.Publish(EventsOf(change));
+                feed.Publish(taken.EventsOf(change));
             }
         }
         feed.Load(states[0], accessCode: "");
@@ -74,7 +62,7 @@ public class FloodUpdateTests
         lock (sent) updates = [.. sent.Select(u => JsonSerializer.Deserialize<MeetingUpdate>(u.Message.Utf8, LiveJson.Options)!)];
         Assert.That(updates, Has.Count.EqualTo(2), "the first change alone, then the sixty made while it was being sent");
         Assert.That((updates[0].From, updates[0].Sequence, updates[0].Events.Count, updates[0].EventsLeftOut),
-            Is.EqualTo((states[0].Sequence, states[1].Sequence, EventsOf(1).Count, false)), "one change carries its events");
+            Is.EqualTo((states[0].Sequence, states[1].Sequence, taken.EventsOf(1).Count, false)), "one change carries its events");
         Assert.That((updates[1].From, updates[1].Sequence, updates[1].Events.Count, updates[1].EventsLeftOut),
             Is.EqualTo((states[1].Sequence, states[61].Sequence, 0, true)), "sixty gathered carry the patch alone, and say so");
         Assert.That(events.Count(e => e.Sequence > states[1].Sequence), Is.GreaterThan(MeetingFeed.MostEventsPerUpdate));
