@@ -83,7 +83,8 @@ public class ResidentRejoinTests
         var id = meeting.Meeting.Id;
         await using var clerk = await LiveClient.ConnectAsync(host, Demo.Clerk, "clerk", id);
         var (page, hub) = await ResidentPageAsync(host, id);
-        await hub.Joined.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        // Live once its script has joined: the written comment form, which the page shows only when live.
+        await Assertions.Expect(page.Locator("#written-form")).ToBeVisibleAsync(new() { Timeout = Timeout });
         var held = clerk.Snapshot.Sequence;
 
         // An update whose patch changes the title, then fails (nothing is at its second path).
@@ -110,8 +111,6 @@ public class ResidentRejoinTests
         private IWebSocketRoute? _page;
 
         public TaskCompletionSource AnswerHeld { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
-        /// <summary>The page's first join has been answered.</summary>
-        public TaskCompletionSource Joined { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
         public bool Overtaken { get; private set; }
         /// <summary>The sequence each of the page's catch-ups asked from.</summary>
         public IReadOnlyList<long> CatchUps { get { lock (_gate) return [.. _catchUps]; } }
@@ -154,7 +153,6 @@ public class ResidentRejoinTests
             lock (_gate)
             {
                 var messages = Messages(text);
-                if (messages.Any(m => Type(m) == 3)) Joined.TrySetResult();
                 if (_held is null && _rejoin is not null && messages.Any(m => Type(m) == 3 && m.GetProperty("invocationId").GetString() == _rejoin))
                 {
                     _held = text;
