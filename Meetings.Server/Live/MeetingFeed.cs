@@ -34,7 +34,7 @@ internal sealed class MeetingFeed(Guid meetingId, Func<string, Outbox> outboxFor
     public const int MostEventsPerUpdate = 50;
 
     /// <summary>How many screens are posted an update before the rest wait their turn behind other work.</summary>
-    private const int ScreensPerSlice = 64;
+    internal const int ScreensPerSlice = 64;
 
     /// <summary>Work items waiting in the thread pool below which the sending of an update counts as done.</summary>
     private const int QuietBacklog = 64;

@@ -19,7 +19,7 @@ public class UpdateLanesTests
     public async Task ALoneChange_GoesOutOnEveryCore()
     {
         Assume.That(Environment.ProcessorCount, Is.GreaterThan(1), "one core is one lane");
-        await using var feed = await Feed.StartAsync(changes: 1);
+        using var feed = await Feed.StartAsync(changes: 1);
 
         feed.Change(1);
 
@@ -29,7 +29,7 @@ public class UpdateLanesTests
     [Test]
     public async Task WhileChangesKeepComing_AnUpdateGoesOutOnOneLane()
     {
-        await using var feed = await Feed.StartAsync(changes: 3);
+        using var feed = await Feed.StartAsync(changes: 3);
         feed.Hold(1);
 
         feed.Change(1);
@@ -42,7 +42,7 @@ public class UpdateLanesTests
     }
 
     /// <summary>A feed of its own with <see cref="Screens"/> screens, over the states of a meeting that took <c>changes</c> sign-ups.</summary>
-    private sealed class Feed : IAsyncDisposable
+    private sealed class Feed : IDisposable
     {
         // How long the first screen's send of the update with one lane looks for another lane's send, before it takes there was none.
         private static readonly TimeSpan Look = TimeSpan.FromSeconds(2);
@@ -112,20 +112,16 @@ public class UpdateLanesTests
         private ValueTask Send(int screen, LiveUpdate update)
         {
             var entry = For(update.Sequence, hold: false);
-            if (screen >= 64) entry.OtherSlice.Set();
+            if (screen >= MeetingFeed.ScreensPerSlice) entry.OtherSlice.Set();
             if (screen == 0)
             {
                 entry.Sending.TrySetResult();
                 // Held here, on the lane's own thread, as a socket's send is.
                 entry.Saw.TrySetResult(entry.OtherSlice.Wait(Look));
             }
-            return entry.LetGo.Task.IsCompleted ? ValueTask.CompletedTask : new ValueTask(entry.LetGo.Task);
+            return new ValueTask(entry.LetGo.Task);
         }
 
-        public ValueTask DisposeAsync()
-        {
-            _host.Dispose();
-            return ValueTask.CompletedTask;
-        }
+        public void Dispose() => _host.Dispose();
     }
 }
