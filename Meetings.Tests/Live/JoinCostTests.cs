@@ -1,3 +1,4 @@
+using System.Text.Json;
 using Meetings.Client.Contracts;
 using Meetings.Server.Data;
 using Meetings.Server.Live;
@@ -128,5 +129,17 @@ public class JoinCostTests
                 ? (MeetingsDbContext)factory(sp)
                 : (MeetingsDbContext)ActivatorUtilities.CreateInstance(sp, registered.ImplementationType!);
         });
+    }
+
+    /// <summary>
+    /// The server runs without dynamic profile-guided optimization (Meetings.Server.csproj): with it, each method that got
+    /// hot while thousands of screens joined was compiled twice more, on the cores the joins needed.
+    /// </summary>
+    [Test]
+    public void TheServer_CompilesItsHotMethodsWithoutDynamicProfileGuidedOptimization()
+    {
+        using var config = JsonDocument.Parse(File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "Meetings.Server.runtimeconfig.json")));
+        var options = config.RootElement.GetProperty("runtimeOptions").GetProperty("configProperties");
+        Assert.That(options.TryGetProperty("System.Runtime.TieredPGO", out var pgo) && !pgo.GetBoolean(), "System.Runtime.TieredPGO false in the server's runtimeconfig");
     }
 }
