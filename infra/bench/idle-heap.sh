@@ -14,11 +14,7 @@ gcdump=$HOME/.dotnet/tools/dotnet-gcdump
 [ -x "$gcdump" ] || dotnet tool install -g dotnet-gcdump >/dev/null
 . infra/bench/server-setup.sh
 port=5079
-(cd "$out/publish" && exec ./Meetings.Server --urls "http://127.0.0.1:$port" > ../server.log 2>&1) &
-server=$!
-trap 'kill $server ${crowd:-} 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-"$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --prepare-only > "$out/prepare.log"
+start_prepared_server $port
 rss() { echo "$(( $(grep VmRSS /proc/$server/status | tr -dc 0-9) / 1024 )) MB"; }
 echo "before the viewers: $(rss)"
 "$gcdump" collect -p "$server" -o "$out/before.gcdump" >/dev/null 2>&1

@@ -13,11 +13,7 @@ rm -rf "$out" && mkdir -p "$out/data"
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 . infra/bench/server-setup.sh
 port=5080
-(cd "$out/publish" && exec ./Meetings.Server --urls "http://127.0.0.1:$port" > ../server.log 2>&1) &
-server=$!
-trap 'kill $server ${crowd:-} 2>/dev/null; wait $server 2>/dev/null || true' EXIT
-for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
-"$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --prepare-only > "$out/prepare.log"
+start_prepared_server $port
 # Each thread's name and CPU ticks (user and system); the name may hold spaces, so the fields are counted after it.
 # The first line is the whole process's (threads that ended meanwhile included).
 ticks() { sed 's/.*) //' "$1" | awk '{print $12 + $13}'; }

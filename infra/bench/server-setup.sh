@@ -12,3 +12,14 @@ export ASPNETCORE_ENVIRONMENT=Production Demo__Seed=true Data__Folder="$PWD/$out
   Twilio__AccountSid=AC00000000000000000000000000000001 Twilio__AuthToken=bench-token Twilio__PhoneNumber=+15550100100 \
   Twilio__ApiBaseUrl=http://127.0.0.1:9 \
   PublicBaseUrl=https://meetings.example.gov Logging__LogLevel__Default=Warning
+
+# Starts the published server on loopback port $1 with that environment (its pid in $server, stopped when the script
+# exits, with the load generator's $crowd if there is one), waits for it to answer and puts the meeting in session.
+start_prepared_server() {
+  local port=$1
+  (cd "$out/publish" && exec ./Meetings.Server --urls "http://127.0.0.1:$port" > ../server.log 2>&1) &
+  server=$!
+  trap 'kill $server ${crowd:-} 2>/dev/null; wait $server 2>/dev/null || true' EXIT
+  for _ in $(seq 1 100); do curl -sf "http://127.0.0.1:$port/healthz" >/dev/null && break; sleep 0.2; done
+  "$out/load/Meetings.Bench" --server "http://127.0.0.1:$port" --prepare-only > "$out/prepare.log"
+}
