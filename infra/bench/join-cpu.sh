@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Where the server's CPU goes while viewers join a server just started, thread by thread:
+# Where the server's CPU goes while viewers join a server at rest, thread by thread:
 #   infra/bench/join-cpu.sh [viewers, default 10000]
-# Publishes the server as infra/bench.sh does and starts it with the same settings, puts the meeting in session, then
-# joins the viewers and prints each kind of thread's CPU (from /proc) over the joins: the thread pool's (the joins'
+# Publishes the server as infra/bench.sh does and starts it with the same settings, puts the meeting in session, waits
+# for the server to come to rest, then joins the viewers and prints each kind of thread's CPU (from /proc) over the joins: the thread pool's (the joins'
 # own work), the tiered compiler's (methods compiled again as they get hot), the sockets', the collector's.
 # Loopback only; stops by itself. Not part of infra/test.sh.
 set -euo pipefail
